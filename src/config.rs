@@ -1,0 +1,146 @@
+//! The command line: every command and option of CONTRACT.md, each option also readable from a
+//! `GOVGRAPH_*` environment variable.
+
+use crate::store::{ExportFormat, ResultsFormat};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "govgraph",
+    version,
+    about = "A knowledge graph of the history of Internet governance: organizations, meetings, documents and discussion spaces, and the direct and indirect relations between them, each with its sources.",
+    after_help = "Run `govgraph serve` to start the server with the bundled seed data; `govgraph COMMAND --help` describes each command."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (loads the ontology and the seed into an empty store first).
+    Serve(ServeArgs),
+    /// Bulk-load RDF files (.ttl .nt .nq .trig .rdf .owl .jsonld), all or nothing.
+    Load(LoadArgs),
+    /// Import entities and relations from CSV spreadsheets, all or nothing.
+    Import(ImportArgs),
+    /// Dump the whole dataset as RDF.
+    Export(ExportArgs),
+    /// Run a read-only SPARQL query (the default graph is the union of all graphs).
+    Query(QueryArgs),
+    /// Check data against the ontology's SHACL constraints; exits non-zero on any violation.
+    Validate(ValidateArgs),
+    /// Write a synthetic dataset in the project's vocabulary (same seed, same file).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Directory of the on-disk (RocksDB) store.
+    #[arg(long, env = "GOVGRAPH_DATA", default_value = "./data", value_name = "DIR")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "GOVGRAPH_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Use a throwaway in-memory store instead of --data (nothing is persisted).
+    #[arg(long, env = "GOVGRAPH_MEMORY")]
+    pub memory: bool,
+    /// Enables writes for requests carrying `Authorization: Bearer TOKEN`; without it the server
+    /// is read-only.
+    #[arg(long, env = "GOVGRAPH_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Do not load the bundled seed data into an empty store (the ontology is always loaded).
+    #[arg(long, env = "GOVGRAPH_NO_SEED")]
+    pub no_seed: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Named graph (IRI) for the triples of triple formats; quad formats keep their own graphs.
+    /// Default: the default graph.
+    #[arg(long, env = "GOVGRAPH_GRAPH", value_name = "IRI")]
+    pub graph: Option<String>,
+    /// Replace the named graphs the files write into (clear them first, in the same commit):
+    /// reloads a source.
+    #[arg(long, env = "GOVGRAPH_REPLACE")]
+    pub replace: bool,
+    /// RDF files; the format comes from the extension.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Entities: id,label,kind[,openness,start_date,end_date,location,aliases,description,source,quote].
+    #[arg(long, env = "GOVGRAPH_ENTITIES", value_name = "FILE.csv")]
+    pub entities: Option<PathBuf>,
+    /// Relations: source,target,kind[,predicate,source_document,quote,confidence,inference_reason].
+    #[arg(long, env = "GOVGRAPH_RELATIONS", value_name = "FILE.csv")]
+    pub relations: Option<PathBuf>,
+    /// Named graph (IRI) to import into.
+    #[arg(long, env = "GOVGRAPH_GRAPH", default_value = "https://w3id.org/govgraph/graph/curated", value_name = "IRI")]
+    pub graph: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format. nquads, trig and jsonld keep the named graphs; turtle, ntriples and rdfxml
+    /// carry the union of all graphs.
+    #[arg(long, env = "GOVGRAPH_EXPORT_FORMAT", value_enum, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output (written whole, or not at all).
+    #[arg(long, env = "GOVGRAPH_OUT", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format.
+    #[arg(long, env = "GOVGRAPH_QUERY_FORMAT", value_enum, default_value = "table", value_name = "FORMAT")]
+    pub format: ResultsFormat,
+    /// The SPARQL 1.1 query.
+    #[arg(value_name = "SPARQL")]
+    pub query: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Validate the store in this directory instead of files.
+    #[arg(long, env = "GOVGRAPH_VALIDATE_DATA", value_name = "DIR", conflicts_with = "files")]
+    pub data: Option<PathBuf>,
+    /// RDF files to check with the ontology (default: the bundled ontology/ and seed/).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of entities.
+    #[arg(long, env = "GOVGRAPH_NODES", value_name = "N")]
+    pub nodes: usize,
+    /// Average number of relations each entity takes part in (about N*K/2 relations in all).
+    #[arg(long, env = "GOVGRAPH_DEGREE", default_value_t = 10.0, value_name = "K")]
+    pub degree: f64,
+    /// Random seed: the same seed gives the same file.
+    #[arg(long, env = "GOVGRAPH_SEED", default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Output file; its extension picks the format (.ttl .nt .nq .trig).
+    #[arg(long, env = "GOVGRAPH_OUT", value_name = "FILE")]
+    pub out: PathBuf,
+}

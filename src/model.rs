@@ -1,0 +1,377 @@
+//! The domain: what an entity, a relation, a date and a source are, independent of RDF, GraphQL
+//! and petgraph. Every layer speaks these types; `store` maps them to and from RDF.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a closed set of values with the token that names each in CSV, the CLI and the API.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $token:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The token that names this value in CSV files, the CLI and the API.
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $token),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+
+            fn from_str(value: &str) -> Result<Self, String> {
+                let wanted = value.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|candidate| candidate.name().eq_ignore_ascii_case(wanted))
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = Self::ALL.iter().map(|v| v.name()).collect();
+                        format!("unknown {} `{}` (expected one of: {})", stringify!($name), wanted, names.join(", "))
+                    })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// The diagram's legend (discussion space, meeting / event, document), plus organizations and
+    /// persons.
+    EntityKind {
+        Organization => "organization",
+        Meeting => "meeting",
+        Document => "document",
+        DiscussionSpace => "discussion_space",
+        Person => "person",
+    }
+}
+
+named_enum! {
+    /// "open or partially open" / "closed or partially closed".
+    Openness { Open => "open", Closed => "closed" }
+}
+
+named_enum! {
+    /// Direct: one item organises, produces, prepares or continues the other. Indirect: influence,
+    /// discussion or input.
+    RelationKind { Direct => "direct", Indirect => "indirect" }
+}
+
+named_enum! {
+    /// How a relation is known.
+    EvidenceType {
+        SeedQuote => "seed-quote",
+        PublicSource => "public-source",
+        Inferred => "inferred",
+        Asserted => "asserted",
+    }
+}
+
+named_enum! {
+    /// Why an entity has no ISO date.
+    DateStatus { Tbd => "tbd", Ongoing => "ongoing", Unknown => "unknown" }
+}
+
+/// A stable entity id: lowercase ASCII words joined by single hyphens.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let valid = !value.is_empty()
+            && value
+                .split('-')
+                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(format!(
+                "invalid id `{value}`: use lowercase ASCII letters and digits joined by single hyphens, e.g. `igf-2014-istanbul`"
+            ))
+        }
+    }
+
+    /// Derives a slug from a label: accents folded, everything else than letters and digits
+    /// turned into single hyphens. `None` when nothing is left (a label of punctuation only).
+    pub fn from_label(label: &str) -> Option<Self> {
+        let folded = fold(label);
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        (!words.is_empty()).then(|| Self(words.join("-")))
+    }
+
+    /// For ids govgraph builds itself from valid parts (`meeting-42`).
+    pub(crate) fn trusted(value: String) -> Self {
+        debug_assert!(Self::parse(&value).is_ok(), "{value} is not a valid slug");
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Lowercases and strips accents ("São Paulo" -> "sao paulo"), for matching and for slugs.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// An ISO 8601 calendar date that may be partial: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// True when every day this date may denote comes before every day `other` may denote, so
+    /// that "2014" is not before "2014-05" but "2014-04" is before "2014-05-01".
+    pub fn is_before(&self, other: &PartialDate) -> bool {
+        let common = self.precision().min(other.precision());
+        self.truncated(common) < other.truncated(common)
+    }
+
+    fn precision(&self) -> u8 {
+        match (self.month, self.day) {
+            (None, _) => 0,
+            (Some(_), None) => 1,
+            (Some(_), Some(_)) => 2,
+        }
+    }
+
+    fn truncated(&self, precision: u8) -> (i32, u8, u8) {
+        (
+            self.year,
+            if precision >= 1 { self.month.unwrap_or(0) } else { 0 },
+            if precision >= 2 { self.day.unwrap_or(0) } else { 0 },
+        )
+    }
+
+    /// The XML Schema datatype local name for this precision.
+    pub fn xsd_type(&self) -> &'static str {
+        match self.precision() {
+            0 => "gYear",
+            1 => "gYearMonth",
+            _ => "date",
+        }
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        let invalid = || format!("invalid date `{value}`: expected YYYY, YYYY-MM or YYYY-MM-DD");
+        let parts: Vec<&str> = value.trim().split('-').collect();
+        let number = |text: &str, digits: usize| -> Result<u32, String> {
+            if text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()) {
+                text.parse().map_err(|_| invalid())
+            } else {
+                Err(invalid())
+            }
+        };
+        let (year, month, day) = match parts.as_slice() {
+            [y] => (number(y, 4)?, None, None),
+            [y, m] => (number(y, 4)?, Some(number(m, 2)?), None),
+            [y, m, d] => (number(y, 4)?, Some(number(m, 2)?), Some(number(d, 2)?)),
+            _ => return Err(invalid()),
+        };
+        let year = i32::try_from(year).map_err(|_| invalid())?;
+        if let Some(month) = month {
+            if !(1..=12).contains(&month) {
+                return Err(format!("invalid date `{value}`: there is no month {month}"));
+            }
+            if let Some(day) = day {
+                let last = days_in_month(year, month);
+                if day == 0 || day > last {
+                    return Err(format!("invalid date `{value}`: month {month} of {year} has {last} days"));
+                }
+            }
+        }
+        Ok(Self {
+            year,
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+        }
+        if let Some(day) = self.day {
+            write!(f, "-{day:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a statement comes from: a document (an entity id, or a URL) and optionally the quote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub document: DocumentRef,
+    pub quote: Option<String>,
+}
+
+/// The document a source points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocumentRef {
+    /// A document entity of the graph (e.g. one of the seed documents).
+    Entity(Slug),
+    /// A public web page.
+    Url(String),
+    /// A file imported without a cited source: the file itself is the provenance.
+    ImportedFile(String),
+}
+
+impl DocumentRef {
+    /// Reads a user-given reference: `http(s)://...` is a URL, anything else an entity id.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.starts_with("http://") || value.starts_with("https://") {
+            if value.contains(char::is_whitespace) {
+                return Err(format!("invalid URL `{value}`: it contains whitespace"));
+            }
+            Ok(Self::Url(value.to_owned()))
+        } else {
+            Slug::parse(value).map(Self::Entity)
+        }
+    }
+}
+
+/// An entity as written by a curator (CSV import, generator, later the API).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEntity {
+    pub id: Slug,
+    pub label: String,
+    pub kind: EntityKind,
+    pub openness: Option<Openness>,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub start_date: Option<PartialDate>,
+    pub end_date: Option<PartialDate>,
+    pub location: Option<String>,
+    pub sources: Vec<Source>,
+}
+
+/// A relation's property: a local name of the ontology (`inspired`) or a full IRI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Predicate {
+    /// The generic "related to".
+    RelatedTo,
+    Name(String),
+    Iri(String),
+}
+
+impl Predicate {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.is_empty() {
+            Ok(Self::RelatedTo)
+        } else if value.contains("://") {
+            Ok(Self::Iri(value.to_owned()))
+        } else if value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Ok(Self::Name(value.to_owned()))
+        } else {
+            Err(format!(
+                "invalid predicate `{value}`: give a property name of the ontology (e.g. `inspired`) or a full IRI"
+            ))
+        }
+    }
+}
+
+/// A relation as written by a curator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewRelation {
+    pub source: Slug,
+    pub target: Slug,
+    pub predicate: Predicate,
+    pub kind: RelationKind,
+    pub evidence_type: EvidenceType,
+    pub confidence: Option<f64>,
+    pub inference_reason: Option<String>,
+    pub sources: Vec<Source>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_validated_and_derived() {
+        assert!(Slug::parse("igf-2014-istanbul").is_ok());
+        for bad in ["", "IGF", "a--b", "-a", "a-", "são", "a b"] {
+            assert!(Slug::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert_eq!(Slug::from_label("São Paulo / NETmundial").unwrap().as_str(), "sao-paulo-netmundial");
+        assert_eq!(Slug::from_label("/1net").unwrap().as_str(), "1net");
+        assert!(Slug::from_label("—").is_none());
+    }
+
+    #[test]
+    fn partial_dates_parse_and_reject_impossible_ones() {
+        assert_eq!("2014".parse::<PartialDate>().unwrap().to_string(), "2014");
+        assert_eq!("2014-05".parse::<PartialDate>().unwrap().xsd_type(), "gYearMonth");
+        assert_eq!("2012-02-29".parse::<PartialDate>().unwrap().day, Some(29));
+        for bad in ["2014-13-45", "2014-13", "2013-02-29", "14-05-01", "2014-5", "soon", "2014-04-31"] {
+            assert!(bad.parse::<PartialDate>().is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn partial_dates_compare_on_their_common_precision() {
+        let date = |s: &str| s.parse::<PartialDate>().unwrap();
+        assert!(date("2014-04").is_before(&date("2014-05-01")));
+        assert!(!date("2014").is_before(&date("2014-05")));
+        assert!(!date("2014-05-03").is_before(&date("2014-05")));
+        assert!(date("2013-12-31").is_before(&date("2014")));
+    }
+
+    #[test]
+    fn enums_parse_case_insensitively_and_list_choices_on_error() {
+        assert_eq!("Discussion_Space".parse::<EntityKind>(), Ok(EntityKind::DiscussionSpace));
+        let error = "venue".parse::<EntityKind>().unwrap_err();
+        assert!(error.contains("organization, meeting, document, discussion_space, person"), "{error}");
+    }
+
+    #[test]
+    fn fold_strips_accents_and_case() {
+        assert_eq!(fold("São Paulo"), "sao paulo");
+        assert_eq!(fold("NETmundial"), "netmundial");
+    }
+}

@@ -1,0 +1,261 @@
+//! Loading RDF documents: check every document whole first (so a syntax error changes nothing),
+//! then stream them into the store with their blank nodes skolemised and the derived triples
+//! materialised, in one atomic commit.
+
+use super::materialize::{ClassHierarchy, Materializer};
+use super::vocab::GENID;
+use super::{Progress, StoreError};
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::store::Store;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// One RDF document to load: its bytes, its format and the graph its triples go into.
+pub struct RdfDocument {
+    name: String,
+    bytes: Cow<'static, [u8]>,
+    format: RdfFormat,
+    default_graph: GraphName,
+}
+
+/// The file extensions `govgraph load` accepts, with their formats.
+pub const EXTENSIONS: &[(&str, RdfFormat)] = &[
+    ("ttl", RdfFormat::Turtle),
+    ("nt", RdfFormat::NTriples),
+    ("nq", RdfFormat::NQuads),
+    ("trig", RdfFormat::TriG),
+    ("rdf", RdfFormat::RdfXml),
+    ("owl", RdfFormat::RdfXml),
+    ("jsonld", RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
+];
+
+impl RdfDocument {
+    /// Reads a file, its format given by its extension. Triples (as opposed to quads) go into
+    /// `graph`, or the default graph.
+    pub fn from_path(path: &Path, graph: Option<&NamedNode>) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let format = EXTENSIONS
+            .iter()
+            .find(|(candidate, _)| *candidate == extension)
+            .map(|(_, format)| *format)
+            .ok_or_else(|| StoreError::UnknownFormat { file: name.clone(), extension })?;
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Read { file: name.clone(), source })?;
+        Ok(Self {
+            name,
+            bytes: Cow::Owned(bytes),
+            format,
+            default_graph: graph.cloned().map_or(GraphName::DefaultGraph, GraphName::NamedNode),
+        })
+    }
+
+    /// A document compiled into the binary (the ontology and the seed).
+    pub(super) fn bundled(name: &str, text: &'static str, format: RdfFormat, default_graph: GraphName) -> Self {
+        Self { name: name.to_owned(), bytes: Cow::Borrowed(text.as_bytes()), format, default_graph }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Parses the document, yielding quads or a syntax error located as `FILE:LINE:COLUMN`.
+    fn quads(&self) -> Box<dyn Iterator<Item = Result<Quad, StoreError>> + '_> {
+        if self.format == RdfFormat::RdfXml {
+            // Oxigraph's generic parser drops RDF/XML error positions; its own parser keeps the
+            // byte offset, which we turn into a line and column.
+            let mut parser = oxrdfxml::RdfXmlParser::new().for_slice(&self.bytes);
+            let graph = self.default_graph.clone();
+            return Box::new(std::iter::from_fn(move || match parser.next()? {
+                Ok(triple) => Some(Ok(triple.in_graph(graph.clone()))),
+                Err(error) => {
+                    let offset = usize::try_from(parser.buffer_position()).unwrap_or(usize::MAX);
+                    let (line, column) = line_and_column(&self.bytes, offset);
+                    Some(Err(StoreError::Syntax {
+                        location: format!("{}:{line}:{column}", self.name),
+                        message: error.to_string(),
+                    }))
+                }
+            }));
+        }
+        let parser = RdfParser::from_format(self.format).with_default_graph(self.default_graph.clone());
+        Box::new(parser.for_slice(&self.bytes).map(|result| result.map_err(|error| self.syntax_error(error))))
+    }
+
+    fn syntax_error(&self, error: RdfParseError) -> StoreError {
+        match error {
+            RdfParseError::Io(source) => StoreError::Read { file: self.name.clone(), source },
+            RdfParseError::Syntax(error) => {
+                let location = match error.location() {
+                    Some(range) => format!("{}:{}:{}", self.name, range.start.line + 1, range.start.column + 1),
+                    None => self.name.clone(),
+                };
+                StoreError::Syntax { location, message: strip_position(&error.to_string()) }
+            }
+        }
+    }
+
+    /// A key that differs between documents with different content, for skolem IRIs.
+    fn content_key(&self) -> String {
+        let digest = Sha256::digest(&self.bytes);
+        digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+    }
+}
+
+/// Oxigraph's messages start with their own "Parser error at line L column C: "; the location
+/// is already in front of ours.
+fn strip_position(message: &str) -> String {
+    if message.starts_with("Parser error") {
+        if let Some((_, rest)) = message.split_once(": ") {
+            return rest.to_owned();
+        }
+    }
+    message.to_owned()
+}
+
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// What a load did.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub documents: usize,
+    pub quads_read: u64,
+    pub quads_derived: u64,
+    /// Named graphs the documents wrote into (the default graph is not listed).
+    pub graphs: BTreeSet<String>,
+}
+
+/// Replaces blank nodes by IRIs derived from the document's content and the blank node's rank of
+/// appearance, so the same document always yields the same IRIs and different documents never
+/// share one.
+struct Skolemizer {
+    prefix: String,
+    names: HashMap<BlankNode, NamedNode>,
+}
+
+impl Skolemizer {
+    fn new(document: &RdfDocument) -> Self {
+        Self { prefix: format!("{GENID}{}-", document.content_key()), names: HashMap::new() }
+    }
+
+    fn node(&mut self, blank: BlankNode) -> NamedNode {
+        let next = self.names.len();
+        self.names
+            .entry(blank)
+            .or_insert_with(|| NamedNode::new_unchecked(format!("{}{next}", self.prefix)))
+            .clone()
+    }
+
+    fn quad(&mut self, quad: Quad) -> Quad {
+        let subject = match quad.subject {
+            NamedOrBlankNode::BlankNode(blank) => self.node(blank).into(),
+            other => other,
+        };
+        let object = match quad.object {
+            Term::BlankNode(blank) => self.node(blank).into(),
+            other => other,
+        };
+        let graph_name = match quad.graph_name {
+            GraphName::BlankNode(blank) => self.node(blank).into(),
+            other => other,
+        };
+        Quad::new(subject, quad.predicate, object, graph_name)
+    }
+}
+
+/// Loads `documents` into `store`: all or nothing. With `replace`, the named graphs the
+/// documents write into are cleared first, in the same commit.
+pub fn load(
+    store: &Store,
+    documents: &[RdfDocument],
+    replace: bool,
+    progress: &dyn Progress,
+) -> Result<LoadReport, StoreError> {
+    let mut report = LoadReport { documents: documents.len(), ..LoadReport::default() };
+    let mut hierarchy = ClassHierarchy::from_store(store)?;
+
+    progress.start("checking", Some(documents.len() as u64));
+    for (done, document) in documents.iter().enumerate() {
+        for quad in document.quads() {
+            let quad = quad?;
+            hierarchy.observe(&quad);
+            if let GraphName::NamedNode(graph) = &quad.graph_name {
+                if !report.graphs.contains(graph.as_str()) {
+                    report.graphs.insert(graph.as_str().to_owned());
+                }
+            }
+            report.quads_read += 1;
+        }
+        progress.set(done as u64 + 1);
+    }
+    progress.finish();
+
+    let mut materializer = Materializer::new(hierarchy.closure());
+    let mut skolemized = documents.iter().flat_map(|document| {
+        let mut skolemizer = Skolemizer::new(document);
+        document.quads().map(move |quad| quad.map(|quad| skolemizer.quad(quad)))
+    });
+
+    progress.start("loading", Some(report.quads_read));
+    if replace {
+        let mut transaction = store.start_transaction()?;
+        for graph in &report.graphs {
+            transaction.clear_graph(NamedNode::new_unchecked(graph.as_str()).as_ref())?;
+        }
+        for (count, quad) in skolemized.by_ref().enumerate() {
+            let quad = quad?;
+            materializer.observe(&quad);
+            transaction.insert(&quad);
+            if count % 10_000 == 0 {
+                progress.set(count as u64);
+            }
+        }
+        let derived = materializer.finish();
+        report.quads_derived = derived.len() as u64;
+        transaction.extend(&derived);
+        transaction.commit()?;
+    } else {
+        let progress_total = report.quads_read;
+        let mut loader = store.bulk_loader();
+        loader.load_ok_quads::<StoreError, StoreError>(skolemized.by_ref().map(|quad| {
+            if let Ok(quad) = &quad {
+                materializer.observe(quad);
+            }
+            quad
+        }))?;
+        let derived = materializer.finish();
+        report.quads_derived = derived.len() as u64;
+        loader.load_quads(derived)?;
+        loader.commit()?;
+        progress.set(progress_total);
+    }
+    progress.finish();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters_from_one() {
+        let text = "ab\ncé\nxyz".as_bytes();
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 4), (2, 2));
+        assert_eq!(line_and_column(text, 7), (3, 1));
+    }
+
+    #[test]
+    fn oxigraph_position_prefixes_are_stripped() {
+        assert_eq!(strip_position("Parser error at line 3 column 4: unexpected end"), "unexpected end");
+        assert_eq!(strip_position("unexpected end"), "unexpected end");
+    }
+}

@@ -1,0 +1,170 @@
+//! The store: the only module that touches Oxigraph. It opens the on-disk (RocksDB) or in-memory
+//! dataset, loads the bundled ontology and seed into an empty one, loads and exports RDF, runs
+//! SPARQL, writes curated entities and relations, and checks the data against the ontology's
+//! SHACL shapes. Everything above it speaks `crate::model` types and plain strings.
+
+mod bundled;
+mod export;
+mod load;
+mod materialize;
+mod query;
+mod shacl;
+pub mod vocab;
+mod write;
+
+pub use export::ExportFormat;
+pub use load::{LoadReport, RdfDocument, EXTENSIONS};
+pub use query::{QueryOutput, ResultsFormat};
+pub use shacl::{Severity, Violation};
+pub use write::{write_rdf, DataFileFormat, ImportReport, RelationProperty};
+
+use oxigraph::model::NamedNode;
+use oxigraph::store::StorageError;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Errors of the store layer. Parse errors carry their location; the API and the CLI map them
+/// to a 4xx status or an exit code in one place each.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the data directory {path} is in use by another govgraph process; stop it, or choose another --data directory"
+    )]
+    Locked { path: PathBuf },
+    #[error("cannot use {path} as the data directory: {source}")]
+    DataDir { path: PathBuf, source: io::Error },
+    #[error("cannot open the store in {path}: {source}")]
+    Open { path: PathBuf, source: StorageError },
+    #[error("{file}: {source}")]
+    Read { file: String, source: io::Error },
+    #[error("{file}: unknown RDF format `.{extension}` (expected one of: {})", load::EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect::<Vec<_>>().join(" "))]
+    UnknownFormat { file: String, extension: String },
+    #[error("{location}: {message}")]
+    Syntax { location: String, message: String },
+    #[error("SPARQL syntax error: {0}")]
+    QuerySyntax(String),
+    #[error("SPARQL evaluation failed: {0}")]
+    QueryEvaluation(String),
+    #[error("invalid IRI `{iri}`: {message}")]
+    InvalidIri { iri: String, message: String },
+    #[error("unsupported SHACL in the shapes graph: {0}")]
+    UnsupportedShacl(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot write the output: {0}")]
+    Output(#[source] io::Error),
+}
+
+/// Reports the progress of long operations (a progress bar on a terminal, nothing elsewhere).
+pub trait Progress: Send + Sync {
+    fn start(&self, phase: &str, total: Option<u64>);
+    fn set(&self, done: u64);
+    fn finish(&self);
+}
+
+/// For callers that do not show progress.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &str, _: Option<u64>) {}
+    fn set(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// The govgraph dataset.
+#[derive(Clone)]
+pub struct Store {
+    inner: oxigraph::store::Store,
+}
+
+impl Store {
+    /// Opens (creating it if needed) the RocksDB store in `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(path).map_err(|source| StoreError::DataDir { path: path.to_owned(), source })?;
+        // RocksDB would create its files lazily and fail later with a less helpful message.
+        let probe = path.join(".govgraph-write-test");
+        std::fs::write(&probe, b"")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|source| StoreError::DataDir { path: path.to_owned(), source })?;
+        let inner = oxigraph::store::Store::open(path).map_err(|source| {
+            let message = source.to_string();
+            if message.contains("LOCK") || message.to_ascii_lowercase().contains("lock") {
+                StoreError::Locked { path: path.to_owned() }
+            } else {
+                StoreError::Open { path: path.to_owned(), source }
+            }
+        })?;
+        Ok(Self { inner })
+    }
+
+    /// A throwaway in-memory store.
+    pub fn memory() -> Result<Self, StoreError> {
+        Ok(Self { inner: oxigraph::store::Store::new()? })
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.inner.is_empty()?)
+    }
+
+    /// The number of quads.
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.inner.len()?)
+    }
+
+    /// On an empty store, loads the ontology and, if `with_seed`, the seed; returns whether it
+    /// did. A store that holds anything is left alone, so restarting never duplicates data.
+    pub fn initialize(&self, with_seed: bool, progress: &dyn Progress) -> Result<Option<LoadReport>, StoreError> {
+        if !self.is_empty()? {
+            return Ok(None);
+        }
+        let mut documents = bundled::ontology();
+        if with_seed {
+            documents.extend(bundled::seed());
+        }
+        load::load(&self.inner, &documents, false, progress).map(Some)
+    }
+
+    /// Loads RDF documents, all or nothing.
+    pub fn load(&self, documents: &[RdfDocument], replace: bool, progress: &dyn Progress) -> Result<LoadReport, StoreError> {
+        load::load(&self.inner, documents, replace, progress)
+    }
+
+    /// Writes the whole dataset in `format`.
+    pub fn export(&self, format: ExportFormat, output: &mut dyn io::Write) -> Result<(), StoreError> {
+        export::export(&self.inner, format, output)
+    }
+
+    /// Runs a read-only SPARQL query whose default graph is the union of all graphs.
+    pub fn query(&self, sparql: &str) -> Result<QueryOutput<'_>, StoreError> {
+        query::run(&self.inner, sparql)
+    }
+
+    /// Checks the data against the SHACL shapes of the ontology graph.
+    pub fn validate(&self) -> Result<Vec<Violation>, StoreError> {
+        shacl::validate(&self.inner)
+    }
+
+    /// Flushes pending writes to disk (RocksDB's write-ahead log already makes commits durable).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(self.inner.flush()?)
+    }
+
+    /// Parses a graph name given by a user.
+    pub fn graph_name(iri: &str) -> Result<NamedNode, StoreError> {
+        NamedNode::new(iri).map_err(|error| StoreError::InvalidIri { iri: iri.to_owned(), message: error.to_string() })
+    }
+
+    /// The bundled ontology and seed documents, for `govgraph validate` with no files.
+    pub fn bundled_documents(with_seed: bool) -> Vec<RdfDocument> {
+        let mut documents = bundled::ontology();
+        if with_seed {
+            documents.extend(bundled::seed());
+        }
+        documents
+    }
+
+    /// The bundled ontology only (always loaded before user files are validated).
+    pub fn bundled_ontology() -> Vec<RdfDocument> {
+        bundled::ontology()
+    }
+}

@@ -1,0 +1,491 @@
+//! SHACL validation over the store, by translating shapes into SPARQL.
+//!
+//! It implements the part of SHACL Core and SHACL-SPARQL that `ontology/shapes.ttl` uses, and
+//! refuses anything else with an error instead of silently passing: targets (`sh:targetClass`,
+//! `sh:targetNode`, `sh:targetSubjectsOf`, `sh:targetObjectsOf`), property shapes whose
+//! `sh:path` is an IRI or `[ sh:inversePath IRI ]`, and the constraints `sh:minCount`,
+//! `sh:maxCount`, `sh:datatype`, `sh:class`, `sh:nodeKind`, `sh:in`, `sh:hasValue`,
+//! `sh:pattern` (+ `sh:flags`), `sh:minLength`, `sh:maxLength`, `sh:minInclusive`,
+//! `sh:maxInclusive` and `sh:sparql` (`sh:select` with `sh:prefixes`). A SPARQL constraint must
+//! bind `$this` itself: it is joined with the targets rather than pre-bound. The data graph is
+//! the union of all graphs. `rdf:type` is matched as stored, and the loader materialises the
+//! subclass closure, so `sh:targetClass` and `sh:class` see instances of subclasses.
+
+use super::StoreError;
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use std::collections::BTreeMap;
+use std::fmt;
+
+const SH: &str = "http://www.w3.org/ns/shacl#";
+const RDF_FIRST: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#first");
+const RDF_REST: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest");
+const RDF_NIL: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil";
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+/// How serious a result is (`sh:severity`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Violation,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Violation => "violation",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// One validation result.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    pub severity: Severity,
+    pub focus: String,
+    pub path: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+    pub shape: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.severity, self.focus)?;
+        if let Some(path) = &self.path {
+            write!(f, " {path}")?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, " = {value}")?;
+        }
+        write!(f, ": {} [{}]", self.message, self.shape)
+    }
+}
+
+/// The description of one shape node: its predicates and objects.
+struct ShapeNode {
+    node: NamedOrBlankNode,
+    properties: BTreeMap<String, Vec<Term>>,
+}
+
+impl ShapeNode {
+    fn load(store: &Store, node: NamedOrBlankNodeRef<'_>) -> Result<Self, StoreError> {
+        let mut properties: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+        for quad in store.quads_for_pattern(Some(node), None, None, None) {
+            let quad = quad?;
+            let values = properties.entry(quad.predicate.as_str().to_owned()).or_default();
+            if !values.contains(&quad.object) {
+                values.push(quad.object);
+            }
+        }
+        Ok(Self { node: node.into_owned(), properties })
+    }
+
+    fn values(&self, local: &str) -> &[Term] {
+        self.properties.get(&format!("{SH}{local}")).map_or(&[], Vec::as_slice)
+    }
+
+    fn value(&self, local: &str) -> Option<&Term> {
+        self.values(local).first()
+    }
+
+    fn name(&self) -> String {
+        match &self.node {
+            NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
+            NamedOrBlankNode::BlankNode(_) => "(anonymous shape)".to_owned(),
+        }
+    }
+
+    fn severity(&self) -> Severity {
+        match self.value("severity") {
+            Some(Term::NamedNode(n)) if n.as_str() == format!("{SH}Warning") => Severity::Warning,
+            Some(Term::NamedNode(n)) if n.as_str() == format!("{SH}Info") => Severity::Info,
+            _ => Severity::Violation,
+        }
+    }
+
+    fn deactivated(&self) -> bool {
+        matches!(self.value("deactivated"), Some(Term::Literal(l)) if l.value() == "true")
+    }
+
+    fn message(&self) -> Option<String> {
+        match self.value("message") {
+            Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
+            _ => None,
+        }
+    }
+
+    /// Rejects SHACL terms this validator does not implement.
+    fn check_supported(&self, allowed: &[&str]) -> Result<(), StoreError> {
+        for predicate in self.properties.keys() {
+            if let Some(local) = predicate.strip_prefix(SH) {
+                if !allowed.contains(&local) {
+                    return Err(StoreError::UnsupportedShacl(format!("sh:{local} in shape {}", self.name())));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+const COMMON: &[&str] = &["name", "description", "message", "severity", "deactivated", "order", "group"];
+const NODE_SHAPE: &[&str] = &[
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "sparql", "pattern", "flags",
+    "nodeKind", "class",
+];
+const VALUE_CONSTRAINTS: &[&str] = &[
+    "minCount", "maxCount", "datatype", "class", "nodeKind", "in", "hasValue", "pattern", "flags", "minLength",
+    "maxLength", "minInclusive", "maxInclusive",
+];
+
+fn sparql_error(error: impl fmt::Display) -> StoreError {
+    StoreError::QueryEvaluation(error.to_string())
+}
+
+fn select(store: &Store, query: &str) -> Result<Vec<BTreeMap<String, Term>>, StoreError> {
+    let mut prepared = SparqlEvaluator::new()
+        .parse_query(query)
+        .map_err(|e| StoreError::UnsupportedShacl(format!("invalid SPARQL generated from a shape: {e}\n{query}")))?;
+    prepared.dataset_mut().set_default_graph_as_union();
+    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute().map_err(sparql_error)? else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::new();
+    for solution in solutions {
+        let solution = solution.map_err(sparql_error)?;
+        rows.push(solution.iter().map(|(variable, term)| (variable.as_str().to_owned(), term.clone())).collect());
+    }
+    Ok(rows)
+}
+
+fn list_items(store: &Store, head: &Term) -> Result<Vec<Term>, StoreError> {
+    let mut items = Vec::new();
+    let mut current = head.clone();
+    loop {
+        let node: NamedOrBlankNode = match &current {
+            Term::NamedNode(n) if n.as_str() == RDF_NIL => return Ok(items),
+            Term::NamedNode(n) => n.clone().into(),
+            Term::BlankNode(b) => b.clone().into(),
+            Term::Literal(_) => return Err(StoreError::UnsupportedShacl("an RDF list that is a literal".into())),
+        };
+        let first = store.quads_for_pattern(Some(node.as_ref()), Some(RDF_FIRST), None, None).next().transpose()?;
+        let rest = store.quads_for_pattern(Some(node.as_ref()), Some(RDF_REST), None, None).next().transpose()?;
+        match (first, rest) {
+            (Some(first), Some(rest)) if items.len() < 10_000 => {
+                items.push(first.object);
+                current = rest.object;
+            }
+            _ => return Err(StoreError::UnsupportedShacl("a malformed RDF list in sh:in".into())),
+        }
+    }
+}
+
+/// A SPARQL group pattern binding `?this` to the shape's focus nodes, or `None` without targets.
+fn target_pattern(shape: &ShapeNode) -> Option<String> {
+    let mut alternatives = Vec::new();
+    for class in shape.values("targetClass") {
+        alternatives.push(format!("{{ ?this <{RDF_TYPE}> {class} }}"));
+    }
+    let nodes: Vec<String> = shape.values("targetNode").iter().map(ToString::to_string).collect();
+    if !nodes.is_empty() {
+        alternatives.push(format!("{{ VALUES ?this {{ {} }} }}", nodes.join(" ")));
+    }
+    for predicate in shape.values("targetSubjectsOf") {
+        alternatives.push(format!("{{ ?this {predicate} ?targetObject }}"));
+    }
+    for predicate in shape.values("targetObjectsOf") {
+        alternatives.push(format!("{{ ?targetSubject {predicate} ?this }}"));
+    }
+    (!alternatives.is_empty()).then(|| format!("{{ SELECT DISTINCT ?this WHERE {{ {} }} }}", alternatives.join(" UNION ")))
+}
+
+fn path_of(store: &Store, shape: &ShapeNode) -> Result<(String, String), StoreError> {
+    match shape.value("path") {
+        Some(Term::NamedNode(predicate)) => Ok((predicate.to_string(), predicate.to_string())),
+        Some(Term::BlankNode(blank)) => {
+            let path = ShapeNode::load(store, blank.as_ref().into())?;
+            match path.value("inversePath") {
+                Some(Term::NamedNode(predicate)) if path.properties.len() == 1 => {
+                    Ok((format!("^{predicate}"), format!("^{predicate}")))
+                }
+                _ => Err(StoreError::UnsupportedShacl(format!(
+                    "sh:path other than an IRI or [ sh:inversePath IRI ] in {}",
+                    shape.name()
+                ))),
+            }
+        }
+        _ => Err(StoreError::UnsupportedShacl(format!("a property shape without an IRI sh:path: {}", shape.name()))),
+    }
+}
+
+fn literal_int(term: Option<&Term>, what: &str, shape: &ShapeNode) -> Result<Option<u64>, StoreError> {
+    match term {
+        None => Ok(None),
+        Some(Term::Literal(literal)) => literal
+            .value()
+            .parse()
+            .map(Some)
+            .map_err(|_| StoreError::UnsupportedShacl(format!("sh:{what} is not an integer in {}", shape.name()))),
+        Some(_) => Err(StoreError::UnsupportedShacl(format!("sh:{what} is not a literal in {}", shape.name()))),
+    }
+}
+
+fn node_kind_filter(kind: &Term) -> Result<String, StoreError> {
+    let Term::NamedNode(kind) = kind else {
+        return Err(StoreError::UnsupportedShacl("sh:nodeKind must be an IRI".into()));
+    };
+    Ok(match kind.as_str().strip_prefix(SH) {
+        Some("IRI") => "isIRI(?value)",
+        Some("Literal") => "isLiteral(?value)",
+        Some("BlankNode") => "isBlank(?value)",
+        Some("BlankNodeOrIRI") => "(isBlank(?value) || isIRI(?value))",
+        Some("BlankNodeOrLiteral") => "(isBlank(?value) || isLiteral(?value))",
+        Some("IRIOrLiteral") => "(isIRI(?value) || isLiteral(?value))",
+        _ => return Err(StoreError::UnsupportedShacl(format!("sh:nodeKind {kind}"))),
+    }
+    .to_owned())
+}
+
+fn sparql_string(text: &str) -> String {
+    Term::from(oxigraph::model::Literal::new_simple_literal(text)).to_string()
+}
+
+/// One check: a query whose rows are violations, and how to report them.
+struct Check {
+    query: String,
+    message: String,
+    path: Option<String>,
+    severity: Severity,
+}
+
+/// The value-level constraints of a shape, checked on `?value` reached by `value_pattern`.
+fn value_checks(
+    store: &Store,
+    shape: &ShapeNode,
+    targets: &str,
+    value_pattern: &str,
+    path: Option<&str>,
+) -> Result<Vec<Check>, StoreError> {
+    let mut checks = Vec::new();
+    let on_values = |filter: String, message: String| Check {
+        query: format!("SELECT ?this ?value WHERE {{ {targets} {value_pattern} FILTER({filter}) }}"),
+        message: shape.message().unwrap_or(message),
+        path: path.map(str::to_owned),
+        severity: shape.severity(),
+    };
+    for datatype in shape.values("datatype") {
+        checks.push(on_values(
+            format!("!isLiteral(?value) || datatype(?value) != {datatype}"),
+            format!("the value must be a literal of type {datatype}"),
+        ));
+    }
+    for class in shape.values("class") {
+        checks.push(on_values(
+            format!("NOT EXISTS {{ ?value <{RDF_TYPE}> {class} }}"),
+            format!("the value must be an instance of {class}"),
+        ));
+    }
+    for kind in shape.values("nodeKind") {
+        checks.push(on_values(format!("!{}", node_kind_filter(kind)?), format!("the value must be of node kind {kind}")));
+    }
+    for list in shape.values("in") {
+        let items: Vec<String> = list_items(store, list)?.iter().map(ToString::to_string).collect();
+        checks.push(on_values(
+            format!("?value NOT IN ({})", items.join(", ")),
+            format!("the value must be one of {}", items.join(", ")),
+        ));
+    }
+    let flags = match shape.value("flags") {
+        Some(Term::Literal(flags)) => flags.value().to_owned(),
+        _ => String::new(),
+    };
+    for pattern in shape.values("pattern") {
+        let Term::Literal(pattern) = pattern else {
+            return Err(StoreError::UnsupportedShacl(format!("sh:pattern is not a literal in {}", shape.name())));
+        };
+        checks.push(on_values(
+            format!("isBlank(?value) || !REGEX(STR(?value), {}, {})", sparql_string(pattern.value()), sparql_string(&flags)),
+            format!("the value must match the pattern {}", pattern.value()),
+        ));
+    }
+    if let Some(min) = literal_int(shape.value("minLength"), "minLength", shape)? {
+        checks.push(on_values(
+            format!("isBlank(?value) || STRLEN(STR(?value)) < {min}"),
+            format!("the value must be at least {min} characters long"),
+        ));
+    }
+    if let Some(max) = literal_int(shape.value("maxLength"), "maxLength", shape)? {
+        checks.push(on_values(
+            format!("isBlank(?value) || STRLEN(STR(?value)) > {max}"),
+            format!("the value must be at most {max} characters long"),
+        ));
+    }
+    for bound in shape.values("minInclusive") {
+        checks.push(on_values(format!("!(?value >= {bound})"), format!("the value must be at least {bound}")));
+    }
+    for bound in shape.values("maxInclusive") {
+        checks.push(on_values(format!("!(?value <= {bound})"), format!("the value must be at most {bound}")));
+    }
+    Ok(checks)
+}
+
+/// Expands `sh:prefixes` into PREFIX declarations.
+fn prefixes(store: &Store, constraint: &ShapeNode) -> Result<String, StoreError> {
+    let mut declarations = String::new();
+    for ontology in constraint.values("prefixes") {
+        let rows = select(
+            store,
+            &format!(
+                "SELECT ?prefix ?namespace WHERE {{ {ontology} <{SH}declare> ?d . ?d <{SH}prefix> ?prefix ; <{SH}namespace> ?namespace }}"
+            ),
+        )?;
+        for row in rows {
+            if let (Some(Term::Literal(prefix)), Some(Term::Literal(namespace))) = (row.get("prefix"), row.get("namespace")) {
+                declarations.push_str(&format!("PREFIX {}: <{}>\n", prefix.value(), namespace.value()));
+            }
+        }
+    }
+    Ok(declarations)
+}
+
+fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreError> {
+    let allowed: Vec<&str> = COMMON.iter().chain(NODE_SHAPE).chain(VALUE_CONSTRAINTS).copied().collect();
+    shape.check_supported(&allowed)?;
+    let Some(targets) = target_pattern(shape) else { return Ok(Vec::new()) };
+    let mut checks = value_checks(store, shape, &targets, "BIND(?this AS ?value)", None)?;
+
+    for property in shape.values("property") {
+        let property = match property {
+            Term::NamedNode(n) => ShapeNode::load(store, n.as_ref().into())?,
+            Term::BlankNode(b) => ShapeNode::load(store, b.as_ref().into())?,
+            Term::Literal(_) => return Err(StoreError::UnsupportedShacl("a literal sh:property".into())),
+        };
+        if property.deactivated() {
+            continue;
+        }
+        let allowed: Vec<&str> = COMMON.iter().chain(VALUE_CONSTRAINTS).chain(&["path"]).copied().collect();
+        property.check_supported(&allowed)?;
+        let (path, shown) = path_of(store, &property)?;
+        let message = property.message();
+        let severity = property.severity();
+        let mut property_checks = Vec::new();
+        if let Some(min) = literal_int(property.value("minCount"), "minCount", &property)? {
+            property_checks.push(Check {
+                query: format!(
+                    "SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {min})"
+                ),
+                message: format!("needs at least {min} value{}", if min == 1 { "" } else { "s" }),
+                path: Some(shown.clone()),
+                severity,
+            });
+        }
+        if let Some(max) = literal_int(property.value("maxCount"), "maxCount", &property)? {
+            property_checks.push(Check {
+                query: format!(
+                    "SELECT ?this WHERE {{ {targets} ?this {path} ?value }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {max})"
+                ),
+                message: format!("has more than {max} value{}", if max == 1 { "" } else { "s" }),
+                path: Some(shown.clone()),
+                severity,
+            });
+        }
+        for value in property.values("hasValue") {
+            property_checks.push(Check {
+                query: format!("SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"),
+                message: format!("must have the value {value}"),
+                path: Some(shown.clone()),
+                severity,
+            });
+        }
+        property_checks.extend(value_checks(store, &property, &targets, &format!("?this {path} ?value ."), Some(&shown))?);
+        checks.extend(property_checks.into_iter().map(|check| Check {
+            message: message.clone().unwrap_or(check.message),
+            ..check
+        }));
+    }
+
+    for constraint in shape.values("sparql") {
+        let constraint = match constraint {
+            Term::NamedNode(n) => ShapeNode::load(store, n.as_ref().into())?,
+            Term::BlankNode(b) => ShapeNode::load(store, b.as_ref().into())?,
+            Term::Literal(_) => return Err(StoreError::UnsupportedShacl("a literal sh:sparql".into())),
+        };
+        if constraint.deactivated() {
+            continue;
+        }
+        constraint.check_supported(&["select", "prefixes", "message", "severity", "deactivated", "name", "description"])?;
+        let Some(Term::Literal(select_text)) = constraint.value("select") else {
+            return Err(StoreError::UnsupportedShacl(format!("sh:sparql without sh:select in {}", shape.name())));
+        };
+        let inner = select_text.value().replace("$this", "?this");
+        checks.push(Check {
+            query: format!("{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}", prefixes(store, &constraint)?),
+            message: constraint
+                .message()
+                .or_else(|| shape.message())
+                .unwrap_or_else(|| "fails a SPARQL constraint".to_owned()),
+            path: None,
+            severity: shape.severity(),
+        });
+    }
+    Ok(checks)
+}
+
+fn show(term: &Term) -> String {
+    match term {
+        Term::Literal(literal) => format!("\"{}\"", literal.value()),
+        Term::NamedNode(node) => node.as_str().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Substitutes `{?var}` and `{$var}` in a message with the row's values (SHACL §5.3.2).
+fn fill_template(message: &str, row: &BTreeMap<String, Term>) -> String {
+    let mut filled = message.to_owned();
+    for (variable, term) in row {
+        for marker in [format!("{{?{variable}}}"), format!("{{${variable}}}")] {
+            filled = filled.replace(&marker, &show(term));
+        }
+    }
+    filled
+}
+
+/// Validates the union of all graphs against every `sh:NodeShape` in the store.
+pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
+    let node_shape = NamedNode::new_unchecked(format!("{SH}NodeShape"));
+    let rdf_type = NamedNodeRef::new_unchecked(RDF_TYPE);
+    let mut shapes = Vec::new();
+    for quad in store.quads_for_pattern(None, Some(rdf_type), Some(node_shape.as_ref().into()), None) {
+        let subject = quad?.subject;
+        if !shapes.contains(&subject) {
+            shapes.push(subject);
+        }
+    }
+    let mut results = Vec::new();
+    for subject in shapes {
+        let shape = ShapeNode::load(store, subject.as_ref())?;
+        if shape.deactivated() {
+            continue;
+        }
+        for check in shape_checks(store, &shape)? {
+            for row in select(store, &check.query)? {
+                let Some(focus) = row.get("this") else { continue };
+                results.push(Violation {
+                    severity: check.severity,
+                    focus: show(focus),
+                    path: row.get("path").map(show).or_else(|| check.path.clone()),
+                    value: row.get("value").filter(|value| *value != focus).map(show),
+                    message: fill_template(&check.message, &row),
+                    shape: shape.name(),
+                });
+            }
+        }
+    }
+    results.sort();
+    results.dedup();
+    Ok(results)
+}

@@ -1,0 +1,297 @@
+//! Curated writes: entities and relations given as `crate::model` values become RDF in the
+//! project's vocabulary, the same shape as the hand-written seed, with the same materialised
+//! triples. Also writes such data to a file (`govgraph generate`).
+
+use super::materialize::{ClassHierarchy, Materializer};
+use super::vocab::*;
+use super::{Progress, Store, StoreError};
+use crate::model::{DateStatus, DocumentRef, EntityKind, NewEntity, NewRelation, Predicate, Slug};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use std::collections::HashSet;
+use std::io::Write;
+
+/// What an import wrote.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub entities: usize,
+    pub relations: usize,
+    pub quads: usize,
+}
+
+/// A relation property the ontology declares (a sub-property of `gg:relatedTo`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RelationProperty(NamedNode);
+
+impl RelationProperty {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The IRI a predicate names, without asking the ontology (for generated data, whose
+    /// properties are the ontology's own).
+    fn assume(predicate: &Predicate) -> Result<Self, StoreError> {
+        let iri = match predicate {
+            Predicate::RelatedTo => return Ok(Self(GG_RELATED_TO.into_owned())),
+            Predicate::Name(name) => format!("{NS}{name}"),
+            Predicate::Iri(iri) => iri.clone(),
+        };
+        NamedNode::new(&iri).map(Self).map_err(|e| StoreError::InvalidIri { iri, message: e.to_string() })
+    }
+}
+
+/// Turns curated values into quads in one graph.
+struct QuadWriter {
+    graph: GraphName,
+    quads: Vec<Quad>,
+    described_files: HashSet<String>,
+}
+
+impl QuadWriter {
+    fn new(graph: GraphName) -> Self {
+        Self { graph, quads: Vec::new(), described_files: HashSet::new() }
+    }
+
+    fn add(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
+        self.quads.push(Quad::new(subject.clone(), predicate.into(), object.into(), self.graph.clone()));
+    }
+
+    fn document(&mut self, document: &DocumentRef) -> Result<NamedNode, StoreError> {
+        Ok(match document {
+            DocumentRef::Entity(slug) => NamedNode::new_unchecked(entity_iri(slug.as_str())),
+            DocumentRef::Url(url) => {
+                NamedNode::new(url).map_err(|e| StoreError::InvalidIri { iri: url.clone(), message: e.to_string() })?
+            }
+            DocumentRef::ImportedFile(name) => {
+                let node = NamedNode::new_unchecked(format!("{IMPORT}{}", percent_encode(name)));
+                if self.described_files.insert(name.clone()) {
+                    self.add(&node, RDF_TYPE, GG_IMPORTED_FILE);
+                    self.add(&node, RDFS_LABEL, Literal::new_simple_literal(name));
+                }
+                node
+            }
+        })
+    }
+
+    fn evidence(&mut self, holder: &NamedNode, sources: &[crate::model::Source]) -> Result<(), StoreError> {
+        for (index, source) in sources.iter().enumerate() {
+            let node = NamedNode::new_unchecked(format!("{}#evidence-{}", holder.as_str(), index + 1));
+            let document = self.document(&source.document)?;
+            self.add(holder, GG_EVIDENCE_PROP, node.clone());
+            self.add(&node, RDF_TYPE, GG_EVIDENCE);
+            self.add(&node, GG_DOCUMENT_PROP, document);
+            if let Some(quote) = &source.quote {
+                self.add(&node, GG_QUOTE, Literal::new_simple_literal(quote));
+            }
+        }
+        Ok(())
+    }
+
+    fn entity(&mut self, entity: &NewEntity) -> Result<(), StoreError> {
+        let iri = NamedNode::new_unchecked(entity_iri(entity.id.as_str()));
+        self.add(&iri, RDF_TYPE, kind_class(entity.kind));
+        self.add(&iri, RDFS_LABEL, Literal::new_simple_literal(&entity.label));
+        for alias in &entity.aliases {
+            self.add(&iri, SKOS_ALT_LABEL, Literal::new_simple_literal(alias));
+        }
+        if let Some(description) = &entity.description {
+            self.add(&iri, DCTERMS_DESCRIPTION, Literal::new_simple_literal(description));
+        }
+        if let Some(openness) = entity.openness {
+            self.add(&iri, GG_OPENNESS, openness_iri(openness));
+        }
+        for (property, date) in [(SCHEMA_START_DATE, entity.start_date), (SCHEMA_END_DATE, entity.end_date)] {
+            if let Some(date) = date {
+                let datatype = NamedNode::new_unchecked(format!("{XSD}{}", date.xsd_type()));
+                self.add(&iri, property, Literal::new_typed_literal(date.to_string(), datatype));
+            }
+        }
+        if entity.kind == EntityKind::Meeting && entity.start_date.is_none() {
+            self.add(&iri, GG_DATE_STATUS, date_status_iri(DateStatus::Unknown));
+        }
+        if let Some(location) = &entity.location {
+            self.add(&iri, SCHEMA_LOCATION, Literal::new_simple_literal(location));
+        }
+        self.evidence(&iri, &entity.sources)
+    }
+
+    fn relation(&mut self, relation: &NewRelation, property: &RelationProperty) -> Result<(), StoreError> {
+        let predicate = &property.0;
+        let id = relation_id(relation.source.as_str(), predicate.as_str(), relation.target.as_str());
+        let iri = NamedNode::new_unchecked(relation_iri(&id));
+        self.add(&iri, RDF_TYPE, GG_RELATION);
+        self.add(&iri, GG_SOURCE, NamedNode::new_unchecked(entity_iri(relation.source.as_str())));
+        self.add(&iri, GG_TARGET, NamedNode::new_unchecked(entity_iri(relation.target.as_str())));
+        self.add(&iri, GG_PREDICATE, predicate.clone());
+        self.add(&iri, GG_RELATION_KIND, relation_kind_iri(relation.kind));
+        self.add(&iri, GG_EVIDENCE_TYPE, evidence_type_iri(relation.evidence_type));
+        if let Some(confidence) = relation.confidence {
+            let value = format!("{confidence}");
+            let value = if value.contains('.') { value } else { format!("{value}.0") };
+            self.add(
+                &iri,
+                GG_CONFIDENCE,
+                Literal::new_typed_literal(value, NamedNode::new_unchecked(format!("{XSD}decimal"))),
+            );
+        }
+        if let Some(reason) = &relation.inference_reason {
+            self.add(&iri, GG_INFERENCE_REASON, Literal::new_simple_literal(reason));
+        }
+        self.evidence(&iri, &relation.sources)
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl Store {
+    /// Whether an entity with this id exists (in any graph).
+    pub fn entity_exists(&self, id: &Slug) -> Result<bool, StoreError> {
+        let iri = NamedNode::new_unchecked(entity_iri(id.as_str()));
+        Ok(self.inner.quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_ENTITY.into()), None).next().transpose()?.is_some())
+    }
+
+    /// Whether a relation node with this IRI exists.
+    pub fn relation_exists(&self, relation: &NewRelation, property: &RelationProperty) -> Result<bool, StoreError> {
+        let id = relation_id(relation.source.as_str(), property.as_str(), relation.target.as_str());
+        let iri = NamedNode::new_unchecked(relation_iri(&id));
+        Ok(self.inner.quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_RELATION.into()), None).next().transpose()?.is_some())
+    }
+
+    /// The IRI of a relation property, if the ontology declares it (a sub-property of
+    /// `gg:relatedTo`, possibly indirectly).
+    pub fn relation_property(&self, predicate: &Predicate) -> Result<Option<RelationProperty>, StoreError> {
+        if *predicate == Predicate::RelatedTo {
+            return Ok(Some(RelationProperty(GG_RELATED_TO.into_owned())));
+        }
+        let Ok(RelationProperty(node)) = RelationProperty::assume(predicate) else { return Ok(None) };
+        let mut prepared = SparqlEvaluator::new()
+            .parse_query(&format!("ASK {{ {node} <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ <{}> }}", GG_RELATED_TO.as_str()))
+            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+        prepared.dataset_mut().set_default_graph_as_union();
+        match prepared.on_store(&self.inner).execute().map_err(|e| StoreError::QueryEvaluation(e.to_string()))? {
+            QueryResults::Boolean(true) => Ok(Some(RelationProperty(node))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Writes entities and relations (relations with their resolved property) into `graph`, in
+    /// one atomic commit, with the derived triples. The caller has validated them.
+    pub fn import(
+        &self,
+        entities: &[NewEntity],
+        relations: &[(NewRelation, RelationProperty)],
+        graph: &NamedNode,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport, StoreError> {
+        let mut writer = QuadWriter::new(GraphName::NamedNode(graph.clone()));
+        progress.start("importing", Some((entities.len() + relations.len()) as u64));
+        for entity in entities {
+            writer.entity(entity)?;
+        }
+        for (relation, predicate) in relations {
+            writer.relation(relation, predicate)?;
+        }
+        let quads = writer.quads;
+        let mut materializer = Materializer::new(ClassHierarchy::from_store(&self.inner)?.closure());
+        for quad in &quads {
+            materializer.observe(quad);
+        }
+        let derived = materializer.finish();
+        let report = ImportReport { entities: entities.len(), relations: relations.len(), quads: quads.len() + derived.len() };
+        let mut loader = self.inner.bulk_loader();
+        loader.load_quads(quads)?;
+        loader.load_quads(derived)?;
+        loader.commit()?;
+        progress.set(report.entities as u64 + report.relations as u64);
+        progress.finish();
+        Ok(report)
+    }
+}
+
+/// The formats `govgraph generate` writes, chosen by the output file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFileFormat {
+    Turtle,
+    NTriples,
+    NQuads,
+    TriG,
+}
+
+impl DataFileFormat {
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        match extension.to_ascii_lowercase().as_str() {
+            "ttl" => Some(Self::Turtle),
+            "nt" => Some(Self::NTriples),
+            "nq" => Some(Self::NQuads),
+            "trig" => Some(Self::TriG),
+            _ => None,
+        }
+    }
+
+    fn rdf_format(self) -> RdfFormat {
+        match self {
+            Self::Turtle => RdfFormat::Turtle,
+            Self::NTriples => RdfFormat::NTriples,
+            Self::NQuads => RdfFormat::NQuads,
+            Self::TriG => RdfFormat::TriG,
+        }
+    }
+}
+
+/// Serialises entities and relations as RDF in the project's vocabulary, without the
+/// materialised triples (the loader derives them). Triples are written to the default graph, so
+/// that `govgraph load --graph` can choose one.
+pub fn write_rdf(
+    format: DataFileFormat,
+    entities: impl IntoIterator<Item = NewEntity>,
+    relations: impl IntoIterator<Item = NewRelation>,
+    output: &mut dyn Write,
+) -> Result<(), StoreError> {
+    let mut serializer = RdfSerializer::from_format(format.rdf_format());
+    for (prefix, iri) in [("gg", NS), ("id", ID), ("rel", REL)] {
+        serializer = serializer
+            .with_prefix(prefix, iri)
+            .map_err(|e| StoreError::InvalidIri { iri: iri.to_owned(), message: e.to_string() })?;
+    }
+    let mut output = serializer.for_writer(output);
+    let mut writer = QuadWriter::new(GraphName::DefaultGraph);
+    let mut flush = |writer: &mut QuadWriter| -> Result<(), StoreError> {
+        for quad in writer.quads.drain(..) {
+            output.serialize_quad(&quad).map_err(StoreError::Output)?;
+        }
+        Ok(())
+    };
+    for entity in entities {
+        writer.entity(&entity)?;
+        flush(&mut writer)?;
+    }
+    for relation in relations {
+        writer.relation(&relation, &RelationProperty::assume(&relation.predicate)?)?;
+        flush(&mut writer)?;
+    }
+    output.finish().map_err(StoreError::Output)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_unreserved_characters() {
+        assert_eq!(percent_encode("my data (v2).csv"), "my%20data%20%28v2%29.csv");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+}

@@ -1,6 +1,8 @@
 //! Embeds the ontology and the seed into the binary, so that `govgraph serve` needs no files at
 //! run time: every `ontology/*.ttl` and `seed/*.trig` becomes a `(name, text)` entry.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs};

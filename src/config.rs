@@ -67,7 +67,7 @@ pub struct LoadArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Named graph (IRI) for the triples of triple formats; quad formats keep their own graphs.
-    /// Default: the default graph.
+    /// Default: https://w3id.org/govgraph/graph/{file name without extension}.
     #[arg(long, env = "GOVGRAPH_GRAPH", value_name = "IRI")]
     pub graph: Option<String>,
     /// Replace the named graphs the files write into (clear them first, in the same commit):

@@ -1,1 +1,17 @@
-fn main() {}
+//! The `govgraph` binary: parse the command line, run it, print the error once, pick the exit
+//! code.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = govgraph::config::Cli::parse();
+    match govgraph::run(cli) {
+        Ok(code) => code,
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

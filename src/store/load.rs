@@ -3,7 +3,7 @@
 //! materialised, in one atomic commit.
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::vocab::GENID;
+use super::vocab::{percent_encode, GENID, GRAPH};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -34,7 +34,8 @@ pub const EXTENSIONS: &[(&str, RdfFormat)] = &[
 
 impl RdfDocument {
     /// Reads a file, its format given by its extension. Triples (as opposed to quads) go into
-    /// `graph`, or the default graph.
+    /// `graph`, or into a graph named after the file (`.../graph/{file stem}`), so that every
+    /// source keeps a graph of its own and `--replace` can reload it.
     pub fn from_path(path: &Path, graph: Option<&NamedNode>) -> Result<Self, StoreError> {
         let name = path.display().to_string();
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
@@ -48,7 +49,7 @@ impl RdfDocument {
             name,
             bytes: Cow::Owned(bytes),
             format,
-            default_graph: graph.cloned().map_or(GraphName::DefaultGraph, GraphName::NamedNode),
+            default_graph: GraphName::NamedNode(graph.cloned().unwrap_or_else(|| file_graph(path))),
         })
     }
 
@@ -102,6 +103,12 @@ impl RdfDocument {
         let digest = Sha256::digest(&self.bytes);
         digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
     }
+}
+
+/// The graph of a file loaded without `--graph`.
+pub fn file_graph(path: &Path) -> NamedNode {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    NamedNode::new_unchecked(format!("{GRAPH}{}", percent_encode(&stem)))
 }
 
 /// Oxigraph's messages start with their own "Parser error at line L column C: "; the location

@@ -97,6 +97,14 @@ impl Store {
         Ok(Self { inner })
     }
 
+    /// Opens an existing store without writing to it; works while another process (a running
+    /// server) holds the directory, and sees the data as of opening.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let inner = oxigraph::store::Store::open_read_only(path)
+            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
+        Ok(Self { inner })
+    }
+
     /// A throwaway in-memory store.
     pub fn memory() -> Result<Self, StoreError> {
         Ok(Self { inner: oxigraph::store::Store::new()? })

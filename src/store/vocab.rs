@@ -132,3 +132,34 @@ pub fn relation_id(source: &str, predicate_iri: &str, target: &str) -> String {
         .unwrap_or("relatedTo");
     format!("{source}--{property}--{target}")
 }
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_unreserved_characters() {
+        assert_eq!(percent_encode("my data (v2).csv"), "my%20data%20%28v2%29.csv");
+        assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn relation_ids_name_their_ends_and_property() {
+        assert_eq!(relation_id("a", "https://w3id.org/govgraph/ns#inspired", "b"), "a--inspired--b");
+        assert_eq!(relation_id("a", "http://example.org/p/organizer", "b"), "a--organizer--b");
+    }
+}

@@ -142,19 +142,6 @@ impl QuadWriter {
     }
 }
 
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 impl Store {
     /// Whether an entity with this id exists (in any graph).
     pub fn entity_exists(&self, id: &Slug) -> Result<bool, StoreError> {
@@ -289,9 +276,4 @@ pub fn write_rdf(
 mod tests {
     use super::*;
 
-    #[test]
-    fn percent_encoding_keeps_unreserved_characters() {
-        assert_eq!(percent_encode("my data (v2).csv"), "my%20data%20%28v2%29.csv");
-        assert_eq!(percent_encode("é"), "%C3%A9");
-    }
 }

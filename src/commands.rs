@@ -1,0 +1,273 @@
+//! The commands of the command line: open the store the way each needs it, call the store or a
+//! service, print the outcome. Progress bars (on a terminal only) live here, at the edge.
+
+use crate::config::{Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, ServeArgs, ValidateArgs};
+use crate::services::generate::Generator;
+use crate::services::import::{self, ImportError};
+use crate::store::{self, DataFileFormat, Progress, RdfDocument, Severity, Store, StoreError};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::cell::Cell;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Everything that can make a command fail; `main` prints it once and exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{path}: {source}")]
+    File { path: PathBuf, source: io::Error },
+    #[error("the server failed: {0}")]
+    Serve(#[source] io::Error),
+}
+
+impl Error {
+    /// Output piped into a program that stopped reading (`| head`) is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        let io_error = match self {
+            Error::Store(StoreError::Output(error)) => error,
+            Error::File { source, .. } => source,
+            _ => return false,
+        };
+        io_error.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Load(args) => load(args),
+        Command::Import(args) => import(args),
+        Command::Export(args) => export(args),
+        Command::Query(args) => query(args),
+        Command::Validate(args) => validate(args),
+        Command::Generate(args) => generate(args),
+    }
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Self {
+        Self(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()))
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, phase: &str, total: Option<u64>) {
+        self.0.reset();
+        let template = match total {
+            Some(total) => {
+                self.0.set_length(total);
+                "{msg:>10} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta})"
+            }
+            None => "{msg:>10} {spinner} {human_pos} ({per_sec})",
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.0.set_style(style.progress_chars("=> "));
+        }
+        self.0.set_message(phase.to_owned());
+    }
+
+    fn set(&self, done: u64) {
+        self.0.set_position(done);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Opens a store to write into, putting the ontology into a new one.
+fn open_for_writing(data: &DataArgs) -> Result<Store, Error> {
+    let store = Store::open(&data.data)?;
+    store.initialize(false, &Bar::new())?;
+    Ok(store)
+}
+
+/// Opens an existing store to read from; works while a server holds the directory.
+fn open_for_reading(data: &DataArgs) -> Result<Store, Error> {
+    if !data.data.join("CURRENT").exists() {
+        return Err(Error::Usage(format!(
+            "there is no govgraph store in {} (start `govgraph serve` or run `govgraph load` first, or pass --data)",
+            data.data.display()
+        )));
+    }
+    Ok(Store::open_read_only(&data.data)?)
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GOVGRAPH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).init();
+    let store = if args.memory { Store::memory()? } else { Store::open(&args.data.data)? };
+    match store.initialize(!args.no_seed, &Bar::new())? {
+        Some(report) => tracing::info!(
+            quads = report.quads_read + report.quads_derived,
+            graphs = report.graphs.len(),
+            "empty store: loaded the ontology{}",
+            if args.no_seed { "" } else { " and the seed" }
+        ),
+        None => tracing::info!(quads = store.len()?, "opened the existing store"),
+    }
+    let state = crate::api::AppState::new(store.clone(), args.admin_token);
+    actix_web::rt::System::new()
+        .block_on(crate::api::serve(state, args.bind))
+        .map_err(Error::Serve)?;
+    store.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load(args: LoadArgs) -> Result<ExitCode, Error> {
+    let graph = args.graph.as_deref().map(Store::graph_name).transpose()?;
+    // Read and check the files before touching the data directory.
+    let documents = args
+        .files
+        .iter()
+        .map(|path| RdfDocument::from_path(path, graph.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = open_for_writing(&args.data)?;
+    let report = store.load(&documents, args.replace, &Bar::new())?;
+    println!(
+        "loaded {} quads (and {} derived) from {} file{}{}",
+        report.quads_read,
+        report.quads_derived,
+        report.documents,
+        if report.documents == 1 { "" } else { "s" },
+        if report.graphs.is_empty() {
+            String::new()
+        } else {
+            format!(" into {}", report.graphs.iter().cloned().collect::<Vec<_>>().join(", "))
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs) -> Result<ExitCode, Error> {
+    for path in args.entities.iter().chain(&args.relations) {
+        if !path.is_file() {
+            return Err(Error::File { path: path.clone(), source: io::Error::new(io::ErrorKind::NotFound, "no such file") });
+        }
+    }
+    let store = open_for_writing(&args.data)?;
+    let report = import::import(&store, args.entities.as_deref(), args.relations.as_deref(), &args.graph, &Bar::new())?;
+    println!(
+        "imported {} entities and {} relations ({} quads) into {}",
+        report.entities, report.relations, report.quads, args.graph
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to `path` through a temporary file renamed at the end, so a failed write leaves
+/// nothing half-written; without a path, writes to standard output.
+fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<(), Error>) -> Result<(), Error> {
+    let Some(path) = path else {
+        let stdout = io::stdout();
+        let mut output = BufWriter::new(stdout.lock());
+        write(&mut output)?;
+        return output.flush().map_err(|source| Error::Store(StoreError::Output(source)));
+    };
+    let file_error = |source| Error::File { path: path.to_owned(), source };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let file = fs::File::create(&temporary).map_err(file_error)?;
+    let mut output = BufWriter::new(file);
+    let result = write(&mut output).and_then(|()| {
+        output.flush().map_err(file_error)?;
+        fs::rename(&temporary, path).map_err(file_error)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode, Error> {
+    let store = open_for_reading(&args.data)?;
+    write_output(args.out.as_deref(), |output| Ok(store.export(args.format, output)?))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query(args: QueryArgs) -> Result<ExitCode, Error> {
+    let store = open_for_reading(&args.data)?;
+    let results = store.query(&args.query)?;
+    write_output(None, |output| Ok(results.write(args.format, output)?))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
+    let store = match &args.data {
+        Some(data) => open_for_reading(&DataArgs { data: data.clone() })?,
+        None => {
+            let mut documents = if args.files.is_empty() { Store::bundled_documents(true) } else { Store::bundled_ontology() };
+            for path in &args.files {
+                documents.push(RdfDocument::from_path(path, None)?);
+            }
+            let store = Store::memory()?;
+            store.load(&documents, false, &store::NoProgress)?;
+            store
+        }
+    };
+    let results = store.validate()?;
+    for result in &results {
+        println!("{result}");
+    }
+    let violations = results.iter().filter(|r| r.severity == Severity::Violation).count();
+    let warnings = results.len() - violations;
+    let what = match (&args.data, args.files.is_empty()) {
+        (Some(data), _) => format!("the store in {}", data.display()),
+        (None, true) => "the bundled ontology and seed".to_owned(),
+        (None, false) => format!("{} file{}", args.files.len(), if args.files.len() == 1 { "" } else { "s" }),
+    };
+    eprintln!("{what}: {violations} violation{}, {warnings} warning{}", plural(violations), plural(warnings));
+    Ok(if violations == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
+    let extension = args.out.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = DataFileFormat::from_extension(extension).ok_or_else(|| {
+        Error::Usage(format!("{}: unknown output format `.{extension}` (expected .ttl, .nt, .nq or .trig)", args.out.display()))
+    })?;
+    if !(args.degree.is_finite() && args.degree >= 0.0) {
+        return Err(Error::Usage(format!("--degree must be a non-negative number, not {}", args.degree)));
+    }
+    let generator = Generator::new(args.nodes, args.degree, args.seed);
+    let bar = Bar::new();
+    bar.start("generating", None);
+    let (entities, relations) = (Cell::new(0_u64), Cell::new(0_u64));
+    let tick = |counter: &Cell<u64>| {
+        counter.set(counter.get() + 1);
+        let done = entities.get() + relations.get();
+        if done % 10_000 == 0 {
+            bar.set(done);
+        }
+    };
+    write_output(Some(&args.out), |output| {
+        Ok(store::write_rdf(
+            format,
+            generator.entities().inspect(|_| tick(&entities)),
+            generator.relations().inspect(|_| tick(&relations)),
+            output,
+        )?)
+    })?;
+    bar.finish();
+    println!(
+        "wrote {} entities and {} relations to {}",
+        entities.get(),
+        relations.get(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

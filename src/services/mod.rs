@@ -1,0 +1,5 @@
+//! Services: what the commands and the API do, built on the store (and, later, the graph
+//! projection). They speak `crate::model` types; no RDF or HTTP here.
+
+pub mod generate;
+pub mod import;

@@ -1,0 +1,9 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The integration tests: one binary, each module a boundary of the system. They run the real
+//! `govgraph` binary on temporary directories and talk to the real server over HTTP.
+
+mod cli;
+mod seed;
+mod serve;
+mod util;
+mod validate;

@@ -1,0 +1,194 @@
+//! Test harness: runs the real binary and the real server, and prints everything needed to
+//! debug a failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_govgraph");
+
+/// The output of one run of the binary.
+pub struct Run {
+    pub args: Vec<String>,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        format!(
+            "govgraph {}\nexit code: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, Some(0), "expected success\n{}", self.describe());
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self) -> Self {
+        assert!(self.code.is_some_and(|code| code != 0), "expected a failure\n{}", self.describe());
+        assert!(!self.stderr.contains("panicked"), "the binary panicked\n{}", self.describe());
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_contains(self, expected: &str) -> Self {
+        assert!(self.stderr.contains(expected), "stderr should contain {expected:?}\n{}", self.describe());
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_contains(self, expected: &str) -> Self {
+        assert!(self.stdout.contains(expected), "stdout should contain {expected:?}\n{}", self.describe());
+        self
+    }
+}
+
+/// Runs `govgraph ARGS...` to completion.
+pub fn govgraph<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+    let Output { status, stdout, stderr } = Command::new(BIN)
+        .args(&args)
+        .env_remove("GOVGRAPH_DATA")
+        .output()
+        .expect("the govgraph binary runs");
+    Run {
+        args: args.iter().map(|a| a.to_string_lossy().into_owned()).collect(),
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// A temporary directory with helpers to put files in it.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("a temporary directory") }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn data(&self) -> String {
+        self.path("data").display().to_string()
+    }
+
+    pub fn write(&self, name: &str, contents: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("writable temporary directory");
+        path.display().to_string()
+    }
+
+    /// Runs a SPARQL query on the store and returns the first binding of the first row.
+    pub fn query_value(&self, sparql: &str) -> String {
+        let run = govgraph(["query", "--data", &self.data(), "--format", "tsv", sparql]).success();
+        let line = run.stdout.lines().nth(1).unwrap_or_default().to_owned();
+        line.split('\t').next().unwrap_or_default().trim_matches('"').to_owned()
+    }
+
+    /// The number of quads in the store.
+    pub fn quad_count(&self) -> usize {
+        let value = self.query_value("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
+        let value = value.split("^^").next().unwrap_or_default().trim_matches('"');
+        value.parse().unwrap_or_else(|_| panic!("a count, not {value:?}"))
+    }
+}
+
+/// A running `govgraph serve`, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    pub fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr_pipe = child.stderr.take().expect("piped stderr");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr_pipe).lines().map_while(Result::ok) {
+                sink.lock().expect("stderr buffer").push_str(&format!("{line}\n"));
+            }
+        });
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(base) = line.strip_prefix("listening on ") {
+                    let _ = sender.send(base.to_owned());
+                }
+            }
+        });
+        match receiver.recv_timeout(Duration::from_secs(120)) {
+            Ok(base) => Self { child, base, stderr },
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                std::thread::sleep(Duration::from_millis(200));
+                panic!(
+                    "the server did not print `listening on` (exit: {status:?})\n--- stderr ---\n{}",
+                    stderr.lock().expect("stderr buffer")
+                );
+            }
+        }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut response = agent.get(&format!("{}{path}", self.base)).call().expect("an HTTP response");
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_to_string().expect("a UTF-8 body"))
+    }
+
+    /// Stops the server with SIGTERM, as a service manager would, and waits for it.
+    pub fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        let status = self.child.wait().expect("the server exits");
+        assert!(status.success() || status.code().is_none(), "server exit: {status:?}\n{}", self.stderr());
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().expect("stderr buffer").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The project's own files, for tests that read fixtures or the seed sources.
+pub fn project_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}

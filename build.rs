@@ -22,7 +22,11 @@ fn main() {
         writeln!(code, "pub const {constant}: &[(&str, &str)] = &[").unwrap();
         for file in files {
             println!("cargo:rerun-if-changed={}", file.display());
-            let name = file.strip_prefix(&root).expect("file under the crate").display().to_string();
+            let name = file
+                .strip_prefix(&root)
+                .expect("file under the crate")
+                .display()
+                .to_string();
             writeln!(code, "    ({name:?}, include_str!({:?})),", file.display().to_string()).unwrap();
         }
         writeln!(code, "];").unwrap();

@@ -1,7 +1,9 @@
 //! The commands of the command line: open the store the way each needs it, call the store or a
 //! service, print the outcome. Progress bars (on a terminal only) live here, at the edge.
 
-use crate::config::{Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, ServeArgs, ValidateArgs};
+use crate::config::{
+    Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, ServeArgs, ValidateArgs,
+};
 use crate::services::generate::Generator;
 use crate::services::import::{self, ImportError};
 use crate::store::{self, DataFileFormat, Progress, RdfDocument, Severity, Store, StoreError};
@@ -92,7 +94,8 @@ fn open_for_writing(data: &DataArgs) -> Result<Store, Error> {
     Ok(store)
 }
 
-/// Opens an existing store to read from; works while a server holds the directory.
+/// Opens an existing store to read from. RocksDB cannot be read safely while another process
+/// writes it, so a directory held by a running server is refused like for a writer.
 fn open_for_reading(data: &DataArgs) -> Result<Store, Error> {
     if !data.data.join("CURRENT").exists() {
         return Err(Error::Usage(format!(
@@ -100,14 +103,21 @@ fn open_for_reading(data: &DataArgs) -> Result<Store, Error> {
             data.data.display()
         )));
     }
-    Ok(Store::open_read_only(&data.data)?)
+    Ok(Store::open(&data.data)?)
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GOVGRAPH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).init();
-    let store = if args.memory { Store::memory()? } else { Store::open(&args.data.data)? };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .init();
+    let store = if args.memory {
+        Store::memory()?
+    } else {
+        Store::open(&args.data.data)?
+    };
     match store.initialize(!args.no_seed, &Bar::new())? {
         Some(report) => tracing::info!(
             quads = report.quads_read + report.quads_derived,
@@ -153,11 +163,20 @@ fn load(args: LoadArgs) -> Result<ExitCode, Error> {
 fn import(args: ImportArgs) -> Result<ExitCode, Error> {
     for path in args.entities.iter().chain(&args.relations) {
         if !path.is_file() {
-            return Err(Error::File { path: path.clone(), source: io::Error::new(io::ErrorKind::NotFound, "no such file") });
+            return Err(Error::File {
+                path: path.clone(),
+                source: io::Error::new(io::ErrorKind::NotFound, "no such file"),
+            });
         }
     }
     let store = open_for_writing(&args.data)?;
-    let report = import::import(&store, args.entities.as_deref(), args.relations.as_deref(), &args.graph, &Bar::new())?;
+    let report = import::import(
+        &store,
+        args.entities.as_deref(),
+        args.relations.as_deref(),
+        &args.graph,
+        &Bar::new(),
+    )?;
     println!(
         "imported {} entities and {} relations ({} quads) into {}",
         report.entities, report.relations, report.quads, args.graph
@@ -172,9 +191,14 @@ fn write_output(path: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Resul
         let stdout = io::stdout();
         let mut output = BufWriter::new(stdout.lock());
         write(&mut output)?;
-        return output.flush().map_err(|source| Error::Store(StoreError::Output(source)));
+        return output
+            .flush()
+            .map_err(|source| Error::Store(StoreError::Output(source)));
     };
-    let file_error = |source| Error::File { path: path.to_owned(), source };
+    let file_error = |source| Error::File {
+        path: path.to_owned(),
+        source,
+    };
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
     let temporary = PathBuf::from(temporary);
@@ -207,7 +231,11 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
     let store = match &args.data {
         Some(data) => open_for_reading(&DataArgs { data: data.clone() })?,
         None => {
-            let mut documents = if args.files.is_empty() { Store::bundled_documents(true) } else { Store::bundled_ontology() };
+            let mut documents = if args.files.is_empty() {
+                Store::bundled_documents(true)
+            } else {
+                Store::bundled_ontology()
+            };
             for path in &args.files {
                 documents.push(RdfDocument::from_path(path, None)?);
             }
@@ -225,10 +253,22 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
     let what = match (&args.data, args.files.is_empty()) {
         (Some(data), _) => format!("the store in {}", data.display()),
         (None, true) => "the bundled ontology and seed".to_owned(),
-        (None, false) => format!("{} file{}", args.files.len(), if args.files.len() == 1 { "" } else { "s" }),
+        (None, false) => format!(
+            "{} file{}",
+            args.files.len(),
+            if args.files.len() == 1 { "" } else { "s" }
+        ),
     };
-    eprintln!("{what}: {violations} violation{}, {warnings} warning{}", plural(violations), plural(warnings));
-    Ok(if violations == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    eprintln!(
+        "{what}: {violations} violation{}, {warnings} warning{}",
+        plural(violations),
+        plural(warnings)
+    );
+    Ok(if violations == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn plural(count: usize) -> &'static str {
@@ -238,10 +278,16 @@ fn plural(count: usize) -> &'static str {
 fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     let extension = args.out.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = DataFileFormat::from_extension(extension).ok_or_else(|| {
-        Error::Usage(format!("{}: unknown output format `.{extension}` (expected .ttl, .nt, .nq or .trig)", args.out.display()))
+        Error::Usage(format!(
+            "{}: unknown output format `.{extension}` (expected .ttl, .nt, .nq or .trig)",
+            args.out.display()
+        ))
     })?;
     if !(args.degree.is_finite() && args.degree >= 0.0) {
-        return Err(Error::Usage(format!("--degree must be a non-negative number, not {}", args.degree)));
+        return Err(Error::Usage(format!(
+            "--degree must be a non-negative number, not {}",
+            args.degree
+        )));
     }
     let generator = Generator::new(args.nodes, args.degree, args.seed);
     let bar = Bar::new();

@@ -83,14 +83,19 @@ pub struct LoadArgs {
 pub struct ImportArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Entities: id,label,kind[,openness,start_date,end_date,location,aliases,description,source,quote].
+    /// Entities: id,label,kind[,openness,openness_note,start_date,end_date,location,aliases,description,source,quote].
     #[arg(long, env = "GOVGRAPH_ENTITIES", value_name = "FILE.csv")]
     pub entities: Option<PathBuf>,
     /// Relations: source,target,kind[,predicate,source_document,quote,confidence,inference_reason].
     #[arg(long, env = "GOVGRAPH_RELATIONS", value_name = "FILE.csv")]
     pub relations: Option<PathBuf>,
     /// Named graph (IRI) to import into.
-    #[arg(long, env = "GOVGRAPH_GRAPH", default_value = "https://w3id.org/govgraph/graph/curated", value_name = "IRI")]
+    #[arg(
+        long,
+        env = "GOVGRAPH_GRAPH",
+        default_value = "https://w3id.org/govgraph/graph/curated",
+        value_name = "IRI"
+    )]
     pub graph: String,
 }
 
@@ -112,7 +117,13 @@ pub struct QueryArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Output format.
-    #[arg(long, env = "GOVGRAPH_QUERY_FORMAT", value_enum, default_value = "table", value_name = "FORMAT")]
+    #[arg(
+        long,
+        env = "GOVGRAPH_QUERY_FORMAT",
+        value_enum,
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
     pub format: ResultsFormat,
     /// The SPARQL 1.1 query.
     #[arg(value_name = "SPARQL")]

@@ -11,4 +11,4 @@ pub mod model;
 pub mod services;
 pub mod store;
 
-pub use commands::{run, Error};
+pub use commands::{Error, run};

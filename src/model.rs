@@ -207,7 +207,9 @@ impl FromStr for PartialDate {
             if let Some(day) = day {
                 let last = days_in_month(year, month);
                 if day == 0 || day > last {
-                    return Err(format!("invalid date `{value}`: month {month} of {year} has {last} days"));
+                    return Err(format!(
+                        "invalid date `{value}`: month {month} of {year} has {last} days"
+                    ));
                 }
             }
         }
@@ -281,6 +283,8 @@ pub struct NewEntity {
     pub label: String,
     pub kind: EntityKind,
     pub openness: Option<Openness>,
+    /// Why the entity is open or closed.
+    pub openness_note: Option<String>,
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub start_date: Option<PartialDate>,
@@ -338,7 +342,10 @@ mod tests {
         for bad in ["", "IGF", "a--b", "-a", "a-", "são", "a b"] {
             assert!(Slug::parse(bad).is_err(), "{bad} should be rejected");
         }
-        assert_eq!(Slug::from_label("São Paulo / NETmundial").unwrap().as_str(), "sao-paulo-netmundial");
+        assert_eq!(
+            Slug::from_label("São Paulo / NETmundial").unwrap().as_str(),
+            "sao-paulo-netmundial"
+        );
         assert_eq!(Slug::from_label("/1net").unwrap().as_str(), "1net");
         assert!(Slug::from_label("—").is_none());
     }
@@ -348,7 +355,15 @@ mod tests {
         assert_eq!("2014".parse::<PartialDate>().unwrap().to_string(), "2014");
         assert_eq!("2014-05".parse::<PartialDate>().unwrap().xsd_type(), "gYearMonth");
         assert_eq!("2012-02-29".parse::<PartialDate>().unwrap().day, Some(29));
-        for bad in ["2014-13-45", "2014-13", "2013-02-29", "14-05-01", "2014-5", "soon", "2014-04-31"] {
+        for bad in [
+            "2014-13-45",
+            "2014-13",
+            "2013-02-29",
+            "14-05-01",
+            "2014-5",
+            "soon",
+            "2014-04-31",
+        ] {
             assert!(bad.parse::<PartialDate>().is_err(), "{bad} should be rejected");
         }
     }
@@ -364,9 +379,15 @@ mod tests {
 
     #[test]
     fn enums_parse_case_insensitively_and_list_choices_on_error() {
-        assert_eq!("Discussion_Space".parse::<EntityKind>(), Ok(EntityKind::DiscussionSpace));
+        assert_eq!(
+            "Discussion_Space".parse::<EntityKind>(),
+            Ok(EntityKind::DiscussionSpace)
+        );
         let error = "venue".parse::<EntityKind>().unwrap_err();
-        assert!(error.contains("organization, meeting, document, discussion_space, person"), "{error}");
+        assert!(
+            error.contains("organization, meeting, document, discussion_space, person"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -19,9 +19,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::Store(StoreError::Syntax { .. } | StoreError::QuerySyntax(_) | StoreError::UnknownFormat { .. }) => {
-                "BAD_REQUEST"
-            }
+            ApiError::Store(
+                StoreError::Syntax { .. } | StoreError::QuerySyntax(_) | StoreError::UnknownFormat { .. },
+            ) => "BAD_REQUEST",
             ApiError::Store(_) | ApiError::Blocking(_) => "INTERNAL",
         }
     }

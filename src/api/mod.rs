@@ -7,7 +7,7 @@ mod health;
 pub use error::ApiError;
 
 use crate::store::Store;
-use actix_web::{web, App, HttpServer};
+use actix_web::{App, HttpServer, web};
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,7 +22,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, admin_token: Option<String>) -> Self {
-        Self { store, admin_token: admin_token.map(Arc::from) }
+        Self {
+            store,
+            admin_token: admin_token.map(Arc::from),
+        }
     }
 }
 

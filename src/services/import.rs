@@ -23,11 +23,30 @@ pub enum ImportError {
 }
 
 const ENTITY_COLUMNS: &[&str] = &[
-    "id", "label", "kind", "openness", "start_date", "end_date", "location", "aliases", "description", "source", "quote",
+    "id",
+    "label",
+    "kind",
+    "openness",
+    "openness_note",
+    "start_date",
+    "end_date",
+    "location",
+    "aliases",
+    "description",
+    "source",
+    "quote",
 ];
 const ENTITY_REQUIRED: &[&str] = &["id", "label", "kind"];
-const RELATION_COLUMNS: &[&str] =
-    &["source", "target", "predicate", "kind", "source_document", "quote", "confidence", "inference_reason"];
+const RELATION_COLUMNS: &[&str] = &[
+    "source",
+    "target",
+    "predicate",
+    "kind",
+    "source_document",
+    "quote",
+    "confidence",
+    "inference_reason",
+];
 const RELATION_REQUIRED: &[&str] = &["source", "target", "kind"];
 
 /// A CSV file read with a header: each record as a map from column to trimmed value.
@@ -40,12 +59,21 @@ struct Sheet {
 impl Sheet {
     fn read(path: &Path, columns: &[&str], required: &[&str]) -> Result<Self, ImportError> {
         let file = path.display().to_string();
-        let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
-        let row_error = |line: u64, message: String| ImportError::Row { file: file.clone(), line, message };
+        let file_name = path
+            .file_name()
+            .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+        let row_error = |line: u64, message: String| ImportError::Row {
+            file: file.clone(),
+            line,
+            message,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_path(path)
-            .map_err(|e| ImportError::File { file: file.clone(), message: csv_message(&e) })?;
+            .map_err(|e| ImportError::File {
+                file: file.clone(),
+                message: csv_message(&e),
+            })?;
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| row_error(1, csv_message(&e)))?
@@ -55,7 +83,10 @@ impl Sheet {
         let mut seen = HashSet::new();
         for column in &header {
             if !columns.contains(&column.as_str()) {
-                return Err(row_error(1, format!("unknown column `{column}` (expected: {})", columns.join(", "))));
+                return Err(row_error(
+                    1,
+                    format!("unknown column `{column}` (expected: {})", columns.join(", ")),
+                ));
             }
             if !seen.insert(column.clone()) {
                 return Err(row_error(1, format!("column `{column}` appears twice")));
@@ -106,13 +137,20 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
     let openness = value(row, "openness").map(str::parse::<Openness>).transpose()?;
     let start_date = value(row, "start_date").map(str::parse::<PartialDate>).transpose()?;
     let end_date = value(row, "end_date").map(str::parse::<PartialDate>).transpose()?;
-    if let (Some(start), Some(end)) = (start_date, end_date) {
-        if end.is_before(&start) {
-            return Err(format!("end_date {end} is before start_date {start}"));
-        }
+    if let (Some(start), Some(end)) = (start_date, end_date)
+        && end.is_before(&start)
+    {
+        return Err(format!("end_date {end} is before start_date {start}"));
     }
     let aliases = value(row, "aliases")
-        .map(|aliases| aliases.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect())
+        .map(|aliases| {
+            aliases
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let document = match value(row, "source") {
         Some(source) => DocumentRef::parse(source).map_err(|e| format!("source: {e}"))?,
@@ -123,12 +161,16 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
         label,
         kind,
         openness,
+        openness_note: value(row, "openness_note").map(str::to_owned),
         aliases,
         description: value(row, "description").map(str::to_owned),
         start_date,
         end_date,
         location: value(row, "location").map(str::to_owned),
-        sources: vec![Source { document, quote: value(row, "quote").map(str::to_owned) }],
+        sources: vec![Source {
+            document,
+            quote: value(row, "quote").map(str::to_owned),
+        }],
     })
 }
 
@@ -146,7 +188,12 @@ fn parse_relation(row: &HashMap<String, String>, file_name: &str) -> Result<NewR
         None => DocumentRef::ImportedFile(file_name.to_owned()),
     };
     let confidence = value(row, "confidence")
-        .map(|c| c.parse::<f64>().ok().filter(|c| (0.0..=1.0).contains(c)).ok_or(format!("confidence `{c}` is not a number from 0 to 1")))
+        .map(|c| {
+            c.parse::<f64>()
+                .ok()
+                .filter(|c| (0.0..=1.0).contains(c))
+                .ok_or(format!("confidence `{c}` is not a number from 0 to 1"))
+        })
         .transpose()?;
     let inference_reason = value(row, "inference_reason").map(str::to_owned);
     let evidence_type = match (&inference_reason, &document, &quote) {
@@ -184,27 +231,35 @@ pub fn import(
     if let Some(path) = entities {
         let sheet = Sheet::read(path, ENTITY_COLUMNS, ENTITY_REQUIRED)?;
         for (line, row) in &sheet.rows {
-            let row_error = |message: String| ImportError::Row { file: sheet.file.clone(), line: *line, message };
+            let row_error = |message: String| ImportError::Row {
+                file: sheet.file.clone(),
+                line: *line,
+                message,
+            };
             let entity = parse_entity(row, &sheet.file_name).map_err(row_error)?;
             if !ids.insert(entity.id.clone()) {
                 return Err(row_error(format!("id `{}` appears twice in the file", entity.id)));
             }
             if store.entity_exists(&entity.id)? {
-                return Err(row_error(format!("an entity `{}` already exists in the store", entity.id)));
+                return Err(row_error(format!(
+                    "an entity `{}` already exists in the store",
+                    entity.id
+                )));
             }
             new_entities.push(entity);
         }
         // Checked once every id of the file is known: a row may cite a document defined below it.
         for ((line, _), entity) in sheet.rows.iter().zip(&new_entities) {
             for source in &entity.sources {
-                if let DocumentRef::Entity(document) = &source.document {
-                    if !ids.contains(document) && !store.entity_exists(document)? {
-                        return Err(ImportError::Row {
-                            file: sheet.file.clone(),
-                            line: *line,
-                            message: format!("source `{document}` is not a known entity; give an entity id or a URL"),
-                        });
-                    }
+                if let DocumentRef::Entity(document) = &source.document
+                    && !ids.contains(document)
+                    && !store.entity_exists(document)?
+                {
+                    return Err(ImportError::Row {
+                        file: sheet.file.clone(),
+                        line: *line,
+                        message: format!("source `{document}` is not a known entity; give an entity id or a URL"),
+                    });
                 }
             }
         }
@@ -214,17 +269,26 @@ pub fn import(
         let sheet = Sheet::read(path, RELATION_COLUMNS, RELATION_REQUIRED)?;
         let mut keys = HashSet::new();
         for (line, row) in &sheet.rows {
-            let row_error = |message: String| ImportError::Row { file: sheet.file.clone(), line: *line, message };
+            let row_error = |message: String| ImportError::Row {
+                file: sheet.file.clone(),
+                line: *line,
+                message,
+            };
             let relation = parse_relation(row, &sheet.file_name).map_err(row_error)?;
             for endpoint in [&relation.source, &relation.target] {
                 if !ids.contains(endpoint) && !store.entity_exists(endpoint)? {
-                    return Err(row_error(format!("unknown entity `{endpoint}`: not in the entities file nor in the store")));
+                    return Err(row_error(format!(
+                        "unknown entity `{endpoint}`: not in the entities file nor in the store"
+                    )));
                 }
             }
-            if let Some(DocumentRef::Entity(document)) = relation.sources.first().map(|s| &s.document) {
-                if !ids.contains(document) && !store.entity_exists(document)? {
-                    return Err(row_error(format!("source_document `{document}` is not a known entity; give an entity id or a URL")));
-                }
+            if let Some(DocumentRef::Entity(document)) = relation.sources.first().map(|s| &s.document)
+                && !ids.contains(document)
+                && !store.entity_exists(document)?
+            {
+                return Err(row_error(format!(
+                    "source_document `{document}` is not a known entity; give an entity id or a URL"
+                )));
             }
             let Some(property) = store.relation_property(&relation.predicate)? else {
                 return Err(row_error(format!(
@@ -233,10 +297,14 @@ pub fn import(
                 )));
             };
             if !keys.insert((relation.source.clone(), property.clone(), relation.target.clone())) {
-                return Err(row_error("the same relation (source, predicate, target) appears twice in the file".to_owned()));
+                return Err(row_error(
+                    "the same relation (source, predicate, target) appears twice in the file".to_owned(),
+                ));
             }
             if store.relation_exists(&relation, &property)? {
-                return Err(row_error("this relation (source, predicate, target) already exists in the store".to_owned()));
+                return Err(row_error(
+                    "this relation (source, predicate, target) already exists in the store".to_owned(),
+                ));
             }
             new_relations.push((relation, property));
         }
@@ -259,15 +327,41 @@ mod tests {
         assert_eq!(entity.aliases, ["a", "b"]);
         assert_eq!(entity.sources[0].document, DocumentRef::ImportedFile("f.csv".into()));
         let cases = [
-            (row(&[("id", "Bad Id"), ("label", "X"), ("kind", "meeting")]), "invalid id"),
-            (row(&[("id", "x"), ("label", ""), ("kind", "meeting")]), "`label` is empty"),
-            (row(&[("id", "x"), ("label", "X"), ("kind", "venue")]), "unknown EntityKind"),
-            (row(&[("id", "x"), ("label", "X"), ("kind", "meeting"), ("start_date", "2014-13-45")]), "invalid date"),
             (
-                row(&[("id", "x"), ("label", "X"), ("kind", "meeting"), ("start_date", "2014-05"), ("end_date", "2014-04")]),
+                row(&[("id", "Bad Id"), ("label", "X"), ("kind", "meeting")]),
+                "invalid id",
+            ),
+            (
+                row(&[("id", "x"), ("label", ""), ("kind", "meeting")]),
+                "`label` is empty",
+            ),
+            (
+                row(&[("id", "x"), ("label", "X"), ("kind", "venue")]),
+                "unknown EntityKind",
+            ),
+            (
+                row(&[
+                    ("id", "x"),
+                    ("label", "X"),
+                    ("kind", "meeting"),
+                    ("start_date", "2014-13-45"),
+                ]),
+                "invalid date",
+            ),
+            (
+                row(&[
+                    ("id", "x"),
+                    ("label", "X"),
+                    ("kind", "meeting"),
+                    ("start_date", "2014-05"),
+                    ("end_date", "2014-04"),
+                ]),
                 "before start_date",
             ),
-            (row(&[("id", "x"), ("label", "X"), ("kind", "meeting"), ("openness", "ajar")]), "unknown Openness"),
+            (
+                row(&[("id", "x"), ("label", "X"), ("kind", "meeting"), ("openness", "ajar")]),
+                "unknown Openness",
+            ),
         ];
         for (bad, expected) in cases {
             let error = parse_entity(&bad, "f.csv").unwrap_err();
@@ -284,8 +378,14 @@ mod tests {
             parse_relation(&row(&pairs), "r.csv").unwrap().evidence_type
         };
         assert_eq!(with(&[]), EvidenceType::Asserted);
-        assert_eq!(with(&[("source_document", "https://example.org/x"), ("quote", "q")]), EvidenceType::PublicSource);
-        assert_eq!(with(&[("source_document", "some-report"), ("quote", "q")]), EvidenceType::SeedQuote);
+        assert_eq!(
+            with(&[("source_document", "https://example.org/x"), ("quote", "q")]),
+            EvidenceType::PublicSource
+        );
+        assert_eq!(
+            with(&[("source_document", "some-report"), ("quote", "q")]),
+            EvidenceType::SeedQuote
+        );
         assert_eq!(with(&[("inference_reason", "because")]), EvidenceType::Inferred);
         let self_loop = row(&[("source", "a"), ("target", "a"), ("kind", "direct")]);
         assert!(parse_relation(&self_loop, "r.csv").unwrap_err().contains("itself"));

@@ -14,7 +14,12 @@ pub fn ontology() -> Vec<RdfDocument> {
     files::ONTOLOGY
         .iter()
         .map(|(name, text)| {
-            RdfDocument::bundled(name, text, RdfFormat::Turtle, GraphName::NamedNode(ONTOLOGY_GRAPH.into_owned()))
+            RdfDocument::bundled(
+                name,
+                text,
+                RdfFormat::Turtle,
+                GraphName::NamedNode(ONTOLOGY_GRAPH.into_owned()),
+            )
         })
         .collect()
 }
@@ -36,8 +41,19 @@ pub fn seed() -> Vec<RdfDocument> {
 mod tests {
     #[test]
     fn the_ontology_and_the_seed_are_bundled() {
-        assert!(super::files::ONTOLOGY.iter().any(|(name, _)| *name == "ontology/govgraph.ttl"));
-        assert!(super::files::ONTOLOGY.iter().any(|(name, _)| *name == "ontology/shapes.ttl"));
-        assert!(super::files::SEED.len() >= 6, "one seed file per source plus the public sources");
+        assert!(
+            super::files::ONTOLOGY
+                .iter()
+                .any(|(name, _)| *name == "ontology/govgraph.ttl")
+        );
+        assert!(
+            super::files::ONTOLOGY
+                .iter()
+                .any(|(name, _)| *name == "ontology/shapes.ttl")
+        );
+        assert!(
+            super::files::SEED.len() >= 6,
+            "one seed file per source plus the public sources"
+        );
     }
 }

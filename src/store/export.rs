@@ -29,7 +29,9 @@ impl ExportFormat {
             Self::Nquads => RdfFormat::NQuads,
             Self::Trig => RdfFormat::TriG,
             Self::Rdfxml => RdfFormat::RdfXml,
-            Self::Jsonld => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
+            Self::Jsonld => RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
         }
     }
 
@@ -66,10 +68,12 @@ pub fn export(store: &Store, format: ExportFormat, output: &mut dyn Write) -> Re
     let mut serializer = RdfSerializer::from_format(format.rdf_format());
     if format != ExportFormat::Ntriples && format != ExportFormat::Nquads {
         for (prefix, iri) in PREFIXES {
-            serializer = serializer.with_prefix(*prefix, *iri).map_err(|error| StoreError::InvalidIri {
-                iri: (*iri).to_owned(),
-                message: error.to_string(),
-            })?;
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .map_err(|error| StoreError::InvalidIri {
+                    iri: (*iri).to_owned(),
+                    message: error.to_string(),
+                })?;
         }
     }
     let mut writer = serializer.for_writer(output);
@@ -89,7 +93,9 @@ pub fn export(store: &Store, format: ExportFormat, output: &mut dyn Write) -> Re
             for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, None) {
                 triples.push(Triple::from(quad?));
             }
-            triples.sort_by(|a, b| (a.predicate.as_str(), a.object.to_string()).cmp(&(b.predicate.as_str(), b.object.to_string())));
+            triples.sort_by(|a, b| {
+                (a.predicate.as_str(), a.object.to_string()).cmp(&(b.predicate.as_str(), b.object.to_string()))
+            });
             triples.dedup();
             for triple in &triples {
                 writer.serialize_triple(triple).map_err(StoreError::Output)?;

@@ -3,9 +3,9 @@
 //! materialised, in one atomic commit.
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::vocab::{percent_encode, GENID, GRAPH};
+use super::vocab::{GENID, GRAPH, percent_encode};
 use super::{Progress, StoreError};
-use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 use sha2::{Digest, Sha256};
@@ -29,7 +29,12 @@ pub const EXTENSIONS: &[(&str, RdfFormat)] = &[
     ("trig", RdfFormat::TriG),
     ("rdf", RdfFormat::RdfXml),
     ("owl", RdfFormat::RdfXml),
-    ("jsonld", RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
+    (
+        "jsonld",
+        RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        },
+    ),
 ];
 
 impl RdfDocument {
@@ -38,13 +43,23 @@ impl RdfDocument {
     /// source keeps a graph of its own and `--replace` can reload it.
     pub fn from_path(path: &Path, graph: Option<&NamedNode>) -> Result<Self, StoreError> {
         let name = path.display().to_string();
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let format = EXTENSIONS
             .iter()
             .find(|(candidate, _)| *candidate == extension)
             .map(|(_, format)| *format)
-            .ok_or_else(|| StoreError::UnknownFormat { file: name.clone(), extension })?;
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Read { file: name.clone(), source })?;
+            .ok_or_else(|| StoreError::UnknownFormat {
+                file: name.clone(),
+                extension,
+            })?;
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Read {
+            file: name.clone(),
+            source,
+        })?;
         Ok(Self {
             name,
             bytes: Cow::Owned(bytes),
@@ -55,7 +70,12 @@ impl RdfDocument {
 
     /// A document compiled into the binary (the ontology and the seed).
     pub(super) fn bundled(name: &str, text: &'static str, format: RdfFormat, default_graph: GraphName) -> Self {
-        Self { name: name.to_owned(), bytes: Cow::Borrowed(text.as_bytes()), format, default_graph }
+        Self {
+            name: name.to_owned(),
+            bytes: Cow::Borrowed(text.as_bytes()),
+            format,
+            default_graph,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -82,19 +102,21 @@ impl RdfDocument {
             }));
         }
         let parser = RdfParser::from_format(self.format).with_default_graph(self.default_graph.clone());
-        Box::new(parser.for_slice(&self.bytes).map(|result| result.map_err(|error| self.syntax_error(error))))
+        Box::new(
+            parser
+                .for_slice(&self.bytes)
+                .map(|result| result.map_err(|error| self.syntax_error(error))),
+        )
     }
 
-    fn syntax_error(&self, error: RdfParseError) -> StoreError {
-        match error {
-            RdfParseError::Io(source) => StoreError::Read { file: self.name.clone(), source },
-            RdfParseError::Syntax(error) => {
-                let location = match error.location() {
-                    Some(range) => format!("{}:{}:{}", self.name, range.start.line + 1, range.start.column + 1),
-                    None => self.name.clone(),
-                };
-                StoreError::Syntax { location, message: strip_position(&error.to_string()) }
-            }
+    fn syntax_error(&self, error: RdfSyntaxError) -> StoreError {
+        let location = match error.location() {
+            Some(range) => format!("{}:{}:{}", self.name, range.start.line + 1, range.start.column + 1),
+            None => self.name.clone(),
+        };
+        StoreError::Syntax {
+            location,
+            message: strip_position(&error.to_string()),
         }
     }
 
@@ -107,17 +129,20 @@ impl RdfDocument {
 
 /// The graph of a file loaded without `--graph`.
 pub fn file_graph(path: &Path) -> NamedNode {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     NamedNode::new_unchecked(format!("{GRAPH}{}", percent_encode(&stem)))
 }
 
 /// Oxigraph's messages start with their own "Parser error at line L column C: "; the location
 /// is already in front of ours.
 fn strip_position(message: &str) -> String {
-    if message.starts_with("Parser error") {
-        if let Some((_, rest)) = message.split_once(": ") {
-            return rest.to_owned();
-        }
+    if message.starts_with("Parser error")
+        && let Some((_, rest)) = message.split_once(": ")
+    {
+        return rest.to_owned();
     }
     message.to_owned()
 }
@@ -150,7 +175,10 @@ struct Skolemizer {
 
 impl Skolemizer {
     fn new(document: &RdfDocument) -> Self {
-        Self { prefix: format!("{GENID}{}-", document.content_key()), names: HashMap::new() }
+        Self {
+            prefix: format!("{GENID}{}-", document.content_key()),
+            names: HashMap::new(),
+        }
     }
 
     fn node(&mut self, blank: BlankNode) -> NamedNode {
@@ -186,7 +214,10 @@ pub fn load(
     replace: bool,
     progress: &dyn Progress,
 ) -> Result<LoadReport, StoreError> {
-    let mut report = LoadReport { documents: documents.len(), ..LoadReport::default() };
+    let mut report = LoadReport {
+        documents: documents.len(),
+        ..LoadReport::default()
+    };
     let mut hierarchy = ClassHierarchy::from_store(store)?;
 
     progress.start("checking", Some(documents.len() as u64));
@@ -194,10 +225,10 @@ pub fn load(
         for quad in document.quads() {
             let quad = quad?;
             hierarchy.observe(&quad);
-            if let GraphName::NamedNode(graph) = &quad.graph_name {
-                if !report.graphs.contains(graph.as_str()) {
-                    report.graphs.insert(graph.as_str().to_owned());
-                }
+            if let GraphName::NamedNode(graph) = &quad.graph_name
+                && !report.graphs.contains(graph.as_str())
+            {
+                report.graphs.insert(graph.as_str().to_owned());
             }
             report.quads_read += 1;
         }
@@ -232,11 +263,10 @@ pub fn load(
     } else {
         let progress_total = report.quads_read;
         let mut loader = store.bulk_loader();
-        loader.load_ok_quads::<StoreError, StoreError>(skolemized.by_ref().map(|quad| {
-            if let Ok(quad) = &quad {
+        loader.load_ok_quads::<StoreError, StoreError>(skolemized.by_ref().inspect(|quad| {
+            if let Ok(quad) = quad {
                 materializer.observe(quad);
             }
-            quad
         }))?;
         let derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
@@ -262,7 +292,10 @@ mod tests {
 
     #[test]
     fn oxigraph_position_prefixes_are_stripped() {
-        assert_eq!(strip_position("Parser error at line 3 column 4: unexpected end"), "unexpected end");
+        assert_eq!(
+            strip_position("Parser error at line 3 column 4: unexpected end"),
+            "unexpected end"
+        );
         assert_eq!(strip_position("unexpected end"), "unexpected end");
     }
 }

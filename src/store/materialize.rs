@@ -4,8 +4,8 @@
 //! Derived quads go into the graph of the statement they derive from, so withdrawing a graph
 //! withdraws them too.
 
-use super::vocab::*;
 use super::StoreError;
+use super::vocab::*;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 use std::collections::{HashMap, HashSet};
@@ -17,7 +17,9 @@ pub struct ClassHierarchy {
 
 impl ClassHierarchy {
     pub fn from_store(store: &Store) -> Result<Self, StoreError> {
-        let mut hierarchy = Self { parents: HashMap::new() };
+        let mut hierarchy = Self {
+            parents: HashMap::new(),
+        };
         for quad in store.quads_for_pattern(None, Some(RDFS_SUBCLASS_OF), None, None) {
             hierarchy.observe(&quad?);
         }
@@ -25,12 +27,11 @@ impl ClassHierarchy {
     }
 
     pub fn observe(&mut self, quad: &Quad) {
-        if quad.predicate.as_ref() == RDFS_SUBCLASS_OF {
-            if let (NamedOrBlankNode::NamedNode(class), Term::NamedNode(parent)) = (&quad.subject, &quad.object) {
-                if class != parent {
-                    self.parents.entry(class.clone()).or_default().insert(parent.clone());
-                }
-            }
+        if quad.predicate.as_ref() == RDFS_SUBCLASS_OF
+            && let (NamedOrBlankNode::NamedNode(class), Term::NamedNode(parent)) = (&quad.subject, &quad.object)
+            && class != parent
+        {
+            self.parents.entry(class.clone()).or_default().insert(parent.clone());
         }
     }
 
@@ -99,11 +100,18 @@ impl Materializer {
                 }
             }
         } else if predicate == GG_EVIDENCE_PROP {
-            self.evidence_links.push((quad.subject.clone(), quad.object.clone(), quad.graph_name.clone()));
+            self.evidence_links
+                .push((quad.subject.clone(), quad.object.clone(), quad.graph_name.clone()));
         } else if predicate == GG_DOCUMENT_PROP {
-            self.documents.entry(quad.subject.clone().into()).or_default().push(quad.object.clone());
+            self.documents
+                .entry(quad.subject.clone().into())
+                .or_default()
+                .push(quad.object.clone());
         } else if [GG_SOURCE, GG_TARGET, GG_PREDICATE, GG_RELATION_KIND].contains(&predicate) {
-            let parts = self.relations.entry((quad.subject.clone(), quad.graph_name.clone())).or_default();
+            let parts = self
+                .relations
+                .entry((quad.subject.clone(), quad.graph_name.clone()))
+                .or_default();
             match (predicate, &quad.object) {
                 (p, Term::NamedNode(n)) if p == GG_SOURCE => parts.source = Some(n.clone().into()),
                 (p, Term::BlankNode(b)) if p == GG_SOURCE => parts.source = Some(b.clone().into()),
@@ -130,15 +138,22 @@ impl Materializer {
             let (Some(source), Some(target), Some(predicate)) = (parts.source, parts.target, parts.predicate) else {
                 continue;
             };
-            self.derived.push(Quad::new(source.clone(), predicate, target.clone(), graph.clone()));
+            self.derived
+                .push(Quad::new(source.clone(), predicate, target.clone(), graph.clone()));
             if let Some(shortcut) = parts.shortcut {
-                self.derived.push(Quad::new(source.clone(), shortcut, target.clone(), graph.clone()));
+                self.derived
+                    .push(Quad::new(source.clone(), shortcut, target.clone(), graph.clone()));
             }
             self.derived.push(Quad::new(source, GG_RELATED_TO, target, graph));
         }
         for (holder, evidence, graph) in self.evidence_links {
             for document in self.documents.get(&evidence).into_iter().flatten() {
-                self.derived.push(Quad::new(holder.clone(), PROV_WAS_DERIVED_FROM, document.clone(), graph.clone()));
+                self.derived.push(Quad::new(
+                    holder.clone(),
+                    PROV_WAS_DERIVED_FROM,
+                    document.clone(),
+                    graph.clone(),
+                ));
             }
         }
         self.derived
@@ -155,14 +170,20 @@ mod tests {
 
     #[test]
     fn types_are_closed_over_superclasses() {
-        let mut hierarchy = ClassHierarchy { parents: HashMap::new() };
+        let mut hierarchy = ClassHierarchy {
+            parents: HashMap::new(),
+        };
         let graph = GraphName::DefaultGraph;
         hierarchy.observe(&Quad::new(iri("A"), RDFS_SUBCLASS_OF, iri("B"), graph.clone()));
         hierarchy.observe(&Quad::new(iri("B"), RDFS_SUBCLASS_OF, iri("C"), graph.clone()));
         hierarchy.observe(&Quad::new(iri("C"), RDFS_SUBCLASS_OF, iri("A"), graph.clone()));
         let mut materializer = Materializer::new(hierarchy.closure());
         materializer.observe(&Quad::new(iri("x"), RDF_TYPE, iri("A"), graph.clone()));
-        let mut types: Vec<String> = materializer.finish().into_iter().map(|q| q.object.to_string()).collect();
+        let mut types: Vec<String> = materializer
+            .finish()
+            .into_iter()
+            .map(|q| q.object.to_string())
+            .collect();
         types.sort();
         assert_eq!(types, ["<http://example.com/B>", "<http://example.com/C>"]);
     }

@@ -13,10 +13,10 @@ pub mod vocab;
 mod write;
 
 pub use export::ExportFormat;
-pub use load::{LoadReport, RdfDocument, EXTENSIONS};
+pub use load::{EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
 pub use shacl::{Severity, Violation};
-pub use write::{write_rdf, DataFileFormat, ImportReport, RelationProperty};
+pub use write::{DataFileFormat, ImportReport, RelationProperty, write_rdf};
 
 use oxigraph::model::NamedNode;
 use oxigraph::store::StorageError;
@@ -80,34 +80,37 @@ pub struct Store {
 impl Store {
     /// Opens (creating it if needed) the RocksDB store in `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(path).map_err(|source| StoreError::DataDir { path: path.to_owned(), source })?;
+        std::fs::create_dir_all(path).map_err(|source| StoreError::DataDir {
+            path: path.to_owned(),
+            source,
+        })?;
         // RocksDB would create its files lazily and fail later with a less helpful message.
         let probe = path.join(".govgraph-write-test");
         std::fs::write(&probe, b"")
             .and_then(|()| std::fs::remove_file(&probe))
-            .map_err(|source| StoreError::DataDir { path: path.to_owned(), source })?;
+            .map_err(|source| StoreError::DataDir {
+                path: path.to_owned(),
+                source,
+            })?;
         let inner = oxigraph::store::Store::open(path).map_err(|source| {
             let message = source.to_string();
             if message.contains("LOCK") || message.to_ascii_lowercase().contains("lock") {
                 StoreError::Locked { path: path.to_owned() }
             } else {
-                StoreError::Open { path: path.to_owned(), source }
+                StoreError::Open {
+                    path: path.to_owned(),
+                    source,
+                }
             }
         })?;
         Ok(Self { inner })
     }
 
-    /// Opens an existing store without writing to it; works while another process (a running
-    /// server) holds the directory, and sees the data as of opening.
-    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
-        let inner = oxigraph::store::Store::open_read_only(path)
-            .map_err(|source| StoreError::Open { path: path.to_owned(), source })?;
-        Ok(Self { inner })
-    }
-
     /// A throwaway in-memory store.
     pub fn memory() -> Result<Self, StoreError> {
-        Ok(Self { inner: oxigraph::store::Store::new()? })
+        Ok(Self {
+            inner: oxigraph::store::Store::new()?,
+        })
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
@@ -133,7 +136,12 @@ impl Store {
     }
 
     /// Loads RDF documents, all or nothing.
-    pub fn load(&self, documents: &[RdfDocument], replace: bool, progress: &dyn Progress) -> Result<LoadReport, StoreError> {
+    pub fn load(
+        &self,
+        documents: &[RdfDocument],
+        replace: bool,
+        progress: &dyn Progress,
+    ) -> Result<LoadReport, StoreError> {
         load::load(&self.inner, documents, replace, progress)
     }
 
@@ -159,7 +167,10 @@ impl Store {
 
     /// Parses a graph name given by a user.
     pub fn graph_name(iri: &str) -> Result<NamedNode, StoreError> {
-        NamedNode::new(iri).map_err(|error| StoreError::InvalidIri { iri: iri.to_owned(), message: error.to_string() })
+        NamedNode::new(iri).map_err(|error| StoreError::InvalidIri {
+            iri: iri.to_owned(),
+            message: error.to_string(),
+        })
     }
 
     /// The bundled ontology and seed documents, for `govgraph validate` with no files.

@@ -65,7 +65,9 @@ impl QueryOutput<'_> {
         let serializer = QueryResultsSerializer::from_format(results_format);
         match self.0 {
             QueryResults::Boolean(value) => {
-                serializer.serialize_boolean_to_writer(output, value).map_err(StoreError::Output)?;
+                serializer
+                    .serialize_boolean_to_writer(output, value)
+                    .map_err(StoreError::Output)?;
             }
             QueryResults::Solutions(solutions) => {
                 let mut writer = serializer
@@ -79,7 +81,9 @@ impl QueryOutput<'_> {
             }
             QueryResults::Graph(triples) => {
                 let graph_format = if format == ResultsFormat::Json {
-                    RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }
+                    RdfFormat::JsonLd {
+                        profile: JsonLdProfileSet::empty(),
+                    }
                 } else {
                     RdfFormat::NTriples
                 };
@@ -95,10 +99,12 @@ impl QueryOutput<'_> {
             QueryResults::Graph(triples) => {
                 let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
                 for (prefix, iri) in PREFIXES {
-                    serializer = serializer.with_prefix(*prefix, *iri).map_err(|e| StoreError::InvalidIri {
-                        iri: (*iri).to_owned(),
-                        message: e.to_string(),
-                    })?;
+                    serializer = serializer
+                        .with_prefix(*prefix, *iri)
+                        .map_err(|e| StoreError::InvalidIri {
+                            iri: (*iri).to_owned(),
+                            message: e.to_string(),
+                        })?;
                 }
                 write_graph(triples, serializer, output)
             }

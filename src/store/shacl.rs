@@ -82,7 +82,10 @@ impl ShapeNode {
                 values.push(quad.object);
             }
         }
-        Ok(Self { node: node.into_owned(), properties })
+        Ok(Self {
+            node: node.into_owned(),
+            properties,
+        })
     }
 
     fn values(&self, local: &str) -> &[Term] {
@@ -95,7 +98,7 @@ impl ShapeNode {
 
     fn name(&self) -> String {
         match &self.node {
-            NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
+            NamedOrBlankNode::NamedNode(node) => compact(node.as_str()),
             NamedOrBlankNode::BlankNode(_) => "(anonymous shape)".to_owned(),
         }
     }
@@ -122,24 +125,54 @@ impl ShapeNode {
     /// Rejects SHACL terms this validator does not implement.
     fn check_supported(&self, allowed: &[&str]) -> Result<(), StoreError> {
         for predicate in self.properties.keys() {
-            if let Some(local) = predicate.strip_prefix(SH) {
-                if !allowed.contains(&local) {
-                    return Err(StoreError::UnsupportedShacl(format!("sh:{local} in shape {}", self.name())));
-                }
+            if let Some(local) = predicate.strip_prefix(SH)
+                && !allowed.contains(&local)
+            {
+                return Err(StoreError::UnsupportedShacl(format!(
+                    "sh:{local} in shape {}",
+                    self.name()
+                )));
             }
         }
         Ok(())
     }
 }
 
-const COMMON: &[&str] = &["name", "description", "message", "severity", "deactivated", "order", "group"];
+const COMMON: &[&str] = &[
+    "name",
+    "description",
+    "message",
+    "severity",
+    "deactivated",
+    "order",
+    "group",
+];
 const NODE_SHAPE: &[&str] = &[
-    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "sparql", "pattern", "flags",
-    "nodeKind", "class",
+    "targetClass",
+    "targetNode",
+    "targetSubjectsOf",
+    "targetObjectsOf",
+    "property",
+    "sparql",
+    "pattern",
+    "flags",
+    "nodeKind",
+    "class",
 ];
 const VALUE_CONSTRAINTS: &[&str] = &[
-    "minCount", "maxCount", "datatype", "class", "nodeKind", "in", "hasValue", "pattern", "flags", "minLength",
-    "maxLength", "minInclusive", "maxInclusive",
+    "minCount",
+    "maxCount",
+    "datatype",
+    "class",
+    "nodeKind",
+    "in",
+    "hasValue",
+    "pattern",
+    "flags",
+    "minLength",
+    "maxLength",
+    "minInclusive",
+    "maxInclusive",
 ];
 
 fn sparql_error(error: impl fmt::Display) -> StoreError {
@@ -157,7 +190,12 @@ fn select(store: &Store, query: &str) -> Result<Vec<BTreeMap<String, Term>>, Sto
     let mut rows = Vec::new();
     for solution in solutions {
         let solution = solution.map_err(sparql_error)?;
-        rows.push(solution.iter().map(|(variable, term)| (variable.as_str().to_owned(), term.clone())).collect());
+        rows.push(
+            solution
+                .iter()
+                .map(|(variable, term)| (variable.as_str().to_owned(), term.clone()))
+                .collect(),
+        );
     }
     Ok(rows)
 }
@@ -172,8 +210,14 @@ fn list_items(store: &Store, head: &Term) -> Result<Vec<Term>, StoreError> {
             Term::BlankNode(b) => b.clone().into(),
             Term::Literal(_) => return Err(StoreError::UnsupportedShacl("an RDF list that is a literal".into())),
         };
-        let first = store.quads_for_pattern(Some(node.as_ref()), Some(RDF_FIRST), None, None).next().transpose()?;
-        let rest = store.quads_for_pattern(Some(node.as_ref()), Some(RDF_REST), None, None).next().transpose()?;
+        let first = store
+            .quads_for_pattern(Some(node.as_ref()), Some(RDF_FIRST), None, None)
+            .next()
+            .transpose()?;
+        let rest = store
+            .quads_for_pattern(Some(node.as_ref()), Some(RDF_REST), None, None)
+            .next()
+            .transpose()?;
         match (first, rest) {
             (Some(first), Some(rest)) if items.len() < 10_000 => {
                 items.push(first.object);
@@ -200,17 +244,22 @@ fn target_pattern(shape: &ShapeNode) -> Option<String> {
     for predicate in shape.values("targetObjectsOf") {
         alternatives.push(format!("{{ ?targetSubject {predicate} ?this }}"));
     }
-    (!alternatives.is_empty()).then(|| format!("{{ SELECT DISTINCT ?this WHERE {{ {} }} }}", alternatives.join(" UNION ")))
+    (!alternatives.is_empty()).then(|| {
+        format!(
+            "{{ SELECT DISTINCT ?this WHERE {{ {} }} }}",
+            alternatives.join(" UNION ")
+        )
+    })
 }
 
 fn path_of(store: &Store, shape: &ShapeNode) -> Result<(String, String), StoreError> {
     match shape.value("path") {
-        Some(Term::NamedNode(predicate)) => Ok((predicate.to_string(), predicate.to_string())),
+        Some(Term::NamedNode(predicate)) => Ok((predicate.to_string(), compact(predicate.as_str()))),
         Some(Term::BlankNode(blank)) => {
             let path = ShapeNode::load(store, blank.as_ref().into())?;
             match path.value("inversePath") {
                 Some(Term::NamedNode(predicate)) if path.properties.len() == 1 => {
-                    Ok((format!("^{predicate}"), format!("^{predicate}")))
+                    Ok((format!("^{predicate}"), format!("^{}", compact(predicate.as_str()))))
                 }
                 _ => Err(StoreError::UnsupportedShacl(format!(
                     "sh:path other than an IRI or [ sh:inversePath IRI ] in {}",
@@ -218,7 +267,10 @@ fn path_of(store: &Store, shape: &ShapeNode) -> Result<(String, String), StoreEr
                 ))),
             }
         }
-        _ => Err(StoreError::UnsupportedShacl(format!("a property shape without an IRI sh:path: {}", shape.name()))),
+        _ => Err(StoreError::UnsupportedShacl(format!(
+            "a property shape without an IRI sh:path: {}",
+            shape.name()
+        ))),
     }
 }
 
@@ -230,7 +282,10 @@ fn literal_int(term: Option<&Term>, what: &str, shape: &ShapeNode) -> Result<Opt
             .parse()
             .map(Some)
             .map_err(|_| StoreError::UnsupportedShacl(format!("sh:{what} is not an integer in {}", shape.name()))),
-        Some(_) => Err(StoreError::UnsupportedShacl(format!("sh:{what} is not a literal in {}", shape.name()))),
+        Some(_) => Err(StoreError::UnsupportedShacl(format!(
+            "sh:{what} is not a literal in {}",
+            shape.name()
+        ))),
     }
 }
 
@@ -290,7 +345,10 @@ fn value_checks(
         ));
     }
     for kind in shape.values("nodeKind") {
-        checks.push(on_values(format!("!{}", node_kind_filter(kind)?), format!("the value must be of node kind {kind}")));
+        checks.push(on_values(
+            format!("!{}", node_kind_filter(kind)?),
+            format!("the value must be of node kind {kind}"),
+        ));
     }
     for list in shape.values("in") {
         let items: Vec<String> = list_items(store, list)?.iter().map(ToString::to_string).collect();
@@ -305,10 +363,17 @@ fn value_checks(
     };
     for pattern in shape.values("pattern") {
         let Term::Literal(pattern) = pattern else {
-            return Err(StoreError::UnsupportedShacl(format!("sh:pattern is not a literal in {}", shape.name())));
+            return Err(StoreError::UnsupportedShacl(format!(
+                "sh:pattern is not a literal in {}",
+                shape.name()
+            )));
         };
         checks.push(on_values(
-            format!("isBlank(?value) || !REGEX(STR(?value), {}, {})", sparql_string(pattern.value()), sparql_string(&flags)),
+            format!(
+                "isBlank(?value) || !REGEX(STR(?value), {}, {})",
+                sparql_string(pattern.value()),
+                sparql_string(&flags)
+            ),
             format!("the value must match the pattern {}", pattern.value()),
         ));
     }
@@ -325,10 +390,16 @@ fn value_checks(
         ));
     }
     for bound in shape.values("minInclusive") {
-        checks.push(on_values(format!("!(?value >= {bound})"), format!("the value must be at least {bound}")));
+        checks.push(on_values(
+            format!("!(?value >= {bound})"),
+            format!("the value must be at least {bound}"),
+        ));
     }
     for bound in shape.values("maxInclusive") {
-        checks.push(on_values(format!("!(?value <= {bound})"), format!("the value must be at most {bound}")));
+        checks.push(on_values(
+            format!("!(?value <= {bound})"),
+            format!("the value must be at most {bound}"),
+        ));
     }
     Ok(checks)
 }
@@ -344,7 +415,9 @@ fn prefixes(store: &Store, constraint: &ShapeNode) -> Result<String, StoreError>
             ),
         )?;
         for row in rows {
-            if let (Some(Term::Literal(prefix)), Some(Term::Literal(namespace))) = (row.get("prefix"), row.get("namespace")) {
+            if let (Some(Term::Literal(prefix)), Some(Term::Literal(namespace))) =
+                (row.get("prefix"), row.get("namespace"))
+            {
                 declarations.push_str(&format!("PREFIX {}: <{}>\n", prefix.value(), namespace.value()));
             }
         }
@@ -353,9 +426,16 @@ fn prefixes(store: &Store, constraint: &ShapeNode) -> Result<String, StoreError>
 }
 
 fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreError> {
-    let allowed: Vec<&str> = COMMON.iter().chain(NODE_SHAPE).chain(VALUE_CONSTRAINTS).copied().collect();
+    let allowed: Vec<&str> = COMMON
+        .iter()
+        .chain(NODE_SHAPE)
+        .chain(VALUE_CONSTRAINTS)
+        .copied()
+        .collect();
     shape.check_supported(&allowed)?;
-    let Some(targets) = target_pattern(shape) else { return Ok(Vec::new()) };
+    let Some(targets) = target_pattern(shape) else {
+        return Ok(Vec::new());
+    };
     let mut checks = value_checks(store, shape, &targets, "BIND(?this AS ?value)", None)?;
 
     for property in shape.values("property") {
@@ -367,7 +447,12 @@ fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreErr
         if property.deactivated() {
             continue;
         }
-        let allowed: Vec<&str> = COMMON.iter().chain(VALUE_CONSTRAINTS).chain(&["path"]).copied().collect();
+        let allowed: Vec<&str> = COMMON
+            .iter()
+            .chain(VALUE_CONSTRAINTS)
+            .chain(&["path"])
+            .copied()
+            .collect();
         property.check_supported(&allowed)?;
         let (path, shown) = path_of(store, &property)?;
         let message = property.message();
@@ -401,7 +486,13 @@ fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreErr
                 severity,
             });
         }
-        property_checks.extend(value_checks(store, &property, &targets, &format!("?this {path} ?value ."), Some(&shown))?);
+        property_checks.extend(value_checks(
+            store,
+            &property,
+            &targets,
+            &format!("?this {path} ?value ."),
+            Some(&shown),
+        )?);
         checks.extend(property_checks.into_iter().map(|check| Check {
             message: message.clone().unwrap_or(check.message),
             ..check
@@ -417,13 +508,27 @@ fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreErr
         if constraint.deactivated() {
             continue;
         }
-        constraint.check_supported(&["select", "prefixes", "message", "severity", "deactivated", "name", "description"])?;
+        constraint.check_supported(&[
+            "select",
+            "prefixes",
+            "message",
+            "severity",
+            "deactivated",
+            "name",
+            "description",
+        ])?;
         let Some(Term::Literal(select_text)) = constraint.value("select") else {
-            return Err(StoreError::UnsupportedShacl(format!("sh:sparql without sh:select in {}", shape.name())));
+            return Err(StoreError::UnsupportedShacl(format!(
+                "sh:sparql without sh:select in {}",
+                shape.name()
+            )));
         };
         let inner = select_text.value().replace("$this", "?this");
         checks.push(Check {
-            query: format!("{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}", prefixes(store, &constraint)?),
+            query: format!(
+                "{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}",
+                prefixes(store, &constraint)?
+            ),
             message: constraint
                 .message()
                 .or_else(|| shape.message())
@@ -435,10 +540,29 @@ fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreErr
     Ok(checks)
 }
 
+/// Namespaces shortened in reports, so that a line reads `id:beta gg:hosts`.
+const SHORT: &[(&str, &str)] = &[
+    ("gg:", "https://w3id.org/govgraph/ns#"),
+    ("id:", "https://w3id.org/govgraph/id/"),
+    ("rel:", "https://w3id.org/govgraph/rel/"),
+    ("shapes:", "https://w3id.org/govgraph/shapes#"),
+    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+    ("schema:", "http://schema.org/"),
+    ("dcterms:", "http://purl.org/dc/terms/"),
+];
+
+fn compact(iri: &str) -> String {
+    SHORT
+        .iter()
+        .find_map(|(prefix, namespace)| iri.strip_prefix(namespace).map(|local| format!("{prefix}{local}")))
+        .unwrap_or_else(|| format!("<{iri}>"))
+}
+
 fn show(term: &Term) -> String {
     match term {
         Term::Literal(literal) => format!("\"{}\"", literal.value()),
-        Term::NamedNode(node) => node.as_str().to_owned(),
+        Term::NamedNode(node) => compact(node.as_str()),
         other => other.to_string(),
     }
 }

@@ -16,8 +16,8 @@ pub const GENID: &str = "https://w3id.org/govgraph/.well-known/genid/";
 pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 
 macro_rules! iris {
-    ($($name:ident = $iri:expr;)+) => {
-        $(pub const $name: NamedNodeRef<'static> = NamedNodeRef::new_unchecked($iri);)+
+    ($($(#[$meta:meta])* $name:ident = $iri:expr;)+) => {
+        $($(#[$meta])* pub const $name: NamedNodeRef<'static> = NamedNodeRef::new_unchecked($iri);)+
     };
 }
 
@@ -42,8 +42,10 @@ iris! {
     GG_RELATION = "https://w3id.org/govgraph/ns#Relation";
     GG_EVIDENCE = "https://w3id.org/govgraph/ns#Evidence";
     GG_IMPORTED_FILE = "https://w3id.org/govgraph/ns#ImportedFile";
+    GG_PUBLIC_SOURCE = "https://w3id.org/govgraph/ns#PublicSource";
 
     GG_OPENNESS = "https://w3id.org/govgraph/ns#openness";
+    GG_OPENNESS_NOTE = "https://w3id.org/govgraph/ns#opennessNote";
     GG_DATE_STATUS = "https://w3id.org/govgraph/ns#dateStatus";
     GG_EVIDENCE_PROP = "https://w3id.org/govgraph/ns#evidence";
     GG_DOCUMENT_PROP = "https://w3id.org/govgraph/ns#document";
@@ -146,7 +148,6 @@ pub fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +160,13 @@ mod tests {
 
     #[test]
     fn relation_ids_name_their_ends_and_property() {
-        assert_eq!(relation_id("a", "https://w3id.org/govgraph/ns#inspired", "b"), "a--inspired--b");
-        assert_eq!(relation_id("a", "http://example.org/p/organizer", "b"), "a--organizer--b");
+        assert_eq!(
+            relation_id("a", "https://w3id.org/govgraph/ns#inspired", "b"),
+            "a--inspired--b"
+        );
+        assert_eq!(
+            relation_id("a", "http://example.org/p/organizer", "b"),
+            "a--organizer--b"
+        );
     }
 }

@@ -37,7 +37,10 @@ impl RelationProperty {
             Predicate::Name(name) => format!("{NS}{name}"),
             Predicate::Iri(iri) => iri.clone(),
         };
-        NamedNode::new(&iri).map(Self).map_err(|e| StoreError::InvalidIri { iri, message: e.to_string() })
+        NamedNode::new(&iri).map(Self).map_err(|e| StoreError::InvalidIri {
+            iri,
+            message: e.to_string(),
+        })
     }
 }
 
@@ -45,27 +48,43 @@ impl RelationProperty {
 struct QuadWriter {
     graph: GraphName,
     quads: Vec<Quad>,
-    described_files: HashSet<String>,
+    described_documents: HashSet<String>,
 }
 
 impl QuadWriter {
     fn new(graph: GraphName) -> Self {
-        Self { graph, quads: Vec::new(), described_files: HashSet::new() }
+        Self {
+            graph,
+            quads: Vec::new(),
+            described_documents: HashSet::new(),
+        }
     }
 
     fn add(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
-        self.quads.push(Quad::new(subject.clone(), predicate.into(), object.into(), self.graph.clone()));
+        self.quads.push(Quad::new(
+            subject.clone(),
+            predicate.into(),
+            object.into(),
+            self.graph.clone(),
+        ));
     }
 
     fn document(&mut self, document: &DocumentRef) -> Result<NamedNode, StoreError> {
         Ok(match document {
             DocumentRef::Entity(slug) => NamedNode::new_unchecked(entity_iri(slug.as_str())),
             DocumentRef::Url(url) => {
-                NamedNode::new(url).map_err(|e| StoreError::InvalidIri { iri: url.clone(), message: e.to_string() })?
+                let node = NamedNode::new(url).map_err(|e| StoreError::InvalidIri {
+                    iri: url.clone(),
+                    message: e.to_string(),
+                })?;
+                if self.described_documents.insert(url.clone()) {
+                    self.add(&node, RDF_TYPE, GG_PUBLIC_SOURCE);
+                }
+                node
             }
             DocumentRef::ImportedFile(name) => {
                 let node = NamedNode::new_unchecked(format!("{IMPORT}{}", percent_encode(name)));
-                if self.described_files.insert(name.clone()) {
+                if self.described_documents.insert(name.clone()) {
                     self.add(&node, RDF_TYPE, GG_IMPORTED_FILE);
                     self.add(&node, RDFS_LABEL, Literal::new_simple_literal(name));
                 }
@@ -101,7 +120,13 @@ impl QuadWriter {
         if let Some(openness) = entity.openness {
             self.add(&iri, GG_OPENNESS, openness_iri(openness));
         }
-        for (property, date) in [(SCHEMA_START_DATE, entity.start_date), (SCHEMA_END_DATE, entity.end_date)] {
+        if let Some(note) = &entity.openness_note {
+            self.add(&iri, GG_OPENNESS_NOTE, Literal::new_simple_literal(note));
+        }
+        for (property, date) in [
+            (SCHEMA_START_DATE, entity.start_date),
+            (SCHEMA_END_DATE, entity.end_date),
+        ] {
             if let Some(date) = date {
                 let datatype = NamedNode::new_unchecked(format!("{XSD}{}", date.xsd_type()));
                 self.add(&iri, property, Literal::new_typed_literal(date.to_string(), datatype));
@@ -121,14 +146,26 @@ impl QuadWriter {
         let id = relation_id(relation.source.as_str(), predicate.as_str(), relation.target.as_str());
         let iri = NamedNode::new_unchecked(relation_iri(&id));
         self.add(&iri, RDF_TYPE, GG_RELATION);
-        self.add(&iri, GG_SOURCE, NamedNode::new_unchecked(entity_iri(relation.source.as_str())));
-        self.add(&iri, GG_TARGET, NamedNode::new_unchecked(entity_iri(relation.target.as_str())));
+        self.add(
+            &iri,
+            GG_SOURCE,
+            NamedNode::new_unchecked(entity_iri(relation.source.as_str())),
+        );
+        self.add(
+            &iri,
+            GG_TARGET,
+            NamedNode::new_unchecked(entity_iri(relation.target.as_str())),
+        );
         self.add(&iri, GG_PREDICATE, predicate.clone());
         self.add(&iri, GG_RELATION_KIND, relation_kind_iri(relation.kind));
         self.add(&iri, GG_EVIDENCE_TYPE, evidence_type_iri(relation.evidence_type));
         if let Some(confidence) = relation.confidence {
             let value = format!("{confidence}");
-            let value = if value.contains('.') { value } else { format!("{value}.0") };
+            let value = if value.contains('.') {
+                value
+            } else {
+                format!("{value}.0")
+            };
             self.add(
                 &iri,
                 GG_CONFIDENCE,
@@ -146,14 +183,29 @@ impl Store {
     /// Whether an entity with this id exists (in any graph).
     pub fn entity_exists(&self, id: &Slug) -> Result<bool, StoreError> {
         let iri = NamedNode::new_unchecked(entity_iri(id.as_str()));
-        Ok(self.inner.quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_ENTITY.into()), None).next().transpose()?.is_some())
+        Ok(self
+            .inner
+            .quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_ENTITY.into()), None)
+            .next()
+            .transpose()?
+            .is_some())
     }
 
     /// Whether a relation node with this IRI exists.
     pub fn relation_exists(&self, relation: &NewRelation, property: &RelationProperty) -> Result<bool, StoreError> {
         let id = relation_id(relation.source.as_str(), property.as_str(), relation.target.as_str());
         let iri = NamedNode::new_unchecked(relation_iri(&id));
-        Ok(self.inner.quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_RELATION.into()), None).next().transpose()?.is_some())
+        Ok(self
+            .inner
+            .quads_for_pattern(
+                Some(iri.as_ref().into()),
+                Some(RDF_TYPE),
+                Some(GG_RELATION.into()),
+                None,
+            )
+            .next()
+            .transpose()?
+            .is_some())
     }
 
     /// The IRI of a relation property, if the ontology declares it (a sub-property of
@@ -162,12 +214,21 @@ impl Store {
         if *predicate == Predicate::RelatedTo {
             return Ok(Some(RelationProperty(GG_RELATED_TO.into_owned())));
         }
-        let Ok(RelationProperty(node)) = RelationProperty::assume(predicate) else { return Ok(None) };
+        let Ok(RelationProperty(node)) = RelationProperty::assume(predicate) else {
+            return Ok(None);
+        };
         let mut prepared = SparqlEvaluator::new()
-            .parse_query(&format!("ASK {{ {node} <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ <{}> }}", GG_RELATED_TO.as_str()))
+            .parse_query(&format!(
+                "ASK {{ {node} <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ <{}> }}",
+                GG_RELATED_TO.as_str()
+            ))
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
         prepared.dataset_mut().set_default_graph_as_union();
-        match prepared.on_store(&self.inner).execute().map_err(|e| StoreError::QueryEvaluation(e.to_string()))? {
+        match prepared
+            .on_store(&self.inner)
+            .execute()
+            .map_err(|e| StoreError::QueryEvaluation(e.to_string()))?
+        {
             QueryResults::Boolean(true) => Ok(Some(RelationProperty(node))),
             _ => Ok(None),
         }
@@ -196,7 +257,11 @@ impl Store {
             materializer.observe(quad);
         }
         let derived = materializer.finish();
-        let report = ImportReport { entities: entities.len(), relations: relations.len(), quads: quads.len() + derived.len() };
+        let report = ImportReport {
+            entities: entities.len(),
+            relations: relations.len(),
+            quads: quads.len() + derived.len(),
+        };
         let mut loader = self.inner.bulk_loader();
         loader.load_quads(quads)?;
         loader.load_quads(derived)?;
@@ -250,7 +315,10 @@ pub fn write_rdf(
     for (prefix, iri) in [("gg", NS), ("id", ID), ("rel", REL)] {
         serializer = serializer
             .with_prefix(prefix, iri)
-            .map_err(|e| StoreError::InvalidIri { iri: iri.to_owned(), message: e.to_string() })?;
+            .map_err(|e| StoreError::InvalidIri {
+                iri: iri.to_owned(),
+                message: e.to_string(),
+            })?;
     }
     let mut output = serializer.for_writer(output);
     let mut writer = QuadWriter::new(GraphName::DefaultGraph);
@@ -270,10 +338,4 @@ pub fn write_rdf(
     }
     output.finish().map_err(StoreError::Output)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
 }

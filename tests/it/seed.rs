@@ -63,7 +63,8 @@ fn normalize(text: &str) -> String {
     let text = text
         .replace(['\u{2019}', '\u{2018}'], "'")
         .replace(['\u{201c}', '\u{201d}'], "\"")
-        .replace(['*', '\u{a0}'], " ");
+        .replace('*', "")
+        .replace('\u{a0}', " ");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -98,7 +99,12 @@ fn every_seed_quote_is_verbatim_in_its_source_text() {
             failures.push(format!("{} cites {file}: not found: {fragment:?}", row["holder"]));
         }
     }
-    assert!(failures.is_empty(), "{} quote(s) are not in their source:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} quote(s) are not in their source:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -114,14 +120,22 @@ fn montevideo_leads_through_onenet_to_sao_paulo_over_direct_relations() {
     assert!(ask(
         "ASK { id:montevideo-statement-2013 gg:directlyRelatedTo id:onenet . id:onenet gg:directlyRelatedTo id:netmundial-2014 }"
     ));
-    assert!(ask("ASK { id:montevideo-statement-2013 gg:inspired id:onenet . id:onenet gg:coOrganizes id:netmundial-2014 }"));
-    assert!(ask("ASK { id:montevideo-statement-2013 gg:directlyRelatedTo+ id:netmundial-2014 }"));
+    assert!(ask(
+        "ASK { id:montevideo-statement-2013 gg:inspired id:onenet . id:onenet gg:coOrganizes id:netmundial-2014 }"
+    ));
+    assert!(ask(
+        "ASK { id:montevideo-statement-2013 gg:directlyRelatedTo+ id:netmundial-2014 }"
+    ));
     // The relation nodes behind the shortcuts cite the diagram, with quotes.
     let rows = select(
         "SELECT ?quote WHERE { ?r gg:source id:onenet ; gg:predicate gg:coOrganizes ; gg:target id:netmundial-2014 ; \
          gg:relationKind gg:Direct ; gg:evidence ?e . ?e gg:document id:icann-diagram-2014 ; gg:quote ?quote }",
     );
-    assert!(rows.iter().any(|row| row["quote"].as_str().is_some_and(|q| q.contains("partnership between CGI and 1Net"))));
+    assert!(rows.iter().any(|row| {
+        row["quote"]
+            .as_str()
+            .is_some_and(|q| q.contains("partnership between CGI and 1Net"))
+    }));
 }
 
 #[test]
@@ -131,17 +145,30 @@ fn the_seed_covers_the_research_notes() {
     assert!(entities >= 150, "{entities} entities");
     assert!(relations >= 170, "{relations} relations");
     // The 18 boxes of the diagram, each with its openness.
-    assert_eq!(count("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e gg:depictedIn id:icann-diagram-2014 ; gg:openness ?o }"), 18);
+    assert_eq!(
+        count("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e gg:depictedIn id:icann-diagram-2014 ; gg:openness ?o }"),
+        18
+    );
     // Both kinds of relation, and every kind of evidence.
     for concept in ["Direct", "Indirect"] {
-        assert!(count(&format!("SELECT (COUNT(?r) AS ?n) WHERE {{ ?r gg:relationKind gg:{concept} }}")) > 20);
+        assert!(
+            count(&format!(
+                "SELECT (COUNT(?r) AS ?n) WHERE {{ ?r gg:relationKind gg:{concept} }}"
+            )) > 20
+        );
     }
     for concept in ["SeedQuote", "PublicSourceQuote", "Inferred"] {
-        assert!(count(&format!("SELECT (COUNT(?r) AS ?n) WHERE {{ ?r gg:evidenceType gg:{concept} }}")) > 5);
+        assert!(
+            count(&format!(
+                "SELECT (COUNT(?r) AS ?n) WHERE {{ ?r gg:evidenceType gg:{concept} }}"
+            )) > 5
+        );
     }
     // Every inferred relation says why.
     assert_eq!(
-        count("SELECT (COUNT(?r) AS ?n) WHERE { ?r gg:evidenceType gg:Inferred FILTER NOT EXISTS { ?r gg:inferenceReason ?why } }"),
+        count(
+            "SELECT (COUNT(?r) AS ?n) WHERE { ?r gg:evidenceType gg:Inferred FILTER NOT EXISTS { ?r gg:inferenceReason ?why } }"
+        ),
         0
     );
 }
@@ -159,7 +186,10 @@ fn the_five_source_documents_are_entities_that_provenance_points_at() {
     assert_eq!(files, expected);
     for row in &rows {
         let doc = row["doc"].as_str().expect("an IRI");
-        assert!(count(&format!("SELECT (COUNT(?x) AS ?n) WHERE {{ ?x gg:document <{doc}> }}")) >= 10, "{doc} is rarely cited");
+        assert!(
+            count(&format!("SELECT (COUNT(?x) AS ?n) WHERE {{ ?x gg:document <{doc}> }}")) >= 10,
+            "{doc} is rarely cited"
+        );
     }
 }
 
@@ -177,7 +207,10 @@ fn each_source_has_its_own_named_graph() {
         "public-sources",
     ] {
         let graph = format!("https://w3id.org/govgraph/graph/{name}");
-        assert!(graphs.contains(&graph.as_str()), "missing graph {graph}; have {graphs:?}");
+        assert!(
+            graphs.contains(&graph.as_str()),
+            "missing graph {graph}; have {graphs:?}"
+        );
     }
     assert_eq!(graphs.len(), 7, "unexpected graphs: {graphs:?}");
 }

@@ -36,20 +36,36 @@ impl Run {
 
     #[track_caller]
     pub fn failure(self) -> Self {
-        assert!(self.code.is_some_and(|code| code != 0), "expected a failure\n{}", self.describe());
-        assert!(!self.stderr.contains("panicked"), "the binary panicked\n{}", self.describe());
+        assert!(
+            self.code.is_some_and(|code| code != 0),
+            "expected a failure\n{}",
+            self.describe()
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "the binary panicked\n{}",
+            self.describe()
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_contains(self, expected: &str) -> Self {
-        assert!(self.stderr.contains(expected), "stderr should contain {expected:?}\n{}", self.describe());
+        assert!(
+            self.stderr.contains(expected),
+            "stderr should contain {expected:?}\n{}",
+            self.describe()
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_contains(self, expected: &str) -> Self {
-        assert!(self.stdout.contains(expected), "stdout should contain {expected:?}\n{}", self.describe());
+        assert!(
+            self.stdout.contains(expected),
+            "stdout should contain {expected:?}\n{}",
+            self.describe()
+        );
         self
     }
 }
@@ -81,7 +97,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("a temporary directory") }
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -163,7 +181,10 @@ impl Server {
 
     pub fn get(&self, path: &str) -> (u16, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut response = agent.get(&format!("{}{path}", self.base)).call().expect("an HTTP response");
+        let mut response = agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .expect("an HTTP response");
         let status = response.status().as_u16();
         (status, response.body_mut().read_to_string().expect("a UTF-8 body"))
     }
@@ -173,7 +194,11 @@ impl Server {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
         let status = self.child.wait().expect("the server exits");
-        assert!(status.success() || status.code().is_none(), "server exit: {status:?}\n{}", self.stderr());
+        assert!(
+            status.success() || status.code().is_none(),
+            "server exit: {status:?}\n{}",
+            self.stderr()
+        );
     }
 
     pub fn stderr(&self) -> String {

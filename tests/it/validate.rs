@@ -11,7 +11,9 @@ fn the_bundled_ontology_and_seed_are_valid() {
 #[test]
 fn the_valid_fixture_is_valid() {
     let base = project_file("tests/fixtures/validate/base.trig");
-    let run = govgraph(["validate".as_ref(), base.as_os_str()]).success().stderr_contains("0 violations, 0 warnings");
+    let run = govgraph(["validate".as_ref(), base.as_os_str()])
+        .success()
+        .stderr_contains("0 violations, 0 warnings");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
 
@@ -35,10 +37,17 @@ fn each_constraint_catches_its_defect() {
             .unwrap_or_else(|| panic!("{} must start with `# expect: MESSAGE`", case.display()));
         let run = govgraph(["validate".as_ref(), base.as_os_str(), case.as_os_str()]);
         if expected == "warning:" {
-            run.success().stdout_contains("warning:").stderr_contains("0 violations, 1 warning");
+            run.success()
+                .stdout_contains("warning:")
+                .stderr_contains("0 violations, 1 warning");
         } else {
             let run = run.failure().stdout_contains(expected).stdout_contains("violation:");
-            assert!(!run.stderr.contains("0 violations"), "{}: {}", case.display(), run.stderr);
+            assert!(
+                !run.stderr.contains("0 violations"),
+                "{}: {}",
+                case.display(),
+                run.stderr
+            );
         }
     }
 }
@@ -48,6 +57,12 @@ fn a_file_with_a_syntax_error_is_reported_with_its_location() {
     let base = project_file("tests/fixtures/validate/base.trig");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let broken = dir.path().join("broken.trig");
-    std::fs::write(&broken, "@prefix : <https://w3id.org/govgraph/id/> .\n:a :b :c .\n:d :e :f :g .\n").expect("writable");
-    govgraph(["validate".as_ref(), base.as_os_str(), broken.as_os_str()]).failure().stderr_contains("broken.trig:3:");
+    std::fs::write(
+        &broken,
+        "@prefix : <https://w3id.org/govgraph/id/> .\n:a :b :c .\n:d :e :f :g .\n",
+    )
+    .expect("writable");
+    govgraph(["validate".as_ref(), base.as_os_str(), broken.as_os_str()])
+        .failure()
+        .stderr_contains("broken.trig:3:");
 }

@@ -143,8 +143,9 @@ fn load(args: LoadArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|path| RdfDocument::from_path(path, graph.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
+    let checked = Store::check(documents, &Bar::new())?;
     let store = open_for_writing(&args.data)?;
-    let report = store.load(&documents, args.replace, &Bar::new())?;
+    let report = store.load(&checked, args.replace, &Bar::new())?;
     println!(
         "loaded {} quads (and {} derived) from {} file{}{}",
         report.quads_read,
@@ -239,8 +240,9 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
             for path in &args.files {
                 documents.push(RdfDocument::from_path(path, None)?);
             }
+            let checked = Store::check(documents, &store::NoProgress)?;
             let store = Store::memory()?;
-            store.load(&documents, false, &store::NoProgress)?;
+            store.load(&checked, false, &store::NoProgress)?;
             store
         }
     };

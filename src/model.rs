@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 /// Declares a closed set of values with the token that names each in CSV, the CLI and the API.
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $token:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($what:literal) { $($variant:ident => $token:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -31,7 +31,7 @@ macro_rules! named_enum {
                     .find(|candidate| candidate.name().eq_ignore_ascii_case(wanted))
                     .ok_or_else(|| {
                         let names: Vec<&str> = Self::ALL.iter().map(|v| v.name()).collect();
-                        format!("unknown {} `{}` (expected one of: {})", stringify!($name), wanted, names.join(", "))
+                        format!("unknown {} `{}` (expected one of: {})", $what, wanted, names.join(", "))
                     })
             }
         }
@@ -47,7 +47,7 @@ macro_rules! named_enum {
 named_enum! {
     /// The diagram's legend (discussion space, meeting / event, document), plus organizations and
     /// persons.
-    EntityKind {
+    EntityKind ("kind") {
         Organization => "organization",
         Meeting => "meeting",
         Document => "document",
@@ -58,18 +58,18 @@ named_enum! {
 
 named_enum! {
     /// "open or partially open" / "closed or partially closed".
-    Openness { Open => "open", Closed => "closed" }
+    Openness ("openness") { Open => "open", Closed => "closed" }
 }
 
 named_enum! {
     /// Direct: one item organises, produces, prepares or continues the other. Indirect: influence,
     /// discussion or input.
-    RelationKind { Direct => "direct", Indirect => "indirect" }
+    RelationKind ("relation kind") { Direct => "direct", Indirect => "indirect" }
 }
 
 named_enum! {
     /// How a relation is known.
-    EvidenceType {
+    EvidenceType ("evidence type") {
         SeedQuote => "seed-quote",
         PublicSource => "public-source",
         Inferred => "inferred",
@@ -79,7 +79,7 @@ named_enum! {
 
 named_enum! {
     /// Why an entity has no ISO date.
-    DateStatus { Tbd => "tbd", Ongoing => "ongoing", Unknown => "unknown" }
+    DateStatus ("date status") { Tbd => "tbd", Ongoing => "ongoing", Unknown => "unknown" }
 }
 
 /// A stable entity id: lowercase ASCII words joined by single hyphens.

@@ -20,7 +20,7 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Store(
-                StoreError::Syntax { .. } | StoreError::QuerySyntax(_) | StoreError::UnknownFormat { .. },
+                StoreError::Syntax { .. } | StoreError::QuerySyntax { .. } | StoreError::UnknownFormat { .. },
             ) => "BAD_REQUEST",
             ApiError::Store(_) | ApiError::Blocking(_) => "INTERNAL",
         }

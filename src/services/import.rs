@@ -335,10 +335,7 @@ mod tests {
                 row(&[("id", "x"), ("label", ""), ("kind", "meeting")]),
                 "`label` is empty",
             ),
-            (
-                row(&[("id", "x"), ("label", "X"), ("kind", "venue")]),
-                "unknown EntityKind",
-            ),
+            (row(&[("id", "x"), ("label", "X"), ("kind", "venue")]), "unknown kind"),
             (
                 row(&[
                     ("id", "x"),
@@ -360,7 +357,7 @@ mod tests {
             ),
             (
                 row(&[("id", "x"), ("label", "X"), ("kind", "meeting"), ("openness", "ajar")]),
-                "unknown Openness",
+                "unknown openness",
             ),
         ];
         for (bad, expected) in cases {

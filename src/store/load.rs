@@ -3,7 +3,7 @@
 //! materialised, in one atomic commit.
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::vocab::{GENID, GRAPH, percent_encode};
+use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -206,35 +206,70 @@ impl Skolemizer {
     }
 }
 
-/// Loads `documents` into `store`: all or nothing. With `replace`, the named graphs the
-/// documents write into are cleared first, in the same commit.
-pub fn load(
-    store: &Store,
-    documents: &[RdfDocument],
-    replace: bool,
-    progress: &dyn Progress,
-) -> Result<LoadReport, StoreError> {
-    let mut report = LoadReport {
-        documents: documents.len(),
-        ..LoadReport::default()
-    };
-    let mut hierarchy = ClassHierarchy::from_store(store)?;
+/// Documents that parsed whole, and what loading them needs to know beforehand.
+pub struct CheckedDocuments {
+    documents: Vec<RdfDocument>,
+    subclass_quads: Vec<Quad>,
+    graphs: BTreeSet<String>,
+    quads: u64,
+}
 
+impl CheckedDocuments {
+    /// The named graphs the documents write into.
+    pub fn graphs(&self) -> &BTreeSet<String> {
+        &self.graphs
+    }
+}
+
+/// Parses every document whole, without touching any store: the first syntax error is
+/// returned with its location.
+pub fn check(documents: Vec<RdfDocument>, progress: &dyn Progress) -> Result<CheckedDocuments, StoreError> {
+    let mut checked = CheckedDocuments {
+        documents: Vec::new(),
+        subclass_quads: Vec::new(),
+        graphs: BTreeSet::new(),
+        quads: 0,
+    };
     progress.start("checking", Some(documents.len() as u64));
     for (done, document) in documents.iter().enumerate() {
         for quad in document.quads() {
             let quad = quad?;
-            hierarchy.observe(&quad);
-            if let GraphName::NamedNode(graph) = &quad.graph_name
-                && !report.graphs.contains(graph.as_str())
-            {
-                report.graphs.insert(graph.as_str().to_owned());
+            if quad.predicate.as_ref() == RDFS_SUBCLASS_OF {
+                checked.subclass_quads.push(quad.clone());
             }
-            report.quads_read += 1;
+            if let GraphName::NamedNode(graph) = &quad.graph_name
+                && !checked.graphs.contains(graph.as_str())
+            {
+                checked.graphs.insert(graph.as_str().to_owned());
+            }
+            checked.quads += 1;
         }
         progress.set(done as u64 + 1);
     }
     progress.finish();
+    checked.documents = documents;
+    Ok(checked)
+}
+
+/// Loads checked documents into `store`: all or nothing. With `replace`, the named graphs the
+/// documents write into are cleared first, in the same commit.
+pub fn load(
+    store: &Store,
+    checked: &CheckedDocuments,
+    replace: bool,
+    progress: &dyn Progress,
+) -> Result<LoadReport, StoreError> {
+    let mut report = LoadReport {
+        documents: checked.documents.len(),
+        quads_read: checked.quads,
+        graphs: checked.graphs.clone(),
+        ..LoadReport::default()
+    };
+    let mut hierarchy = ClassHierarchy::from_store(store)?;
+    for quad in &checked.subclass_quads {
+        hierarchy.observe(quad);
+    }
+    let documents = &checked.documents;
 
     let mut materializer = Materializer::new(hierarchy.closure());
     let mut skolemized = documents.iter().flat_map(|document| {

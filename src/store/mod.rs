@@ -13,7 +13,7 @@ pub mod vocab;
 mod write;
 
 pub use export::ExportFormat;
-pub use load::{EXTENSIONS, LoadReport, RdfDocument};
+pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
 pub use shacl::{Severity, Violation};
 pub use write::{DataFileFormat, ImportReport, RelationProperty, write_rdf};
@@ -41,8 +41,14 @@ pub enum StoreError {
     UnknownFormat { file: String, extension: String },
     #[error("{location}: {message}")]
     Syntax { location: String, message: String },
-    #[error("SPARQL syntax error: {0}")]
-    QuerySyntax(String),
+    #[error("SPARQL syntax error{}: {message}{excerpt}", position.map(|(l, c)| format!(" at line {l}, column {c}")).unwrap_or_default())]
+    QuerySyntax {
+        /// 1-based line and column, when the parser gives them.
+        position: Option<(usize, usize)>,
+        message: String,
+        /// The offending line with a caret under the column (empty without a position).
+        excerpt: String,
+    },
     #[error("SPARQL evaluation failed: {0}")]
     QueryEvaluation(String),
     #[error("invalid IRI `{iri}`: {message}")]
@@ -128,21 +134,23 @@ impl Store {
         if !self.is_empty()? {
             return Ok(None);
         }
-        let mut documents = bundled::ontology();
-        if with_seed {
-            documents.extend(bundled::seed());
-        }
-        load::load(&self.inner, &documents, false, progress).map(Some)
+        let checked = Self::check(Self::bundled_documents(with_seed), progress)?;
+        load::load(&self.inner, &checked, false, progress).map(Some)
     }
 
-    /// Loads RDF documents, all or nothing.
+    /// Parses RDF documents whole, before any store is opened or written.
+    pub fn check(documents: Vec<RdfDocument>, progress: &dyn Progress) -> Result<CheckedDocuments, StoreError> {
+        load::check(documents, progress)
+    }
+
+    /// Loads checked RDF documents, all or nothing.
     pub fn load(
         &self,
-        documents: &[RdfDocument],
+        checked: &CheckedDocuments,
         replace: bool,
         progress: &dyn Progress,
     ) -> Result<LoadReport, StoreError> {
-        load::load(&self.inner, documents, replace, progress)
+        load::load(&self.inner, checked, replace, progress)
     }
 
     /// Writes the whole dataset in `format`.

@@ -43,7 +43,7 @@ const PREFIXES: &[(&str, &str)] = &[
 pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreError> {
     let mut prepared = SparqlEvaluator::new()
         .parse_query(sparql)
-        .map_err(|error| StoreError::QuerySyntax(error.to_string()))?;
+        .map_err(|error| syntax_error(sparql, &error.to_string()))?;
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
@@ -52,6 +52,50 @@ pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreE
         .execute()
         .map_err(|error| StoreError::QueryEvaluation(error.to_string()))?;
     Ok(QueryOutput(results))
+}
+
+/// Turns the SPARQL parser's message into one a person can act on: the position, a short list of
+/// what was expected instead of every character class, and the query line with a caret.
+pub fn syntax_error(query: &str, message: &str) -> StoreError {
+    let parsed = message.strip_prefix("error at ").and_then(|rest| {
+        let (position, detail) = rest.split_once(": ")?;
+        let (line, column) = position.split_once(':')?;
+        Some(((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?), detail))
+    });
+    let Some(((line, column), detail)) = parsed else {
+        return StoreError::QuerySyntax {
+            position: None,
+            message: message.to_owned(),
+            excerpt: String::new(),
+        };
+    };
+    let detail = match detail.strip_prefix("expected one of ") {
+        Some(list) if list.len() > 80 => {
+            let tokens: Vec<&str> = list
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .filter(|t| !t.is_empty())
+                .take(8)
+                .collect();
+            if tokens.is_empty() {
+                "unexpected input".to_owned()
+            } else {
+                format!("expected one of \"{}\", ...", tokens.join("\", \""))
+            }
+        }
+        _ => detail.to_owned(),
+    };
+    let excerpt = query
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(|text| format!("\n  {text}\n  {}^", " ".repeat(column.saturating_sub(1))))
+        .unwrap_or_default();
+    StoreError::QuerySyntax {
+        position: Some((line, column)),
+        message: detail,
+        excerpt,
+    }
 }
 
 impl QueryOutput<'_> {
@@ -173,4 +217,24 @@ fn write_aligned(output: &mut dyn Write, header: &[String], rows: &[Vec<String>]
         line(row)?;
     }
     writeln!(output, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_point_at_the_problem() {
+        let query = "SELECT ?x\nWHERE { ?x";
+        let message = match SparqlEvaluator::new().parse_query(query) {
+            Err(error) => syntax_error(query, &error.to_string()).to_string(),
+            Ok(_) => panic!("the query is broken"),
+        };
+        assert!(
+            message.starts_with("SPARQL syntax error at line 2, column 11: "),
+            "{message}"
+        );
+        assert!(message.ends_with("\n  WHERE { ?x\n            ^"), "{message}");
+        assert!(message.len() < 300, "{message}");
+    }
 }

@@ -222,7 +222,7 @@ impl Store {
                 "ASK {{ {node} <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ <{}> }}",
                 GG_RELATED_TO.as_str()
             ))
-            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+            .map_err(|e| StoreError::QueryEvaluation(e.to_string()))?;
         prepared.dataset_mut().set_default_graph_as_union();
         match prepared
             .on_store(&self.inner)

@@ -278,7 +278,7 @@ fn a_bad_row_rejects_the_whole_import_with_its_line() {
         (
             "bad-kind",
             format!("{header}ok-one,One,venue,,\n"),
-            ":2: unknown EntityKind `venue`",
+            ":2: unknown kind `venue`",
         ),
         (
             "bad-date",
@@ -342,7 +342,7 @@ fn a_bad_row_rejects_the_whole_import_with_its_line() {
         (
             "bad-relation-kind",
             "source,target,kind\nnew-one,test-forum,sideways\n",
-            ":2: unknown RelationKind `sideways`",
+            ":2: unknown relation kind `sideways`",
         ),
         (
             "self-loop",

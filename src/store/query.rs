@@ -38,10 +38,21 @@ const PREFIXES: &[(&str, &str)] = &[
     ("dcterms", "http://purl.org/dc/terms/"),
     ("prov", "http://www.w3.org/ns/prov#"),
     ("schema", "http://schema.org/"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("org", "http://www.w3.org/ns/org#"),
 ];
 
+/// Prefixes every query may use without declaring them (a query's own PREFIX wins).
+pub fn evaluator() -> SparqlEvaluator {
+    PREFIXES.iter().fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
+        // The IRIs above are constants and valid.
+        evaluator.clone().with_prefix(*prefix, *iri).unwrap_or(evaluator)
+    })
+}
+
 pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreError> {
-    let mut prepared = SparqlEvaluator::new()
+    let mut prepared = evaluator()
         .parse_query(sparql)
         .map_err(|error| syntax_error(sparql, &error.to_string()))?;
     if prepared.dataset().is_default_dataset() {

@@ -127,7 +127,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         ),
         None => tracing::info!(quads = store.len()?, "opened the existing store"),
     }
-    let state = crate::api::AppState::new(store.clone(), args.admin_token);
+    let state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
     actix_web::rt::System::new()
         .block_on(crate::api::serve(state, args.bind))
         .map_err(Error::Serve)?;

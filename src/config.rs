@@ -60,6 +60,60 @@ pub struct ServeArgs {
     /// Do not load the bundled seed data into an empty store (the ontology is always loaded).
     #[arg(long, env = "GOVGRAPH_NO_SEED")]
     pub no_seed: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// What one request may ask for. Exceeding a limit is a `LIMIT_EXCEEDED` error naming it.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Limits {
+    /// Deepest GraphQL selection allowed.
+    #[arg(long, env = "GOVGRAPH_MAX_QUERY_DEPTH", default_value_t = 12, value_name = "N")]
+    pub max_query_depth: usize,
+    /// Highest GraphQL query complexity allowed (roughly, the number of fields it may resolve).
+    #[arg(long, env = "GOVGRAPH_MAX_COMPLEXITY", default_value_t = 5_000, value_name = "N")]
+    pub max_complexity: usize,
+    /// Most aliases one GraphQL document may use.
+    #[arg(long, env = "GOVGRAPH_MAX_ALIASES", default_value_t = 30, value_name = "N")]
+    pub max_aliases: usize,
+    /// Most operations in one batched GraphQL request.
+    #[arg(long, env = "GOVGRAPH_MAX_BATCH", default_value_t = 10, value_name = "N")]
+    pub max_batch: usize,
+    /// Longest path (in relations) `maxHops` may ask for; also the default when it is absent.
+    #[arg(long, env = "GOVGRAPH_MAX_HOPS", default_value_t = 12, value_name = "N")]
+    pub max_hops: usize,
+    /// Most paths `paths(k:)` may ask for.
+    #[arg(long, env = "GOVGRAPH_MAX_K", default_value_t = 20, value_name = "N")]
+    pub max_k: usize,
+    /// Most entities a subgraph may return (`limit`, and its default).
+    #[arg(long, env = "GOVGRAPH_MAX_SUBGRAPH_NODES", default_value_t = 500, value_name = "N")]
+    pub max_subgraph_nodes: usize,
+    /// Deepest neighbourhood a subgraph may ask for.
+    #[arg(long, env = "GOVGRAPH_MAX_SUBGRAPH_DEPTH", default_value_t = 4, value_name = "N")]
+    pub max_subgraph_depth: usize,
+    /// Most items one list field may return (`first`).
+    #[arg(long, env = "GOVGRAPH_MAX_PAGE", default_value_t = 500, value_name = "N")]
+    pub max_page: usize,
+    /// Seconds a request may run before it is answered with a timeout error.
+    #[arg(long, env = "GOVGRAPH_REQUEST_TIMEOUT", default_value_t = 30, value_name = "SECONDS")]
+    pub request_timeout: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_query_depth: 12,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_hops: 12,
+            max_k: 20,
+            max_subgraph_nodes: 500,
+            max_subgraph_depth: 4,
+            max_page: 500,
+            request_timeout: 30,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -154,4 +208,19 @@ pub struct GenerateArgs {
     /// Output file; its extension picks the format (.ttl .nt .nq .trig).
     #[arg(long, env = "GOVGRAPH_OUT", value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_defaults_are_the_same_on_the_command_line_and_in_code() {
+        let cli = Cli::try_parse_from(["govgraph", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve")
+        };
+        let parsed = format!("{:?}", args.limits);
+        assert_eq!(parsed, format!("{:?}", Limits::default()));
+    }
 }

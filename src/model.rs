@@ -170,6 +170,20 @@ impl PartialDate {
         )
     }
 
+    /// The first and the last day this date may denote, as days since 1970-01-01.
+    pub fn day_range(&self) -> DayRange {
+        let first_month = self.month.unwrap_or(1);
+        let last_month = self.month.unwrap_or(12);
+        let first_day = self.day.unwrap_or(1);
+        let last_day = self
+            .day
+            .unwrap_or_else(|| days_in_month(self.year, u32::from(last_month)) as u8);
+        DayRange {
+            earliest: days_from_civil(self.year, first_month, first_day),
+            latest: days_from_civil(self.year, last_month, last_day),
+        }
+    }
+
     /// The XML Schema datatype local name for this precision.
     pub fn xsd_type(&self) -> &'static str {
         match self.precision() {
@@ -219,6 +233,31 @@ impl FromStr for PartialDate {
             day: day.map(|d| d as u8),
         })
     }
+}
+
+/// An interval of days (days since 1970-01-01, both ends included): what a partial date denotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DayRange {
+    pub earliest: i32,
+    pub latest: i32,
+}
+
+impl DayRange {
+    /// Whether the two intervals share a day.
+    pub fn overlaps(&self, other: &DayRange) -> bool {
+        self.earliest <= other.latest && other.earliest <= self.latest
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i32, month: u8, day: u8) -> i32 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i32::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i32::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -332,6 +371,80 @@ pub struct NewRelation {
     pub sources: Vec<Source>,
 }
 
+/// Where a stored statement comes from, as read back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Citation {
+    /// What to show: a seed document's file name, a URL, or an imported file's name.
+    pub document: String,
+    /// The document's IRI.
+    pub document_iri: String,
+    /// The document's id when it is an entity of the graph.
+    pub document_entity: Option<String>,
+    pub title: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// An entity as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    pub id: String,
+    pub iri: String,
+    pub label: String,
+    pub aliases: Vec<String>,
+    pub kind: EntityKind,
+    pub openness: Option<Openness>,
+    pub openness_note: Option<String>,
+    pub description: Option<String>,
+    pub start_date: Option<PartialDate>,
+    pub end_date: Option<PartialDate>,
+    pub date_status: Option<DateStatus>,
+    pub date_note: Option<String>,
+    pub location: Option<String>,
+    /// A UN document symbol, for resolutions and reports.
+    pub identifier: Option<String>,
+    pub citations: Vec<Citation>,
+}
+
+/// A relation as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    pub id: String,
+    pub iri: String,
+    pub source: String,
+    pub target: String,
+    pub predicate: String,
+    pub predicate_label: String,
+    pub inverse_label: String,
+    pub kind: RelationKind,
+    pub evidence_type: Option<EvidenceType>,
+    pub confidence: Option<f64>,
+    pub inference_reason: Option<String>,
+    pub citations: Vec<Citation>,
+}
+
+/// What the graph projection needs of an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntitySummary {
+    pub id: String,
+    pub kind: EntityKind,
+    pub openness: Option<Openness>,
+    pub start: Option<PartialDate>,
+    pub end: Option<PartialDate>,
+    pub label: String,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+}
+
+/// What the graph projection needs of a relation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationSummary {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    pub predicate: String,
+    pub kind: RelationKind,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,6 +488,22 @@ mod tests {
         assert!(!date("2014").is_before(&date("2014-05")));
         assert!(!date("2014-05-03").is_before(&date("2014-05")));
         assert!(date("2013-12-31").is_before(&date("2014")));
+    }
+
+    #[test]
+    fn partial_dates_denote_day_ranges() {
+        let range = |s: &str| s.parse::<PartialDate>().unwrap().day_range();
+        assert_eq!(range("1970-01-01"), DayRange { earliest: 0, latest: 0 });
+        assert_eq!(
+            range("2000-02"),
+            DayRange {
+                earliest: 10_988,
+                latest: 11_016
+            }
+        );
+        assert_eq!(range("2014").latest - range("2014").earliest, 364);
+        assert!(range("2014").overlaps(&range("2014-05")));
+        assert!(!range("2013").overlaps(&range("2014-01-01")));
     }
 
     #[test]

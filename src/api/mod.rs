@@ -2,12 +2,16 @@
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
 mod error;
+pub mod graphql;
 mod health;
 
 pub use error::ApiError;
 
-use crate::store::Store;
+use crate::config::Limits;
+use crate::services::catalog::Catalog;
+use crate::store::{Store, StoreError};
 use actix_web::{App, HttpServer, web};
+use arc_swap::ArcSwap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,16 +20,26 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The current read model; a write replaces it whole, and readers keep the snapshot they
+    /// started with.
+    pub catalog: Arc<ArcSwap<Catalog>>,
+    pub schema: graphql::GovSchema,
+    pub limits: Limits,
     /// Writes are enabled only with a token; none yet in this version of the API.
     pub admin_token: Option<Arc<str>>,
 }
 
 impl AppState {
-    pub fn new(store: Store, admin_token: Option<String>) -> Self {
-        Self {
+    /// Builds the state, loading the read model from the store.
+    pub fn new(store: Store, limits: Limits, admin_token: Option<String>) -> Result<Self, StoreError> {
+        let catalog = Catalog::load(&store)?;
+        Ok(Self {
             store,
+            catalog: Arc::new(ArcSwap::from_pointee(catalog)),
+            schema: graphql::schema(limits),
+            limits,
             admin_token: admin_token.map(Arc::from),
-        }
+        })
     }
 }
 
@@ -35,6 +49,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         config
             .app_data(web::Data::new(state))
             .route("/healthz", web::get().to(health::healthz))
+            .route("/graphql", web::get().to(graphql::http::get))
+            .route("/graphql", web::post().to(graphql::http::post))
             .default_service(web::to(error::not_found));
     }
 }

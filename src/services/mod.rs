@@ -1,5 +1,8 @@
 //! Services: what the commands and the API do, built on the store (and, later, the graph
 //! projection). They speak `crate::model` types; no RDF or HTTP here.
 
+pub mod catalog;
+pub mod explore;
 pub mod generate;
 pub mod import;
+pub mod search;

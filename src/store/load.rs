@@ -3,6 +3,7 @@
 //! materialised, in one atomic commit.
 
 use super::materialize::{ClassHierarchy, Materializer};
+use super::version::{change_quad, hex};
 use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
@@ -122,8 +123,7 @@ impl RdfDocument {
 
     /// A key that differs between documents with different content, for skolem IRIs.
     fn content_key(&self) -> String {
-        let digest = Sha256::digest(&self.bytes);
-        digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+        hex(&Sha256::digest(&self.bytes)[..8])
     }
 }
 
@@ -215,6 +215,16 @@ pub struct CheckedDocuments {
 }
 
 impl CheckedDocuments {
+    /// What identifies this load in the change log: the documents' contents and how they load.
+    fn fingerprint(&self, replace: bool) -> String {
+        let keys: Vec<String> = self
+            .documents
+            .iter()
+            .map(|d| format!("{}@{}", d.content_key(), d.default_graph))
+            .collect();
+        format!("load replace={replace} {}", keys.join(" "))
+    }
+
     /// The named graphs the documents write into.
     pub fn graphs(&self) -> &BTreeSet<String> {
         &self.graphs
@@ -291,8 +301,9 @@ pub fn load(
                 progress.set(count as u64);
             }
         }
-        let derived = materializer.finish();
+        let mut derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
+        derived.push(change_quad(checked.fingerprint(replace)));
         transaction.extend(&derived);
         transaction.commit()?;
     } else {
@@ -303,8 +314,9 @@ pub fn load(
                 materializer.observe(quad);
             }
         }))?;
-        let derived = materializer.finish();
+        let mut derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
+        derived.push(change_quad(checked.fingerprint(replace)));
         loader.load_quads(derived)?;
         loader.commit()?;
         progress.set(progress_total);

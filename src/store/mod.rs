@@ -8,7 +8,9 @@ mod export;
 mod load;
 mod materialize;
 mod query;
+mod read;
 mod shacl;
+mod version;
 pub mod vocab;
 mod write;
 

@@ -45,10 +45,12 @@ const PREFIXES: &[(&str, &str)] = &[
 
 /// Prefixes every query may use without declaring them (a query's own PREFIX wins).
 pub fn evaluator() -> SparqlEvaluator {
-    PREFIXES.iter().fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
-        // The IRIs above are constants and valid.
-        evaluator.clone().with_prefix(*prefix, *iri).unwrap_or(evaluator)
-    })
+    PREFIXES
+        .iter()
+        .fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
+            // The IRIs above are constants and valid.
+            evaluator.clone().with_prefix(*prefix, *iri).unwrap_or(evaluator)
+        })
 }
 
 pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreError> {

@@ -45,6 +45,15 @@ iris! {
     GG_PUBLIC_SOURCE = "https://w3id.org/govgraph/ns#PublicSource";
 
     GG_OPENNESS = "https://w3id.org/govgraph/ns#openness";
+    GG_DATE_NOTE = "https://w3id.org/govgraph/ns#dateNote";
+    GG_SEED_FILE = "https://w3id.org/govgraph/ns#seedFile";
+    GG_INVERSE_LABEL = "https://w3id.org/govgraph/ns#inverseLabel";
+    GG_CHANGE = "https://w3id.org/govgraph/ns#change";
+    DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier";
+    /// The dataset itself, subject of the change log.
+    DATASET = "https://w3id.org/govgraph/dataset";
+    /// The named graph of the change log.
+    META_GRAPH = "https://w3id.org/govgraph/graph/meta";
     GG_OPENNESS_NOTE = "https://w3id.org/govgraph/ns#opennessNote";
     GG_DATE_STATUS = "https://w3id.org/govgraph/ns#dateStatus";
     GG_EVIDENCE_PROP = "https://w3id.org/govgraph/ns#evidence";

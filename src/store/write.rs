@@ -3,6 +3,7 @@
 //! triples. Also writes such data to a file (`govgraph generate`).
 
 use super::materialize::{ClassHierarchy, Materializer};
+use super::version::change_quad;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
 use crate::model::{DateStatus, DocumentRef, EntityKind, NewEntity, NewRelation, Predicate, Slug};
@@ -257,6 +258,9 @@ impl Store {
             materializer.observe(quad);
         }
         let derived = materializer.finish();
+        let fingerprint: String = quads.iter().map(|quad| format!("{quad}\n")).collect();
+        let mut derived = derived;
+        derived.push(change_quad(format!("import\n{fingerprint}")));
         let report = ImportReport {
             entities: entities.len(),
             relations: relations.len(),

@@ -465,9 +465,14 @@ fn query_prints_tables_and_standard_result_formats() {
         .success()
         .stdout_contains("?label");
     // The project's prefixes and the usual ones need no declaration.
-    govgraph(["query", "--data", &workspace.data(), "SELECT ?l WHERE { id:test-forum rdfs:label ?l }"])
-        .success()
-        .stdout_contains("Test Forum, Genève");
+    govgraph([
+        "query",
+        "--data",
+        &workspace.data(),
+        "SELECT ?l WHERE { id:test-forum rdfs:label ?l }",
+    ])
+    .success()
+    .stdout_contains("Test Forum, Genève");
     let ask = format!("{PREFIXES} ASK {{ id:test-group gg:directlyRelatedTo id:test-forum }}");
     govgraph(["query", "--data", &workspace.data(), &ask])
         .success()

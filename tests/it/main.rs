@@ -3,6 +3,7 @@
 //! `govgraph` binary on temporary directories and talk to the real server over HTTP.
 
 mod cli;
+mod graphql;
 mod seed;
 mod serve;
 mod util;

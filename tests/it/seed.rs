@@ -205,6 +205,7 @@ fn each_source_has_its_own_named_graph() {
         "mag-virtual-vi-2016-summary",
         "wsis10-c11-exec-summary",
         "public-sources",
+        "meta",
     ] {
         let graph = format!("https://w3id.org/govgraph/graph/{name}");
         assert!(
@@ -212,5 +213,5 @@ fn each_source_has_its_own_named_graph() {
             "missing graph {graph}; have {graphs:?}"
         );
     }
-    assert_eq!(graphs.len(), 7, "unexpected graphs: {graphs:?}");
+    assert_eq!(graphs.len(), 8, "unexpected graphs: {graphs:?}");
 }

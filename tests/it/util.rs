@@ -131,6 +131,14 @@ impl Workspace {
     }
 }
 
+/// What a test needs of an HTTP response.
+pub struct HttpResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub allow: Option<String>,
+    pub body: String,
+}
+
 /// A running `govgraph serve`, killed when dropped.
 pub struct Server {
     pub child: Child,
@@ -180,13 +188,45 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
+        let response = self.request("GET", path, &[], None);
+        (response.status, response.body)
+    }
+
+    /// Any request; the response whatever its status.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> HttpResponse {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut response = agent
-            .get(&format!("{}{path}", self.base))
-            .call()
-            .expect("an HTTP response");
-        let status = response.status().as_u16();
-        (status, response.body_mut().read_to_string().expect("a UTF-8 body"))
+        let uri = format!("{}{path}", self.base);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = builder
+            .body(body.unwrap_or_default().to_owned())
+            .expect("a valid request");
+        let mut response = agent.run(request).expect("an HTTP response");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let allow = header("allow");
+        HttpResponse {
+            status: response.status().as_u16(),
+            content_type,
+            allow,
+            body: response.body_mut().read_to_string().expect("a UTF-8 body"),
+        }
+    }
+
+    /// POSTs a GraphQL query with variables as JSON; returns the parsed body.
+    pub fn graphql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
+        let response = self.request("POST", "/graphql", &[("content-type", "application/json")], Some(&body));
+        assert_eq!(response.status, 200, "{}", response.body);
+        serde_json::from_str(&response.body).expect("a JSON response")
     }
 
     /// Stops the server with SIGTERM, as a service manager would, and waits for it.

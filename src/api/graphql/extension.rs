@@ -1,0 +1,169 @@
+//! A schema extension that makes every refusal explicit and every cost visible: it adds the
+//! query's cost to `extensions`, limits aliases, and gives parse, validation and limit errors
+//! their `extensions.code`. (The dataset version is added by the HTTP layer, which knows the
+//! catalog snapshot the request ran on.)
+
+use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED, limit_exceeded};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables, value};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub struct Governance {
+    pub max_aliases: usize,
+}
+
+impl ExtensionFactory for Governance {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GovernanceExtension {
+            max_aliases: self.max_aliases,
+            validation: Mutex::new(None),
+        })
+    }
+}
+
+struct GovernanceExtension {
+    max_aliases: usize,
+    validation: Mutex<Option<ValidationResult>>,
+}
+
+fn aliases(selection_set: &SelectionSet) -> usize {
+    selection_set
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(field) => {
+                usize::from(field.node.alias.is_some()) + aliases(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => aliases(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+fn document_aliases(document: &ExecutableDocument) -> usize {
+    let operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, operation)| aliases(&operation.node.selection_set.node))
+        .sum();
+    let fragments: usize = document
+        .fragments
+        .values()
+        .map(|fragment| aliases(&fragment.node.selection_set.node))
+        .sum();
+    operations + fragments
+}
+
+fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+    error
+}
+
+#[async_trait::async_trait]
+impl Extension for GovernanceExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let started = Instant::now();
+        let response = next.run(ctx).await;
+        let validation = self.validation.lock().ok().and_then(|mut guard| guard.take());
+        let (complexity, depth) = validation.map_or((0, 0), |v| (v.complexity, v.depth));
+        let milliseconds = started.elapsed().as_secs_f64() * 1000.0;
+        response.extension(
+            "cost",
+            value!({ "complexity": complexity, "depth": depth, "milliseconds": (milliseconds * 1000.0).round() / 1000.0 }),
+        )
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next
+            .run(ctx, query, variables)
+            .await
+            .map_err(|error| with_code(error, GRAPHQL_PARSE_FAILED))?;
+        let count = document_aliases(&document);
+        if count > self.max_aliases {
+            let error = limit_exceeded(
+                "aliases",
+                self.max_aliases,
+                format!("the query uses {count} aliases; the limit is {}", self.max_aliases),
+            );
+            return Err(error.into_server_error(Default::default()));
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        match next.run(ctx).await {
+            Ok(result) => {
+                if let Ok(mut guard) = self.validation.lock() {
+                    *guard = Some(result);
+                }
+                Ok(result)
+            }
+            Err(errors) => Err(errors
+                .into_iter()
+                .map(|error| {
+                    // async-graphql reports its depth and complexity limits in words only.
+                    let limit = if error.message.contains("too complex") {
+                        Some("complexity")
+                    } else if error.message.contains("nested too deep") {
+                        Some("depth")
+                    } else {
+                        None
+                    };
+                    match limit {
+                        Some(limit) => {
+                            let mut error = with_code(error, LIMIT_EXCEEDED);
+                            if let Some(extensions) = error.extensions.as_mut() {
+                                extensions.set("limit", limit);
+                            }
+                            error
+                        }
+                        None => with_code(error, GRAPHQL_VALIDATION_FAILED),
+                    }
+                })
+                .collect()),
+        }
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let Some(started) = ctx.data_opt::<super::http::Executed>() {
+            started.mark();
+        }
+        next.run(ctx, operation_name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_counted_in_operations_and_fragments() {
+        let document = async_graphql::parser::parse_query(
+            "query { a: stats { e: entities } b: stats { entities } ...F } fragment F on Query { c: stats { relations } }",
+        )
+        .unwrap();
+        assert_eq!(document_aliases(&document), 4);
+    }
+}

@@ -1,0 +1,313 @@
+//! GraphQL over HTTP: `POST /graphql` (JSON, one operation or a batch) and `GET /graphql`
+//! (queries only), content negotiation between `application/graphql-response+json` and
+//! `application/json`, the status codes of the GraphQL-over-HTTP specification, the batch limit
+//! and the request timeout.
+
+use super::RequestData;
+use super::errors::{BAD_REQUEST, limit_exceeded};
+use crate::api::AppState;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, Request, Response, ServerError, Variables};
+use serde::Deserialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Set when a request got past parsing and validation: only then is there a `data` entry, and
+/// only then does `application/graphql-response+json` answer 200.
+#[derive(Clone, Default)]
+pub struct Executed(Arc<AtomicBool>);
+
+impl Executed {
+    pub fn mark(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphQLResponse,
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphQLResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The response type the client accepts best; `application/json` when it does not say, or
+/// accepts anything.
+fn negotiate(request: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let quality = parts
+            .find_map(|parameter| parameter.strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE => MediaType::GraphQLResponse,
+            "application/json" | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        // Prefer the GraphQL response type when it ties with JSON.
+        let better = match best {
+            None => true,
+            Some((q, current)) => {
+                quality > q || (quality == q && candidate == MediaType::GraphQLResponse && current == MediaType::Json)
+            }
+        };
+        if quality > 0.0 && better {
+            best = Some((quality, candidate));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+/// An error response for a request that could not be read, in the negotiated type.
+fn request_error(media: MediaType, status: StatusCode, code: &str, message: String) -> HttpResponse {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .body(body.to_string())
+}
+
+fn not_acceptable() -> HttpResponse {
+    HttpResponse::NotAcceptable().json(serde_json::json!({
+        "error": {
+            "code": "NOT_ACCEPTABLE",
+            "message": format!("/graphql answers {GRAPHQL_RESPONSE} or application/json"),
+        }
+    }))
+}
+
+/// `GET /graphql?query=...&variables=...&operationName=...`.
+#[derive(Deserialize)]
+pub struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+}
+
+pub async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&request) else {
+        return not_acceptable();
+    };
+    let params = params.into_inner();
+    let Some(query) = params.query else {
+        return request_error(
+            media,
+            StatusCode::BAD_REQUEST,
+            BAD_REQUEST,
+            "the `query` parameter is missing".to_owned(),
+        );
+    };
+    if is_mutation(&query, params.operation_name.as_deref()) {
+        let mut response = request_error(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            BAD_REQUEST,
+            "mutations must be sent with POST".to_owned(),
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut graphql = Request::new(query);
+    if let Some(variables) = params.variables {
+        match serde_json::from_str::<serde_json::Value>(&variables) {
+            Ok(value) => graphql = graphql.variables(Variables::from_json(value)),
+            Err(error) => {
+                return request_error(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    BAD_REQUEST,
+                    format!("`variables` is not JSON: {error}"),
+                );
+            }
+        }
+    }
+    if let Some(name) = params.operation_name {
+        graphql = graphql.operation_name(name);
+    }
+    respond_single(media, execute(&state, graphql).await)
+}
+
+/// Whether the operation to run is a mutation (GET may only read). Unparseable queries are left
+/// to the executor, which reports them properly.
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    document.operations.iter().any(|(name, operation)| {
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        selected && operation.node.ty == OperationType::Mutation
+    })
+}
+
+pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let Some(media) = negotiate(&request) else {
+        return not_acceptable();
+    };
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+        return request_error(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            BAD_REQUEST,
+            format!("send the request as application/json (got `{content_type}`)"),
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return request_error(
+                media,
+                StatusCode::BAD_REQUEST,
+                BAD_REQUEST,
+                format!("the body is not a GraphQL request: {error}"),
+            );
+        }
+    };
+    match batch {
+        BatchRequest::Single(graphql) => respond_single(media, execute(&state, graphql).await),
+        BatchRequest::Batch(requests) => {
+            let max = state.limits.max_batch;
+            if requests.len() > max {
+                let error = limit_exceeded(
+                    "batch",
+                    max,
+                    format!("the batch has {} operations; the limit is {max}", requests.len()),
+                );
+                let body = serde_json::json!({ "errors": [error.into_server_error(Default::default())] });
+                return HttpResponse::BadRequest()
+                    .insert_header((header::CONTENT_TYPE, media.content_type()))
+                    .body(body.to_string());
+            }
+            let mut responses = Vec::with_capacity(requests.len());
+            for graphql in requests {
+                responses.push(body_of(execute(&state, graphql).await));
+            }
+            HttpResponse::Ok()
+                .insert_header((header::CONTENT_TYPE, media.content_type()))
+                .body(serde_json::Value::Array(responses).to_string())
+        }
+    }
+}
+
+/// Runs one operation against the current catalog, within the request timeout.
+async fn execute(state: &AppState, graphql: Request) -> (Response, bool) {
+    let executed = Executed::default();
+    let catalog = state.catalog.load_full();
+    let version = catalog.version.clone();
+    let data = RequestData::new(catalog, state.store.clone(), state.limits);
+    let graphql = graphql.data(data).data(executed.clone());
+    let timeout = Duration::from_secs(state.limits.request_timeout);
+    let response = match tokio::time::timeout(timeout, state.schema.execute(graphql)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let seconds = state.limits.request_timeout;
+            let error: ServerError = limit_exceeded(
+                "requestTimeout",
+                seconds as usize,
+                format!("the request took longer than {seconds} s"),
+            )
+            .into_server_error(Default::default());
+            Response::from_errors(vec![error])
+        }
+    };
+    // Every response names the data it was computed from, so that a result can be cited.
+    let response = response.extension("datasetVersion", async_graphql::Value::from(version));
+    (response, executed.get())
+}
+
+/// A response body: without `data` when the request never executed (GraphQL over HTTP §7).
+fn body_of((response, executed): (Response, bool)) -> serde_json::Value {
+    let mut body = serde_json::to_value(&response)
+        .unwrap_or_else(|error| serde_json::json!({ "errors": [{ "message": error.to_string() }] }));
+    if !executed && let Some(object) = body.as_object_mut() {
+        object.remove("data");
+    }
+    body
+}
+
+fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> HttpResponse {
+    // With the GraphQL response type, a request that failed before execution is a 4xx; with
+    // plain JSON, every well-formed request gets 200.
+    let status = if media == MediaType::GraphQLResponse && !executed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = body_of((response, executed));
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .body(body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn negotiated(accept: Option<&str>) -> Option<MediaType> {
+        let mut request = TestRequest::default();
+        if let Some(accept) = accept {
+            request = request.insert_header((header::ACCEPT, accept));
+        }
+        negotiate(&request.to_http_request())
+    }
+
+    #[test]
+    fn content_negotiation_follows_the_accept_header() {
+        assert!(negotiated(None) == Some(MediaType::Json));
+        assert!(negotiated(Some("application/graphql-response+json")) == Some(MediaType::GraphQLResponse));
+        assert!(
+            negotiated(Some("application/json, application/graphql-response+json")) == Some(MediaType::GraphQLResponse)
+        );
+        assert!(negotiated(Some("application/graphql-response+json;q=0.5, application/json")) == Some(MediaType::Json));
+        assert!(negotiated(Some("*/*")) == Some(MediaType::Json));
+        assert!(negotiated(Some("text/html")).is_none());
+        assert!(negotiated(Some("application/json;q=0")).is_none());
+    }
+
+    #[test]
+    fn mutations_are_recognised_for_get() {
+        assert!(is_mutation("mutation { x }", None));
+        assert!(!is_mutation("query { x }", None));
+        assert!(is_mutation("query A { x } mutation B { y }", Some("B")));
+        assert!(!is_mutation("query A { x } mutation B { y }", Some("A")));
+        assert!(!is_mutation("{ broken", None));
+    }
+}

@@ -1,0 +1,228 @@
+//! Whole-graph measures: degree, PageRank, betweenness and weakly connected components. Vectors
+//! of scores are indexed by `NodeIndex::index()`.
+
+use std::collections::VecDeque;
+
+use petgraph::Direction;
+use petgraph::visit::EdgeRef;
+
+use super::{NodeIndex, Projection};
+
+impl Projection {
+    /// Incoming plus outgoing relations, parallel ones each counted.
+    pub fn degree(&self, n: NodeIndex) -> usize {
+        if !self.contains(n) {
+            return 0;
+        }
+        self.graph.edges_directed(n, Direction::Outgoing).count()
+            + self.graph.edges_directed(n, Direction::Incoming).count()
+    }
+
+    /// PageRank along relation directions, starting uniform. Each relation carries an equal share
+    /// of its source's rank (parallel relations each carry one); the rank of nodes without
+    /// outgoing relations is spread over all nodes, so the scores always sum to 1. `damping` is
+    /// clamped to `[0, 1]`; 0.85 is the usual choice.
+    pub fn pagerank(&self, damping: f64, iterations: usize) -> Vec<f64> {
+        let count = self.node_count();
+        if count == 0 {
+            return Vec::new();
+        }
+        let damping = damping.clamp(0.0, 1.0);
+        let share = 1.0 / count as f64;
+        let out: Vec<usize> = self
+            .nodes()
+            .map(|n| self.graph.edges_directed(n, Direction::Outgoing).count())
+            .collect();
+        let mut rank = vec![share; count];
+        for _ in 0..iterations {
+            let dangling: f64 = rank
+                .iter()
+                .zip(&out)
+                .filter(|&(_, &out)| out == 0)
+                .map(|(rank, _)| rank)
+                .sum();
+            let mut next = vec![(1.0 - damping) * share + damping * dangling * share; count];
+            for edge in self.graph.edge_references() {
+                let source = edge.source().index();
+                next[edge.target().index()] += damping * rank[source] / out[source] as f64;
+            }
+            rank = next;
+        }
+        rank
+    }
+
+    /// Brandes' betweenness on the undirected simple graph underneath (directions ignored,
+    /// parallel relations counted once), normalised by `(n - 1)(n - 2) / 2`, the number of pairs
+    /// a node could lie between, so that the centre of a star scores 1.
+    pub fn betweenness(&self) -> Vec<f64> {
+        let count = self.node_count();
+        let neighbours = self.undirected_neighbours();
+        let mut score = vec![0.0; count];
+        let mut order = Vec::with_capacity(count);
+        let mut queue = VecDeque::new();
+        for source in 0..count {
+            let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
+            let mut paths = vec![0.0_f64; count];
+            let mut distance = vec![usize::MAX; count];
+            paths[source] = 1.0;
+            distance[source] = 0;
+            order.clear();
+            queue.push_back(source);
+            while let Some(n) = queue.pop_front() {
+                order.push(n);
+                for &next in &neighbours[n] {
+                    if distance[next] == usize::MAX {
+                        distance[next] = distance[n] + 1;
+                        queue.push_back(next);
+                    }
+                    if distance[next] == distance[n] + 1 {
+                        paths[next] += paths[n];
+                        predecessors[next].push(n);
+                    }
+                }
+            }
+            let mut dependency = vec![0.0_f64; count];
+            for &n in order.iter().rev() {
+                for &before in &predecessors[n] {
+                    dependency[before] += paths[before] / paths[n] * (1.0 + dependency[n]);
+                }
+                if n != source {
+                    score[n] += dependency[n];
+                }
+            }
+        }
+        // Each unordered pair was counted from both ends.
+        let pairs = if count > 2 {
+            ((count - 1) * (count - 2)) as f64
+        } else {
+            1.0
+        };
+        score.iter().map(|total| total / pairs).collect()
+    }
+
+    /// Weakly connected components, largest first, ties by smallest node id; each component's
+    /// nodes sorted by id.
+    pub fn components(&self) -> Vec<Vec<NodeIndex>> {
+        let neighbours = self.undirected_neighbours();
+        let mut component = vec![usize::MAX; self.node_count()];
+        let mut components: Vec<Vec<NodeIndex>> = Vec::new();
+        for start in 0..self.node_count() {
+            if component[start] != usize::MAX {
+                continue;
+            }
+            let id = components.len();
+            component[start] = id;
+            let mut members = vec![start];
+            let mut next = 0;
+            while let Some(&n) = members.get(next) {
+                next += 1;
+                for &neighbour in &neighbours[n] {
+                    if component[neighbour] == usize::MAX {
+                        component[neighbour] = id;
+                        members.push(neighbour);
+                    }
+                }
+            }
+            let mut members: Vec<NodeIndex> = members.into_iter().map(NodeIndex::new).collect();
+            members.sort_unstable_by_key(|&n| self.rank(n));
+            components.push(members);
+        }
+        components.sort_by_key(|members| (std::cmp::Reverse(members.len()), members.first().map(|&n| self.rank(n))));
+        components
+    }
+
+    /// Each node's distinct neighbours, either direction.
+    fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
+        self.nodes()
+            .map(|n| {
+                let mut next: Vec<usize> = self.steps(n, false, false).map(|(_, next)| next.index()).collect();
+                next.sort_unstable();
+                next.dedup();
+                next
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::oracle::build;
+    use crate::graph::{NodeIndex, Projection};
+
+    fn close(actual: f64, expected: f64) -> bool {
+        (actual - expected).abs() < 1e-9
+    }
+
+    fn star() -> Projection {
+        build(
+            &[],
+            &[
+                ("hub", "p", "a"),
+                ("hub", "p", "b"),
+                ("c", "p", "hub"),
+                ("hub", "p", "d"),
+                ("hub", "q", "d"),
+            ],
+        )
+    }
+
+    fn line() -> Projection {
+        build(&[], &[("a", "p", "b"), ("b", "p", "c"), ("c", "p", "d")])
+    }
+
+    #[test]
+    fn degree_counts_both_directions_and_parallel_relations() {
+        let star = star();
+        assert_eq!(star.degree(star.node("hub").unwrap()), 5);
+        assert_eq!(star.degree(star.node("d").unwrap()), 2);
+        assert_eq!(star.degree(NodeIndex::new(99)), 0);
+    }
+
+    #[test]
+    fn betweenness_is_one_at_the_centre_of_a_star() {
+        let star = star();
+        let scores = star.betweenness();
+        assert!(close(scores[star.node("hub").unwrap().index()], 1.0), "{scores:?}");
+        assert!(close(scores[star.node("a").unwrap().index()], 0.0));
+        let line = line();
+        let scores = line.betweenness();
+        let score = |id: &str| scores[line.node(id).unwrap().index()];
+        assert!(close(score("a"), 0.0) && close(score("d"), 0.0));
+        assert!(
+            close(score("b"), 2.0 / 3.0) && close(score("c"), 2.0 / 3.0),
+            "{scores:?}"
+        );
+    }
+
+    #[test]
+    fn pagerank_sums_to_one_and_flows_along_relations() {
+        let line = line();
+        let scores = line.pagerank(0.85, 50);
+        assert!(close(scores.iter().sum(), 1.0), "{scores:?}");
+        let score = |id: &str| scores[line.node(id).unwrap().index()];
+        assert!(
+            score("a") < score("b") && score("b") < score("c") && score("c") < score("d"),
+            "{scores:?}"
+        );
+        let cycle = build(&[], &[("a", "p", "b"), ("b", "p", "c"), ("c", "p", "a")]);
+        assert!(cycle.pagerank(0.85, 20).iter().all(|&score| close(score, 1.0 / 3.0)));
+        assert!(build(&[], &[]).pagerank(0.85, 10).is_empty());
+    }
+
+    #[test]
+    fn components_come_largest_first_then_by_smallest_id() {
+        let graph = build(
+            &[("lone", crate::graph::oracle::plain())],
+            &[("z", "p", "y"), ("b", "p", "c"), ("m", "p", "n"), ("x", "p", "y")],
+        );
+        let components: Vec<Vec<&str>> = graph
+            .components()
+            .iter()
+            .map(|members| members.iter().map(|&n| graph.node_id(n)).collect())
+            .collect();
+        assert_eq!(
+            components,
+            [vec!["x", "y", "z"], vec!["b", "c"], vec!["m", "n"], vec!["lone"]]
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! The filters every query shares, and the rule that makes a path respect time.
+//!
+//! # Time-respecting paths
+//!
+//! With `temporal`, a path is valid only if no dated node on it is *definitely before* a dated
+//! node that comes earlier on the path: for dated nodes `p` before `n` (the date of a node being
+//! its start, or its end when it has no start), `n.latest < p.earliest` is forbidden. Partial
+//! dates are intervals, so "2014" after "2014-05" is allowed. Undated nodes are allowed anywhere.
+//!
+//! The rule compares each dated node with *every* earlier one, not only with the previous dated
+//! one. With partial dates the two differ: "2014-05", "2014", "2014-02" passes a check against the
+//! previous date only, although February is definitely before May. Comparing with every earlier
+//! node also keeps the searches exact: the state a search carries (the latest `earliest` day seen
+//! so far) then only grows along a path, so a shorter path to a node with an earlier-or-equal state
+//! can replace any longer one, and a shortest time-respecting walk never repeats a node (cutting
+//! out the loop leaves a walk whose states are no later, hence still valid). Checking the previous
+//! date only would let a walk loop through a vague date to "reset" its state, and the shortest
+//! time-respecting walk could then repeat nodes.
+
+use crate::model::{DayRange, Openness, RelationKind};
+
+use super::{EdgeData, NodeData};
+
+/// The state of a time-respecting search before it has met a dated node.
+pub(crate) const NO_DATE: i32 = i32::MIN;
+
+/// A range of days since 1970-01-01, both ends included; a missing end is unbounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayWindow {
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+impl DayWindow {
+    /// Whether the window and the range share a day.
+    pub fn overlaps(&self, range: DayRange) -> bool {
+        self.from.is_none_or(|from| range.latest >= from) && self.to.is_none_or(|to| range.earliest <= to)
+    }
+}
+
+/// Restricts which nodes and relations a query may use, and how.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// When false, a relation may be walked either way.
+    pub directed: bool,
+    /// Keep only relations of these kinds.
+    pub kinds: Option<Vec<RelationKind>>,
+    /// Every node used (endpoints included) has exactly this openness; nodes without one fail.
+    pub openness: Option<Openness>,
+    /// A node passes if it is undated or its [`NodeData::span`] overlaps the window.
+    pub window: Option<DayWindow>,
+    /// Paths must respect time (see the module documentation).
+    pub temporal: bool,
+    /// A path has at most this many relations.
+    pub max_hops: Option<usize>,
+}
+
+impl Filter {
+    /// Whether a path or neighbourhood may use this node.
+    pub fn node_passes(&self, node: &NodeData) -> bool {
+        let openness = self.openness.is_none_or(|wanted| node.openness == Some(wanted));
+        let window = match (self.window, node.span()) {
+            (Some(window), Some(span)) => window.overlaps(span),
+            _ => true,
+        };
+        openness && window
+    }
+
+    /// Whether a path or neighbourhood may use this relation.
+    pub fn edge_passes(&self, edge: &EdgeData) -> bool {
+        self.kinds.as_ref().is_none_or(|kinds| kinds.contains(&edge.kind))
+    }
+
+    /// The search state after stepping onto `node` in state `last` (the latest `earliest` day of
+    /// the dated nodes met so far, [`NO_DATE`] before any), or `None` if the node is definitely
+    /// before one of them. Without `temporal` the state never changes. Stepping twice onto the
+    /// same node gives the same state as once, so a search may re-apply its start node.
+    pub(crate) fn advance(&self, last: i32, node: &NodeData) -> Option<i32> {
+        if !self.temporal {
+            return Some(last);
+        }
+        match node.ordering_date() {
+            None => Some(last),
+            Some(date) if date.latest < last => None,
+            Some(date) => Some(last.max(date.earliest)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::oracle::{on, plain};
+    use crate::model::PartialDate;
+
+    fn day(date: &str) -> i32 {
+        date.parse::<PartialDate>().unwrap().day_range().earliest
+    }
+
+    #[test]
+    fn nodes_pass_on_openness_and_window() {
+        let open = Filter {
+            openness: Some(Openness::Open),
+            ..Filter::default()
+        };
+        assert!(open.node_passes(&plain()));
+        assert!(!open.node_passes(&NodeData {
+            openness: None,
+            ..plain()
+        }));
+        assert!(!open.node_passes(&NodeData {
+            openness: Some(Openness::Closed),
+            ..plain()
+        }));
+
+        let window = Filter {
+            window: Some(DayWindow {
+                from: Some(day("2014-03-01")),
+                to: None,
+            }),
+            ..Filter::default()
+        };
+        assert!(window.node_passes(&plain()), "undated nodes pass");
+        assert!(window.node_passes(&on("2014")), "2014 overlaps March 2014 onwards");
+        assert!(!window.node_passes(&on("2014-02")));
+        let ended = NodeData {
+            end: on("2015").start,
+            ..on("2010")
+        };
+        assert!(window.node_passes(&ended), "a span reaching into the window passes");
+        let end_only = NodeData {
+            start: None,
+            end: on("2014-02-28").start,
+            ..plain()
+        };
+        assert!(!window.node_passes(&end_only));
+    }
+
+    #[test]
+    fn edges_pass_on_kind() {
+        let edge = EdgeData {
+            kind: RelationKind::Indirect,
+            predicate: 0,
+        };
+        assert!(Filter::default().edge_passes(&edge));
+        let direct = Filter {
+            kinds: Some(vec![RelationKind::Direct]),
+            ..Filter::default()
+        };
+        assert!(!direct.edge_passes(&edge));
+    }
+
+    #[test]
+    fn advancing_forbids_only_what_is_definitely_before() {
+        let temporal = Filter {
+            temporal: true,
+            ..Filter::default()
+        };
+        let may = temporal.advance(NO_DATE, &on("2014-05")).unwrap();
+        assert_eq!(may, day("2014-05-01"));
+        let year = temporal.advance(may, &on("2014")).unwrap();
+        assert_eq!(year, may, "the state keeps the latest earliest day");
+        assert_eq!(temporal.advance(year, &on("2014-02")), None);
+        assert_eq!(temporal.advance(year, &plain()), Some(year));
+        assert_eq!(
+            temporal.advance(may, &on("2014-05")),
+            Some(may),
+            "stepping again changes nothing"
+        );
+        assert_eq!(Filter::default().advance(may, &on("2000")), Some(may));
+    }
+}

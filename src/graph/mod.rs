@@ -1,0 +1,461 @@
+//! The graph projection: a read-only petgraph copy of the store's entities and relations, fed once
+//! by the caller through [`ProjectionBuilder`], then shared behind an `Arc` and replaced whole on
+//! writes. This module owns the interned ids, the path type and the tie order; the queries live in
+//! the sibling modules (`path`, `temporal`, `yen`, `via`, `neighbourhood`, `centrality`).
+//!
+//! # Tie order
+//!
+//! Every query is deterministic. Paths are ordered by their number of relations first. Among
+//! paths of equal length, the one whose sequence of node ids (compared as strings, element by
+//! element) is smallest comes first; if the node sequences are equal (parallel edges), the smaller
+//! sequence of relation ids wins. Ids are unique, so this is a total order on distinct paths;
+//! [`Projection::compare_paths`] implements it. Node lists that are not paths (neighbourhoods,
+//! components) are ordered by node id where the query does not fix another order.
+
+mod centrality;
+mod filter;
+mod neighbourhood;
+mod path;
+mod temporal;
+mod via;
+mod yen;
+
+#[cfg(test)]
+mod oracle;
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use petgraph::visit::EdgeRef;
+use petgraph::{Directed, Direction, Graph};
+
+use crate::model::{DayRange, EntityKind, Openness, RelationKind};
+
+pub use filter::{DayWindow, Filter};
+pub use neighbourhood::Neighbourhood;
+pub use petgraph::graph::{EdgeIndex, NodeIndex};
+
+/// What the queries need to know about an entity; everything else stays in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeData {
+    pub kind: EntityKind,
+    pub openness: Option<Openness>,
+    pub start: Option<DayRange>,
+    pub end: Option<DayRange>,
+}
+
+impl NodeData {
+    /// The days the entity may cover, from the first day of its start to the last day of its end
+    /// (either standing for the other when missing); `None` when it is undated.
+    pub fn span(&self) -> Option<DayRange> {
+        let earliest = self.start.or(self.end)?.earliest;
+        let latest = self.end.or(self.start)?.latest;
+        Some(DayRange { earliest, latest })
+    }
+
+    /// The date that places the entity in time when a path must respect time: its start, or its
+    /// end when it has no start.
+    pub fn ordering_date(&self) -> Option<DayRange> {
+        self.start.or(self.end)
+    }
+}
+
+/// What the queries need to know about a relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EdgeData {
+    pub kind: RelationKind,
+    /// Index into the projection's predicate table, see [`Projection::predicate_iri`].
+    pub predicate: u16,
+}
+
+/// A walk through the projection: `edges[i]` joins `nodes[i]` and `nodes[i + 1]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GraphPath {
+    pub nodes: Vec<NodeIndex>,
+    pub edges: Vec<EdgeIndex>,
+}
+
+impl GraphPath {
+    /// The path of length 0 from a node to itself.
+    pub fn single(node: NodeIndex) -> Self {
+        Self {
+            nodes: vec![node],
+            edges: Vec::new(),
+        }
+    }
+
+    /// The number of relations.
+    pub fn hops(&self) -> usize {
+        self.edges.len()
+    }
+}
+
+/// Collects nodes and relations, then freezes them into a [`Projection`].
+#[derive(Default)]
+pub struct ProjectionBuilder {
+    graph: Graph<NodeData, EdgeData, Directed, u32>,
+    node_ids: Vec<Arc<str>>,
+    node_index: HashMap<Arc<str>, NodeIndex>,
+    relation_ids: Vec<Arc<str>>,
+    relation_index: HashMap<Arc<str>, EdgeIndex>,
+    predicates: Vec<Box<str>>,
+    predicate_index: HashMap<Box<str>, u16>,
+}
+
+impl ProjectionBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an entity. A second node with an id already present is ignored (the first wins) and
+    /// `false` is returned.
+    pub fn add_node(&mut self, id: &str, data: NodeData) -> bool {
+        if self.node_index.contains_key(id) {
+            return false;
+        }
+        let id: Arc<str> = Arc::from(id);
+        let index = self.graph.add_node(data);
+        self.node_ids.push(Arc::clone(&id));
+        self.node_index.insert(id, index);
+        true
+    }
+
+    /// Adds a relation from `source_id` to `target_id`. Returns `false` and ignores it when an
+    /// endpoint is unknown, when it is a self-loop (a path can never use one), when its id is
+    /// already present (the first wins) or when the predicate table is full (65 536 predicates).
+    pub fn add_edge(
+        &mut self,
+        relation_id: &str,
+        source_id: &str,
+        target_id: &str,
+        predicate_iri: &str,
+        kind: RelationKind,
+    ) -> bool {
+        let (Some(&source), Some(&target)) = (self.node_index.get(source_id), self.node_index.get(target_id)) else {
+            return false;
+        };
+        if source == target || self.relation_index.contains_key(relation_id) {
+            return false;
+        }
+        let Some(predicate) = self.intern_predicate(predicate_iri) else {
+            return false;
+        };
+        let index = self.graph.add_edge(source, target, EdgeData { kind, predicate });
+        let id: Arc<str> = Arc::from(relation_id);
+        self.relation_ids.push(Arc::clone(&id));
+        self.relation_index.insert(id, index);
+        true
+    }
+
+    fn intern_predicate(&mut self, iri: &str) -> Option<u16> {
+        if let Some(&index) = self.predicate_index.get(iri) {
+            return Some(index);
+        }
+        let index = u16::try_from(self.predicates.len()).ok()?;
+        self.predicates.push(Box::from(iri));
+        self.predicate_index.insert(Box::from(iri), index);
+        Some(index)
+    }
+
+    pub fn build(self) -> Projection {
+        let node_rank = ranks(&self.node_ids);
+        let edge_rank = ranks(&self.relation_ids);
+        let mut graph = self.graph;
+        graph.shrink_to_fit();
+        Projection {
+            graph,
+            node_ids: self.node_ids,
+            node_index: self.node_index,
+            relation_ids: self.relation_ids,
+            relation_index: self.relation_index,
+            predicates: self.predicates,
+            node_rank,
+            edge_rank,
+        }
+    }
+}
+
+/// Each id's position in string order, so that the tie order compares integers, not strings.
+fn ranks(ids: &[Arc<str>]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by(|&a, &b| ids[a].cmp(&ids[b]));
+    let mut rank = vec![0; ids.len()];
+    for (position, index) in order.into_iter().enumerate() {
+        rank[index] = u32::try_from(position).unwrap_or(u32::MAX);
+    }
+    rank
+}
+
+/// The read-only graph the queries run on. Node and edge indices are dense (`0..node_count`,
+/// `0..edge_count`) and only meaningful for the projection that handed them out: the accessors
+/// taking an index panic on an index from elsewhere, like slice indexing does.
+pub struct Projection {
+    graph: Graph<NodeData, EdgeData, Directed, u32>,
+    node_ids: Vec<Arc<str>>,
+    node_index: HashMap<Arc<str>, NodeIndex>,
+    relation_ids: Vec<Arc<str>>,
+    relation_index: HashMap<Arc<str>, EdgeIndex>,
+    predicates: Vec<Box<str>>,
+    node_rank: Vec<u32>,
+    edge_rank: Vec<u32>,
+}
+
+impl Projection {
+    pub fn node(&self, id: &str) -> Option<NodeIndex> {
+        self.node_index.get(id).copied()
+    }
+
+    pub fn node_id(&self, n: NodeIndex) -> &str {
+        &self.node_ids[n.index()]
+    }
+
+    pub fn node_data(&self, n: NodeIndex) -> &NodeData {
+        &self.graph[n]
+    }
+
+    pub fn relation(&self, relation_id: &str) -> Option<EdgeIndex> {
+        self.relation_index.get(relation_id).copied()
+    }
+
+    pub fn relation_id(&self, e: EdgeIndex) -> &str {
+        &self.relation_ids[e.index()]
+    }
+
+    pub fn edge_data(&self, e: EdgeIndex) -> &EdgeData {
+        &self.graph[e]
+    }
+
+    /// The relation's source and target.
+    pub fn endpoints(&self, e: EdgeIndex) -> (NodeIndex, NodeIndex) {
+        let edge = &self.graph.raw_edges()[e.index()];
+        (edge.source(), edge.target())
+    }
+
+    pub fn predicate_iri(&self, e: EdgeIndex) -> &str {
+        self.predicates
+            .get(usize::from(self.edge_data(e).predicate))
+            .map_or("", |iri| iri)
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> {
+        self.graph.node_indices()
+    }
+
+    /// Every relation, in index order.
+    pub fn edges(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.graph.edge_indices()
+    }
+
+    /// The relations touching `n`, outgoing ones first, then incoming ones.
+    pub fn edges_of(&self, n: NodeIndex) -> impl Iterator<Item = EdgeIndex> {
+        self.graph
+            .edges_directed(n, Direction::Outgoing)
+            .chain(self.graph.edges_directed(n, Direction::Incoming))
+            .map(|edge| edge.id())
+    }
+
+    /// A rough estimate of the heap and inline memory the projection holds, for benchmarks.
+    pub fn approximate_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // An Arc<str> allocation carries two counters; a hash map slot holds the key, the value
+        // and a control byte, at a load factor of about 7/8.
+        let arc_overhead = 2 * size_of::<usize>();
+        let map_slot = |value: usize| (size_of::<Arc<str>>() + value + 1) * 8 / 7;
+        let ids = |ids: &[Arc<str>]| ids.iter().map(|id| id.len() + arc_overhead).sum::<usize>();
+        size_of::<Self>()
+            + self.graph.node_count() * size_of::<petgraph::graph::Node<NodeData, u32>>()
+            + self.graph.edge_count() * size_of::<petgraph::graph::Edge<EdgeData, u32>>()
+            + ids(&self.node_ids)
+            + ids(&self.relation_ids)
+            + self.node_ids.capacity() * size_of::<Arc<str>>()
+            + self.relation_ids.capacity() * size_of::<Arc<str>>()
+            + self.node_index.capacity() * map_slot(size_of::<NodeIndex>())
+            + self.relation_index.capacity() * map_slot(size_of::<EdgeIndex>())
+            + self
+                .predicates
+                .iter()
+                .map(|iri| iri.len() + size_of::<Box<str>>())
+                .sum::<usize>()
+            + (self.node_rank.capacity() + self.edge_rank.capacity()) * size_of::<u32>()
+    }
+
+    /// Compares two paths in the tie order of the module documentation: fewer relations first,
+    /// then the node id sequence, then the relation id sequence.
+    pub fn compare_paths(&self, a: &GraphPath, b: &GraphPath) -> Ordering {
+        a.hops()
+            .cmp(&b.hops())
+            .then_with(|| {
+                a.nodes
+                    .iter()
+                    .map(|&n| self.rank(n))
+                    .cmp(b.nodes.iter().map(|&n| self.rank(n)))
+            })
+            .then_with(|| {
+                let edge_rank = |e: &EdgeIndex| self.edge_rank(*e);
+                a.edges.iter().map(edge_rank).cmp(b.edges.iter().map(edge_rank))
+            })
+    }
+
+    /// The node's position in id order.
+    pub(crate) fn rank(&self, n: NodeIndex) -> u32 {
+        self.node_rank[n.index()]
+    }
+
+    /// The relation's position in id order.
+    pub(crate) fn edge_rank(&self, e: EdgeIndex) -> u32 {
+        self.edge_rank[e.index()]
+    }
+
+    /// Whether `n` is a node of this projection; searches check their arguments with it so that a
+    /// stale index gives no path rather than a panic.
+    pub(crate) fn contains(&self, n: NodeIndex) -> bool {
+        n.index() < self.graph.node_count()
+    }
+
+    /// The relations leading away from `n` with the node each leads to: outgoing ones (incoming
+    /// ones when `backward`) if `directed`, all of them otherwise.
+    pub(crate) fn steps(
+        &self,
+        n: NodeIndex,
+        directed: bool,
+        backward: bool,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> {
+        let (along, against) = if backward {
+            (Direction::Incoming, Direction::Outgoing)
+        } else {
+            (Direction::Outgoing, Direction::Incoming)
+        };
+        let other = move |edge: petgraph::graph::EdgeReference<'_, EdgeData, u32>| {
+            let next = if edge.source() == n {
+                edge.target()
+            } else {
+                edge.source()
+            };
+            (edge.id(), next)
+        };
+        self.graph.edges_directed(n, along).map(other).chain(
+            self.graph
+                .edges_directed(n, against)
+                .filter(move |_| !directed)
+                .map(other),
+        )
+    }
+}
+
+/// Lists nodes and relations by id, one line each, which is what a failing test needs to show.
+impl std::fmt::Debug for Projection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let range = |range: Option<DayRange>| range.map(|r| format!("{}..{}", r.earliest, r.latest));
+        let nodes: Vec<String> = self
+            .nodes()
+            .map(|n| {
+                let data = self.node_data(n);
+                let (start, end) = (range(data.start), range(data.end));
+                format!(
+                    "{} {:?} {:?} start {start:?} end {end:?}",
+                    self.node_id(n),
+                    data.kind,
+                    data.openness
+                )
+            })
+            .collect();
+        let edges: Vec<String> = self
+            .graph
+            .edge_indices()
+            .map(|e| format!("{} {:?}", self.relation_id(e), self.edge_data(e).kind))
+            .collect();
+        f.debug_struct("Projection")
+            .field("nodes", &nodes)
+            .field("edges", &edges)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::oracle::{build, ids, plain};
+    use super::*;
+
+    #[test]
+    fn the_builder_interns_ids_and_rejects_what_no_path_could_use() {
+        let mut builder = ProjectionBuilder::new();
+        assert!(builder.add_node("b", plain()));
+        assert!(builder.add_node("a", plain()));
+        let closed = NodeData {
+            openness: Some(Openness::Closed),
+            ..plain()
+        };
+        assert!(!builder.add_node("a", closed), "a duplicate id is ignored");
+        assert!(builder.add_edge("a--p--b", "a", "b", "https://x/p", RelationKind::Direct));
+        assert!(builder.add_edge("b--p--a", "b", "a", "https://x/p", RelationKind::Indirect));
+        assert!(builder.add_edge("a--q--b", "a", "b", "https://x/q", RelationKind::Direct));
+        assert!(!builder.add_edge("a--p--b", "b", "a", "https://x/p", RelationKind::Direct));
+        assert!(!builder.add_edge("a--p--a", "a", "a", "https://x/p", RelationKind::Direct));
+        assert!(!builder.add_edge("a--p--c", "a", "c", "https://x/p", RelationKind::Direct));
+        let projection = builder.build();
+
+        assert_eq!((projection.node_count(), projection.edge_count()), (2, 3));
+        let a = projection.node("a").unwrap();
+        let b = projection.node("b").unwrap();
+        assert_eq!(projection.node_id(a), "a");
+        assert_eq!(
+            projection.node_data(a).openness,
+            Some(Openness::Open),
+            "the first a wins"
+        );
+        assert!(projection.node("c").is_none());
+        let back = projection.relation("b--p--a").unwrap();
+        assert_eq!(projection.relation_id(back), "b--p--a");
+        assert_eq!(projection.endpoints(back), (b, a));
+        assert_eq!(projection.edge_data(back).kind, RelationKind::Indirect);
+        assert_eq!(projection.predicate_iri(back), "https://x/p");
+        let forward = projection.relation("a--p--b").unwrap();
+        assert_eq!(
+            projection.edge_data(forward).predicate,
+            projection.edge_data(back).predicate
+        );
+        assert_eq!(
+            projection.predicate_iri(projection.relation("a--q--b").unwrap()),
+            "https://x/q"
+        );
+        assert_eq!(projection.edges_of(a).count(), 3);
+        assert_eq!(projection.nodes().count(), 2);
+        assert!(projection.approximate_bytes() > 0);
+    }
+
+    #[test]
+    fn paths_compare_by_length_then_node_ids_then_relation_ids() {
+        let projection = build(
+            &[("x", plain())],
+            &[
+                ("s", "p", "ab"),
+                ("s", "q", "ab"),
+                ("ab", "p", "t"),
+                ("s", "p", "b"),
+                ("b", "p", "t"),
+                ("s", "p", "t"),
+            ],
+        );
+        let path = |nodes: &[&str], relations: &[&str]| GraphPath {
+            nodes: nodes.iter().map(|id| projection.node(id).unwrap()).collect(),
+            edges: relations.iter().map(|id| projection.relation(id).unwrap()).collect(),
+        };
+        let direct = path(&["s", "t"], &["s--p--t"]);
+        let via_ab_p = path(&["s", "ab", "t"], &["s--p--ab", "ab--p--t"]);
+        let via_ab_q = path(&["s", "ab", "t"], &["s--q--ab", "ab--p--t"]);
+        let via_b = path(&["s", "b", "t"], &["s--p--b", "b--p--t"]);
+        let mut paths = vec![via_b.clone(), via_ab_q.clone(), direct.clone(), via_ab_p.clone()];
+        paths.sort_by(|a, b| projection.compare_paths(a, b));
+        assert_eq!(paths, vec![direct, via_ab_p, via_ab_q, via_b]);
+        assert_eq!(ids(&projection, &paths[1]), ["s", "ab", "t"]);
+    }
+}

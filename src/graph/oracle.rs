@@ -1,0 +1,461 @@
+//! Test support: small hand-made graphs, a brute-force enumerator of every simple path (the
+//! oracle the searches are checked against, written from the specification rather than from the
+//! searches' code), a validator for returned paths, and property tests over random small graphs.
+
+use proptest::prelude::*;
+
+use super::{DayWindow, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder};
+use crate::model::{EntityKind, Openness, PartialDate, RelationKind};
+
+/// An open, undated meeting.
+pub(super) fn plain() -> NodeData {
+    NodeData {
+        kind: EntityKind::Meeting,
+        openness: Some(Openness::Open),
+        start: None,
+        end: None,
+    }
+}
+
+pub(super) fn closed() -> NodeData {
+    NodeData {
+        openness: Some(Openness::Closed),
+        ..plain()
+    }
+}
+
+/// An open meeting starting on a partial date.
+pub(super) fn on(date: &str) -> NodeData {
+    NodeData {
+        start: Some(date.parse::<PartialDate>().unwrap().day_range()),
+        ..plain()
+    }
+}
+
+/// Builds a projection from the listed nodes, plus a [`plain`] node for every other id an edge
+/// names. An edge `(source, predicate, target)` gets the id `source--predicate--target`; it is
+/// indirect when its predicate is `influenced`, direct otherwise.
+pub(super) fn build(nodes: &[(&str, NodeData)], edges: &[(&str, &str, &str)]) -> Projection {
+    let mut builder = ProjectionBuilder::new();
+    for (id, data) in nodes {
+        builder.add_node(id, *data);
+    }
+    for (source, _, target) in edges {
+        builder.add_node(source, plain());
+        builder.add_node(target, plain());
+    }
+    for (source, predicate, target) in edges {
+        let kind = if *predicate == "influenced" {
+            RelationKind::Indirect
+        } else {
+            RelationKind::Direct
+        };
+        let id = format!("{source}--{predicate}--{target}");
+        assert!(builder.add_edge(&id, source, target, &format!("https://example.org/{predicate}"), kind));
+    }
+    builder.build()
+}
+
+pub(super) fn ids<'p>(projection: &'p Projection, path: &GraphPath) -> Vec<&'p str> {
+    path.nodes.iter().map(|&n| projection.node_id(n)).collect()
+}
+
+fn node_allowed(projection: &Projection, filter: &Filter, n: NodeIndex) -> bool {
+    let data = projection.node_data(n);
+    if let Some(wanted) = filter.openness
+        && data.openness != Some(wanted)
+    {
+        return false;
+    }
+    let (Some(window), Some(first)) = (filter.window, data.start.or(data.end)) else {
+        return true;
+    };
+    let last = data.end.or(data.start).unwrap();
+    window.from.is_none_or(|from| last.latest >= from) && window.to.is_none_or(|to| first.earliest <= to)
+}
+
+/// No dated node is definitely before a dated node earlier on the path.
+fn respects_time(projection: &Projection, path: &GraphPath) -> bool {
+    let dates: Vec<_> = path
+        .nodes
+        .iter()
+        .filter_map(|&n| projection.node_data(n).ordering_date())
+        .collect();
+    dates
+        .iter()
+        .enumerate()
+        .all(|(i, later)| dates[..i].iter().all(|earlier| later.latest >= earlier.earliest))
+}
+
+/// Every simple path from `from` to `to` the filter allows, sorted in the tie order by comparing
+/// the id strings themselves.
+pub(super) fn all_paths(projection: &Projection, from: NodeIndex, to: NodeIndex, filter: &Filter) -> Vec<GraphPath> {
+    fn extend(projection: &Projection, filter: &Filter, to: NodeIndex, path: &mut GraphPath, out: &mut Vec<GraphPath>) {
+        let last = *path.nodes.last().unwrap();
+        if last == to {
+            out.push(path.clone());
+            return;
+        }
+        if filter.max_hops.is_some_and(|max| path.hops() >= max) {
+            return;
+        }
+        for e in (0..projection.edge_count()).map(EdgeIndex::new) {
+            let Some(next) = walk(projection, filter, e, last) else {
+                continue;
+            };
+            let kind = projection.edge_data(e).kind;
+            if filter.kinds.as_ref().is_some_and(|kinds| !kinds.contains(&kind))
+                || !node_allowed(projection, filter, next)
+                || path.nodes.contains(&next)
+            {
+                continue;
+            }
+            path.nodes.push(next);
+            path.edges.push(e);
+            extend(projection, filter, to, path, out);
+            path.nodes.pop();
+            path.edges.pop();
+        }
+    }
+
+    let mut out = Vec::new();
+    if node_allowed(projection, filter, from) && node_allowed(projection, filter, to) {
+        extend(projection, filter, to, &mut GraphPath::single(from), &mut out);
+    }
+    if filter.temporal {
+        out.retain(|path| respects_time(projection, path));
+    }
+    let key = |path: &GraphPath| {
+        let nodes: Vec<&str> = path.nodes.iter().map(|&n| projection.node_id(n)).collect();
+        let edges: Vec<&str> = path.edges.iter().map(|&e| projection.relation_id(e)).collect();
+        (path.hops(), nodes, edges)
+    };
+    out.sort_by_cached_key(key);
+    out
+}
+
+/// Asserts that `path` is a simple walk from `from` to `to` that the filter allows.
+pub(super) fn check_path(projection: &Projection, path: &GraphPath, from: NodeIndex, to: NodeIndex, filter: &Filter) {
+    assert_eq!(path.nodes.len(), path.edges.len() + 1, "{path:?}");
+    assert_eq!((path.nodes[0], *path.nodes.last().unwrap()), (from, to));
+    for (i, &e) in path.edges.iter().enumerate() {
+        let (source, target) = projection.endpoints(e);
+        let forward = (source, target) == (path.nodes[i], path.nodes[i + 1]);
+        let backward = (target, source) == (path.nodes[i], path.nodes[i + 1]);
+        assert!(
+            forward || (backward && !filter.directed),
+            "relation {i} does not join its nodes: {path:?}"
+        );
+        let kind = projection.edge_data(e).kind;
+        assert!(filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind)));
+    }
+    let mut distinct = path.nodes.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), path.nodes.len(), "not simple: {path:?}");
+    assert!(path.nodes.iter().all(|&n| node_allowed(projection, filter, n)));
+    assert!(filter.max_hops.is_none_or(|max| path.hops() <= max));
+    assert!(!filter.temporal || respects_time(projection, path));
+}
+
+const IDS: [&str; 9] = ["a", "ab", "b", "ba", "c", "ca", "d", "e", "f"];
+
+/// A partial date: a year offset, a month, a day.
+type DateSeed = (i32, Option<u8>, Option<u8>);
+
+fn arb_date() -> impl Strategy<Value = Option<DateSeed>> {
+    let seed = (
+        -2..=2_i32,
+        proptest::option::weighted(0.8, 1..=12_u8),
+        proptest::option::of(1..=28_u8),
+    );
+    proptest::option::weighted(
+        0.6,
+        seed.prop_map(|(offset, month, day)| (offset, month, month.and(day))),
+    )
+}
+
+fn arb_node() -> impl Strategy<Value = (Option<Openness>, Option<DateSeed>, Option<DateSeed>)> {
+    let openness = prop_oneof![8 => Just(Some(Openness::Open)), 1 => Just(Some(Openness::Closed)), 1 => Just(None)];
+    (
+        openness,
+        arb_date(),
+        proptest::option::weighted(0.2, arb_date()).prop_map(Option::flatten),
+    )
+}
+
+/// Up to 9 nodes with shuffled ids and up to 20 relations, parallel and antiparallel ones included.
+/// Most relations follow a backbone through the nodes in order, mostly forwards, so that shortest
+/// paths are long and have alternatives; the others join random nodes. In half of the graphs dates
+/// mostly grow along the backbone, so that time-respecting paths exist but shortcuts often go back
+/// in time; in the other half they are random.
+fn arb_projection() -> impl Strategy<Value = Projection> {
+    let count = prop_oneof![1 => 1..=9_usize, 3 => 7..=9_usize];
+    let nodes = count.prop_flat_map(|count| proptest::collection::vec(arb_node(), count));
+    let relation = (0..3_u8, proptest::bool::weighted(0.8));
+    let link = (
+        proptest::bool::weighted(0.9),
+        proptest::bool::weighted(0.25),
+        relation.clone(),
+    );
+    let backbone = proptest::collection::vec(link, 8);
+    let extra = (0..9_usize, 0..9_usize, relation);
+    let extra = prop_oneof![
+        3 => proptest::collection::vec(extra.clone(), 0..=5),
+        1 => proptest::collection::vec(extra, 0..=12),
+    ];
+    let ids = Just(IDS.to_vec()).prop_shuffle();
+    (nodes, backbone, extra, ids, any::<bool>()).prop_map(|(nodes, backbone, extra, ids, in_order)| {
+        let mut builder = ProjectionBuilder::new();
+        for (position, (id, (openness, start, end))) in ids.iter().zip(&nodes).enumerate() {
+            let day_range = |(offset, month, day): DateSeed| {
+                let year = if in_order {
+                    2010 + position as i32 + offset / 2
+                } else {
+                    2013 + offset
+                };
+                PartialDate { year, month, day }.day_range()
+            };
+            let data = NodeData {
+                kind: EntityKind::Meeting,
+                openness: *openness,
+                start: start.map(day_range),
+                end: end.map(day_range),
+            };
+            builder.add_node(id, data);
+        }
+        let backbone = backbone
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, (present, ..))| present)
+            .map(|(i, (_, reverse, relation))| {
+                if reverse {
+                    (i + 1, i, relation)
+                } else {
+                    (i, i + 1, relation)
+                }
+            });
+        for (source, target, (predicate, direct)) in backbone.chain(extra) {
+            let (source, target) = (ids[source % nodes.len()], ids[target % nodes.len()]);
+            let kind = if direct {
+                RelationKind::Direct
+            } else {
+                RelationKind::Indirect
+            };
+            let id = format!("{source}--p{predicate}--{target}");
+            builder.add_edge(&id, source, target, &format!("https://example.org/p{predicate}"), kind);
+        }
+        builder.build()
+    })
+}
+
+fn arb_filter() -> impl Strategy<Value = Filter> {
+    let kinds = prop_oneof![
+        6 => Just(None),
+        1 => Just(Some(vec![RelationKind::Direct])),
+        1 => Just(Some(vec![RelationKind::Indirect])),
+        1 => Just(Some(vec![RelationKind::Direct, RelationKind::Indirect])),
+    ];
+    let openness = prop_oneof![6 => Just(None), 2 => Just(Some(Openness::Open)), 1 => Just(Some(Openness::Closed))];
+    let bound = proptest::option::of(14_600..17_200_i32);
+    let window = (bound.clone(), bound).prop_map(|(from, to)| DayWindow { from, to });
+    let window = proptest::option::weighted(0.15, window);
+    let max_hops = proptest::option::weighted(0.3, 0..6_usize);
+    (
+        any::<bool>(),
+        kinds,
+        openness,
+        window,
+        proptest::bool::weighted(0.6),
+        max_hops,
+    )
+        .prop_map(|(directed, kinds, openness, window, temporal, max_hops)| Filter {
+            directed,
+            kinds,
+            openness,
+            window,
+            temporal,
+            max_hops,
+        })
+}
+
+/// The node reached by walking `e` from `n`, if the filter's direction allows it.
+fn walk(projection: &Projection, filter: &Filter, e: EdgeIndex, n: NodeIndex) -> Option<NodeIndex> {
+    let (source, target) = projection.endpoints(e);
+    if source == n {
+        Some(target)
+    } else if target == n && !filter.directed {
+        Some(source)
+    } else {
+        None
+    }
+}
+
+fn joins(projection: &Projection, e: EdgeIndex, nodes: &[NodeIndex]) -> bool {
+    let (source, target) = projection.endpoints(e);
+    nodes.contains(&source) && nodes.contains(&target)
+}
+
+/// Each node's BFS distance from the nearest allowed root within `depth`, `usize::MAX` beyond.
+fn distances(projection: &Projection, roots: &[NodeIndex], depth: usize, filter: &Filter) -> Vec<usize> {
+    let mut distance = vec![usize::MAX; projection.node_count()];
+    let mut frontier: Vec<NodeIndex> = roots
+        .iter()
+        .copied()
+        .filter(|&r| node_allowed(projection, filter, r))
+        .collect();
+    for &r in &frontier {
+        distance[r.index()] = 0;
+    }
+    for level in 1..=depth {
+        let mut next = Vec::new();
+        for &n in &frontier {
+            for e in (0..projection.edge_count()).map(EdgeIndex::new) {
+                let Some(other) = walk(projection, filter, e, n) else {
+                    continue;
+                };
+                if filter.edge_passes(projection.edge_data(e))
+                    && node_allowed(projection, filter, other)
+                    && distance[other.index()] == usize::MAX
+                {
+                    distance[other.index()] = level;
+                    next.push(other);
+                }
+            }
+        }
+        frontier = next;
+    }
+    distance
+}
+
+/// Two node positions, mostly in backbone order so that directed searches find paths.
+fn arb_ends() -> impl Strategy<Value = (usize, usize)> {
+    let distinct = (0..9_usize, 1..9_usize).prop_map(|(a, step)| (a, (a + step) % 9));
+    let ends = prop_oneof![9 => distinct, 1 => (0..9_usize).prop_map(|a| (a, a))];
+    (ends, proptest::bool::weighted(0.75))
+        .prop_map(|((a, b), ordered)| if ordered { (a.min(b), a.max(b)) } else { (a, b) })
+}
+
+fn ends_in(projection: &Projection, (from, to): (usize, usize)) -> (NodeIndex, NodeIndex) {
+    (
+        NodeIndex::new(from % projection.node_count()),
+        NodeIndex::new(to % projection.node_count()),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn searches_agree_with_brute_force(
+        projection in arb_projection(),
+        filter in arb_filter(),
+        ends in arb_ends(),
+        k in 1..8_usize,
+    ) {
+        let (from, to) = ends_in(&projection, ends);
+        let expected = all_paths(&projection, from, to, &filter);
+
+        let shortest = projection.shortest_path(from, to, &filter);
+        if let Some(path) = &shortest {
+            check_path(&projection, path, from, to, &filter);
+        }
+        prop_assert_eq!(shortest.as_ref(), expected.first());
+
+        let paths = projection.k_shortest_paths(from, to, k, &filter);
+        for path in &paths {
+            check_path(&projection, path, from, to, &filter);
+        }
+        prop_assert_eq!(&paths[..], &expected[..k.min(expected.len())]);
+
+        prop_assert_eq!(projection.path_via(&[from, to], &filter), shortest);
+    }
+
+    #[test]
+    fn time_respecting_searches_agree_with_brute_force(
+        projection in arb_projection(),
+        directed in any::<bool>(),
+        max_hops in proptest::option::weighted(0.2, 2..7_usize),
+        ends in arb_ends(),
+        k in 1..6_usize,
+    ) {
+        // Only time restricts the search, so that long time-respecting detours are common.
+        let filter = Filter { directed, temporal: true, max_hops, ..Filter::default() };
+        let (from, to) = ends_in(&projection, ends);
+        let expected = all_paths(&projection, from, to, &filter);
+        let shortest = projection.shortest_path(from, to, &filter);
+        prop_assert_eq!(shortest.as_ref(), expected.first());
+        let paths = projection.k_shortest_paths(from, to, k, &filter);
+        prop_assert_eq!(&paths[..], &expected[..k.min(expected.len())]);
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn paths_via_waypoints_are_valid(
+        projection in arb_projection(),
+        filter in arb_filter(),
+        stops in proptest::collection::vec(0..9_usize, 1..5),
+    ) {
+        let stops: Vec<NodeIndex> = stops.iter().map(|&s| NodeIndex::new(s % projection.node_count())).collect();
+        if let Some(path) = projection.path_via(&stops, &filter) {
+            check_path(&projection, &path, stops[0], *stops.last().unwrap(), &filter);
+            let mut position = 0;
+            for stop in &stops {
+                let found = path.nodes[position..].iter().position(|n| n == stop);
+                prop_assert!(found.is_some(), "stops out of order in {:?}", path);
+                position += found.unwrap_or(0);
+            }
+        }
+    }
+
+    #[test]
+    fn neighbourhoods_are_the_nearest_reachable_nodes(
+        projection in arb_projection(),
+        filter in arb_filter(),
+        roots in proptest::collection::vec(0..9_usize, 1..3),
+        depth in 0..4_usize,
+        limit in 0..10_usize,
+    ) {
+        let roots: Vec<NodeIndex> = roots.iter().map(|&r| NodeIndex::new(r % projection.node_count())).collect();
+        let found = projection.neighbourhood(&roots, depth, &filter, limit);
+
+        let distance = distances(&projection, &roots, depth, &filter);
+        let reachable = distance.iter().filter(|&&d| d != usize::MAX).count();
+
+        prop_assert_eq!(found.nodes.len(), reachable.min(limit));
+        prop_assert_eq!(found.truncated, reachable > limit);
+        let keys: Vec<(usize, &str)> =
+            found.nodes.iter().map(|&n| (distance[n.index()], projection.node_id(n))).collect();
+        prop_assert!(keys.iter().all(|&(d, _)| d != usize::MAX));
+        prop_assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "not in BFS then id order: {:?}", keys);
+        let last = keys.last().map_or(0, |&(d, _)| d);
+        let closer = distance.iter().filter(|&&d| d < last).count();
+        prop_assert!(keys.iter().filter(|&&(d, _)| d < last).count() == closer, "a nearer node was left out");
+
+        let mut expected_edges: Vec<&str> = (0..projection.edge_count())
+            .map(EdgeIndex::new)
+            .filter(|&e| joins(&projection, e, &found.nodes) && filter.edge_passes(projection.edge_data(e)))
+            .map(|e| projection.relation_id(e))
+            .collect();
+        expected_edges.sort();
+        let edges: Vec<&str> = found.edges.iter().map(|&e| projection.relation_id(e)).collect();
+        prop_assert_eq!(edges, expected_edges);
+    }
+
+    #[test]
+    fn centrality_is_consistent(projection in arb_projection()) {
+        let ranks = projection.pagerank(0.85, 30);
+        prop_assert!((ranks.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let between = projection.betweenness();
+        prop_assert!(between.iter().all(|&b| (-1e-12..=1.0 + 1e-9).contains(&b)), "{:?}", between);
+        let components = projection.components();
+        prop_assert_eq!(components.iter().map(Vec::len).sum::<usize>(), projection.node_count());
+        prop_assert!(components.windows(2).all(|pair| pair[0].len() >= pair[1].len()));
+        let degrees: usize = projection.nodes().map(|n| projection.degree(n)).sum();
+        prop_assert_eq!(degrees, 2 * projection.edge_count());
+    }
+}

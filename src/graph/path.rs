@@ -1,0 +1,358 @@
+//! Shortest paths: the constraints a search runs under (the filter, plus the nodes, relations,
+//! time state and hop budget that Yen's spurs and `via` segments inherit) and the bidirectional
+//! BFS used when time does not matter. Time-respecting searches are in `temporal`. Every search
+//! returns the first shortest path in the tie order of the module `graph`.
+
+use std::collections::HashSet;
+
+use super::filter::NO_DATE;
+use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
+
+/// What a single search may use, beyond the filter.
+pub(crate) struct Constraints<'f> {
+    pub(crate) filter: &'f Filter,
+    pub(crate) blocked_nodes: HashSet<NodeIndex>,
+    pub(crate) blocked_edges: HashSet<EdgeIndex>,
+    /// The temporal state the path is in before its first node (see `Filter::advance`).
+    pub(crate) state: i32,
+    pub(crate) max_hops: Option<usize>,
+}
+
+impl<'f> Constraints<'f> {
+    pub(crate) fn new(filter: &'f Filter) -> Self {
+        Self {
+            filter,
+            blocked_nodes: HashSet::new(),
+            blocked_edges: HashSet::new(),
+            state: NO_DATE,
+            max_hops: filter.max_hops,
+        }
+    }
+}
+
+const UNSEEN: usize = usize::MAX;
+
+impl Projection {
+    /// The first shortest path from `from` to `to` in the tie order, or `None` when there is none
+    /// within the filter (an endpoint failing the node filters gives none). With `temporal` the
+    /// path respects time (see `filter`); otherwise a bidirectional BFS finds it.
+    pub fn shortest_path(&self, from: NodeIndex, to: NodeIndex, filter: &Filter) -> Option<GraphPath> {
+        self.first_path(from, to, &Constraints::new(filter))
+    }
+
+    pub(crate) fn first_path(&self, from: NodeIndex, to: NodeIndex, c: &Constraints<'_>) -> Option<GraphPath> {
+        if !self.usable(c, from) || !self.usable(c, to) {
+            return None;
+        }
+        if c.filter.temporal {
+            temporal::first_path(self, from, to, c)
+        } else {
+            self.bidirectional(from, to, c)
+        }
+    }
+
+    pub(crate) fn usable(&self, c: &Constraints<'_>, n: NodeIndex) -> bool {
+        self.contains(n) && !c.blocked_nodes.contains(&n) && c.filter.node_passes(self.node_data(n))
+    }
+
+    /// The steps a search may take from `n` (towards `n` when `backward`).
+    pub(crate) fn moves(
+        &self,
+        n: NodeIndex,
+        backward: bool,
+        c: &Constraints<'_>,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> {
+        self.steps(n, c.filter.directed, backward).filter(move |&(e, next)| {
+            !c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next)
+        })
+    }
+
+    /// Expands the smaller frontier a whole layer at a time until the two searches meet, which
+    /// gives the length `L`. Forward layers are complete up to depth `a` and backward ones up to
+    /// `b`, with `a + b >= L`, so every node on a shortest path is known to one side at its
+    /// position. A forward node is on a shortest path if it lies on one within the explored
+    /// layers ("good"); the path is then walked from `from`, taking at each step the smallest
+    /// next node id among those on a shortest path, then the smallest relation id.
+    fn bidirectional(&self, from: NodeIndex, to: NodeIndex, c: &Constraints<'_>) -> Option<GraphPath> {
+        if from == to {
+            return Some(GraphPath::single(from));
+        }
+        let mut forward = vec![UNSEEN; self.node_count()];
+        let mut backward = vec![UNSEEN; self.node_count()];
+        forward[from.index()] = 0;
+        backward[to.index()] = 0;
+        let mut forward_layers = vec![vec![from]];
+        let mut backward_frontier = vec![to];
+        let (mut a, mut b) = (0, 0);
+        let length = loop {
+            let forward_frontier = forward_layers.last().map_or(&[][..], Vec::as_slice);
+            if forward_frontier.is_empty() || backward_frontier.is_empty() {
+                return None;
+            }
+            // Without a meeting so far, every path is longer than a + b.
+            if c.max_hops.is_some_and(|max| a + b >= max) {
+                return None;
+            }
+            let meeting = if forward_frontier.len() <= backward_frontier.len() {
+                a += 1;
+                let layer = self.expand(forward_frontier, &mut forward, a, false, c);
+                let meeting = layer
+                    .iter()
+                    .filter(|n| backward[n.index()] != UNSEEN)
+                    .map(|n| a + backward[n.index()])
+                    .min();
+                forward_layers.push(layer);
+                meeting
+            } else {
+                b += 1;
+                backward_frontier = self.expand(&backward_frontier, &mut backward, b, true, c);
+                backward_frontier
+                    .iter()
+                    .filter(|n| forward[n.index()] != UNSEEN)
+                    .map(|n| b + forward[n.index()])
+                    .min()
+            };
+            if let Some(length) = meeting {
+                break length;
+            }
+        };
+
+        let mut good = vec![false; self.node_count()];
+        for (depth, layer) in forward_layers.iter().enumerate().rev() {
+            for &n in layer {
+                let meets = backward[n.index()] != UNSEEN && depth + backward[n.index()] == length;
+                good[n.index()] = meets
+                    || self
+                        .moves(n, false, c)
+                        .any(|(_, next)| forward[next.index()] == depth + 1 && good[next.index()]);
+            }
+        }
+
+        let mut path = GraphPath::single(from);
+        let mut current = from;
+        for position in 1..=length {
+            let on_shortest = |next: NodeIndex| {
+                if position <= a {
+                    forward[next.index()] == position && good[next.index()]
+                } else {
+                    backward[next.index()] == length - position
+                }
+            };
+            let (edge, next) = self
+                .moves(current, false, c)
+                .filter(|&(_, next)| on_shortest(next))
+                .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))?;
+            path.nodes.push(next);
+            path.edges.push(edge);
+            current = next;
+        }
+        (current == to).then_some(path)
+    }
+
+    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`.
+    fn expand(
+        &self,
+        frontier: &[NodeIndex],
+        distance: &mut [usize],
+        depth: usize,
+        backward: bool,
+        c: &Constraints<'_>,
+    ) -> Vec<NodeIndex> {
+        let mut layer = Vec::new();
+        for &n in frontier {
+            for (_, next) in self.moves(n, backward, c) {
+                if distance[next.index()] == UNSEEN {
+                    distance[next.index()] = depth;
+                    layer.push(next);
+                }
+            }
+        }
+        layer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::oracle::{all_paths, build, closed, ids, plain};
+    use crate::model::{Openness, RelationKind};
+
+    fn shortest<'p>(projection: &'p Projection, from: &str, to: &str, filter: &Filter) -> Option<Vec<&'p str>> {
+        let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
+        let path = projection.shortest_path(from, to, filter);
+        assert_eq!(
+            path,
+            all_paths(projection, from, to, filter).into_iter().next(),
+            "against brute force"
+        );
+        path.map(|path| ids(projection, &path))
+    }
+
+    fn relations(projection: &Projection, from: &str, to: &str, filter: &Filter) -> Vec<String> {
+        let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
+        let path = projection.shortest_path(from, to, filter).unwrap();
+        path.edges
+            .iter()
+            .map(|&e| projection.relation_id(e).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_diamond_resolves_its_tie_by_node_ids() {
+        let diamond = build(
+            &[],
+            &[("s", "p", "b"), ("s", "p", "a"), ("b", "p", "t"), ("a", "p", "t")],
+        );
+        let filter = Filter::default();
+        assert_eq!(shortest(&diamond, "s", "t", &filter).unwrap(), ["s", "a", "t"]);
+        assert_eq!(shortest(&diamond, "t", "s", &filter).unwrap(), ["t", "a", "s"]);
+        let directed = Filter {
+            directed: true,
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&diamond, "s", "t", &directed).unwrap(), ["s", "a", "t"]);
+        assert_eq!(shortest(&diamond, "t", "s", &directed), None);
+    }
+
+    #[test]
+    fn a_long_diamond_picks_the_smallest_ids_at_every_position() {
+        // Two disjoint routes of length 4 meet only at the ends, and the second node decides.
+        let graph = build(
+            &[],
+            &[
+                ("s", "p", "x1"),
+                ("x1", "p", "a2"),
+                ("a2", "p", "a3"),
+                ("a3", "p", "t"),
+                ("s", "p", "y1"),
+                ("y1", "p", "b2"),
+                ("b2", "p", "b3"),
+                ("b3", "p", "t"),
+                ("y1", "p", "a2"),
+            ],
+        );
+        assert_eq!(
+            shortest(&graph, "s", "t", &Filter::default()).unwrap(),
+            ["s", "x1", "a2", "a3", "t"]
+        );
+        assert_eq!(
+            shortest(&graph, "t", "s", &Filter::default()).unwrap(),
+            ["t", "a3", "a2", "x1", "s"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_walked_the_short_way() {
+        let cycle = build(
+            &[],
+            &[
+                ("a", "p", "b"),
+                ("b", "p", "c"),
+                ("c", "p", "d"),
+                ("d", "p", "e"),
+                ("e", "p", "a"),
+            ],
+        );
+        assert_eq!(shortest(&cycle, "a", "d", &Filter::default()).unwrap(), ["a", "e", "d"]);
+        let directed = Filter {
+            directed: true,
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&cycle, "a", "d", &directed).unwrap(), ["a", "b", "c", "d"]);
+        assert_eq!(shortest(&cycle, "a", "a", &directed).unwrap(), ["a"]);
+    }
+
+    #[test]
+    fn disconnected_nodes_have_no_path() {
+        let pair = build(&[], &[("a", "p", "b"), ("c", "p", "d")]);
+        assert_eq!(shortest(&pair, "a", "d", &Filter::default()), None);
+        assert_eq!(shortest(&pair, "a", "b", &Filter::default()).unwrap(), ["a", "b"]);
+    }
+
+    #[test]
+    fn parallel_edges_resolve_their_tie_by_relation_id() {
+        let graph = build(
+            &[],
+            &[("a", "q", "b"), ("b", "p", "a"), ("a", "r", "b"), ("b", "p", "c")],
+        );
+        assert_eq!(relations(&graph, "a", "c", &Filter::default()), ["a--q--b", "b--p--c"]);
+        let directed = Filter {
+            directed: true,
+            ..Filter::default()
+        };
+        assert_eq!(relations(&graph, "b", "a", &directed), ["b--p--a"]);
+        assert_eq!(relations(&graph, "a", "b", &directed), ["a--q--b"]);
+    }
+
+    #[test]
+    fn a_closed_node_blocks_the_only_short_path() {
+        let graph = build(
+            &[("m", closed())],
+            &[
+                ("a", "p", "m"),
+                ("m", "p", "z"),
+                ("a", "p", "x"),
+                ("x", "p", "y"),
+                ("y", "p", "z"),
+            ],
+        );
+        assert_eq!(shortest(&graph, "a", "z", &Filter::default()).unwrap(), ["a", "m", "z"]);
+        let open = Filter {
+            openness: Some(Openness::Open),
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&graph, "a", "z", &open).unwrap(), ["a", "x", "y", "z"]);
+        let closed_only = Filter {
+            openness: Some(Openness::Closed),
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&graph, "a", "z", &closed_only), None, "the endpoints are open");
+        let untagged = build(
+            &[(
+                "a",
+                crate::graph::NodeData {
+                    openness: None,
+                    ..plain()
+                },
+            )],
+            &[("a", "p", "b")],
+        );
+        assert_eq!(shortest(&untagged, "a", "b", &open), None);
+    }
+
+    #[test]
+    fn relation_kinds_choose_between_direct_and_indirect_routes() {
+        let graph = build(&[], &[("a", "influenced", "z"), ("a", "p", "b"), ("b", "p", "z")]);
+        assert_eq!(shortest(&graph, "a", "z", &Filter::default()).unwrap(), ["a", "z"]);
+        let direct = Filter {
+            kinds: Some(vec![RelationKind::Direct]),
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&graph, "a", "z", &direct).unwrap(), ["a", "b", "z"]);
+        let indirect = Filter {
+            kinds: Some(vec![RelationKind::Indirect]),
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&graph, "a", "b", &indirect), None);
+    }
+
+    #[test]
+    fn max_hops_cuts_longer_paths() {
+        let line = build(&[], &[("a", "p", "b"), ("b", "p", "c"), ("c", "p", "d")]);
+        let hops = |max| Filter {
+            max_hops: Some(max),
+            ..Filter::default()
+        };
+        assert_eq!(shortest(&line, "a", "d", &hops(3)).unwrap(), ["a", "b", "c", "d"]);
+        assert_eq!(shortest(&line, "a", "d", &hops(2)), None);
+        assert_eq!(shortest(&line, "a", "a", &hops(0)).unwrap(), ["a"]);
+        assert_eq!(shortest(&line, "a", "b", &hops(0)), None);
+    }
+
+    #[test]
+    fn a_stale_index_gives_no_path() {
+        let line = build(&[], &[("a", "p", "b")]);
+        let a = line.node("a").unwrap();
+        assert_eq!(line.shortest_path(a, NodeIndex::new(7), &Filter::default()), None);
+    }
+}

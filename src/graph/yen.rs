@@ -1,0 +1,206 @@
+//! The k shortest loopless paths, by Yen's algorithm, in the tie order of the module `graph`.
+//!
+//! Yen's partition argument stays exact for the tie order: the next path `P` shares its longest
+//! accepted prefix (the root) with some accepted path, and when the last accepted path with that
+//! root was expanded, the spur search from the root's end (root nodes and the relations the
+//! accepted paths take there removed, temporal state and hop budget left by the root) returned
+//! the first spur in the tie order, which is no later than `P`'s own spur. Root plus spur is then
+//! no later than `P`, since paths sharing a root compare as their spurs do.
+
+use std::collections::BTreeMap;
+
+use super::filter::NO_DATE;
+use super::path::Constraints;
+use super::{Filter, GraphPath, NodeIndex, Projection};
+
+/// A path's position in the tie order: hops, then node ranks, then relation ranks.
+type OrderKey = (usize, Vec<u32>, Vec<u32>);
+
+impl Projection {
+    /// Up to `k` simple paths from `from` to `to`, shortest first, ties in the tie order; fewer
+    /// when fewer exist within the filter. The filter applies as in [`Projection::shortest_path`].
+    pub fn k_shortest_paths(&self, from: NodeIndex, to: NodeIndex, k: usize, filter: &Filter) -> Vec<GraphPath> {
+        let base = Constraints::new(filter);
+        let Some(first) = (k > 0).then(|| self.first_path(from, to, &base)).flatten() else {
+            return Vec::new();
+        };
+        let mut accepted = vec![first];
+        let mut candidates: BTreeMap<OrderKey, GraphPath> = BTreeMap::new();
+        while accepted.len() < k {
+            if let Some(last) = accepted.last() {
+                for spur in 0..last.hops() {
+                    if let Some(candidate) = self.spur_candidate(&accepted, last, spur, filter) {
+                        candidates.entry(self.order_key(&candidate)).or_insert(candidate);
+                    }
+                }
+            }
+            let Some((_, next)) = candidates.pop_first() else { break };
+            accepted.push(next);
+        }
+        accepted
+    }
+
+    /// `last`'s first `spur` relations followed by the first spur path from its node `spur`.
+    fn spur_candidate(
+        &self,
+        accepted: &[GraphPath],
+        last: &GraphPath,
+        spur: usize,
+        filter: &Filter,
+    ) -> Option<GraphPath> {
+        let root_nodes = &last.nodes[..=spur];
+        let root_edges = &last.edges[..spur];
+        let mut c = Constraints::new(filter);
+        c.blocked_nodes = root_nodes[..spur].iter().copied().collect();
+        // Only the spur node's relations are blocked; a simple spur path touches the spur node
+        // through its first relation only, so blocking them everywhere changes nothing.
+        c.blocked_edges = accepted
+            .iter()
+            .filter(|path| path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges))
+            .filter_map(|path| path.edges.get(spur).copied())
+            .collect();
+        c.state = root_nodes
+            .iter()
+            .try_fold(NO_DATE, |state, &n| filter.advance(state, self.node_data(n)))?;
+        c.max_hops = filter.max_hops.map(|max| max.saturating_sub(spur));
+        let tail = self.first_path(root_nodes[spur], *last.nodes.last()?, &c)?;
+        let mut nodes = root_nodes.to_vec();
+        nodes.extend_from_slice(tail.nodes.get(1..)?);
+        let mut edges = root_edges.to_vec();
+        edges.extend_from_slice(&tail.edges);
+        Some(GraphPath { nodes, edges })
+    }
+
+    fn order_key(&self, path: &GraphPath) -> OrderKey {
+        (
+            path.hops(),
+            path.nodes.iter().map(|&n| self.rank(n)).collect(),
+            path.edges.iter().map(|&e| self.edge_rank(e)).collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::oracle::{all_paths, build, ids, on, plain};
+    use crate::graph::{Filter, Projection};
+
+    fn k_shortest<'p>(
+        projection: &'p Projection,
+        from: &str,
+        to: &str,
+        k: usize,
+        filter: &Filter,
+    ) -> Vec<Vec<&'p str>> {
+        let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
+        let paths = projection.k_shortest_paths(from, to, k, filter);
+        let mut expected = all_paths(projection, from, to, filter);
+        expected.truncate(k);
+        assert_eq!(paths, expected, "against brute force");
+        paths.iter().map(|path| ids(projection, path)).collect()
+    }
+
+    #[test]
+    fn a_diamond_lists_its_paths_in_tie_order() {
+        let diamond = build(
+            &[],
+            &[
+                ("s", "p", "b"),
+                ("s", "p", "a"),
+                ("b", "p", "t"),
+                ("a", "p", "t"),
+                ("a", "q", "t"),
+                ("s", "p", "t"),
+            ],
+        );
+        let filter = Filter::default();
+        let paths = k_shortest(&diamond, "s", "t", 10, &filter);
+        assert_eq!(
+            paths,
+            [
+                vec!["s", "t"],
+                vec!["s", "a", "t"],
+                vec!["s", "a", "t"],
+                vec!["s", "b", "t"]
+            ]
+        );
+        assert_eq!(
+            paths.len(),
+            all_paths(
+                &diamond,
+                diamond.node("s").unwrap(),
+                diamond.node("t").unwrap(),
+                &filter
+            )
+            .len()
+        );
+        assert_eq!(k_shortest(&diamond, "s", "t", 2, &filter).len(), 2);
+        assert!(k_shortest(&diamond, "s", "t", 0, &filter).is_empty());
+        assert_eq!(k_shortest(&diamond, "s", "s", 3, &filter), [vec!["s"]]);
+    }
+
+    #[test]
+    fn a_dense_multigraph_matches_brute_force_under_every_mode() {
+        let mut edges = Vec::new();
+        let names = ["a", "b", "c", "d", "e", "f"];
+        for (i, from) in names.iter().enumerate() {
+            for to in &names[i + 1..] {
+                edges.push((*from, "p", *to));
+            }
+        }
+        edges.extend([("b", "q", "a"), ("e", "influenced", "c"), ("d", "q", "f")]);
+        let nodes = [
+            ("b", on("2012")),
+            ("c", on("2011")),
+            ("d", on("2013-06")),
+            ("e", plain()),
+            ("f", on("2013")),
+        ];
+        let graph = build(&nodes, &edges);
+        for directed in [false, true] {
+            for temporal in [false, true] {
+                for max_hops in [None, Some(2), Some(3)] {
+                    let filter = Filter {
+                        directed,
+                        temporal,
+                        max_hops,
+                        ..Filter::default()
+                    };
+                    k_shortest(&graph, "a", "f", 40, &filter);
+                    k_shortest(&graph, "f", "b", 40, &filter);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spurs_inherit_the_time_of_their_root() {
+        // The second path must not reach z through `late` after passing 2012 at `b`.
+        let graph = build(
+            &[
+                ("a", plain()),
+                ("b", on("2012")),
+                ("c", plain()),
+                ("late", on("2010")),
+                ("z", plain()),
+            ],
+            &[
+                ("a", "p", "b"),
+                ("b", "p", "c"),
+                ("c", "p", "z"),
+                ("b", "p", "late"),
+                ("late", "p", "z"),
+                ("a", "p", "late"),
+            ],
+        );
+        let filter = Filter {
+            temporal: true,
+            directed: true,
+            ..Filter::default()
+        };
+        assert_eq!(
+            k_shortest(&graph, "a", "z", 5, &filter),
+            [vec!["a", "late", "z"], vec!["a", "b", "c", "z"]]
+        );
+    }
+}

@@ -1,0 +1,466 @@
+//! The questions a researcher asks of the graph — paths, neighbourhoods, connections, timelines,
+//! counts, rankings — answered from a [`Catalog`] with the limits of the configuration. Refs
+//! are resolved here; results are entity and relation ids, which the API loads in batches.
+
+use super::catalog::Catalog;
+use super::search::RefError;
+use crate::config::Limits;
+use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex};
+use crate::model::{DayRange, EntityKind, EntitySummary, Openness, PartialDate, RelationKind};
+use crate::store::StoreError;
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("no entity matches `{reference}`")]
+    NotFound {
+        reference: String,
+        suggestions: Vec<(String, String)>,
+    },
+    #[error("`{reference}` matches {} entities; use one of their ids", candidates.len())]
+    Ambiguous {
+        reference: String,
+        candidates: Vec<(String, String)>,
+    },
+    #[error("{field}: {message}")]
+    BadInput { field: &'static str, message: String },
+    #[error("{limit} is limited to {max} (asked for {asked})")]
+    LimitExceeded {
+        limit: &'static str,
+        max: usize,
+        asked: usize,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<RefError> for QueryError {
+    fn from(error: RefError) -> Self {
+        match error {
+            RefError::NotFound { reference, suggestions } => QueryError::NotFound { reference, suggestions },
+            RefError::Ambiguous { reference, candidates } => QueryError::Ambiguous { reference, candidates },
+        }
+    }
+}
+
+/// A date window given as partial dates; either end may be open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Window {
+    pub from: Option<PartialDate>,
+    pub to: Option<PartialDate>,
+}
+
+impl Window {
+    /// Reads `from`/`to` as ISO dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+    pub fn parse(from: Option<&str>, to: Option<&str>, field: &'static str) -> Result<Self, QueryError> {
+        let date = |text: Option<&str>| {
+            text.map(str::parse::<PartialDate>)
+                .transpose()
+                .map_err(|message| QueryError::BadInput { field, message })
+        };
+        let window = Self {
+            from: date(from)?,
+            to: date(to)?,
+        };
+        if let (Some(from), Some(to)) = (window.from, window.to)
+            && to.is_before(&from)
+        {
+            return Err(QueryError::BadInput {
+                field,
+                message: format!("`to` ({to}) is before `from` ({from})"),
+            });
+        }
+        Ok(window)
+    }
+
+    fn days(&self) -> DayWindow {
+        DayWindow {
+            from: self.from.map(|d| d.day_range().earliest),
+            to: self.to.map(|d| d.day_range().latest),
+        }
+    }
+
+    fn range(&self) -> DayRange {
+        let days = self.days();
+        DayRange {
+            earliest: days.from.unwrap_or(i32::MIN),
+            latest: days.to.unwrap_or(i32::MAX),
+        }
+    }
+}
+
+/// The days an entity's dates cover: from its start (or end) to its end (or start).
+fn span(entity: &EntitySummary) -> Option<DayRange> {
+    let start = entity.start.or(entity.end)?.day_range();
+    let end = entity.end.map_or(start, |end| end.day_range());
+    Some(DayRange {
+        earliest: start.earliest,
+        latest: end.latest.max(start.latest),
+    })
+}
+
+/// The filters a path or subgraph query shares.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub kinds: Option<Vec<RelationKind>>,
+    pub openness: Option<Openness>,
+    pub directed: bool,
+    pub between: Option<Window>,
+}
+
+impl Selection {
+    fn filter(&self, temporal: bool, max_hops: Option<usize>) -> Filter {
+        Filter {
+            directed: self.directed,
+            kinds: self.kinds.clone(),
+            openness: self.openness,
+            window: self.between.map(|window| window.days()),
+            temporal,
+            max_hops,
+        }
+    }
+}
+
+/// A path as ids: `nodes.len() == relations.len() + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundPath {
+    pub nodes: Vec<String>,
+    pub relations: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundSubgraph {
+    pub nodes: Vec<String>,
+    pub relations: Vec<String>,
+    pub truncated: bool,
+}
+
+/// A path query: `from` to `to`, optionally through `via` in order.
+#[derive(Clone, Debug, Default)]
+pub struct PathQuery {
+    pub from: String,
+    pub to: String,
+    pub via: Vec<String>,
+    pub selection: Selection,
+    pub max_hops: Option<usize>,
+    pub temporal: bool,
+}
+
+fn check_limit(limit: &'static str, asked: usize, max: usize) -> Result<usize, QueryError> {
+    if asked > max {
+        Err(QueryError::LimitExceeded { limit, max, asked })
+    } else {
+        Ok(asked)
+    }
+}
+
+fn at_least_one(field: &'static str, value: usize) -> Result<usize, QueryError> {
+    if value == 0 {
+        Err(QueryError::BadInput {
+            field,
+            message: "must be at least 1".to_owned(),
+        })
+    } else {
+        Ok(value)
+    }
+}
+
+impl Catalog {
+    /// The entity a ref names, as a node of the projection.
+    pub fn resolve(&self, reference: &str) -> Result<NodeIndex, QueryError> {
+        let id = self.search.resolve(reference)?;
+        self.projection.node(&id).ok_or_else(|| QueryError::NotFound {
+            reference: reference.to_owned(),
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// The id a ref names.
+    pub fn resolve_id(&self, reference: &str) -> Result<String, QueryError> {
+        Ok(self.search.resolve(reference)?)
+    }
+
+    fn found(&self, path: &GraphPath) -> FoundPath {
+        FoundPath {
+            nodes: path
+                .nodes
+                .iter()
+                .map(|&node| self.projection.node_id(node).to_owned())
+                .collect(),
+            relations: path
+                .edges
+                .iter()
+                .map(|&edge| self.projection.relation_id(edge).to_owned())
+                .collect(),
+        }
+    }
+
+    fn max_hops(&self, asked: Option<usize>, limits: &Limits) -> Result<usize, QueryError> {
+        check_limit("maxHops", asked.unwrap_or(limits.max_hops), limits.max_hops)
+    }
+
+    /// The shortest path (through `via` in order, if given); `None` if there is none within
+    /// `maxHops`.
+    pub fn path(&self, query: &PathQuery, limits: &Limits) -> Result<Option<FoundPath>, QueryError> {
+        let max_hops = self.max_hops(query.max_hops, limits)?;
+        let mut stops = vec![self.resolve(&query.from)?];
+        for stop in &query.via {
+            stops.push(self.resolve(stop)?);
+        }
+        stops.push(self.resolve(&query.to)?);
+        let filter = query.selection.filter(query.temporal, Some(max_hops));
+        let path = if stops.len() == 2 {
+            self.projection.shortest_path(stops[0], stops[1], &filter)
+        } else {
+            self.projection.path_via(&stops, &filter)
+        };
+        Ok(path.map(|path| self.found(&path)))
+    }
+
+    /// Up to `k` shortest loopless paths, shortest first, ties by the ids along the path.
+    pub fn paths(&self, query: &PathQuery, k: Option<usize>, limits: &Limits) -> Result<Vec<FoundPath>, QueryError> {
+        let k = check_limit("k", at_least_one("k", k.unwrap_or(3))?, limits.max_k)?;
+        let max_hops = self.max_hops(query.max_hops, limits)?;
+        if !query.via.is_empty() {
+            return Err(QueryError::BadInput {
+                field: "via",
+                message: "is only supported by `path`".to_owned(),
+            });
+        }
+        let (from, to) = (self.resolve(&query.from)?, self.resolve(&query.to)?);
+        let filter = query.selection.filter(query.temporal, Some(max_hops));
+        Ok(self
+            .projection
+            .k_shortest_paths(from, to, k, &filter)
+            .iter()
+            .map(|path| self.found(path))
+            .collect())
+    }
+
+    /// The neighbourhood of `roots` up to `depth`, at most `limit` entities, with every relation
+    /// between them.
+    pub fn subgraph(
+        &self,
+        roots: &[String],
+        depth: usize,
+        selection: &Selection,
+        limit: Option<usize>,
+        limits: &Limits,
+    ) -> Result<FoundSubgraph, QueryError> {
+        if roots.is_empty() {
+            return Err(QueryError::BadInput {
+                field: "roots",
+                message: "give at least one ref".to_owned(),
+            });
+        }
+        check_limit("roots", roots.len(), limits.max_page)?;
+        let depth = check_limit("depth", depth, limits.max_subgraph_depth)?;
+        let limit = check_limit(
+            "limit",
+            at_least_one("limit", limit.unwrap_or(limits.max_subgraph_nodes))?,
+            limits.max_subgraph_nodes,
+        )?;
+        let roots: Vec<NodeIndex> = roots.iter().map(|root| self.resolve(root)).collect::<Result<_, _>>()?;
+        let found = self
+            .projection
+            .neighbourhood(&roots, depth, &selection.filter(false, None), limit);
+        Ok(FoundSubgraph {
+            nodes: found
+                .nodes
+                .iter()
+                .map(|&node| self.projection.node_id(node).to_owned())
+                .collect(),
+            relations: found
+                .edges
+                .iter()
+                .map(|&edge| self.projection.relation_id(edge).to_owned())
+                .collect(),
+            truncated: found.truncated,
+        })
+    }
+
+    /// Every relation between two entities, in both directions, by relation id.
+    pub fn connections(&self, a: &str, b: &str, kinds: Option<&[RelationKind]>) -> Result<Vec<String>, QueryError> {
+        let (a, b) = (self.resolve(a)?, self.resolve(b)?);
+        let mut relations: Vec<String> = self
+            .projection
+            .edges_of(a)
+            .filter(|&edge| {
+                let (source, target) = self.projection.endpoints(edge);
+                (source == b || target == b)
+                    && kinds.is_none_or(|kinds| kinds.contains(&self.projection.edge_data(edge).kind))
+            })
+            .map(|edge| self.projection.relation_id(edge).to_owned())
+            .collect();
+        relations.sort();
+        relations.dedup();
+        Ok(relations)
+    }
+
+    /// Dated entities whose dates meet the window, in date order (then by id).
+    pub fn timeline(
+        &self,
+        window: Window,
+        kinds: Option<&[EntityKind]>,
+        first: usize,
+        limits: &Limits,
+    ) -> Result<Vec<String>, QueryError> {
+        let first = check_limit("first", first, limits.max_page)?;
+        let wanted = window.range();
+        let mut dated: Vec<(i32, &str)> = self
+            .summaries()
+            .iter()
+            .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind)))
+            .filter_map(|entity| {
+                span(entity)
+                    .filter(|span| span.overlaps(&wanted))
+                    .map(|span| (span.earliest, entity.id.as_str()))
+            })
+            .collect();
+        dated.sort();
+        Ok(dated.into_iter().take(first).map(|(_, id)| id.to_owned()).collect())
+    }
+
+    /// Entities by filters: search results in rank order, or everything by label. With a date
+    /// window, undated entities are left out.
+    pub fn list(&self, filter: &EntityFilter) -> Vec<String> {
+        let keep = |id: &str| {
+            self.summary(id).is_some_and(|entity| {
+                filter.kind.is_none_or(|kind| entity.kind == kind)
+                    && filter.openness.is_none_or(|openness| entity.openness == Some(openness))
+                    && filter
+                        .between
+                        .is_none_or(|window| span(entity).is_some_and(|span| span.overlaps(&window.range())))
+            })
+        };
+        match filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+            Some(text) => self
+                .search
+                .search(text)
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| keep(id))
+                .collect(),
+            None => {
+                let mut entities: Vec<(String, &str)> = self
+                    .summaries()
+                    .iter()
+                    .filter(|entity| keep(&entity.id))
+                    .map(|entity| (crate::model::fold(&entity.label), entity.id.as_str()))
+                    .collect();
+                entities.sort();
+                entities.into_iter().map(|(_, id)| id.to_owned()).collect()
+            }
+        }
+    }
+
+    /// Counts by kind, openness and relation kind.
+    pub fn stats(&self) -> Stats {
+        let mut stats = Stats {
+            entities: self.summaries().len(),
+            relations: self.projection.edge_count(),
+            ..Stats::default()
+        };
+        for entity in self.summaries() {
+            *stats.by_kind.entry(entity.kind).or_default() += 1;
+            *stats.by_openness.entry(entity.openness).or_default() += 1;
+        }
+        for edge in self.projection.edges() {
+            *stats
+                .by_relation_kind
+                .entry(self.projection.edge_data(edge).kind)
+                .or_default() += 1;
+        }
+        stats
+    }
+
+    /// The `first` entities by a centrality measure, highest first (ties by id).
+    pub fn centrality(
+        &self,
+        metric: Centrality,
+        kind: Option<EntityKind>,
+        first: usize,
+        limits: &Limits,
+    ) -> Result<Vec<(String, f64)>, QueryError> {
+        let first = check_limit("first", first, limits.max_page)?;
+        let scores: Vec<f64> = match metric {
+            Centrality::Degree => self
+                .projection
+                .nodes()
+                .map(|node| self.projection.degree(node) as f64)
+                .collect(),
+            Centrality::PageRank => self.projection.pagerank(0.85, 100),
+            Centrality::Betweenness => self.betweenness().to_vec(),
+        };
+        let mut ranked: Vec<(String, f64)> = self
+            .projection
+            .nodes()
+            .filter(|&node| kind.is_none_or(|kind| self.projection.node_data(node).kind == kind))
+            .map(|node| {
+                (
+                    self.projection.node_id(node).to_owned(),
+                    scores.get(node.index()).copied().unwrap_or(0.0),
+                )
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(first);
+        Ok(ranked)
+    }
+
+    /// Weakly connected components, largest first: their sizes and members (ids).
+    pub fn components(&self) -> Vec<Vec<String>> {
+        self.projection
+            .components()
+            .into_iter()
+            .map(|members| {
+                members
+                    .into_iter()
+                    .map(|node| self.projection.node_id(node).to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Ids of the relations of one entity, optionally of one kind, in id order.
+    pub fn relations_of(&self, id: &str, kind: Option<RelationKind>) -> Vec<String> {
+        let Some(node) = self.projection.node(id) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::new();
+        let mut relations: Vec<String> = self
+            .projection
+            .edges_of(node)
+            .filter(|&edge| kind.is_none_or(|kind| self.projection.edge_data(edge).kind == kind))
+            .filter(|&edge| seen.insert(edge))
+            .map(|edge| self.projection.relation_id(edge).to_owned())
+            .collect();
+        relations.sort();
+        relations
+    }
+}
+
+/// Filters of the `entities` listing.
+#[derive(Clone, Debug, Default)]
+pub struct EntityFilter {
+    pub kind: Option<EntityKind>,
+    pub openness: Option<Openness>,
+    pub search: Option<String>,
+    pub between: Option<Window>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub entities: usize,
+    pub relations: usize,
+    pub by_kind: BTreeMap<EntityKind, usize>,
+    pub by_openness: BTreeMap<Option<Openness>, usize>,
+    pub by_relation_kind: BTreeMap<RelationKind, usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Centrality {
+    Degree,
+    PageRank,
+    Betweenness,
+}

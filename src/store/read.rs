@@ -1,0 +1,305 @@
+//! Reading the graph back as model values: the summaries the projection and the search index are
+//! built from, full entities and relations (fetched in batches, for the API's data loaders), and
+//! the dataset version. Reads go straight to Oxigraph's indexes, not through SPARQL.
+
+use super::vocab::*;
+use super::{Store, StoreError};
+use crate::model::{
+    Citation, DateStatus, Entity, EntityKind, EntitySummary, EvidenceType, Openness, PartialDate, Relation,
+    RelationKind, RelationSummary,
+};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
+use std::collections::{BTreeSet, HashMap};
+
+/// The statements about one subject, across all graphs, each value once.
+struct Description {
+    values: HashMap<String, Vec<Term>>,
+}
+
+impl Description {
+    fn all(&self, predicate: NamedNodeRef<'_>) -> &[Term] {
+        self.values.get(predicate.as_str()).map_or(&[], Vec::as_slice)
+    }
+
+    fn named(&self, predicate: NamedNodeRef<'_>) -> Option<&NamedNode> {
+        self.all(predicate).iter().find_map(|term| match term {
+            Term::NamedNode(node) => Some(node),
+            _ => None,
+        })
+    }
+
+    fn text(&self, predicate: NamedNodeRef<'_>) -> Option<String> {
+        self.texts(predicate).into_iter().next()
+    }
+
+    /// Literal values, sorted so that a value stated twice or in two graphs reads the same.
+    fn texts(&self, predicate: NamedNodeRef<'_>) -> Vec<String> {
+        let mut texts: Vec<String> = self
+            .all(predicate)
+            .iter()
+            .filter_map(|term| match term {
+                Term::Literal(literal) => Some(literal.value().to_owned()),
+                _ => None,
+            })
+            .collect();
+        texts.sort();
+        texts.dedup();
+        texts
+    }
+
+    fn date(&self, predicate: NamedNodeRef<'_>) -> Option<PartialDate> {
+        self.texts(predicate).iter().find_map(|text| text.parse().ok())
+    }
+
+    fn has_type(&self, class: NamedNodeRef<'_>) -> bool {
+        self.all(RDF_TYPE)
+            .iter()
+            .any(|t| matches!(t, Term::NamedNode(n) if n.as_ref() == class))
+    }
+
+    fn kind(&self) -> Option<EntityKind> {
+        EntityKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| self.has_type(kind_class(*kind)))
+    }
+
+    fn openness(&self) -> Option<Openness> {
+        let value = self.named(GG_OPENNESS)?;
+        Openness::ALL
+            .iter()
+            .copied()
+            .find(|o| openness_iri(*o) == value.as_ref())
+    }
+}
+
+impl Store {
+    fn describe(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Description, StoreError> {
+        let mut values: HashMap<String, Vec<Term>> = HashMap::new();
+        for quad in self.inner.quads_for_pattern(Some(subject), None, None, None) {
+            let quad = quad?;
+            let entry = values.entry(quad.predicate.into_string()).or_default();
+            if !entry.contains(&quad.object) {
+                entry.push(quad.object);
+            }
+        }
+        Ok(Description { values })
+    }
+
+    /// Subjects typed `class` in any graph, each once, in IRI order.
+    fn instances(&self, class: NamedNodeRef<'_>) -> Result<BTreeSet<NamedNode>, StoreError> {
+        let mut subjects = BTreeSet::new();
+        for quad in self
+            .inner
+            .quads_for_pattern(None, Some(RDF_TYPE), Some(class.into()), None)
+        {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(node) = quad?.subject {
+                subjects.insert(node);
+            }
+        }
+        Ok(subjects)
+    }
+
+    /// Every entity (an IRI under the entity namespace with a kind), for the projection and the
+    /// search index.
+    pub fn entity_summaries(&self) -> Result<Vec<EntitySummary>, StoreError> {
+        let mut summaries = Vec::new();
+        for node in self.instances(GG_ENTITY)? {
+            let Some(id) = node.as_str().strip_prefix(ID) else {
+                continue;
+            };
+            let description = self.describe(node.as_ref().into())?;
+            let Some(kind) = description.kind() else { continue };
+            summaries.push(EntitySummary {
+                id: id.to_owned(),
+                kind,
+                openness: description.openness(),
+                start: description.date(SCHEMA_START_DATE),
+                end: description.date(SCHEMA_END_DATE),
+                label: description.text(RDFS_LABEL).unwrap_or_else(|| id.to_owned()),
+                aliases: description.texts(SKOS_ALT_LABEL),
+                description: description.text(DCTERMS_DESCRIPTION),
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// Every complete relation node, for the projection.
+    pub fn relation_summaries(&self) -> Result<Vec<RelationSummary>, StoreError> {
+        let mut summaries = Vec::new();
+        for node in self.instances(GG_RELATION)? {
+            let description = self.describe(node.as_ref().into())?;
+            if let Some(summary) = relation_summary(&node, &description) {
+                summaries.push(summary);
+            }
+        }
+        Ok(summaries)
+    }
+
+    /// Full entities by id; unknown ids are left out.
+    pub fn entities(&self, ids: &[String]) -> Result<HashMap<String, Entity>, StoreError> {
+        let mut documents = DocumentCache::default();
+        let mut entities = HashMap::new();
+        for id in ids {
+            let iri = NamedNode::new_unchecked(entity_iri(id));
+            let description = self.describe(iri.as_ref().into())?;
+            let Some(kind) = description.kind() else { continue };
+            let date_status = description.named(GG_DATE_STATUS).and_then(|status| {
+                DateStatus::ALL
+                    .iter()
+                    .copied()
+                    .find(|s| date_status_iri(*s) == status.as_ref())
+            });
+            entities.insert(
+                id.clone(),
+                Entity {
+                    id: id.clone(),
+                    iri: iri.as_str().to_owned(),
+                    label: description.text(RDFS_LABEL).unwrap_or_else(|| id.clone()),
+                    aliases: description.texts(SKOS_ALT_LABEL),
+                    kind,
+                    openness: description.openness(),
+                    openness_note: description.text(GG_OPENNESS_NOTE),
+                    description: description.text(DCTERMS_DESCRIPTION),
+                    start_date: description.date(SCHEMA_START_DATE),
+                    end_date: description.date(SCHEMA_END_DATE),
+                    date_status,
+                    date_note: description.text(GG_DATE_NOTE),
+                    location: description.text(SCHEMA_LOCATION),
+                    identifier: description.text(DCTERMS_IDENTIFIER),
+                    citations: self.citations(&description, &mut documents)?,
+                },
+            );
+        }
+        Ok(entities)
+    }
+
+    /// Full relations by id; unknown ids are left out.
+    pub fn relations(&self, ids: &[String]) -> Result<HashMap<String, Relation>, StoreError> {
+        let mut documents = DocumentCache::default();
+        let mut labels: HashMap<String, (String, String)> = HashMap::new();
+        let mut relations = HashMap::new();
+        for id in ids {
+            let iri = NamedNode::new_unchecked(relation_iri(id));
+            let description = self.describe(iri.as_ref().into())?;
+            let Some(summary) = relation_summary(&iri, &description) else {
+                continue;
+            };
+            if !labels.contains_key(&summary.predicate) {
+                let property = self.describe(NamedNodeRef::new_unchecked(&summary.predicate).into())?;
+                let local = summary
+                    .predicate
+                    .rsplit(['#', '/'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let label = property.text(RDFS_LABEL).unwrap_or(local);
+                let inverse = property
+                    .text(GG_INVERSE_LABEL)
+                    .unwrap_or_else(|| format!("inverse of {label}"));
+                labels.insert(summary.predicate.clone(), (label, inverse));
+            }
+            let (predicate_label, inverse_label) = labels.get(&summary.predicate).cloned().unwrap_or_default();
+            let evidence_type = description.named(GG_EVIDENCE_TYPE).and_then(|value| {
+                EvidenceType::ALL
+                    .iter()
+                    .copied()
+                    .find(|e| evidence_type_iri(*e) == value.as_ref())
+            });
+            relations.insert(
+                id.clone(),
+                Relation {
+                    id: id.clone(),
+                    iri: iri.as_str().to_owned(),
+                    source: summary.source,
+                    target: summary.target,
+                    predicate: summary.predicate,
+                    predicate_label,
+                    inverse_label,
+                    kind: summary.kind,
+                    evidence_type,
+                    confidence: description.text(GG_CONFIDENCE).and_then(|c| c.parse().ok()),
+                    inference_reason: description.text(GG_INFERENCE_REASON),
+                    citations: self.citations(&description, &mut documents)?,
+                },
+            );
+        }
+        Ok(relations)
+    }
+
+    fn citations(&self, holder: &Description, documents: &mut DocumentCache) -> Result<Vec<Citation>, StoreError> {
+        let mut citations = Vec::new();
+        for evidence in holder.all(GG_EVIDENCE_PROP) {
+            let node = match evidence {
+                Term::NamedNode(node) => NamedOrBlankNodeRef::from(node.as_ref()),
+                Term::BlankNode(node) => NamedOrBlankNodeRef::from(node.as_ref()),
+                Term::Literal(_) => continue,
+            };
+            let evidence = self.describe(node)?;
+            let Some(document) = evidence.named(GG_DOCUMENT_PROP) else {
+                continue;
+            };
+            let (shown, title) = documents.get(self, document)?;
+            citations.push(Citation {
+                document: shown,
+                document_iri: document.as_str().to_owned(),
+                document_entity: document.as_str().strip_prefix(ID).map(str::to_owned),
+                title,
+                quote: evidence.text(GG_QUOTE),
+            });
+        }
+        citations.sort_by(|a, b| (&a.document, &a.quote).cmp(&(&b.document, &b.quote)));
+        citations.dedup();
+        Ok(citations)
+    }
+}
+
+fn relation_summary(node: &NamedNode, description: &Description) -> Option<RelationSummary> {
+    let id = node.as_str().strip_prefix(REL)?;
+    let source = description.named(GG_SOURCE)?.as_str().strip_prefix(ID)?;
+    let target = description.named(GG_TARGET)?.as_str().strip_prefix(ID)?;
+    let predicate = description.named(GG_PREDICATE)?;
+    let kind = description.named(GG_RELATION_KIND)?;
+    let kind = RelationKind::ALL
+        .iter()
+        .copied()
+        .find(|k| relation_kind_iri(*k) == kind.as_ref())?;
+    Some(RelationSummary {
+        id: id.to_owned(),
+        source: source.to_owned(),
+        target: target.to_owned(),
+        predicate: predicate.as_str().to_owned(),
+        kind,
+    })
+}
+
+/// How each cited document is shown, looked up once per batch.
+#[derive(Default)]
+struct DocumentCache {
+    shown: HashMap<String, (String, Option<String>)>,
+}
+
+impl DocumentCache {
+    fn get(&mut self, store: &Store, document: &NamedNode) -> Result<(String, Option<String>), StoreError> {
+        if let Some(found) = self.shown.get(document.as_str()) {
+            return Ok(found.clone());
+        }
+        let description = store.describe(document.as_ref().into())?;
+        let title = description.text(DCTERMS_TITLE).or_else(|| description.text(RDFS_LABEL));
+        // A seed document is shown by its file name, an imported file by its name, and anything
+        // else by its IRI (a URL for public sources).
+        let shown = description
+            .text(GG_SEED_FILE)
+            .or_else(|| {
+                if description.has_type(GG_IMPORTED_FILE) {
+                    description.text(RDFS_LABEL)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_else(|| document.as_str().to_owned());
+        self.shown
+            .insert(document.as_str().to_owned(), (shown.clone(), title.clone()));
+        Ok((shown, title))
+    }
+}

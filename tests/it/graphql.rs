@@ -1,0 +1,479 @@
+//! The GraphQL API over real HTTP: every query and argument on a fixture graph whose answers are
+//! known by hand (tests/fixtures/graph.trig), each error code and limit, GraphQL over HTTP, and
+//! the mission's example on the real seed.
+
+use crate::util::{Server, Workspace, govgraph, project_file};
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+
+/// One server on the fixture graph for all tests here (the data is only read).
+fn fixture() -> &'static Server {
+    static SERVER: OnceLock<(Workspace, Server)> = OnceLock::new();
+    let (_, server) = SERVER.get_or_init(|| {
+        let workspace = Workspace::new();
+        let fixture = project_file("tests/fixtures/graph.trig");
+        govgraph([
+            "load".as_ref(),
+            "--data".as_ref(),
+            workspace.data().as_ref(),
+            fixture.as_os_str(),
+        ])
+        .success();
+        let server = Server::start(&[
+            "--data",
+            &workspace.data(),
+            "--max-hops",
+            "6",
+            "--max-k",
+            "5",
+            "--max-subgraph-nodes",
+            "50",
+            "--max-aliases",
+            "3",
+            "--max-batch",
+            "2",
+            "--max-query-depth",
+            "6",
+        ]);
+        (workspace, server)
+    });
+    server
+}
+
+/// The seed, served from memory.
+fn seed() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| Server::start(&["--memory"]))
+}
+
+fn data(response: &Value) -> &Value {
+    assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+    &response["data"]
+}
+
+/// The ids along `path` (an object with `nodes { id }`).
+fn ids(path: &Value) -> Vec<&str> {
+    path["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|node| node["id"].as_str().expect("an id"))
+        .collect()
+}
+
+fn error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {response:#}"))
+}
+
+const PATH: &str = "query($from: String!, $to: String!, $via: [String!], $kinds: [RelationKind!], $openness: Openness,
+    $directed: Boolean, $maxHops: Int, $temporal: Boolean) {
+  path(from: $from, to: $to, via: $via, kinds: $kinds, openness: $openness, directed: $directed, maxHops: $maxHops,
+       temporal: $temporal) { length nodes { id } relations { id kind source { id } target { id } } }
+}";
+
+fn path(variables: Value) -> Value {
+    let response = fixture().graphql(PATH, variables);
+    data(&response)["path"].clone()
+}
+
+#[test]
+fn shortest_paths_break_ties_by_ids_and_show_every_hop() {
+    let found = path(json!({ "from": "alpha", "to": "delta" }));
+    assert_eq!(ids(&found), ["alpha", "bravo", "delta"]);
+    assert_eq!(found["length"], 2);
+    let relations: Vec<&str> = found["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(relations, ["alpha--precedes--bravo", "bravo--precedes--delta"]);
+}
+
+#[test]
+fn path_filters_change_the_answer() {
+    assert_eq!(
+        ids(&path(json!({ "from": "alpha", "to": "echo" }))),
+        ["alpha", "xray", "echo"]
+    );
+    // The closed session is the short way; open-only paths go round it.
+    assert_eq!(
+        ids(&path(json!({ "from": "alpha", "to": "echo", "openness": "OPEN" }))),
+        ["alpha", "bravo", "delta", "echo"]
+    );
+    // The only one-hop link is indirect.
+    assert_eq!(
+        ids(&path(json!({ "from": "alpha", "to": "foxtrot" }))),
+        ["alpha", "foxtrot"]
+    );
+    assert_eq!(
+        ids(&path(json!({ "from": "alpha", "to": "foxtrot", "kinds": ["DIRECT"] }))),
+        ["alpha", "bravo", "foxtrot"]
+    );
+    // Relations are walked either way unless `directed`.
+    assert_eq!(
+        ids(&path(json!({ "from": "delta", "to": "alpha" }))),
+        ["delta", "bravo", "alpha"]
+    );
+    assert!(path(json!({ "from": "delta", "to": "alpha", "directed": true })).is_null());
+    assert!(path(json!({ "from": "alpha", "to": "echo", "maxHops": 1 })).is_null());
+    assert!(
+        path(json!({ "from": "alpha", "to": "kilo" })).is_null(),
+        "a disconnected pair has no path"
+    );
+}
+
+#[test]
+fn temporal_paths_never_go_back_in_time() {
+    assert_eq!(
+        ids(&path(json!({ "from": "delta", "to": "hotel" }))),
+        ["delta", "golf", "hotel"]
+    );
+    assert_eq!(
+        ids(&path(json!({ "from": "delta", "to": "hotel", "temporal": true }))),
+        ["delta", "india", "juliet", "hotel"]
+    );
+}
+
+#[test]
+fn via_visits_the_waypoints_in_order() {
+    assert_eq!(
+        ids(&path(json!({ "from": "alpha", "to": "delta", "via": ["charlie"] }))),
+        ["alpha", "charlie", "delta"]
+    );
+    assert_eq!(
+        ids(&path(
+            json!({ "from": "alpha", "to": "delta", "via": ["Xray Closed Session"] })
+        )),
+        ["alpha", "xray", "echo", "delta"]
+    );
+}
+
+#[test]
+fn k_shortest_paths_come_shortest_first_in_a_stable_order() {
+    let response = fixture().graphql(
+        "{ paths(from: \"alpha\", to: \"delta\", k: 3) { length nodes { id } } }",
+        json!({}),
+    );
+    let paths = data(&response)["paths"].as_array().unwrap().clone();
+    let sequences: Vec<Vec<&str>> = paths.iter().map(ids).collect();
+    assert_eq!(
+        sequences,
+        [
+            vec!["alpha", "bravo", "delta"],
+            vec!["alpha", "charlie", "delta"],
+            vec!["alpha", "foxtrot", "bravo", "delta"]
+        ]
+    );
+}
+
+#[test]
+fn refs_match_ids_iris_labels_and_aliases_ignoring_case_and_accents() {
+    for reference in [
+        "sao-paulo-meeting",
+        "https://w3id.org/govgraph/id/sao-paulo-meeting",
+        "São Paulo Meeting",
+        "sao paulo meeting",
+        "SP MEETING",
+    ] {
+        let response = fixture().graphql(
+            "query($r: String!) { entity(ref: $r) { id label } }",
+            json!({ "r": reference }),
+        );
+        assert_eq!(data(&response)["entity"]["id"], "sao-paulo-meeting", "{reference}");
+    }
+}
+
+#[test]
+fn unknown_and_ambiguous_refs_are_explained() {
+    let response = fixture().graphql("{ entity(ref: \"Alpah Forum\") { id } }", json!({}));
+    assert_eq!(error_code(&response), "NOT_FOUND");
+    assert_eq!(response["errors"][0]["extensions"]["suggestions"][0]["id"], "alpha");
+    let response = fixture().graphql("{ path(from: \"Twin Meeting\", to: \"alpha\") { length } }", json!({}));
+    assert_eq!(error_code(&response), "AMBIGUOUS");
+    let candidates: Vec<&str> = response["errors"][0]["extensions"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(candidates, ["twin-one", "twin-two"]);
+}
+
+#[test]
+fn entities_are_a_relay_connection_with_filters_and_search() {
+    let query = "query($kind: EntityKind, $openness: Openness, $search: String, $first: Int, $after: String,
+        $between: DateWindow) {
+      entities(kind: $kind, openness: $openness, search: $search, first: $first, after: $after, between: $between) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } }
+      } }";
+    let page = |variables: Value| data(&fixture().graphql(query, variables))["entities"].clone();
+    let listed = |connection: &Value| -> Vec<String> {
+        connection["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = page(json!({ "first": 100 }));
+    assert_eq!(all["totalCount"], 17);
+    let first = page(json!({ "first": 5 }));
+    assert_eq!(
+        listed(&first),
+        ["alpha", "bravo", "charlie", "delta", "echo"],
+        "ordered by label"
+    );
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let next = page(json!({ "first": 5, "after": first["pageInfo"]["endCursor"] }));
+    assert_eq!(listed(&next)[0], "fixture-source");
+    assert_eq!(page(json!({ "kind": "DOCUMENT" }))["totalCount"], 3);
+    assert_eq!(page(json!({ "openness": "CLOSED" }))["totalCount"], 3);
+    assert_eq!(listed(&page(json!({ "search": "summit cooperation" }))), ["delta"]);
+    assert_eq!(listed(&page(json!({ "search": "twin" }))), ["twin-one", "twin-two"]);
+    let in_2011 = page(json!({ "between": { "from": "2011", "to": "2011" } }));
+    assert_eq!(in_2011["totalCount"], 4);
+    let response = fixture().graphql(query, json!({ "after": "not-a-cursor" }));
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+}
+
+#[test]
+fn subgraphs_connections_timelines_stats_and_rankings() {
+    let response = fixture().graphql(
+        "{ subgraph(roots: [\"alpha\"], depth: 1) { nodes { id } relations { id } truncated }
+           small: subgraph(roots: [\"alpha\"], depth: 2, limit: 3) { nodes { id } truncated } }",
+        json!({}),
+    );
+    let subgraph = &data(&response)["subgraph"];
+    assert_eq!(ids(subgraph), ["alpha", "bravo", "charlie", "foxtrot", "xray"]);
+    assert_eq!(subgraph["relations"].as_array().unwrap().len(), 6);
+    assert_eq!(subgraph["truncated"], false);
+    assert_eq!(data(&response)["small"]["truncated"], true);
+    assert_eq!(data(&response)["small"]["nodes"].as_array().unwrap().len(), 3);
+
+    let response = fixture().graphql(
+        "{ connections(a: \"alpha\", b: \"foxtrot\") { id label source { id } sources { document quote } } }",
+        json!({}),
+    );
+    let connections = data(&response)["connections"].as_array().unwrap();
+    let found: Vec<&str> = connections.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(found, ["alpha--inspired--foxtrot", "foxtrot--references--alpha"]);
+    assert_eq!(connections[0]["sources"][0]["quote"], "alpha inspired foxtrot");
+
+    let response = fixture().graphql("{ timeline(from: \"2011\", to: \"2011\") { id startDate } }", json!({}));
+    let timeline: Vec<&str> = data(&response)["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(timeline, ["xray", "bravo", "charlie", "foxtrot"]);
+
+    let response = fixture().graphql(
+        "{ stats { entities relations byKind { kind count } byRelationKind { kind count } datasetVersion }
+           centrality(metric: DEGREE, first: 2) { entity { id } score }
+           components(first: 2) { size } }",
+        json!({}),
+    );
+    let answer = data(&response);
+    assert_eq!(answer["stats"]["entities"], 17);
+    assert_eq!(answer["stats"]["relations"], 17);
+    assert!(
+        answer["stats"]["byKind"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "MEETING", "count": 12 }))
+    );
+    assert!(
+        answer["stats"]["byRelationKind"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "INDIRECT", "count": 3 }))
+    );
+    let central: Vec<(&str, f64)> = answer["centrality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["entity"]["id"].as_str().unwrap(), r["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(central, [("alpha", 5.0), ("delta", 5.0)], "ties by id");
+    assert_eq!(answer["components"], json!([{ "size": 12 }, { "size": 2 }]));
+}
+
+#[test]
+fn every_response_carries_the_dataset_version_and_its_cost() {
+    let first = fixture().graphql("{ stats { datasetVersion } }", json!({}));
+    let version = first["extensions"]["datasetVersion"]
+        .as_str()
+        .expect("a dataset version")
+        .to_owned();
+    assert_eq!(version.len(), 16);
+    assert_eq!(data(&first)["stats"]["datasetVersion"], version.as_str());
+    assert!(first["extensions"]["cost"]["complexity"].as_u64().unwrap() >= 1);
+    let again = fixture().graphql("{ entity(ref: \"alpha\") { id } }", json!({}));
+    assert_eq!(
+        again["extensions"]["datasetVersion"],
+        version.as_str(),
+        "the same data, the same version"
+    );
+    assert_ne!(
+        seed().graphql("{ stats { entities } }", json!({}))["extensions"]["datasetVersion"],
+        version.as_str()
+    );
+}
+
+#[test]
+fn limits_are_errors_that_name_them() {
+    let cases = [
+        (
+            "{ path(from: \"alpha\", to: \"delta\", maxHops: 7) { length } }",
+            "maxHops",
+        ),
+        ("{ paths(from: \"alpha\", to: \"delta\", k: 6) { length } }", "k"),
+        ("{ subgraph(roots: [\"alpha\"], limit: 51) { truncated } }", "limit"),
+        ("{ subgraph(roots: [\"alpha\"], depth: 5) { truncated } }", "depth"),
+        (
+            "{ a: stats { entities } b: stats { entities } c: stats { entities } d: stats { entities } }",
+            "aliases",
+        ),
+        (
+            "{ entity(ref: \"alpha\") { relations { source { relations { source { relations { source { id } } } } } } } }",
+            "depth",
+        ),
+    ];
+    for (query, limit) in cases {
+        let response = fixture().graphql(query, json!({}));
+        assert_eq!(error_code(&response), "LIMIT_EXCEEDED", "{query}: {response:#}");
+        assert_eq!(response["errors"][0]["extensions"]["limit"], limit, "{query}");
+    }
+    let response = fixture().graphql("{ paths(from: \"alpha\", to: \"delta\", k: 0) { length } }", json!({}));
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    let response = fixture().graphql(
+        "{ path(from: \"alpha\", to: \"delta\", maxHops: -1) { length } }",
+        json!({}),
+    );
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    let response = fixture().graphql("{ timeline(from: \"2014-13-45\") { id } }", json!({}));
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+}
+
+#[test]
+fn graphql_over_http_status_codes_and_media_types() {
+    let server = fixture();
+    let json = [("content-type", "application/json")];
+    // GET runs queries.
+    let response = server.request("GET", "/graphql?query=%7Bstats%7Bentities%7D%7D", &[], None);
+    assert_eq!(response.status, 200);
+    assert!(
+        response.content_type.starts_with("application/json"),
+        "{}",
+        response.content_type
+    );
+    assert!(response.body.contains("\"entities\":17"), "{}", response.body);
+    // ...but not mutations.
+    let response = server.request("GET", "/graphql?query=mutation%7Bx%7D", &[], None);
+    assert_eq!(response.status, 405);
+    assert_eq!(response.allow.as_deref(), Some("POST"));
+    // The GraphQL response type: a request that cannot run is a 400 without `data`.
+    let graphql_response = [
+        ("content-type", "application/json"),
+        ("accept", "application/graphql-response+json"),
+    ];
+    let response = server.request("POST", "/graphql", &graphql_response, Some(r#"{"query":"{ stats { "}"#));
+    assert_eq!(response.status, 400);
+    assert!(response.content_type.starts_with("application/graphql-response+json"));
+    let body: Value = serde_json::from_str(&response.body).unwrap();
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
+    let response = server.request(
+        "POST",
+        "/graphql",
+        &graphql_response,
+        Some(r#"{"query":"{ noSuchField }"}"#),
+    );
+    assert_eq!(response.status, 400);
+    assert_eq!(
+        error_code(&serde_json::from_str(&response.body).unwrap()),
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    // A field error still has data and a 200.
+    let response = server.request(
+        "POST",
+        "/graphql",
+        &graphql_response,
+        Some(r#"{"query":"{ entity(ref: \"nobody\") { id } }"}"#),
+    );
+    assert_eq!(response.status, 200);
+    // Plain JSON answers 200 for any well-formed request.
+    let response = server.request("POST", "/graphql", &json, Some(r#"{"query":"{ stats { "}"#));
+    assert_eq!(response.status, 200);
+    // Malformed requests.
+    assert_eq!(server.request("POST", "/graphql", &json, Some("{not json")).status, 400);
+    assert_eq!(
+        server
+            .request("POST", "/graphql", &[("content-type", "text/plain")], Some("{}"))
+            .status,
+        415
+    );
+    assert_eq!(
+        server
+            .request(
+                "GET",
+                "/graphql?query=%7Bstats%7Bentities%7D%7D",
+                &[("accept", "text/html")],
+                None
+            )
+            .status,
+        406
+    );
+    assert_eq!(server.request("GET", "/graphql", &[], None).status, 400);
+    // Batches, up to the limit.
+    let batch = r#"[{"query":"{ stats { entities } }"},{"query":"{ stats { relations } }"}]"#;
+    let response = server.request("POST", "/graphql", &json, Some(batch));
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&response.body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let too_many =
+        r#"[{"query":"{ stats { entities } }"},{"query":"{ stats { entities } }"},{"query":"{ stats { entities } }"}]"#;
+    let response = server.request("POST", "/graphql", &json, Some(too_many));
+    assert_eq!(response.status, 400);
+    assert_eq!(
+        serde_json::from_str::<Value>(&response.body).unwrap()["errors"][0]["extensions"]["limit"],
+        "batch"
+    );
+}
+
+#[test]
+fn montevideo_leads_through_1net_to_sao_paulo_on_the_seed() {
+    for sao_paulo in ["São Paulo", "Sao Paulo"] {
+        let response = seed().graphql(
+            "query($to: String!) { path(from: \"Montevideo Statement\", via: [\"1Net\"], to: $to) {
+                length nodes { id label } relations { label kind sources { document quote } } } }",
+            json!({ "to": sao_paulo }),
+        );
+        let found = &data(&response)["path"];
+        assert_eq!(
+            ids(found),
+            ["montevideo-statement-2013", "onenet", "netmundial-2014"],
+            "{sao_paulo}"
+        );
+        let relations = found["relations"].as_array().unwrap();
+        assert_eq!(relations[0]["label"], "inspired");
+        assert_eq!(relations[1]["label"], "co-organizes");
+        assert!(relations.iter().all(|r| r["kind"] == "DIRECT"));
+        assert!(relations[1]["sources"].as_array().unwrap().iter().any(|s| {
+            s["document"] == "000_05a3b9857162009c.txt"
+                && s["quote"]
+                    .as_str()
+                    .is_some_and(|q| q.contains("partnership between CGI and 1Net"))
+        }));
+    }
+}

@@ -94,9 +94,14 @@ pub struct Limits {
     /// Most items one list field may return (`first`).
     #[arg(long, env = "GOVGRAPH_MAX_PAGE", default_value_t = 500, value_name = "N")]
     pub max_page: usize,
-    /// Seconds a request may run before it is answered with a timeout error.
-    #[arg(long, env = "GOVGRAPH_REQUEST_TIMEOUT", default_value_t = 30, value_name = "SECONDS")]
-    pub request_timeout: u64,
+    /// Seconds a request may run before it is answered with a timeout error (fractions allowed).
+    #[arg(
+        long,
+        env = "GOVGRAPH_REQUEST_TIMEOUT",
+        default_value_t = 30.0,
+        value_name = "SECONDS"
+    )]
+    pub request_timeout: f64,
 }
 
 impl Default for Limits {
@@ -111,7 +116,7 @@ impl Default for Limits {
             max_subgraph_nodes: 500,
             max_subgraph_depth: 4,
             max_page: 500,
-            request_timeout: 30,
+            request_timeout: 30.0,
         }
     }
 }

@@ -51,6 +51,11 @@ impl Description {
         self.texts(predicate).iter().find_map(|text| text.parse().ok())
     }
 
+    /// When it starts; for a document without a start date, when it was issued.
+    fn start(&self) -> Option<PartialDate> {
+        self.date(SCHEMA_START_DATE).or_else(|| self.date(DCTERMS_ISSUED))
+    }
+
     fn has_type(&self, class: NamedNodeRef<'_>) -> bool {
         self.all(RDF_TYPE)
             .iter()
@@ -114,7 +119,7 @@ impl Store {
                 id: id.to_owned(),
                 kind,
                 openness: description.openness(),
-                start: description.date(SCHEMA_START_DATE),
+                start: description.start(),
                 end: description.date(SCHEMA_END_DATE),
                 label: description.text(RDFS_LABEL).unwrap_or_else(|| id.to_owned()),
                 aliases: description.texts(SKOS_ALT_LABEL),
@@ -161,7 +166,7 @@ impl Store {
                     openness: description.openness(),
                     openness_note: description.text(GG_OPENNESS_NOTE),
                     description: description.text(DCTERMS_DESCRIPTION),
-                    start_date: description.date(SCHEMA_START_DATE),
+                    start_date: description.start(),
                     end_date: description.date(SCHEMA_END_DATE),
                     date_status,
                     date_note: description.text(GG_DATE_NOTE),

@@ -50,6 +50,7 @@ iris! {
     GG_INVERSE_LABEL = "https://w3id.org/govgraph/ns#inverseLabel";
     GG_CHANGE = "https://w3id.org/govgraph/ns#change";
     DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier";
+    DCTERMS_ISSUED = "http://purl.org/dc/terms/issued";
     /// The dataset itself, subject of the change log.
     DATASET = "https://w3id.org/govgraph/dataset";
     /// The named graph of the change log.

@@ -477,3 +477,83 @@ fn montevideo_leads_through_1net_to_sao_paulo_on_the_seed() {
         }));
     }
 }
+
+#[test]
+fn date_windows_keep_paths_inside_them() {
+    let response = fixture().graphql(
+        "{ path(from: \"delta\", to: \"hotel\", between: { from: \"2012\" }) { nodes { id } } }",
+        json!({}),
+    );
+    // The 2005 statement is outside the window; undated entities pass.
+    assert_eq!(ids(&data(&response)["path"]), ["delta", "india", "juliet", "hotel"]);
+    let response = fixture().graphql(
+        "{ subgraph(roots: [\"delta\"], between: { from: \"2012\", to: \"2012\" }) { nodes { id } } }",
+        json!({}),
+    );
+    assert_eq!(ids(&data(&response)["subgraph"]), ["delta", "echo", "india"]);
+    let response = fixture().graphql(
+        "{ path(from: \"alpha\", to: \"delta\", between: { from: \"2014\", to: \"2012\" }) { length } }",
+        json!({}),
+    );
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+}
+
+#[test]
+fn complexity_and_time_limits_are_errors_too() {
+    let workspace = Workspace::new();
+    // Betweenness on a few thousand entities takes far longer than 20 ms.
+    let generated = workspace.path("generated.nt").display().to_string();
+    govgraph(["generate", "--nodes", "4000", "--degree", "6", "--out", &generated]).success();
+    govgraph(["load", "--data", &workspace.data(), &generated]).success();
+    let server = Server::start(&[
+        "--data",
+        &workspace.data(),
+        "--max-complexity",
+        "5",
+        "--request-timeout",
+        "0.02",
+    ]);
+    let response = server.graphql(
+        "{ stats { entities relations byKind { kind count } datasetVersion } }",
+        json!({}),
+    );
+    assert_eq!(error_code(&response), "LIMIT_EXCEEDED");
+    assert_eq!(response["errors"][0]["extensions"]["limit"], "complexity");
+    let response = server.graphql("{ centrality(metric: BETWEENNESS, first: 1) { score } }", json!({}));
+    assert_eq!(error_code(&response), "LIMIT_EXCEEDED");
+    assert_eq!(response["errors"][0]["extensions"]["limit"], "requestTimeout");
+    assert_eq!(server.get("/healthz").0, 200, "the server is fine afterwards");
+}
+
+/// The README's example queries, run on the seed: the documentation stays true.
+#[test]
+fn the_readme_examples_run_on_the_seed() {
+    let readme = std::fs::read_to_string(project_file("README.md")).unwrap();
+    let mut queries = Vec::new();
+    for block in readme.split("```graphql").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let mut current = String::new();
+        for line in block.lines() {
+            if line.starts_with('{') && !current.trim().is_empty() {
+                queries.push(std::mem::take(&mut current));
+            }
+            if !line.trim_start().starts_with('#') {
+                current.push_str(line);
+                current.push('\n');
+            }
+        }
+        if !current.trim().is_empty() {
+            queries.push(current);
+        }
+    }
+    assert!(queries.len() >= 8, "found only {} example queries", queries.len());
+    for query in queries {
+        let response = seed().graphql(&query, json!({}));
+        let answer = data(&response);
+        let first = answer.as_object().and_then(|fields| fields.values().next()).unwrap();
+        assert!(
+            !first.is_null() && first != &json!([]),
+            "{query} answered nothing: {response:#}"
+        );
+    }
+}

@@ -233,7 +233,7 @@ async fn execute(state: &AppState, graphql: Request) -> (Response, bool) {
     let version = catalog.version.clone();
     let data = RequestData::new(catalog, state.store.clone(), state.limits);
     let graphql = graphql.data(data).data(executed.clone());
-    let timeout = Duration::from_secs(state.limits.request_timeout);
+    let timeout = Duration::try_from_secs_f64(state.limits.request_timeout).unwrap_or(Duration::MAX);
     let response = match tokio::time::timeout(timeout, state.schema.execute(graphql)).await {
         Ok(response) => response,
         Err(_) => {

@@ -159,7 +159,8 @@ impl Entity {
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    /// ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); null if unknown or TBD (see dateStatus).
+    /// ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); for a document, when it was issued; null if
+    /// unknown or TBD (see dateStatus).
     async fn start_date(&self) -> Option<String> {
         self.0.start_date.map(|date| date.to_string())
     }

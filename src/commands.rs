@@ -129,7 +129,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     }
     let state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
     actix_web::rt::System::new()
-        .block_on(crate::api::serve(state, args.bind))
+        .block_on(crate::api::serve(state, args.bind, args.cors_origin))
         .map_err(Error::Serve)?;
     store.flush()?;
     Ok(ExitCode::SUCCESS)

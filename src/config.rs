@@ -60,6 +60,10 @@ pub struct ServeArgs {
     /// Do not load the bundled seed data into an empty store (the ontology is always loaded).
     #[arg(long, env = "GOVGRAPH_NO_SEED")]
     pub no_seed: bool,
+    /// Browser origins allowed to call the API from other sites (CORS), e.g.
+    /// `https://yasgui.example.org`; `*` allows any. Off by default.
+    #[arg(long, env = "GOVGRAPH_CORS_ORIGIN", value_delimiter = ',', value_name = "ORIGIN")]
+    pub cors_origin: Vec<String>,
     #[command(flatten)]
     pub limits: Limits,
 }
@@ -94,7 +98,18 @@ pub struct Limits {
     /// Most items one list field may return (`first`).
     #[arg(long, env = "GOVGRAPH_MAX_PAGE", default_value_t = 500, value_name = "N")]
     pub max_page: usize,
-    /// Seconds a request may run before it is answered with a timeout error (fractions allowed).
+    /// Seconds a SPARQL query may run before it is stopped (fractions allowed).
+    #[arg(
+        long,
+        env = "GOVGRAPH_SPARQL_TIMEOUT",
+        default_value_t = 30.0,
+        value_name = "SECONDS"
+    )]
+    pub sparql_timeout: f64,
+    /// Largest request body accepted, in bytes (SPARQL, Graph Store, GraphQL).
+    #[arg(long, env = "GOVGRAPH_MAX_BODY", default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Seconds a GraphQL request may run before it is answered with a timeout error (fractions allowed).
     #[arg(
         long,
         env = "GOVGRAPH_REQUEST_TIMEOUT",
@@ -117,6 +132,8 @@ impl Default for Limits {
             max_subgraph_depth: 4,
             max_page: 500,
             request_timeout: 30.0,
+            sparql_timeout: 30.0,
+            max_body: 16 * 1024 * 1024,
         }
     }
 }

@@ -3,26 +3,58 @@
 
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("no route for {0}")]
+    #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    MethodNotAllowed(String, &'static str),
+    #[error("{0}")]
+    NotAcceptable(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// No credentials: the request may be repeated with the admin token.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Credentials that do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Timeout(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the server is overloaded: {0}")]
+    #[error("the server could not run the request: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
 }
 
 impl ApiError {
-    fn code(&self) -> &'static str {
+    /// The `error.code` of the body; the status follows from it.
+    pub fn code(&self) -> &'static str {
         match self {
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::Store(
-                StoreError::Syntax { .. } | StoreError::QuerySyntax { .. } | StoreError::UnknownFormat { .. },
-            ) => "BAD_REQUEST",
-            ApiError::Store(_) | ApiError::Blocking(_) => "INTERNAL",
+            ApiError::BadRequest(_) => "BAD_REQUEST",
+            ApiError::MethodNotAllowed(..) => "METHOD_NOT_ALLOWED",
+            ApiError::NotAcceptable(_) => "NOT_ACCEPTABLE",
+            ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::Timeout(_) => "TIMEOUT",
+            ApiError::Store(error) => match error {
+                StoreError::Syntax { .. } | StoreError::QuerySyntax { .. } => "SYNTAX_ERROR",
+                StoreError::UnknownFormat { .. } | StoreError::UnknownMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+                StoreError::InvalidIri { .. } => "BAD_REQUEST",
+                StoreError::Refused(_) => "REFUSED",
+                StoreError::NotAcceptable(_) => "NOT_ACCEPTABLE",
+                StoreError::Cancelled => "TIMEOUT",
+                StoreError::Locked { .. } => "UNAVAILABLE",
+                _ => "INTERNAL",
+            },
+            ApiError::Blocking(_) => "INTERNAL",
         }
     }
 }
@@ -31,7 +63,13 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
             "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "BAD_REQUEST" => StatusCode::BAD_REQUEST,
+            "BAD_REQUEST" | "SYNTAX_ERROR" | "REFUSED" => StatusCode::BAD_REQUEST,
+            "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED,
+            "NOT_ACCEPTABLE" => StatusCode::NOT_ACCEPTABLE,
+            "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "TIMEOUT" | "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -40,11 +78,29 @@ impl ResponseError for ApiError {
         if self.status_code().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        HttpResponse::build(self.status_code())
-            .json(serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } }))
+        let mut response = HttpResponse::build(self.status_code())
+            .json(serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } }));
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthenticated(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"govgraph\""),
+                );
+            }
+            ApiError::MethodNotAllowed(_, allow) => {
+                headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            _ => {}
+        }
+        response
     }
 }
 
 pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!("{} {}", request.method(), request.path())))
+    Err(ApiError::NotFound(format!(
+        "no route for {} {}",
+        request.method(),
+        request.path()
+    )))
 }

@@ -2,8 +2,14 @@
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
 mod error;
+mod export;
 pub mod graphql;
+mod gsp;
 mod health;
+mod id;
+mod negotiate;
+mod sparql;
+mod write;
 
 pub use error::ApiError;
 
@@ -25,8 +31,10 @@ pub struct AppState {
     pub catalog: Arc<ArcSwap<Catalog>>,
     pub schema: graphql::GovSchema,
     pub limits: Limits,
-    /// Writes are enabled only with a token; none yet in this version of the API.
+    /// Writes are enabled only with this token.
     pub admin_token: Option<Arc<str>>,
+    /// Writers take turns, so that each one's new catalog reflects every earlier write.
+    pub write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -39,26 +47,64 @@ impl AppState {
             schema: graphql::schema(limits),
             limits,
             admin_token: admin_token.map(Arc::from),
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
         })
+    }
+}
+
+/// CORS for browser clients on other origins (`--cors-origin`); `*` allows any origin.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::AUTHORIZATION,
+        ])
+        .max_age(3600);
+    if origins.iter().any(|origin| origin == "*") {
+        cors.allow_any_origin().send_wildcard()
+    } else {
+        origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
     }
 }
 
 /// Registers every route; used by [`serve`] and by tests that build the app in-process.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
+        let max_body = state.limits.max_body;
         config
             .app_data(web::Data::new(state))
+            .app_data(web::PayloadConfig::new(max_body))
             .route("/healthz", web::get().to(health::healthz))
             .route("/graphql", web::get().to(graphql::http::get))
             .route("/graphql", web::post().to(graphql::http::post))
+            .route("/sparql", web::get().to(sparql::get))
+            .route("/sparql", web::post().to(sparql::post))
+            .route("/sparql/update", web::post().to(sparql::post_update))
+            .route("/store", web::get().to(gsp::read))
+            .route("/store", web::head().to(gsp::read))
+            .route("/store", web::put().to(gsp::write_graph))
+            .route("/store", web::post().to(gsp::write_graph))
+            .route("/store", web::delete().to(gsp::delete))
+            .route("/export", web::get().to(export::export))
+            .route("/id/{id}", web::get().to(id::entity))
             .default_service(web::to(error::not_found));
     }
 }
 
 /// Listens on `bind`, prints `listening on http://HOST:PORT` once it accepts connections, and
 /// runs until SIGINT/SIGTERM.
-pub async fn serve(state: AppState, bind: SocketAddr) -> io::Result<()> {
-    let server = HttpServer::new(move || App::new().configure(configure(state.clone()))).bind(bind)?;
+pub async fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>) -> io::Result<()> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(actix_web::middleware::Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
+            .configure(configure(state.clone()))
+    })
+    .bind(bind)?;
     for address in server.addrs() {
         tracing::info!(%address, "listening");
         let mut stdout = io::stdout().lock();

@@ -20,6 +20,8 @@ pub struct RdfDocument {
     bytes: Cow<'static, [u8]>,
     format: RdfFormat,
     default_graph: GraphName,
+    /// A graph sent to a graph's address may not name other graphs.
+    triples_only: bool,
 }
 
 /// The file extensions `govgraph load` accepts, with their formats.
@@ -66,6 +68,7 @@ impl RdfDocument {
             bytes: Cow::Owned(bytes),
             format,
             default_graph: GraphName::NamedNode(graph.cloned().unwrap_or_else(|| file_graph(path))),
+            triples_only: false,
         })
     }
 
@@ -76,15 +79,37 @@ impl RdfDocument {
             bytes: Cow::Borrowed(text.as_bytes()),
             format,
             default_graph,
+            triples_only: false,
         }
+    }
+
+    /// A document received over HTTP: the body of a request, in the format of its media type.
+    /// Triples go into `graph`; named graphs in the body are an error.
+    pub fn from_body(bytes: Vec<u8>, media_type: &str, target: &super::GraphTarget) -> Result<Self, StoreError> {
+        let graph = target.graph_name();
+        let format = RdfFormat::from_media_type(media_type)
+            .filter(|format| !format.supports_datasets() || matches!(format, RdfFormat::JsonLd { .. }))
+            .ok_or_else(|| StoreError::UnknownMediaType(media_type.to_owned()))?;
+        Ok(Self {
+            name: "request body".to_owned(),
+            bytes: Cow::Owned(bytes),
+            format,
+            default_graph: graph,
+            triples_only: true,
+        })
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// What identifies this document's content in the change log.
+    pub fn fingerprint(&self) -> String {
+        self.content_key()
+    }
+
     /// Parses the document, yielding quads or a syntax error located as `FILE:LINE:COLUMN`.
-    fn quads(&self) -> Box<dyn Iterator<Item = Result<Quad, StoreError>> + '_> {
+    pub(super) fn quads(&self) -> Box<dyn Iterator<Item = Result<Quad, StoreError>> + '_> {
         if self.format == RdfFormat::RdfXml {
             // Oxigraph's generic parser drops RDF/XML error positions; its own parser keeps the
             // byte offset, which we turn into a line and column.
@@ -102,7 +127,10 @@ impl RdfDocument {
                 }
             }));
         }
-        let parser = RdfParser::from_format(self.format).with_default_graph(self.default_graph.clone());
+        let mut parser = RdfParser::from_format(self.format).with_default_graph(self.default_graph.clone());
+        if self.triples_only {
+            parser = parser.without_named_graphs();
+        }
         Box::new(
             parser
                 .for_slice(&self.bytes)
@@ -168,13 +196,13 @@ pub struct LoadReport {
 /// Replaces blank nodes by IRIs derived from the document's content and the blank node's rank of
 /// appearance, so the same document always yields the same IRIs and different documents never
 /// share one.
-struct Skolemizer {
+pub(super) struct Skolemizer {
     prefix: String,
     names: HashMap<BlankNode, NamedNode>,
 }
 
 impl Skolemizer {
-    fn new(document: &RdfDocument) -> Self {
+    pub(super) fn new(document: &RdfDocument) -> Self {
         Self {
             prefix: format!("{GENID}{}-", document.content_key()),
             names: HashMap::new(),
@@ -189,7 +217,7 @@ impl Skolemizer {
             .clone()
     }
 
-    fn quad(&mut self, quad: Quad) -> Quad {
+    pub(super) fn quad(&mut self, quad: Quad) -> Quad {
         let subject = match quad.subject {
             NamedOrBlankNode::BlankNode(blank) => self.node(blank).into(),
             other => other,

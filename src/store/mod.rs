@@ -4,12 +4,16 @@
 //! SHACL shapes. Everything above it speaks `crate::model` types and plain strings.
 
 mod bundled;
+mod describe;
 mod export;
+mod jsonld;
 mod load;
 mod materialize;
 mod query;
 mod read;
 mod shacl;
+mod sparql;
+mod update;
 mod version;
 pub mod vocab;
 mod write;
@@ -18,6 +22,9 @@ pub use export::ExportFormat;
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
 pub use shacl::{Severity, Violation};
+use sparql::write_triples;
+pub use sparql::{Cancellation, ProtocolDataset, QueryForm, SparqlFormat};
+pub use update::GraphTarget;
 pub use write::{DataFileFormat, ImportReport, RelationProperty, write_rdf};
 
 use oxigraph::model::NamedNode;
@@ -61,6 +68,16 @@ pub enum StoreError {
     Storage(#[from] StorageError),
     #[error("cannot write the output: {0}")]
     Output(#[source] io::Error),
+    #[error("the query ran out of time and was stopped")]
+    Cancelled,
+    #[error("{0}")]
+    Refused(String),
+    #[error("no acceptable format for {}", match .0 { QueryForm::Results => "query results", QueryForm::Graph => "an RDF graph" })]
+    NotAcceptable(QueryForm),
+    #[error(
+        "unsupported RDF media type `{0}` (send text/turtle, application/n-triples, application/rdf+xml or application/ld+json)"
+    )]
+    UnknownMediaType(String),
 }
 
 /// Reports the progress of long operations (a progress bar on a terminal, nothing elsewhere).

@@ -26,7 +26,7 @@ pub enum ResultsFormat {
 /// The result of a query, to be written in a chosen format.
 pub struct QueryOutput<'a>(QueryResults<'a>);
 
-const PREFIXES: &[(&str, &str)] = &[
+pub(super) const PREFIXES: &[(&str, &str)] = &[
     ("gg", NS),
     ("id", ID),
     ("rel", REL),

@@ -4,6 +4,7 @@
 
 mod cli;
 mod graphql;
+mod linked;
 mod seed;
 mod serve;
 mod util;

@@ -136,6 +136,7 @@ pub struct HttpResponse {
     pub status: u16,
     pub content_type: String,
     pub allow: Option<String>,
+    pub cors_origin: Option<String>,
     pub body: String,
 }
 
@@ -213,10 +214,12 @@ impl Server {
         };
         let content_type = header("content-type").unwrap_or_default();
         let allow = header("allow");
+        let cors_origin = header("access-control-allow-origin");
         HttpResponse {
             status: response.status().as_u16(),
             content_type,
             allow,
+            cors_origin,
             body: response.body_mut().read_to_string().expect("a UTF-8 body"),
         }
     }

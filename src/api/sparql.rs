@@ -1,0 +1,191 @@
+//! The SPARQL 1.1 Protocol: queries by `GET /sparql?query=`, by URL-encoded `POST` and by
+//! `application/sparql-query`; updates by `POST /sparql/update` or `POST /sparql` (URL-encoded
+//! `update=` or `application/sparql-update`), with the admin token. Results in the format the
+//! client accepts; evaluation on blocking threads within the time budget.
+
+use super::negotiate::{choose, preferences};
+use super::write::{require_admin, write};
+use super::{ApiError, AppState};
+use crate::store::{Cancellation, ProtocolDataset, SparqlFormat, StoreError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::time::Duration;
+
+/// The parameters of a request: from the query string, and from a URL-encoded body.
+#[derive(Default)]
+struct Parameters {
+    query: Option<String>,
+    update: Option<String>,
+    dataset: ProtocolDataset,
+}
+
+impl Parameters {
+    fn read(&mut self, encoded: &[u8]) -> Result<(), ApiError> {
+        for (key, value) in form_urlencoded::parse(encoded) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "query" => replace_once(&mut self.query, value, "query")?,
+                "update" => replace_once(&mut self.update, value, "update")?,
+                "default-graph-uri" | "using-graph-uri" => self.dataset.default_graphs.push(value),
+                "named-graph-uri" | "using-named-graph-uri" => self.dataset.named_graphs.push(value),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn replace_once(slot: &mut Option<String>, value: String, name: &str) -> Result<(), ApiError> {
+    if slot.replace(value).is_some() {
+        return Err(ApiError::BadRequest(format!(
+            "the `{name}` parameter is given more than once"
+        )));
+    }
+    Ok(())
+}
+
+fn media_type(request: &HttpRequest) -> String {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn utf8(body: web::Bytes) -> Result<String, ApiError> {
+    String::from_utf8(body.to_vec()).map_err(|_| ApiError::BadRequest("the body is not valid UTF-8".to_owned()))
+}
+
+/// `GET /sparql`.
+pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut parameters = Parameters::default();
+    parameters.read(request.query_string().as_bytes())?;
+    if parameters.update.is_some() {
+        return Err(ApiError::MethodNotAllowed(
+            "updates must be sent with POST".to_owned(),
+            "POST",
+        ));
+    }
+    let Some(query) = parameters.query else {
+        return Err(ApiError::BadRequest(
+            "give a SPARQL query in the `query` parameter".to_owned(),
+        ));
+    };
+    run_query(&request, &state, query, parameters.dataset).await
+}
+
+/// `POST /sparql`: a query, or an update (with the admin token).
+pub async fn post(
+    request: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut parameters = Parameters::default();
+    parameters.read(request.query_string().as_bytes())?;
+    match media_type(&request).as_str() {
+        "application/x-www-form-urlencoded" => parameters.read(&body)?,
+        "application/sparql-query" => replace_once(&mut parameters.query, utf8(body)?, "query")?,
+        "application/sparql-update" => replace_once(&mut parameters.update, utf8(body)?, "update")?,
+        other => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send application/sparql-query, application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
+            )));
+        }
+    }
+    match (parameters.query, parameters.update) {
+        (Some(query), None) => run_query(&request, &state, query, parameters.dataset).await,
+        (None, Some(update)) => run_update(&request, &state, update).await,
+        (Some(_), Some(_)) => Err(ApiError::BadRequest(
+            "give either a query or an update, not both".to_owned(),
+        )),
+        (None, None) => Err(ApiError::BadRequest("give a SPARQL query or update".to_owned())),
+    }
+}
+
+/// `POST /sparql/update`.
+pub async fn post_update(
+    request: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    // Authorisation first: without the token, nothing about the update is even read.
+    require_admin(&request, &state)?;
+    let mut parameters = Parameters::default();
+    match media_type(&request).as_str() {
+        "application/x-www-form-urlencoded" => parameters.read(&body)?,
+        "application/sparql-update" => replace_once(&mut parameters.update, utf8(body)?, "update")?,
+        other => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
+            )));
+        }
+    }
+    let Some(update) = parameters.update else {
+        return Err(ApiError::BadRequest(
+            "give a SPARQL update in the `update` parameter".to_owned(),
+        ));
+    };
+    run_update(&request, &state, update).await
+}
+
+async fn run_update(request: &HttpRequest, state: &AppState, update: String) -> Result<HttpResponse, ApiError> {
+    require_admin(request, state)?;
+    write(state, move |store| store.sparql_update(&update)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn run_query(
+    request: &HttpRequest,
+    state: &AppState,
+    query: String,
+    dataset: ProtocolDataset,
+) -> Result<HttpResponse, ApiError> {
+    let preferences = preferences(request);
+    let cancellation = Cancellation::default();
+    let store = state.store.clone();
+    let stopper = cancellation.clone();
+    let evaluation = actix_web::rt::task::spawn_blocking(move || {
+        let choose_format = |form| {
+            let options: Vec<(SparqlFormat, &[&str])> = SparqlFormat::MEDIA_TYPES
+                .iter()
+                .filter(|(format, _)| format.form() == form)
+                .copied()
+                .collect();
+            choose(&preferences, &options, SparqlFormat::default_for(form))
+        };
+        store.sparql_query(&query, &dataset, &choose_format, &stopper)
+    });
+    let budget = Duration::try_from_secs_f64(state.limits.sparql_timeout).unwrap_or(Duration::MAX);
+    let watchdog = cancellation.clone();
+    // The budget cancels the evaluation itself, which then stops at its next step.
+    let timer = actix_web::rt::spawn(async move {
+        actix_web::rt::time::sleep(budget).await;
+        watchdog.cancel();
+    });
+    let result = evaluation.await;
+    timer.abort();
+    let (format, body) = match result {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(StoreError::Cancelled)) => {
+            return Err(ApiError::Timeout(format!(
+                "the query ran longer than its budget of {} s and was stopped",
+                state.limits.sparql_timeout
+            )));
+        }
+        Ok(Err(error)) => return Err(error.into()),
+        Err(error) => return Err(ApiError::Store(StoreError::QueryEvaluation(error.to_string()))),
+    };
+    let mut content_type = format.media_type().to_owned();
+    if content_type.starts_with("text/") || content_type.ends_with("json") || content_type.ends_with("xml") {
+        content_type.push_str("; charset=utf-8");
+    }
+    let mut response = HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .body(body);
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}

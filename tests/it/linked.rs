@@ -1,0 +1,596 @@
+//! Linked data over real HTTP: the SPARQL 1.1 Protocol (queries, updates, formats, errors, time
+//! budget, no outbound requests), streamed exports, dereferenceable entity IRIs, the Graph Store
+//! Protocol and CORS.
+
+use crate::util::{Server, govgraph};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+
+const TOKEN: &str = "s3cret-token";
+
+fn server() -> Server {
+    Server::start(&["--memory", "--admin-token", TOKEN, "--sparql-timeout", "1"])
+}
+
+fn count_rdf(body: &str, format: RdfFormat) -> usize {
+    RdfParser::from_format(format)
+        .for_slice(body.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("valid RDF")
+        .len()
+}
+
+fn jsonld() -> RdfFormat {
+    RdfFormat::JsonLd {
+        profile: JsonLdProfileSet::empty(),
+    }
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The first binding of a SPARQL JSON result, or the answer of an ASK.
+fn single(server: &Server, query: &str) -> String {
+    let response = server.request("GET", &format!("/sparql?query={}", encode(query)), &[], None);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let results: Value = serde_json::from_str(&response.body).expect("SPARQL JSON");
+    if let Some(answer) = results["boolean"].as_bool() {
+        return answer.to_string();
+    }
+    let binding = &results["results"]["bindings"][0];
+    let first = binding
+        .as_object()
+        .and_then(|b| b.values().next())
+        .unwrap_or_else(|| panic!("no binding: {results}"));
+    first["value"].as_str().unwrap().to_owned()
+}
+
+fn quads(server: &Server) -> usize {
+    single(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn queries_by_get_post_and_direct_post_in_every_results_format() {
+    let server = server();
+    let query = "SELECT ?label WHERE { id:onenet rdfs:label ?label }";
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let direct = [("content-type", "application/sparql-query")];
+    let by_get = server.request("GET", &format!("/sparql?query={}", encode(query)), &[], None);
+    let by_form = server.request("POST", "/sparql", &form, Some(&format!("query={}", encode(query))));
+    let by_body = server.request("POST", "/sparql", &direct, Some(query));
+    for response in [&by_get, &by_form, &by_body] {
+        assert_eq!(response.status, 200, "{}", response.body);
+        assert!(
+            response.content_type.starts_with("application/sparql-results+json"),
+            "{}",
+            response.content_type
+        );
+        assert!(response.body.contains("/1net"));
+    }
+    for (accept, expected_type, expected_text) in [
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            "<literal>/1net</literal>",
+        ),
+        ("text/csv", "text/csv", "/1net"),
+        ("text/tab-separated-values", "text/tab-separated-values", "\"/1net\""),
+        ("application/json", "application/sparql-results+json", "/1net"),
+    ] {
+        let response = server.request(
+            "GET",
+            &format!("/sparql?query={}", encode(query)),
+            &[("accept", accept)],
+            None,
+        );
+        assert_eq!(response.status, 200);
+        assert!(
+            response.content_type.starts_with(expected_type),
+            "{accept}: {}",
+            response.content_type
+        );
+        assert!(response.body.contains(expected_text), "{accept}: {}", response.body);
+    }
+    let ask = server.request(
+        "GET",
+        &format!("/sparql?query={}", encode("ASK { id:onenet ?p ?o }")),
+        &[],
+        None,
+    );
+    assert_eq!(serde_json::from_str::<Value>(&ask.body).unwrap()["boolean"], true);
+    // Nothing fits: 406.
+    let response = server.request(
+        "GET",
+        &format!("/sparql?query={}", encode(query)),
+        &[("accept", "text/turtle")],
+        None,
+    );
+    assert_eq!(response.status, 406);
+}
+
+#[test]
+fn graph_queries_in_every_rdf_format_parse_back() {
+    let server = server();
+    let query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/govgraph/graph/public-sources> { ?s ?p ?o } }";
+    let expected: usize = single(
+        &server,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH <https://w3id.org/govgraph/graph/public-sources> { ?s ?p ?o } } }",
+    )
+    .parse()
+    .unwrap();
+    assert!(expected > 100);
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        ("application/n-triples", RdfFormat::NTriples),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+        ("application/ld+json", jsonld()),
+        ("*/*", RdfFormat::Turtle),
+    ] {
+        let response = server.request(
+            "GET",
+            &format!("/sparql?query={}", encode(query)),
+            &[("accept", accept)],
+            None,
+        );
+        assert_eq!(response.status, 200, "{accept}: {}", response.body);
+        assert_eq!(count_rdf(&response.body, format), expected, "{accept}");
+    }
+    let response = server.request(
+        "GET",
+        &format!("/sparql?query={}", encode(query)),
+        &[("accept", "application/sparql-results+json")],
+        None,
+    );
+    assert_eq!(response.status, 406);
+}
+
+#[test]
+fn the_default_graph_is_the_union_unless_the_request_names_a_dataset() {
+    let server = server();
+    let all: usize = single(&server, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a gg:Entity }")
+        .parse()
+        .unwrap();
+    let public = "https://w3id.org/govgraph/graph/public-sources";
+    let url = format!(
+        "/sparql?query={}&default-graph-uri={}",
+        encode("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a gg:Entity }"),
+        encode("https://w3id.org/govgraph/graph/wgigf-implementation-deck-2013")
+    );
+    let response = server.request("GET", &url, &[], None);
+    let some: usize = serde_json::from_str::<Value>(&response.body).unwrap()["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(some > 0 && some < all, "{some} of {all}");
+    let url = format!(
+        "/sparql?query={}&named-graph-uri={}",
+        encode("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        encode(public)
+    );
+    let response = server.request("GET", &url, &[("accept", "text/csv")], None);
+    assert_eq!(response.body.lines().skip(1).collect::<Vec<_>>(), [public]);
+}
+
+#[test]
+fn malformed_queries_are_400_with_their_position() {
+    let server = server();
+    let response = server.request(
+        "GET",
+        &format!("/sparql?query={}", encode("SELECT ?x WHERE {\n  ?x ?y")),
+        &[],
+        None,
+    );
+    assert_eq!(response.status, 400);
+    let error: Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(error["error"]["code"], "SYNTAX_ERROR");
+    assert!(
+        error["error"]["message"].as_str().unwrap().contains("line 2, column"),
+        "{error}"
+    );
+    assert_eq!(server.request("GET", "/sparql", &[], None).status, 400);
+    assert_eq!(
+        server
+            .request("POST", "/sparql", &[("content-type", "text/plain")], Some("ASK {}"))
+            .status,
+        415
+    );
+    let both = server.request(
+        "POST",
+        "/sparql",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Some("query=ASK%7B%7D&update=CLEAR%20ALL"),
+    );
+    assert_eq!(both.status, 400);
+    assert_eq!(
+        server
+            .request("GET", &format!("/sparql?update={}", encode("CLEAR ALL")), &[], None)
+            .status,
+        405
+    );
+}
+
+#[test]
+fn a_query_over_its_time_budget_is_stopped_and_the_server_carries_on() {
+    let server = server();
+    let explosive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let response = server.request("GET", &format!("/sparql?query={}", encode(explosive)), &[], None);
+    assert_eq!(response.status, 503, "{}", response.body);
+    assert!(response.body.contains("TIMEOUT"));
+    assert_eq!(single(&server, "ASK { ?s ?p ?o }"), "true");
+}
+
+#[test]
+fn updates_need_the_token_and_are_seen_at_once_by_sparql_and_graphql() {
+    let server = server();
+    let before = quads(&server);
+    let update = "INSERT DATA { GRAPH <https://example.org/g> { \
+        id:new-forum a gg:Meeting ; rdfs:label \"New Forum\" ; gg:dateStatus gg:Unknown ; gg:evidence [ gg:document <https://example.org/src> ] . \
+        rel:new-forum--feedsInto--onenet a gg:Relation ; gg:source id:new-forum ; gg:predicate gg:feedsInto ; gg:target id:onenet ; \
+          gg:relationKind gg:Indirect ; gg:evidenceType gg:PublicSourceQuote ; gg:evidence [ gg:document <https://example.org/src> ; gg:quote \"q\" ] } }";
+    let direct = |token: Option<&str>| {
+        let authorization = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![("content-type", "application/sparql-update")];
+        if let Some(value) = authorization.as_deref() {
+            headers.push(("authorization", value));
+        }
+        server.request("POST", "/sparql/update", &headers, Some(update))
+    };
+    let refused = direct(None);
+    assert_eq!(refused.status, 401);
+    assert!(refused.body.contains("UNAUTHENTICATED"));
+    assert_eq!(direct(Some("wrong")).status, 403);
+    // Updates sent to /sparql are refused the same way.
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    assert_eq!(
+        server
+            .request("POST", "/sparql", &form, Some(&format!("update={}", encode(update))))
+            .status,
+        401
+    );
+    assert_eq!(quads(&server), before, "a refused update changed the store");
+
+    let version_before =
+        server.graphql("{ stats { datasetVersion } }", json!({}))["data"]["stats"]["datasetVersion"].clone();
+    assert_eq!(direct(Some(TOKEN)).status, 204);
+    assert!(quads(&server) > before);
+    // The loader's rules apply to updates too: the plain triple, the shortcut, the type closure.
+    assert_eq!(
+        single(
+            &server,
+            "ASK { id:new-forum gg:feedsInto id:onenet ; gg:indirectlyRelatedTo id:onenet ; a gg:Entity }"
+        ),
+        "true"
+    );
+    let response = server.graphql(
+        "{ path(from: \"New Forum\", to: \"NETmundial\") { nodes { id } } stats { datasetVersion } }",
+        json!({}),
+    );
+    let nodes: Vec<&str> = response["data"]["path"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["new-forum", "onenet", "netmundial-2014"]);
+    assert_ne!(response["data"]["stats"]["datasetVersion"], version_before);
+
+    // Through /sparql with the token, as a URL-encoded form.
+    let authorized = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("authorization", "Bearer s3cret-token"),
+    ];
+    let delete = "DELETE WHERE { GRAPH <https://example.org/g> { rel:new-forum--feedsInto--onenet ?p ?o } }";
+    assert_eq!(
+        server
+            .request(
+                "POST",
+                "/sparql",
+                &authorized,
+                Some(&format!("update={}", encode(delete)))
+            )
+            .status,
+        204
+    );
+    let response = server.graphql(
+        "{ path(from: \"New Forum\", to: \"NETmundial\") { length } }",
+        json!({}),
+    );
+    assert!(
+        response["data"]["path"].is_null(),
+        "the projection still has the deleted relation: {response}"
+    );
+    // A broken update is a 400 and changes nothing.
+    let after = quads(&server);
+    let broken = server.request(
+        "POST",
+        "/sparql/update",
+        &[
+            ("content-type", "application/sparql-update"),
+            ("authorization", "Bearer s3cret-token"),
+        ],
+        Some("INSERT DATA { broken"),
+    );
+    assert_eq!(broken.status, 400);
+    assert_eq!(quads(&server), after);
+}
+
+#[test]
+fn service_and_load_never_reach_the_network() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let target = format!("http://{}/sparql", listener.local_addr().unwrap());
+    let server = server();
+    let service = format!("SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}");
+    let response = server.request("GET", &format!("/sparql?query={}", encode(&service)), &[], None);
+    assert_eq!(response.status, 400, "{}", response.body);
+    assert!(response.body.contains("SERVICE is disabled"), "{}", response.body);
+    let authorized = [
+        ("content-type", "application/sparql-update"),
+        ("authorization", "Bearer s3cret-token"),
+    ];
+    for update in [
+        format!("LOAD <{target}>"),
+        format!("LOAD SILENT <{target}> INTO GRAPH <https://example.org/x>"),
+    ] {
+        let response = server.request("POST", "/sparql/update", &authorized, Some(&update));
+        assert_eq!(response.status, 400, "{update}: {}", response.body);
+        assert!(response.body.contains("LOAD is disabled"));
+    }
+    let with_service = format!("INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}");
+    assert_eq!(
+        server
+            .request("POST", "/sparql/update", &authorized, Some(&with_service))
+            .status,
+        400
+    );
+    match listener.accept() {
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("govgraph connected to the listener: {other:?}"),
+    }
+}
+
+#[test]
+fn every_export_format_streams_and_parses_back() {
+    let server = server();
+    let quads = quads(&server);
+    let triples: usize = single(
+        &server,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    )
+    .parse()
+    .unwrap();
+    for (name, format, expected, media, extension) in [
+        ("nquads", RdfFormat::NQuads, quads, "application/n-quads", "nq"),
+        ("trig", RdfFormat::TriG, quads, "application/trig", "trig"),
+        ("jsonld", jsonld(), quads, "application/ld+json", "jsonld"),
+        ("turtle", RdfFormat::Turtle, triples, "text/turtle", "ttl"),
+        ("ntriples", RdfFormat::NTriples, triples, "application/n-triples", "nt"),
+        ("rdfxml", RdfFormat::RdfXml, triples, "application/rdf+xml", "rdf"),
+    ] {
+        let response = server.request("GET", &format!("/export?format={name}"), &[], None);
+        assert_eq!(response.status, 200);
+        assert!(
+            response.content_type.starts_with(media),
+            "{name}: {}",
+            response.content_type
+        );
+        assert_eq!(count_rdf(&response.body, format), expected, "{name}");
+        let _ = extension;
+    }
+    assert_eq!(server.request("GET", "/export?format=yaml", &[], None).status, 400);
+    assert_eq!(server.request("GET", "/export", &[], None).status, 400);
+}
+
+#[test]
+fn entity_iris_dereference_by_content_negotiation() {
+    let server = server();
+    let turtle = server.request("GET", "/id/onenet", &[], None);
+    assert_eq!(turtle.status, 200);
+    assert!(turtle.content_type.starts_with("text/turtle"));
+    let triples = count_rdf(&turtle.body, RdfFormat::Turtle);
+    assert!(triples > 20, "{triples}");
+    for (accept, format) in [
+        ("application/ld+json", jsonld()),
+        ("application/n-triples", RdfFormat::NTriples),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+    ] {
+        let response = server.request("GET", "/id/onenet", &[("accept", accept)], None);
+        assert_eq!(response.status, 200);
+        assert_eq!(count_rdf(&response.body, format), triples, "{accept}");
+    }
+    let jsonld: Value = serde_json::from_str(
+        &server
+            .request("GET", "/id/onenet", &[("accept", "application/ld+json")], None)
+            .body,
+    )
+    .unwrap();
+    assert!(jsonld["@context"]["label"].is_string(), "a compact @context: {jsonld}");
+    let html = server.request(
+        "GET",
+        "/id/onenet",
+        &[("accept", "text/html,application/xhtml+xml,*/*;q=0.8")],
+        None,
+    );
+    assert!(html.content_type.starts_with("text/html"));
+    assert!(html.body.contains("<h1>/1net</h1>"));
+    assert!(
+        html.body.contains("/id/netmundial-2014"),
+        "relations link to their entities"
+    );
+    assert!(
+        html.body
+            .contains("It was created following the spirit of the Montevideo Statment")
+    );
+    let missing = server.request("GET", "/id/no-such-entity", &[], None);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        server
+            .request("GET", "/id/onenet", &[("accept", "image/png")], None)
+            .status,
+        406
+    );
+}
+
+#[test]
+fn the_graph_store_protocol_reads_for_all_and_writes_with_the_token() {
+    let server = server();
+    let graph = "https://example.org/graphs/extra";
+    let at = format!("/store?graph={}", encode(graph));
+    assert_eq!(server.request("GET", &at, &[], None).status, 404);
+    let seed_graph = format!(
+        "/store?graph={}",
+        encode("https://w3id.org/govgraph/graph/public-sources")
+    );
+    let read = server.request("GET", &seed_graph, &[], None);
+    assert_eq!(read.status, 200);
+    assert!(count_rdf(&read.body, RdfFormat::Turtle) > 100);
+    assert_eq!(server.request("HEAD", &seed_graph, &[], None).status, 200);
+    assert!(
+        server
+            .request("GET", "/store?default", &[("accept", "application/n-triples")], None)
+            .body
+            .lines()
+            .count()
+            > 5_000
+    );
+    assert_eq!(server.request("GET", "/store", &[], None).status, 400);
+
+    let data = "@prefix gg: <https://w3id.org/govgraph/ns#> . @prefix id: <https://w3id.org/govgraph/id/> .
+        @prefix rel: <https://w3id.org/govgraph/rel/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        id:extra-body a gg:Organization ; rdfs:label \"Extra <Body> & \\\"Co\\\"\" ; skos:altLabel \"Extra Body\" ;
+          gg:evidence [ gg:document <https://example.org/src> ] .
+        rel:extra-body--organizes--igf-2014-istanbul a gg:Relation ; gg:source id:extra-body ; gg:predicate gg:organizes ;
+          gg:target id:igf-2014-istanbul ; gg:relationKind gg:Direct ; gg:evidenceType gg:Asserted ; gg:evidence [ gg:document <https://example.org/src> ] .";
+    let turtle = [("content-type", "text/turtle")];
+    let authorized = [
+        ("content-type", "text/turtle"),
+        ("authorization", "Bearer s3cret-token"),
+    ];
+    assert_eq!(server.request("PUT", &at, &turtle, Some(data)).status, 401);
+    assert_eq!(
+        server
+            .request(
+                "PUT",
+                &at,
+                &[("content-type", "text/turtle"), ("authorization", "Bearer nope")],
+                Some(data)
+            )
+            .status,
+        403
+    );
+    assert_eq!(server.request("PUT", &at, &authorized, Some(data)).status, 201);
+    assert_eq!(
+        server.request("PUT", &at, &authorized, Some(data)).status,
+        204,
+        "replacing an existing graph"
+    );
+    let stored = count_rdf(&server.request("GET", &at, &[], None).body, RdfFormat::Turtle);
+    assert!(stored >= 12, "{stored}");
+    // The projection sees the new relation at once.
+    let response = server.graphql(
+        "{ connections(a: \"Extra Body\", b: \"IGF 2014\") { label } }",
+        json!({}),
+    );
+    assert_eq!(response["data"]["connections"][0]["label"], "organizes");
+    // Markup in labels is escaped in the entity's page.
+    let page = server.request("GET", "/id/extra-body?format=html", &[], None);
+    assert!(
+        page.body.contains("<h1>Extra &lt;Body&gt; &amp; &quot;Co&quot;</h1>"),
+        "{}",
+        page.body
+    );
+    // A syntax error changes nothing.
+    let before = quads(&server);
+    let broken = server.request(
+        "PUT",
+        &at,
+        &authorized,
+        Some("@prefix : <https://example.org/> .\n:a :b"),
+    );
+    assert_eq!(broken.status, 400);
+    assert!(broken.body.contains("request body:2:"), "{}", broken.body);
+    assert_eq!(quads(&server), before);
+    // POST adds.
+    let more = "<https://example.org/a> <https://example.org/b> \"c\" .";
+    assert_eq!(
+        server
+            .request(
+                "POST",
+                &at,
+                &[
+                    ("content-type", "application/n-triples"),
+                    ("authorization", "Bearer s3cret-token")
+                ],
+                Some(more)
+            )
+            .status,
+        204
+    );
+    assert_eq!(
+        count_rdf(&server.request("GET", &at, &[], None).body, RdfFormat::Turtle),
+        stored + 1
+    );
+    assert_eq!(
+        server
+            .request(
+                "POST",
+                &at,
+                &[("content-type", "text/csv"), ("authorization", "Bearer s3cret-token")],
+                Some("a,b")
+            )
+            .status,
+        415
+    );
+    // DELETE removes, and the projection forgets.
+    assert_eq!(
+        server
+            .request("DELETE", &at, &[("authorization", "Bearer nope")], None)
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .request("DELETE", &at, &[("authorization", "Bearer s3cret-token")], None)
+            .status,
+        204
+    );
+    assert_eq!(
+        server
+            .request("DELETE", &at, &[("authorization", "Bearer s3cret-token")], None)
+            .status,
+        404
+    );
+    let response = server.graphql("{ entity(ref: \"extra-body\") { id } }", json!({}));
+    assert_eq!(response["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}
+
+#[test]
+fn cors_is_off_by_default_and_on_for_configured_origins() {
+    let plain = Server::start(&["--memory", "--no-seed"]);
+    let response = plain.request("GET", "/healthz", &[("origin", "https://client.example.org")], None);
+    assert_eq!(response.status, 200);
+    assert!(response.cors_origin.is_none());
+    let open = Server::start(&["--memory", "--no-seed", "--cors-origin", "https://client.example.org"]);
+    let response = open.request("GET", "/healthz", &[("origin", "https://client.example.org")], None);
+    assert_eq!(response.cors_origin.as_deref(), Some("https://client.example.org"));
+    let preflight = open.request(
+        "OPTIONS",
+        "/sparql",
+        &[
+            ("origin", "https://client.example.org"),
+            ("access-control-request-method", "POST"),
+        ],
+        None,
+    );
+    assert!(preflight.status < 300, "{}", preflight.status);
+    assert_eq!(preflight.cors_origin.as_deref(), Some("https://client.example.org"));
+    let other = open.request("GET", "/healthz", &[("origin", "https://elsewhere.example.org")], None);
+    assert!(other.cors_origin.is_none());
+    govgraph(["serve", "--help"]).success().stdout_contains("--cors-origin");
+}

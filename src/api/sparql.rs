@@ -158,14 +158,15 @@ async fn run_query(
         store.sparql_query(&query, &dataset, &choose_format, &stopper)
     });
     let budget = Duration::try_from_secs_f64(state.limits.sparql_timeout).unwrap_or(Duration::MAX);
-    let watchdog = cancellation.clone();
-    // The budget cancels the evaluation itself, which then stops at its next step.
-    let timer = actix_web::rt::spawn(async move {
-        actix_web::rt::time::sleep(budget).await;
-        watchdog.cancel();
-    });
-    let result = evaluation.await;
-    timer.abort();
+    // At the budget, the evaluation is cancelled (it stops at its next check) and the client is
+    // answered at once, without waiting for it.
+    let result = tokio::select! {
+        result = evaluation => result,
+        () = actix_web::rt::time::sleep(budget) => {
+            cancellation.cancel();
+            Ok(Err(StoreError::Cancelled))
+        }
+    };
     let (format, body) = match result {
         Ok(Ok(answer)) => answer,
         Ok(Err(StoreError::Cancelled)) => {

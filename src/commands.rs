@@ -127,7 +127,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         ),
         None => tracing::info!(quads = store.len()?, "opened the existing store"),
     }
-    let state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
+    let mut state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
+    state.playground_dir = args.playground_dir;
     actix_web::rt::System::new()
         .block_on(crate::api::serve(state, args.bind, args.cors_origin))
         .map_err(Error::Serve)?;

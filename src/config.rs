@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// `https://yasgui.example.org`; `*` allows any. Off by default.
     #[arg(long, env = "GOVGRAPH_CORS_ORIGIN", value_delimiter = ',', value_name = "ORIGIN")]
     pub cors_origin: Vec<String>,
+    /// Serve the playground from this directory (its `dist/`) instead of the bundle in the
+    /// binary: for working on the playground without rebuilding govgraph.
+    #[arg(long, env = "GOVGRAPH_PLAYGROUND_DIR", value_name = "DIR", hide = true)]
+    pub playground_dir: Option<PathBuf>,
     #[command(flatten)]
     pub limits: Limits,
 }

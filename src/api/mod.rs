@@ -8,6 +8,7 @@ mod gsp;
 mod health;
 mod id;
 mod negotiate;
+mod playground;
 mod sparql;
 mod write;
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// Writers take turns, so that each one's new catalog reflects every earlier write.
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Serve the playground from this directory instead of the embedded bundle (development).
+    pub playground_dir: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             limits,
             admin_token: admin_token.map(Arc::from),
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            playground_dir: None,
         })
     }
 }
@@ -89,6 +93,10 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/store", web::delete().to(gsp::delete))
             .route("/export", web::get().to(export::export))
             .route("/id/{id}", web::get().to(id::entity))
+            .route("/", web::get().to(playground::root))
+            .route("/playground", web::get().to(playground::index))
+            .route("/playground/", web::get().to(playground::index))
+            .route("/playground/{file}", web::get().to(playground::file))
             .default_service(web::to(error::not_found));
     }
 }
@@ -98,6 +106,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 pub async fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>) -> io::Result<()> {
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),

@@ -422,12 +422,15 @@ fn graphql_over_http_status_codes_and_media_types() {
             .request(
                 "GET",
                 "/graphql?query=%7Bstats%7Bentities%7D%7D",
-                &[("accept", "text/html")],
+                &[("accept", "image/png")],
                 None
             )
             .status,
         406
     );
+    // Browsers are sent to the playground, query and all.
+    let response = server.request("GET", "/graphql?query=%7Bstats%7D", &[("accept", "text/html")], None);
+    assert_eq!(response.status, 302);
     assert_eq!(server.request("GET", "/graphql", &[], None).status, 400);
     // Batches, up to the limit.
     let batch = r#"[{"query":"{ stats { entities } }"},{"query":"{ stats { relations } }"}]"#;

@@ -113,6 +113,23 @@ pub struct GetParams {
 
 pub async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Data<AppState>) -> HttpResponse {
     let Some(media) = negotiate(&request) else {
+        // A browser opening /graphql wants the playground, with its query.
+        let accept = request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if accept.contains("text/html") {
+            let query = request.query_string();
+            let location = if query.is_empty() {
+                "/playground".to_owned()
+            } else {
+                format!("/playground?{query}")
+            };
+            return HttpResponse::Found()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
         return not_acceptable();
     };
     let params = params.into_inner();

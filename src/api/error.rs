@@ -1,6 +1,7 @@
 //! The one place where errors become HTTP responses: `{"error": {"code", "message"}}` with a
 //! status from the code table below.
 
+use crate::services::explore::QueryError;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -28,6 +29,8 @@ pub enum ApiError {
     Timeout(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(QueryError),
     #[error("the server could not run the request: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
 }
@@ -54,6 +57,13 @@ impl ApiError {
                 StoreError::Locked { .. } => "UNAVAILABLE",
                 _ => "INTERNAL",
             },
+            ApiError::Query(error) => match error {
+                QueryError::NotFound { .. } => "NOT_FOUND",
+                QueryError::Ambiguous { .. } => "AMBIGUOUS",
+                QueryError::BadInput { .. } => "BAD_USER_INPUT",
+                QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+                QueryError::Store(_) => "INTERNAL",
+            },
             ApiError::Blocking(_) => "INTERNAL",
         }
     }
@@ -63,7 +73,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
             "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "BAD_REQUEST" | "SYNTAX_ERROR" | "REFUSED" => StatusCode::BAD_REQUEST,
+            "BAD_REQUEST" | "SYNTAX_ERROR" | "REFUSED" | "AMBIGUOUS" | "BAD_USER_INPUT" | "LIMIT_EXCEEDED" => {
+                StatusCode::BAD_REQUEST
+            }
             "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED,
             "NOT_ACCEPTABLE" => StatusCode::NOT_ACCEPTABLE,
             "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -78,8 +90,24 @@ impl ResponseError for ApiError {
         if self.status_code().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let mut response = HttpResponse::build(self.status_code())
-            .json(serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } }));
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        // What a client needs to recover from a bad ref or a limit.
+        let entities = |pairs: &[(String, String)]| -> serde_json::Value {
+            pairs
+                .iter()
+                .map(|(id, label)| serde_json::json!({ "id": id, "label": label }))
+                .collect()
+        };
+        match self {
+            ApiError::Query(QueryError::NotFound { suggestions, .. }) => error["suggestions"] = entities(suggestions),
+            ApiError::Query(QueryError::Ambiguous { candidates, .. }) => error["candidates"] = entities(candidates),
+            ApiError::Query(QueryError::LimitExceeded { limit, max, .. }) => {
+                error["limit"] = serde_json::json!(limit);
+                error["max"] = serde_json::json!(max);
+            }
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code()).json(serde_json::json!({ "error": error }));
         let headers = response.headers_mut();
         match self {
             ApiError::Unauthenticated(_) => {

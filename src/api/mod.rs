@@ -10,6 +10,7 @@ mod id;
 mod negotiate;
 mod playground;
 mod sparql;
+mod subgraph;
 mod write;
 
 pub use error::ApiError;
@@ -92,6 +93,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/store", web::post().to(gsp::write_graph))
             .route("/store", web::delete().to(gsp::delete))
             .route("/export", web::get().to(export::export))
+            .route("/subgraph", web::get().to(subgraph::subgraph))
             .route("/id/{id}", web::get().to(id::entity))
             .route("/", web::get().to(playground::root))
             .route("/playground", web::get().to(playground::index))

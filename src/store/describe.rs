@@ -18,6 +18,29 @@ impl Store {
         Ok(Some(output))
     }
 
+    /// Entities and relations with their evidence, as one document (a subgraph for tools).
+    pub fn resources_document(
+        &self,
+        entities: &[String],
+        relations: &[String],
+        format: super::SparqlFormat,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut triples = BTreeSet::new();
+        for id in entities {
+            self.statements_with_evidence(NamedNode::new_unchecked(entity_iri(id)).as_ref().into(), &mut triples)?;
+        }
+        for id in relations {
+            self.statements_with_evidence(
+                NamedNode::new_unchecked(super::vocab::relation_iri(id)).as_ref().into(),
+                &mut triples,
+            )?;
+        }
+        let triples: Vec<Triple> = triples.into_iter().map(|key| key.0).collect();
+        let mut output = Vec::new();
+        super::write_triples(&triples, format, &mut output)?;
+        Ok(output)
+    }
+
     /// The description of one entity, or `None` if there is no such entity.
     fn describe_entity(&self, id: &str) -> Result<Option<Vec<Triple>>, StoreError> {
         let entity = NamedNode::new_unchecked(entity_iri(id));

@@ -9,3 +9,4 @@ mod seed;
 mod serve;
 mod util;
 mod validate;
+mod visual;

@@ -195,7 +195,11 @@ impl Server {
 
     /// Any request; the response whatever its status.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> HttpResponse {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
         let uri = format!("{}{path}", self.base);
         let mut builder = ureq::http::Request::builder().method(method).uri(&uri);
         for (name, value) in headers {

@@ -1,0 +1,85 @@
+// The example queries a researcher starts from. Every one returns drawable entities
+// (`id label kind openness startDate endDate`) and relations (`source`/`target` with the
+// same fields, `kind` and `label`), so the graph view shows each of them.
+
+const ENTITY = 'id label kind openness startDate endDate';
+const RELATION = `id label kind source { ${ENTITY} } target { ${ENTITY} }`;
+
+export const EXAMPLES = [
+  {
+    id: 'montevideo',
+    title: 'Path: Montevideo Statement → /1net → São Paulo',
+    query: `# Every hop from the Montevideo Statement, through /1net, to the São Paulo meeting
+# (NETmundial), with the sources that attest each relation.
+{
+  path(from: "Montevideo Statement", via: ["1Net"], to: "São Paulo") {
+    length
+    nodes { ${ENTITY} }
+    relations {
+      ${RELATION}
+      sources { document quote }
+    }
+  }
+}
+`,
+  },
+  {
+    id: 'netmundial',
+    title: 'Neighbourhood of NETmundial (2 hops)',
+    query: `# Everything within two relations of NETmundial (at most 80 entities).
+{
+  subgraph(roots: ["NETmundial"], depth: 2, limit: 80) {
+    truncated
+    nodes { ${ENTITY} }
+    relations { ${RELATION} }
+  }
+}
+`,
+  },
+  {
+    id: 'closed',
+    title: 'Everything closed, with its relations',
+    query: `# The closed (or partially closed) spaces and meetings, and every relation of each.
+{
+  entities(openness: CLOSED, first: 200) {
+    totalCount
+    edges {
+      node {
+        ${ENTITY}
+        opennessNote
+        relations { ${RELATION} }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    id: 'timeline2014',
+    title: 'Timeline of 2014',
+    query: `# What happened in 2014, in date order, with the relations of each entity.
+{
+  timeline(from: "2014", to: "2014") {
+    ${ENTITY}
+    relations { ${RELATION} }
+  }
+}
+`,
+  },
+  {
+    id: 'connection',
+    title: 'Explain a connection: /1net and NETmundial',
+    query: `# How /1net and NETmundial are connected: the relations between them, direct or
+# indirect, with the reason an indirect one was inferred and its sources.
+{
+  connections(a: "/1net", b: "NETmundial") {
+    ${RELATION}
+    evidenceType
+    confidence
+    inferenceReason
+    sources { document quote title }
+  }
+}
+`,
+  },
+];

@@ -1,0 +1,335 @@
+// Browser test of the playground, in real headless Chromium (Debian's `chromium` package) driven
+// by playwright-core. Starts a throwaway govgraph server (the binary from GOVGRAPH_BIN, default
+// /root/.cache/govgraph-target/release/govgraph) that serves the playground embedded in the
+// binary, or the files of GOVGRAPH_PLAYGROUND_DIR when that is set (`--playground-dir`).
+//
+// Checks: nothing is requested outside the server's origin; the Montevideo example run with
+// GraphiQL's own Run button is drawn with as many nodes/edges as the result has distinct
+// entities/relations (3 and 2); clicking a node shows its details and sources; the timeline
+// layout orders nodes by date; `?query=` pre-fills the editor; a screenshot goes to
+// <repo>/target/playground.png.
+//
+// Run: `npm test` (in playground/). Exits non-zero on any failure.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const BIN = process.env.GOVGRAPH_BIN || '/root/.cache/govgraph-target/release/govgraph';
+const PLAYGROUND_DIR = process.env.GOVGRAPH_PLAYGROUND_DIR || '';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+const SCREENSHOT = join(repo, 'target', 'playground.png');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// ------------------------------------------------------------------------------------------------
+// Counting entities and relations in a GraphQL result, written here independently of the
+// playground's own code (src/extract.js), by the same published rule: relations are objects with
+// `source` and `target`; entities are other objects with `id`, `label` and `kind`; both distinct
+// by id; a relation counts only when both endpoints are counted entities.
+
+function countGraph(json) {
+  const entities = new Set();
+  const relations = new Map();
+  const visit = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value.source != null && value.target != null) {
+      const s = typeof value.source === 'object' ? value.source.id : value.source;
+      const t = typeof value.target === 'object' ? value.target.id : value.target;
+      if (s != null && t != null) relations.set(String(value.id ?? `${s}|${value.label}|${t}`), [String(s), String(t)]);
+    } else if (value.id != null && typeof value.label === 'string' && typeof value.kind === 'string' && value.kind !== 'DIRECT' && value.kind !== 'INDIRECT') {
+      entities.add(String(value.id));
+    }
+    Object.values(value).forEach(visit);
+  };
+  visit(json);
+  const drawn = [...relations.values()].filter(([s, t]) => entities.has(s) && entities.has(t));
+  return { nodes: entities.size, edges: drawn.length };
+}
+
+/** Fractional year of an ISO partial date (YYYY, YYYY-MM, YYYY-MM-DD). */
+function yearOf(date) {
+  const m = /^(-?\d+)(?:-(\d{2})(?:-(\d{2}))?)?/.exec(date ?? '');
+  if (!m) return null;
+  return Number(m[1]) + ((Number(m[2] ?? 1) - 1) * 31 + (Number(m[3] ?? 1) - 1)) / 372;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+function startServer() {
+  if (!existsSync(BIN)) {
+    throw new Error(`govgraph binary not found at ${BIN}: build it (cargo build --release) or set GOVGRAPH_BIN`);
+  }
+  const args = ['serve', '--memory', '--bind', '127.0.0.1:0'];
+  if (PLAYGROUND_DIR) args.push('--playground-dir', resolve(PLAYGROUND_DIR));
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const origin = new Promise((resolveOrigin, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`govgraph did not print "listening on" within 60 s; stderr:\n${stderr}`)), 60_000);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const m = /listening on (https?:\/\/[^\s/]+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolveOrigin(m[1]);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`govgraph exited early (code ${code}, signal ${signal}); stderr:\n${stderr}`));
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  return { child, origin };
+}
+
+async function editorValue(page, selector) {
+  return page.evaluate((sel) => {
+    const cm = document.querySelector(`${sel} .CodeMirror`);
+    return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : null;
+  }, selector);
+}
+
+async function waitForCounts(page, nodes, edges, what) {
+  try {
+    await page.waitForFunction(
+      ([n, e]) => {
+        const view = document.getElementById('graph-view');
+        return view && view.dataset.nodeCount === String(n) && view.dataset.edgeCount === String(e);
+      },
+      [nodes, edges],
+      { timeout: 15_000 },
+    );
+  } catch {
+    const actual = await page.evaluate(() => {
+      const view = document.getElementById('graph-view');
+      return view ? `${view.dataset.nodeCount} nodes, ${view.dataset.edgeCount} edges` : '#graph-view missing';
+    });
+    assert.fail(`${what}: #graph-view should show ${nodes} nodes and ${edges} edges, it shows ${actual}`);
+  }
+}
+
+async function runExample(page, origin, exampleId, marker) {
+  await page.selectOption('#examples', exampleId);
+  const text = await editorValue(page, '.graphiql-query-editor');
+  assert.ok(text && text.includes(marker), `choosing example "${exampleId}" should put its query in the editor; editor has:\n${text}`);
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST' && (r.request().postData() ?? '').includes(marker),
+      { timeout: 20_000 },
+    ),
+    page.click('.graphiql-execute-button'),
+  ]);
+  assert.equal(response.status(), 200, 'the GraphQL request should succeed');
+  const json = await response.json();
+  assert.ok(!json.errors, `the example should run without errors: ${JSON.stringify(json.errors)}`);
+  // The result pane shows the same result.
+  await page.waitForFunction(() => {
+    const cm = document.querySelector('.result-window .CodeMirror');
+    return cm && cm.CodeMirror && cm.CodeMirror.getValue().trim().startsWith('{');
+  }, null, { timeout: 15_000 });
+  const shown = JSON.parse(await editorValue(page, '.result-window'));
+  assert.deepEqual(shown.data, json.data, "GraphiQL's result pane should show the response");
+  const expected = countGraph(shown);
+  await waitForCounts(page, expected.nodes, expected.edges, `example "${exampleId}"`);
+  return { json, expected };
+}
+
+async function layoutPositions(page) {
+  return page.evaluate(() =>
+    window.govgraph.cy.nodes('.entity').map((n) => ({
+      id: n.id(),
+      label: n.data('label'),
+      date: n.data('startDate') ?? n.data('endDate') ?? null,
+      x: n.position('x'),
+      y: n.position('y'),
+    })),
+  );
+}
+
+async function switchToTimeline(page) {
+  await page.click('#layout-timeline');
+  await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'timeline', null, { timeout: 15_000 });
+}
+
+function assertTimelineOrder(positions, what) {
+  const dated = positions.filter((p) => yearOf(p.date) !== null).map((p) => ({ ...p, year: yearOf(p.date) }));
+  const undated = positions.filter((p) => yearOf(p.date) === null);
+  assert.ok(dated.length >= 2, `${what}: at least two dated nodes expected, got ${dated.length}`);
+  dated.sort((a, b) => a.year - b.year);
+  for (let i = 1; i < dated.length; i += 1) {
+    const [a, b] = [dated[i - 1], dated[i]];
+    if (b.year > a.year) {
+      assert.ok(b.x > a.x, `${what}: "${b.label}" (${b.date}) should be right of "${a.label}" (${a.date}), x ${b.x} <= ${a.x}`);
+    } else {
+      assert.ok(Math.abs(b.x - a.x) < 1e-6, `${what}: "${a.label}" and "${b.label}" share a date (${a.date}) and should share x`);
+    }
+  }
+  const minDated = Math.min(...dated.map((p) => p.x));
+  for (const p of undated) {
+    assert.ok(p.x < minDated, `${what}: undated "${p.label}" should be in the undated column left of the dated nodes`);
+  }
+  // No two nodes at the same place.
+  const places = new Set(positions.map((p) => `${Math.round(p.x)},${Math.round(p.y)}`));
+  assert.equal(places.size, positions.length, `${what}: two nodes overlap`);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () => {
+  let server;
+  let origin;
+  let browser;
+  let context;
+  let page;
+  const offOrigin = [];
+  const pageErrors = [];
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    }
+    server = startServer();
+    origin = await server.origin;
+    // playwright-core launches with a fresh temporary profile (user-data dir) each time.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('data:') || url.startsWith('blob:') || url === origin || url.startsWith(`${origin}/`)) {
+        return route.continue();
+      }
+      offOrigin.push(url);
+      return route.abort('blockedbyclient');
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    if (server?.child && server.child.exitCode === null) server.child.kill('SIGTERM');
+  });
+
+  test('the page loads GraphiQL and the graph view from the server alone', async () => {
+    const response = await page.goto(`${origin}/playground`);
+    assert.equal(response.status(), 200, '/playground should answer 200');
+    if (await page.$('#graphiql-root') === null) {
+      assert.fail(
+        PLAYGROUND_DIR
+          ? `${PLAYGROUND_DIR}/index.html is not the built playground: run \`npm run build\``
+          : 'the binary embeds a playground that is not built (placeholder index.html): run `npm run build`, then rebuild govgraph, or set GOVGRAPH_PLAYGROUND_DIR=dist to test the files on disk',
+      );
+    }
+    await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+    await page.waitForSelector('.graphiql-execute-button');
+    const view = await page.$eval('#graph-view', (v) => [v.dataset.nodeCount, v.dataset.edgeCount]);
+    assert.deepEqual(view, ['0', '0'], '#graph-view starts empty with its count attributes');
+    const fonts = await page.evaluate(() => [...document.styleSheets].length);
+    assert.ok(fonts >= 1, 'the stylesheet is loaded');
+    assert.deepEqual(pageErrors, [], 'no JavaScript errors');
+  });
+
+  test('the Montevideo example, run with GraphiQL\'s Run button, is drawn: 3 nodes, 2 edges', async () => {
+    const { expected } = await runExample(page, origin, 'montevideo', 'Montevideo Statement');
+    assert.deepEqual(expected, { nodes: 3, edges: 2 }, 'the Montevideo path has 3 entities and 2 relations');
+    await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'cose', null, { timeout: 15_000 });
+  });
+
+  test("GraphiQL's docs explorer (introspection) and history work", async () => {
+    await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
+    try {
+      await page.waitForSelector('.graphiql-doc-explorer-root-type, .graphiql-doc-explorer-error', { timeout: 15_000 });
+    } catch {
+      assert.fail(`the docs explorer shows no schema: ${await page.textContent('.graphiql-plugin').catch(() => '(no plugin pane)')}`);
+    }
+    const error = await page.$('.graphiql-doc-explorer-error');
+    assert.equal(error && (await error.textContent()), null, 'the docs explorer should load the schema by introspection');
+    const roots = await page.textContent('.graphiql-doc-explorer-content');
+    assert.match(roots, /Query/, 'the docs explorer lists the Query root type');
+    await page.click('.graphiql-sidebar button[aria-label="Show History"]');
+    await page.waitForSelector('.graphiql-history-item', { timeout: 10_000 });
+    await page.click('.graphiql-sidebar button[aria-label="Hide History"]');
+  });
+
+  test('clicking a node shows its details and sources', async () => {
+    const target = await page.evaluate(() => {
+      const node = window.govgraph.cy.nodes('.entity').filter((n) => n.id() === 'montevideo-statement-2013')[0] ?? window.govgraph.cy.nodes('.entity')[0];
+      const p = node.renderedPosition();
+      const box = document.getElementById('graph-view').getBoundingClientRect();
+      return { id: node.id(), label: node.data('label'), x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForSelector('#details:not([hidden]) .details-title', { timeout: 10_000 });
+    const title = await page.textContent('#details .details-title');
+    assert.ok(title.includes(target.label), `the details panel should show "${target.label}", shows "${title}"`);
+    try {
+      await page.waitForSelector('#details .source', { timeout: 10_000 });
+    } catch {
+      assert.fail(`the details panel should list at least one source; it shows:\n${await page.textContent('#details')}`);
+    }
+    const sources = await page.$$eval('#details .source', (items) => items.map((i) => i.textContent));
+    assert.ok(sources.length >= 1 && sources[0].trim().length > 0, 'at least one source (document and quote)');
+  });
+
+  test('the timeline layout places nodes by date', async () => {
+    await switchToTimeline(page);
+    assertTimelineOrder(await layoutPositions(page), 'Montevideo path');
+    // A richer case: the 2014 timeline example, drawn in the timeline layout.
+    await runExample(page, origin, 'timeline2014', 'timeline(');
+    await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'timeline', null, { timeout: 15_000 });
+    assertTimelineOrder(await layoutPositions(page), '2014 timeline');
+    const ticks = await page.evaluate(() => window.govgraph.cy.nodes('.tick-label').map((n) => n.data('text')));
+    assert.ok(ticks.includes('2014'), `year ticks should include 2014: ${ticks.join(', ')}`);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  test('?query= pre-fills the editor (and /playground/ works too)', async () => {
+    const query = '# pre-filled from the URL\n{ stats { entities relations } }';
+    const variables = '{ "unused": "São Paulo" }';
+    const second = await context.newPage();
+    second.on('pageerror', (error) => pageErrors.push(String(error)));
+    const url = `${origin}/playground/?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(variables)}`;
+    const response = await second.goto(url);
+    assert.equal(response.status(), 200, '/playground/ should answer 200');
+    await second.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+    await second.waitForFunction((q) => {
+      const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
+      return cm && cm.CodeMirror && cm.CodeMirror.getValue().includes(q);
+    }, query, { timeout: 10_000 }).catch(() => {});
+    const text = await editorValue(second, '.graphiql-query-editor');
+    assert.ok(text.includes(query), `the editor should contain the query from the URL; it has:\n${text}`);
+    const vars = await editorValue(second, '.graphiql-editor-tool .graphiql-editor:not(.hidden)');
+    assert.ok(vars === null || vars.includes('São Paulo'), `the variables editor should contain the variables from the URL; it has:\n${vars}`);
+    await second.close();
+  });
+
+  test('nothing was requested outside the server\'s origin, and no script error happened', () => {
+    assert.deepEqual(offOrigin, [], `requests outside ${origin} were made (and blocked)`);
+    assert.equal(offOrigin.length, 0);
+    assert.deepEqual(pageErrors, [], 'no JavaScript errors');
+  });
+});

@@ -1,0 +1,241 @@
+//! `/subgraph` for visualization tools: every format has the same nodes and relations as GraphQL
+//! `subgraph`, real tools read it (networkx for GraphML and GEXF, Graphviz for DOT), and hostile
+//! labels survive every format.
+
+use crate::util::{Server, Workspace};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::process::Command;
+
+const TOKEN: &str = "visual-token";
+/// A label with everything that breaks naive writers.
+const HOSTILE: &str = "Quote \"double\" & 'single' <tag> São Paulo\nsecond line\\end";
+
+fn server() -> Server {
+    let server = Server::start(&["--memory", "--admin-token", TOKEN]);
+    let label = HOSTILE.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    let data = format!(
+        "@prefix gg: <https://w3id.org/govgraph/ns#> . @prefix id: <https://w3id.org/govgraph/id/> .
+         @prefix rel: <https://w3id.org/govgraph/rel/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+         @prefix schema: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+         id:hostile-forum a gg:Meeting ; rdfs:label \"{label}\" ; schema:startDate \"2014-02\"^^xsd:gYearMonth ;
+           gg:openness gg:Open ; gg:opennessNote \"test\" ; gg:evidence [ gg:document <https://example.org/src> ] .
+         rel:hostile-forum--feedsInto--netmundial-2014 a gg:Relation ; gg:source id:hostile-forum ; gg:predicate gg:feedsInto ;
+           gg:target id:netmundial-2014 ; gg:relationKind gg:Indirect ; gg:evidenceType gg:Asserted ;
+           gg:evidence [ gg:document <https://example.org/src> ] ."
+    );
+    let headers = [
+        ("content-type", "text/turtle"),
+        ("authorization", "Bearer visual-token"),
+    ];
+    let response = server.request(
+        "PUT",
+        "/store?graph=https%3A%2F%2Fexample.org%2Fhostile",
+        &headers,
+        Some(&data),
+    );
+    assert_eq!(response.status, 201, "{}", response.body);
+    server
+}
+
+const SELECTION: &str = "root=NETmundial&depth=2&limit=80";
+
+/// The selection according to GraphQL: node ids and relation ids.
+fn expected(server: &Server) -> (BTreeSet<String>, BTreeSet<String>) {
+    let response = server.graphql(
+        "{ subgraph(roots: [\"NETmundial\"], depth: 2, limit: 80) { nodes { id } relations { id } } }",
+        json!({}),
+    );
+    let subgraph = &response["data"]["subgraph"];
+    let ids = |key: &str| -> BTreeSet<String> {
+        subgraph[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    (ids("nodes"), ids("relations"))
+}
+
+fn fetch(server: &Server, format: &str) -> String {
+    let response = server.request("GET", &format!("/subgraph?{SELECTION}&format={format}"), &[], None);
+    assert_eq!(response.status, 200, "{format}: {}", response.body);
+    response.body
+}
+
+/// Runs a Python snippet with networkx on a file; returns its JSON output.
+fn networkx(workspace: &Workspace, name: &str, contents: &str, reader: &str) -> Value {
+    let path = workspace.write(name, contents);
+    let script = format!(
+        "import json, sys, networkx as nx\n\
+         g = nx.{reader}(sys.argv[1])\n\
+         labels = {{str(n): d.get('label') for n, d in g.nodes(data=True)}}\n\
+         print(json.dumps({{'nodes': sorted(str(n) for n in g.nodes()), 'edges': g.number_of_edges(), 'labels': labels}}))"
+    );
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "networkx could not read {name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON from the script")
+}
+
+#[test]
+fn every_format_has_the_graphql_selection() {
+    let server = server();
+    let workspace = Workspace::new();
+    let (nodes, relations) = expected(&server);
+    assert!(nodes.contains("hostile-forum") && nodes.len() > 20, "{nodes:?}");
+
+    let cytoscape: Value = serde_json::from_str(&fetch(&server, "cytoscape")).unwrap();
+    let ids = |key: &str| -> BTreeSet<String> {
+        cytoscape["elements"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["data"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("nodes"), nodes);
+    assert_eq!(ids("edges"), relations);
+    let netmundial = cytoscape["elements"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["data"]["id"] == "netmundial-2014")
+        .unwrap();
+    assert_eq!(netmundial["data"]["kind"], "meeting");
+    assert_eq!(netmundial["data"]["openness"], "open");
+    assert_eq!(netmundial["data"]["startDate"], "2014-04-23");
+    assert!(netmundial["classes"].as_str().unwrap().contains("meeting"));
+
+    for (name, reader) in [("subgraph.graphml", "read_graphml"), ("subgraph.gexf", "read_gexf")] {
+        let format = name.rsplit('.').next().unwrap();
+        let read = networkx(&workspace, name, &fetch(&server, format), reader);
+        let read_nodes: BTreeSet<String> = read["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(read_nodes, nodes, "{format}");
+        assert_eq!(read["edges"].as_u64().unwrap() as usize, relations.len(), "{format}");
+        assert_eq!(
+            read["labels"]["hostile-forum"], HOSTILE,
+            "{format} keeps the label exactly"
+        );
+    }
+
+    let dot = fetch(&server, "dot");
+    assert_eq!(dot.matches(" -> ").count(), relations.len());
+    let path = workspace.write("subgraph.dot", &dot);
+    let svg = Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&path)
+        .output()
+        .expect("graphviz's dot runs");
+    assert!(
+        svg.status.success(),
+        "dot rejected the file: {}",
+        String::from_utf8_lossy(&svg.stderr)
+    );
+    let svg = String::from_utf8_lossy(&svg.stdout);
+    assert_eq!(svg.matches("class=\"node\"").count(), nodes.len());
+    assert_eq!(svg.matches("class=\"edge\"").count(), relations.len());
+    assert!(
+        svg.contains("São Paulo") && svg.contains("&amp;"),
+        "the hostile label is drawn"
+    );
+
+    let edges = fetch(&server, "csv");
+    let mut reader = csv::Reader::from_reader(edges.as_bytes());
+    assert_eq!(
+        &reader.headers().unwrap().iter().take(5).collect::<Vec<_>>(),
+        &["Source", "Target", "Type", "Id", "Label"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.iter().map(|row| row[3].to_owned()).collect::<BTreeSet<_>>(),
+        relations
+    );
+    let node_table = server
+        .request(
+            "GET",
+            &format!("/subgraph?{SELECTION}&format=csv&part=nodes"),
+            &[],
+            None,
+        )
+        .body;
+    let mut reader = csv::Reader::from_reader(node_table.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.iter().map(|row| row[0].to_owned()).collect::<BTreeSet<_>>(), nodes);
+    assert!(rows.iter().any(|row| &row[1] == HOSTILE), "CSV keeps the label exactly");
+
+    let jsonld = fetch(&server, "jsonld");
+    let quads: Vec<_> = RdfParser::from_format(RdfFormat::JsonLd {
+        profile: JsonLdProfileSet::empty(),
+    })
+    .for_slice(jsonld.as_bytes())
+    .collect::<Result<_, _>>()
+    .expect("valid JSON-LD");
+    let subjects: BTreeSet<String> = quads.iter().map(|quad| quad.subject.to_string()).collect();
+    for id in &nodes {
+        assert!(
+            subjects.contains(&format!("<https://w3id.org/govgraph/id/{id}>")),
+            "{id} missing from JSON-LD"
+        );
+    }
+    assert!(
+        quads
+            .iter()
+            .any(|quad| matches!(&quad.object, oxigraph::model::Term::Literal(l) if l.value() == HOSTILE))
+    );
+}
+
+#[test]
+fn bad_requests_are_explained() {
+    let server = Server::start(&["--memory", "--max-subgraph-nodes", "10"]);
+    let status = |query: &str| {
+        let response = server.request("GET", &format!("/subgraph?{query}"), &[], None);
+        let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        (
+            response.status,
+            body["error"]["code"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    assert_eq!(status("root=onenet&format=yaml"), (400, "BAD_REQUEST".to_owned()));
+    assert_eq!(status("root=no-such-thing&format=dot"), (404, "NOT_FOUND".to_owned()));
+    assert_eq!(status("format=dot"), (400, "BAD_USER_INPUT".to_owned()));
+    assert_eq!(status("root=onenet&limit=11"), (400, "LIMIT_EXCEEDED".to_owned()));
+    assert_eq!(status("root=onenet&depth=9"), (400, "LIMIT_EXCEEDED".to_owned()));
+    assert_eq!(status("root=onenet&depth=-1"), (400, "BAD_REQUEST".to_owned()));
+    assert_eq!(status("root=onenet&kinds=sideways"), (400, "BAD_REQUEST".to_owned()));
+    // Filters and several roots, as in GraphQL.
+    let response = server.request(
+        "GET",
+        "/subgraph?root=onenet&root=cgi-br&depth=1&kinds=direct&format=cytoscape",
+        &[],
+        None,
+    );
+    let cytoscape: Value = serde_json::from_str(&response.body).unwrap();
+    assert!(
+        cytoscape["elements"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["data"]["kind"] == "direct")
+    );
+    let roots: Vec<&str> = cytoscape["elements"]["nodes"].as_array().unwrap()[..2]
+        .iter()
+        .map(|n| n["data"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(roots, ["cgi-br", "onenet"]);
+}

@@ -13,6 +13,18 @@ import * as esbuild from 'esbuild';
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
 
+// GraphiQL's React-version error message names two CDNs (as text, never fetched). Reword it so
+// that a plain grep of dist/ for CDN names finds nothing.
+const noCdnNames = {
+  name: 'no-cdn-names',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]graphiql[\\/]dist[\\/]index\.mjs$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace('If you are using a CDN source (jsdelivr, unpkg, etc), follow this example:', 'See this example:'),
+      loader: 'js',
+    }));
+  },
+};
+
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 
 const result = await esbuild.build({
@@ -34,6 +46,7 @@ const result = await esbuild.build({
   charset: 'utf8',
   write: false,
   logLevel: 'warning',
+  plugins: [noCdnNames],
 });
 
 // Name every output by the hash of its final content.
@@ -72,8 +85,7 @@ if (html.includes('__CSS__') || html.includes('__JS__')) throw new Error('index.
 files.set('index.html', Buffer.from(html, 'utf8'));
 
 // No file may reach outside the server's origin.
-// (A mention in an error message is fine: GraphiQL's React-version error names jsdelivr/unpkg.)
-const REMOTE = /(?:https?:)?\/\/[a-z0-9.-]*(?:fonts\.googleapis|fonts\.gstatic|unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare|esm\.sh)|sourceMappingURL=/i;
+const REMOTE = /fonts\.googleapis|fonts\.gstatic|unpkg|jsdelivr|cdnjs|esm\.sh|sourceMappingURL=/i;
 for (const [name, bytes] of files) {
   if (/\.(js|css|html)$/.test(name) && REMOTE.test(bytes.toString('utf8'))) {
     throw new Error(`${name} refers to a CDN, remote font or remote source map: ${bytes.toString('utf8').match(REMOTE)[0]}`);

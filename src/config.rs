@@ -75,8 +75,8 @@ pub struct ServeArgs {
 /// What one request may ask for. Exceeding a limit is a `LIMIT_EXCEEDED` error naming it.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Limits {
-    /// Deepest GraphQL selection allowed.
-    #[arg(long, env = "GOVGRAPH_MAX_QUERY_DEPTH", default_value_t = 12, value_name = "N")]
+    /// Deepest GraphQL selection allowed (the standard introspection query needs about 13).
+    #[arg(long, env = "GOVGRAPH_MAX_QUERY_DEPTH", default_value_t = 16, value_name = "N")]
     pub max_query_depth: usize,
     /// Highest GraphQL query complexity allowed (roughly, the number of fields it may resolve).
     #[arg(long, env = "GOVGRAPH_MAX_COMPLEXITY", default_value_t = 5_000, value_name = "N")]
@@ -126,7 +126,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_query_depth: 12,
+            max_query_depth: 16,
             max_complexity: 5_000,
             max_aliases: 30,
             max_batch: 10,

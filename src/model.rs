@@ -332,6 +332,30 @@ pub struct NewEntity {
     pub sources: Vec<Source>,
 }
 
+/// What a patch does to one field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Change<T> {
+    /// Leave the field as it is.
+    #[default]
+    Keep,
+    /// Remove the field.
+    Clear,
+    /// Replace the field's value(s).
+    Set(T),
+}
+
+/// Changes to an entity's own fields, as given by a curator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EntityPatch {
+    pub label: Option<String>,
+    pub openness: Change<Openness>,
+    pub aliases: Option<Vec<String>>,
+    pub description: Change<String>,
+    pub start_date: Change<PartialDate>,
+    pub end_date: Change<PartialDate>,
+    pub location: Change<String>,
+}
+
 /// A relation's property: a local name of the ontology (`inspired`) or a full IRI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Predicate {

@@ -70,7 +70,7 @@ export const EXAMPLES = [
     id: 'connection',
     title: 'Explain a connection: /1net and NETmundial',
     query: `# How /1net and NETmundial are connected: the relations between them, direct or
-# indirect, with the reason an indirect one was inferred and its sources.
+# indirect, each with its evidence type, any inference reason, and its sources.
 {
   connections(a: "/1net", b: "NETmundial") {
     ${RELATION}

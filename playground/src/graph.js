@@ -58,7 +58,7 @@ const STYLE = [
       'border-color': '#3b4252',
       width: 26,
       height: 26,
-      label: 'data(label)',
+      label: 'data(shortLabel)',
       'font-size': 10,
       'font-family': 'system-ui, sans-serif',
       color: '#1f2933',
@@ -158,8 +158,13 @@ function removeTicks() {
   cy.remove('node.tick-line, node.tick-label');
 }
 
-/** Timeline positions: x from the date, rows packed greedily so that nodes do not overlap. */
-function timelinePositions(nodes) {
+/**
+ * Timeline positions: x from the date (start, else end), rows packed greedily so that labels do
+ * not overlap; undated entities in columns of their own on the left. The scale (pixels per
+ * year) is chosen so that the drawing's shape matches the view's, which keeps labels readable
+ * once it is fitted.
+ */
+function timelinePositions(nodes, aspect) {
   const dated = [];
   const undated = [];
   nodes.forEach((n) => {
@@ -170,28 +175,18 @@ function timelinePositions(nodes) {
   dated.sort((a, b) => a.date - b.date || a.n.id().localeCompare(b.n.id()));
   undated.sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label'))));
 
-  const MIN_GAP = 135; // horizontal room for a label
-  const ROW = 72;
-  const positions = {};
-  let firstYear = 0;
-  let lastYear = 0;
-  let pxPerYear = 0;
-  const x = (date) => (date - firstYear) * pxPerYear;
-  let rows = 0;
-  if (dated.length) {
-    firstYear = Math.floor(dated[0].date);
-    lastYear = Math.floor(dated[dated.length - 1].date) + 1;
-    const span = Math.max(1, lastYear - firstYear);
-    // Dense years get more room: the busiest one-year window should need about six rows.
-    let busiest = 0;
-    for (let i = 0, j = 0; i < dated.length; i += 1) {
-      while (dated[i].date - dated[j].date >= 1) j += 1;
-      busiest = Math.max(busiest, i - j + 1);
-    }
-    pxPerYear = Math.min(3000, Math.max(90, 1600 / span, (MIN_GAP * busiest) / 6));
+  const MIN_GAP = 140; // horizontal room for a label
+  const ROW = 88; // vertical room for a node and a label of up to five lines
+  const COLUMN = 150; // between undated columns
+  const firstYear = dated.length ? Math.floor(dated[0].date) : 0;
+  const lastYear = dated.length ? Math.floor(dated[dated.length - 1].date) + 1 : 0;
+  const span = Math.max(1, lastYear - firstYear);
+
+  const pack = (pxPerYear) => {
+    const positions = {};
     const rowEnds = [];
     for (const { n, date } of dated) {
-      const at = x(date);
+      const at = (date - firstYear) * pxPerYear;
       let row = rowEnds.findIndex((end) => at - end >= MIN_GAP);
       if (row === -1) {
         row = rowEnds.length;
@@ -199,14 +194,38 @@ function timelinePositions(nodes) {
       } else rowEnds[row] = at;
       positions[n.id()] = { x: at, y: row * ROW };
     }
-    rows = rowEnds.length;
+    const perColumn = Math.max(rowEnds.length, 8);
+    const columns = Math.ceil(undated.length / perColumn);
+    const undatedX = dated.length ? -Math.max(200, pxPerYear * 0.5) - (columns - 1) * COLUMN : 0;
+    undated.forEach((n, i) => {
+      positions[n.id()] = { x: undatedX + Math.floor(i / perColumn) * COLUMN, y: (i % perColumn) * ROW };
+    });
+    const rows = Math.max(1, rowEnds.length, Math.min(undated.length, perColumn));
+    const width = (dated.length ? span * pxPerYear : 0) - (undated.length ? undatedX : 0) + MIN_GAP;
+    const height = rows * ROW + 90;
+    return { positions, pxPerYear, undatedX, height: rows * ROW, width, shape: width / height };
+  };
+
+  let best = null;
+  if (dated.length) {
+    // Candidate scales from 40 to 4000 px a year; keep the one whose shape is nearest the view's.
+    for (let k = 0; k <= 40; k += 1) {
+      const candidate = pack(40 * 100 ** (k / 40));
+      candidate.score = Math.abs(Math.log(candidate.shape / aspect));
+      if (!best || candidate.score < best.score - 1e-9) best = candidate;
+    }
+  } else {
+    best = pack(0);
   }
-  const undatedX = dated.length ? -Math.max(200, pxPerYear * 0.6) : 0;
-  undated.forEach((n, i) => {
-    positions[n.id()] = { x: undatedX, y: i * ROW };
-  });
-  rows = Math.max(rows, undated.length);
-  return { positions, firstYear, lastYear, pxPerYear, undatedX, height: Math.max(1, rows) * ROW, hasDated: dated.length > 0, hasUndated: undated.length > 0, x };
+  const pxPerYear = best.pxPerYear;
+  return {
+    ...best,
+    firstYear,
+    lastYear,
+    hasDated: dated.length > 0,
+    hasUndated: undated.length > 0,
+    x: (date) => (date - firstYear) * pxPerYear,
+  };
 }
 
 function addTicks(t) {
@@ -225,6 +244,10 @@ function addTicks(t) {
   }
   if (t.hasUndated) {
     ticks.push({ group: 'nodes', classes: 'tick-label', data: { id: 'tick-undated', text: 'undated' }, position: { x: t.undatedX, y: top - 16 } });
+    if (t.hasDated) {
+      const xx = t.x(t.firstYear) - Math.max(100, t.pxPerYear * 0.25);
+      ticks.push({ group: 'nodes', classes: 'tick-line', data: { id: 'tick-line-undated', height }, position: { x: xx, y: top + height / 2 } });
+    }
   }
   const added = cy.add(ticks);
   added.ungrabify().unselectify().lock();
@@ -239,7 +262,8 @@ function runLayout() {
     view().dataset.layout = layoutName;
   };
   if (layoutName === 'timeline') {
-    const t = timelinePositions(nodes);
+    const box = view().getBoundingClientRect();
+    const t = timelinePositions(nodes, box.width > 0 && box.height > 0 ? box.width / box.height : 1);
     nodes.positions((n) => t.positions[n.id()]);
     addTicks(t);
     done();
@@ -272,12 +296,18 @@ export function setLayout(name) {
 // ---------------------------------------------------------------------------------------------
 // Results
 
+/** Long labels are cut on the drawing (the details panel shows them whole). */
+function shorten(label) {
+  const text = String(label ?? '');
+  return text.length > 72 ? `${text.slice(0, 70).trimEnd()}…` : text;
+}
+
 /** Draws a GraphQL result (or clears the view when it holds no entities). */
 export function showResult(result) {
   current = extractGraph(result);
   const { entities, relations, allRelations } = current;
   const elements = [
-    ...entities.map((e) => ({ group: 'nodes', classes: 'entity', data: { ...e, id: e.id } })),
+    ...entities.map((e) => ({ group: 'nodes', classes: 'entity', data: { ...e, id: e.id, shortLabel: shorten(e.label) } })),
     ...relations.map((r) => ({
       group: 'edges',
       data: { ...r, id: `rel:${r.id}`, relationId: r.id, source: r.sourceId, target: r.targetId },
@@ -512,7 +542,7 @@ function buildLegend() {
   legend.replaceChildren(
     el('ul', { class: 'legend-group', 'aria-label': 'Shape: kind' }, KINDS.map((k) => el('li', {}, shapeIcon(k.shape, '#ffffff'), k.label))),
     el('ul', { class: 'legend-group', 'aria-label': 'Colour: openness' }, OPENNESS.map((o) => el('li', {}, shapeIcon('ellipse', o.colour), o.label))),
-    el('ul', { class: 'legend-group', 'aria-label': 'Line: relation kind' }, el('li', {}, lineIcon(false), 'Direct'), el('li', {}, lineIcon(true), 'Indirect (inferred)')),
+    el('ul', { class: 'legend-group', 'aria-label': 'Line: relation kind' }, el('li', {}, lineIcon(false), 'Direct'), el('li', {}, lineIcon(true), 'Indirect')),
   );
 }
 

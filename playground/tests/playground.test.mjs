@@ -78,6 +78,7 @@ function startServer() {
   const args = ['serve', '--memory', '--bind', '127.0.0.1:0'];
   if (PLAYGROUND_DIR) args.push('--playground-dir', resolve(PLAYGROUND_DIR));
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  process.once('exit', () => child.exitCode === null && child.kill('SIGKILL')); // never leave it running
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -103,6 +104,16 @@ function startServer() {
     });
   });
   return { child, origin };
+}
+
+/** SIGTERM, then SIGKILL if the server is still running after 5 s. */
+async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function editorValue(page, selector) {
@@ -206,6 +217,11 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
   let page;
   const offOrigin = [];
   const pageErrors = [];
+  let loaded = false; // the later tests need the page; they are skipped when it did not load
+  const needsPage = (t) => {
+    if (!loaded) t.skip('the playground did not load');
+    return loaded;
+  };
 
   before(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -225,12 +241,13 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
       return route.abort('blockedbyclient');
     });
     page = await context.newPage();
+    page.setDefaultTimeout(20_000);
     page.on('pageerror', (error) => pageErrors.push(String(error)));
   });
 
   after(async () => {
     await browser?.close().catch(() => {});
-    if (server?.child && server.child.exitCode === null) server.child.kill('SIGTERM');
+    await stopServer(server?.child);
   });
 
   test('the page loads GraphiQL and the graph view from the server alone', async () => {
@@ -250,15 +267,18 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     const fonts = await page.evaluate(() => [...document.styleSheets].length);
     assert.ok(fonts >= 1, 'the stylesheet is loaded');
     assert.deepEqual(pageErrors, [], 'no JavaScript errors');
+    loaded = true;
   });
 
-  test('the Montevideo example, run with GraphiQL\'s Run button, is drawn: 3 nodes, 2 edges', async () => {
+  test('the Montevideo example, run with GraphiQL\'s Run button, is drawn: 3 nodes, 2 edges', async (t) => {
+    if (!needsPage(t)) return;
     const { expected } = await runExample(page, origin, 'montevideo', 'Montevideo Statement');
     assert.deepEqual(expected, { nodes: 3, edges: 2 }, 'the Montevideo path has 3 entities and 2 relations');
     await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'cose', null, { timeout: 15_000 });
   });
 
-  test("GraphiQL's docs explorer (introspection) and history work", async () => {
+  test("GraphiQL's docs explorer (introspection) and history work", async (t) => {
+    if (!needsPage(t)) return;
     await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
     try {
       await page.waitForSelector('.graphiql-doc-explorer-root-type, .graphiql-doc-explorer-error', { timeout: 15_000 });
@@ -274,7 +294,8 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     await page.click('.graphiql-sidebar button[aria-label="Hide History"]');
   });
 
-  test('clicking a node shows its details and sources', async () => {
+  test('clicking a node shows its details and sources', async (t) => {
+    if (!needsPage(t)) return;
     const target = await page.evaluate(() => {
       const node = window.govgraph.cy.nodes('.entity').filter((n) => n.id() === 'montevideo-statement-2013')[0] ?? window.govgraph.cy.nodes('.entity')[0];
       const p = node.renderedPosition();
@@ -294,7 +315,8 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     assert.ok(sources.length >= 1 && sources[0].trim().length > 0, 'at least one source (document and quote)');
   });
 
-  test('the timeline layout places nodes by date', async () => {
+  test('the timeline layout places nodes by date', async (t) => {
+    if (!needsPage(t)) return;
     await switchToTimeline(page);
     assertTimelineOrder(await layoutPositions(page), 'Montevideo path');
     // A richer case: the 2014 timeline example, drawn in the timeline layout.
@@ -307,7 +329,8 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     await page.screenshot({ path: SCREENSHOT });
   });
 
-  test('?query= pre-fills the editor (and /playground/ works too)', async () => {
+  test('?query= pre-fills the editor (and /playground/ works too)', async (t) => {
+    if (!needsPage(t)) return;
     const query = '# pre-filled from the URL\n{ stats { entities relations } }';
     const variables = '{ "unused": "São Paulo" }';
     const second = await context.newPage();
@@ -323,7 +346,7 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     const text = await editorValue(second, '.graphiql-query-editor');
     assert.ok(text.includes(query), `the editor should contain the query from the URL; it has:\n${text}`);
     const vars = await editorValue(second, '.graphiql-editor-tool .graphiql-editor:not(.hidden)');
-    assert.ok(vars === null || vars.includes('São Paulo'), `the variables editor should contain the variables from the URL; it has:\n${vars}`);
+    assert.ok(vars !== null && vars.includes('São Paulo'), `the variables editor should contain the variables from the URL; it has:\n${vars}`);
     await second.close();
   });
 

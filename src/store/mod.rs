@@ -4,6 +4,7 @@
 //! SHACL shapes. Everything above it speaks `crate::model` types and plain strings.
 
 mod bundled;
+mod curate;
 mod describe;
 mod export;
 mod jsonld;
@@ -25,7 +26,7 @@ pub use shacl::{Severity, Violation};
 use sparql::write_triples;
 pub use sparql::{Cancellation, ProtocolDataset, QueryForm, SparqlFormat};
 pub use update::GraphTarget;
-pub use write::{DataFileFormat, ImportReport, RelationProperty, write_rdf};
+pub use write::{DataFileFormat, ImportReport, RelationProperty, new_relation_id, write_rdf};
 
 use oxigraph::model::NamedNode;
 use oxigraph::store::StorageError;

@@ -235,8 +235,36 @@ impl Store {
         }
     }
 
+    /// The quads that write `entities` and `relations` into `graph`: their statements, what
+    /// they imply, and a change-log entry.
+    fn curated_quads(
+        &self,
+        entities: &[NewEntity],
+        relations: &[(NewRelation, RelationProperty)],
+        graph: &NamedNode,
+        what: &str,
+    ) -> Result<Vec<Quad>, StoreError> {
+        let mut writer = QuadWriter::new(GraphName::NamedNode(graph.clone()));
+        for entity in entities {
+            writer.entity(entity)?;
+        }
+        for (relation, predicate) in relations {
+            writer.relation(relation, predicate)?;
+        }
+        let mut quads = writer.quads;
+        let mut materializer = Materializer::new(ClassHierarchy::from_store(&self.inner)?.closure());
+        for quad in &quads {
+            materializer.observe(quad);
+        }
+        let fingerprint: String = quads.iter().map(|quad| format!("{quad}\n")).collect();
+        quads.extend(materializer.finish());
+        quads.push(change_quad(format!("{what}\n{fingerprint}")));
+        Ok(quads)
+    }
+
     /// Writes entities and relations (relations with their resolved property) into `graph`, in
-    /// one atomic commit, with the derived triples. The caller has validated them.
+    /// one atomic commit, with the derived triples, through the bulk loader. The caller has
+    /// validated them.
     pub fn import(
         &self,
         entities: &[NewEntity],
@@ -244,36 +272,40 @@ impl Store {
         graph: &NamedNode,
         progress: &dyn Progress,
     ) -> Result<ImportReport, StoreError> {
-        let mut writer = QuadWriter::new(GraphName::NamedNode(graph.clone()));
         progress.start("importing", Some((entities.len() + relations.len()) as u64));
-        for entity in entities {
-            writer.entity(entity)?;
-        }
-        for (relation, predicate) in relations {
-            writer.relation(relation, predicate)?;
-        }
-        let quads = writer.quads;
-        let mut materializer = Materializer::new(ClassHierarchy::from_store(&self.inner)?.closure());
-        for quad in &quads {
-            materializer.observe(quad);
-        }
-        let derived = materializer.finish();
-        let fingerprint: String = quads.iter().map(|quad| format!("{quad}\n")).collect();
-        let mut derived = derived;
-        derived.push(change_quad(format!("import\n{fingerprint}")));
+        let quads = self.curated_quads(entities, relations, graph, "import")?;
         let report = ImportReport {
             entities: entities.len(),
             relations: relations.len(),
-            quads: quads.len() + derived.len(),
+            quads: quads.len(),
         };
         let mut loader = self.inner.bulk_loader();
         loader.load_quads(quads)?;
-        loader.load_quads(derived)?;
         loader.commit()?;
         progress.set(report.entities as u64 + report.relations as u64);
         progress.finish();
         Ok(report)
     }
+
+    /// The same as [`Store::import`] for a few values, as one transaction: the path of online
+    /// writes (GraphQL mutations).
+    pub fn create(
+        &self,
+        entities: &[NewEntity],
+        relations: &[(NewRelation, RelationProperty)],
+        graph: &NamedNode,
+    ) -> Result<(), StoreError> {
+        let quads = self.curated_quads(entities, relations, graph, "create")?;
+        let mut transaction = self.inner.start_transaction()?;
+        transaction.extend(&quads);
+        transaction.commit()?;
+        Ok(())
+    }
+}
+
+/// The id a relation gets: `{source}--{property}--{target}`.
+pub fn new_relation_id(relation: &NewRelation, property: &RelationProperty) -> String {
+    relation_id(relation.source.as_str(), property.as_str(), relation.target.as_str())
 }
 
 /// The formats `govgraph generate` writes, chosen by the output file's extension.

@@ -137,7 +137,14 @@ pub struct HttpResponse {
     pub content_type: String,
     pub allow: Option<String>,
     pub cors_origin: Option<String>,
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
+    }
 }
 
 /// A running `govgraph serve`, killed when dropped.
@@ -219,11 +226,17 @@ impl Server {
         let content_type = header("content-type").unwrap_or_default();
         let allow = header("allow");
         let cors_origin = header("access-control-allow-origin");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.to_str().unwrap_or_default().to_owned()))
+            .collect();
         HttpResponse {
             status: response.status().as_u16(),
             content_type,
             allow,
             cors_origin,
+            headers,
             body: response.body_mut().read_to_string().expect("a UTF-8 body"),
         }
     }

@@ -239,3 +239,37 @@ fn bad_requests_are_explained() {
         .collect();
     assert_eq!(roots, ["cgi-br", "onenet"]);
 }
+
+#[test]
+fn the_playground_is_served_offline_compressed_and_cached() {
+    let server = Server::start(&["--memory", "--no-seed"]);
+    let page = server.request("GET", "/playground", &[], None);
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"));
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    assert!(page.body.contains("id=\"graph-view\"") && page.body.contains("data-node-count"));
+    for forbidden in ["https://", "http://"] {
+        let external: Vec<&str> = page.body.match_indices(forbidden).map(|(at, _)| &page.body[at..(at + 60).min(page.body.len())]).collect();
+        assert!(external.iter().all(|url| url.contains("www.w3.org")), "the page names outside URLs: {external:?}");
+    }
+    // Every asset the page names is served, cached for good, and compressed on request.
+    let assets: Vec<String> = page
+        .body
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("./") || part.starts_with("app-"))
+        .map(|part| part.trim_start_matches("./").to_owned())
+        .collect();
+    assert!(assets.iter().any(|asset| asset.ends_with(".js")), "{assets:?}");
+    for asset in assets {
+        let plain = server.request("GET", &format!("/playground/{asset}"), &[], None);
+        assert_eq!(plain.status, 200, "{asset}");
+        assert_eq!(plain.header("cache-control"), Some("public, max-age=31536000, immutable"));
+        let compressed = server.request("GET", &format!("/playground/{asset}"), &[("accept-encoding", "gzip")], None);
+        assert_eq!(compressed.header("content-encoding"), Some("gzip"), "{asset}");
+    }
+    assert_eq!(server.request("GET", "/playground/..%2F..%2Fetc%2Fpasswd", &[], None).status, 404);
+    assert_eq!(server.request("GET", "/playground/../Cargo.toml", &[], None).status, 404);
+    let root = server.request("GET", "/?query=%7Bstats%7D", &[], None);
+    assert_eq!(root.status, 302);
+    assert_eq!(root.header("location"), Some("/playground?query=%7Bstats%7D"));
+}

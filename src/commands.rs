@@ -129,6 +129,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     }
     let mut state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
     state.playground_dir = args.playground_dir;
+    state.read_only = args.read_only;
+    state.data_dir = (!args.memory).then(|| args.data.data.clone());
     actix_web::rt::System::new()
         .block_on(crate::api::serve(state, args.bind, args.cors_origin))
         .map_err(Error::Serve)?;

@@ -57,6 +57,9 @@ pub struct ServeArgs {
     /// is read-only.
     #[arg(long, env = "GOVGRAPH_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Refuse every write (mutations, SPARQL Update, Graph Store writes), even with the token.
+    #[arg(long, env = "GOVGRAPH_READ_ONLY")]
+    pub read_only: bool,
     /// Do not load the bundled seed data into an empty store (the ontology is always loaded).
     #[arg(long, env = "GOVGRAPH_NO_SEED")]
     pub no_seed: bool,
@@ -110,6 +113,14 @@ pub struct Limits {
         value_name = "SECONDS"
     )]
     pub sparql_timeout: f64,
+    /// Seconds a client has to send its request headers (slow clients are cut off).
+    #[arg(
+        long,
+        env = "GOVGRAPH_CLIENT_TIMEOUT",
+        default_value_t = 10.0,
+        value_name = "SECONDS"
+    )]
+    pub client_timeout: f64,
     /// Largest request body accepted, in bytes (SPARQL, Graph Store, GraphQL).
     #[arg(long, env = "GOVGRAPH_MAX_BODY", default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_body: usize,
@@ -137,6 +148,7 @@ impl Default for Limits {
             max_page: 500,
             request_timeout: 30.0,
             sparql_timeout: 30.0,
+            client_timeout: 10.0,
             max_body: 16 * 1024 * 1024,
         }
     }

@@ -33,6 +33,8 @@ pub enum ApiError {
     Query(QueryError),
     #[error("the server could not run the request: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
+    #[error("internal error")]
+    Panicked,
 }
 
 impl ApiError {
@@ -64,7 +66,7 @@ impl ApiError {
                 QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
                 QueryError::Store(_) => "INTERNAL",
             },
-            ApiError::Blocking(_) => "INTERNAL",
+            ApiError::Blocking(_) | ApiError::Panicked => "INTERNAL",
         }
     }
 }

@@ -5,6 +5,7 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
+use crate::services::catalog::changes;
 use crate::store::{GraphTarget, RdfDocument, SparqlFormat};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
@@ -78,7 +79,12 @@ pub async fn write_graph(
         .to_owned();
     let document = RdfDocument::from_body(body.to_vec(), &media_type, &target)?;
     let replace = request.method() == Method::PUT;
-    let created = write(&state, move |store| store.write_graph(&target, &document, replace)).await?;
+    let (created, _) = write(
+        &state,
+        move |store, _| Ok(store.write_graph(&target, &document, replace)?),
+        |_, before, after| changes(before, after),
+    )
+    .await?;
     Ok(if created {
         HttpResponse::Created().finish()
     } else {
@@ -91,7 +97,12 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
     require_admin(&request, &state)?;
     let target = target(&request)?;
     let description = target.to_string();
-    let existed = write(&state, move |store| store.delete_graph(&target)).await?;
+    let (existed, _) = write(
+        &state,
+        move |store, _| Ok(store.delete_graph(&target)?),
+        |_, before, after| changes(before, after),
+    )
+    .await?;
     if existed {
         Ok(HttpResponse::NoContent().finish())
     } else {

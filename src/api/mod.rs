@@ -7,6 +7,8 @@ pub mod graphql;
 mod gsp;
 mod health;
 mod id;
+mod metrics;
+mod middleware;
 mod negotiate;
 mod playground;
 mod sparql;
@@ -23,6 +25,7 @@ use arc_swap::ArcSwap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What every handler may use. Cheap to clone: one per worker thread.
 #[derive(Clone)]
@@ -39,20 +42,31 @@ pub struct AppState {
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
     /// Serve the playground from this directory instead of the embedded bundle (development).
     pub playground_dir: Option<std::path::PathBuf>,
+    /// No writes at all, whatever the token.
+    pub read_only: bool,
+    /// The on-disk store's directory (none in memory), for `/metrics`.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Every acknowledged write's changes, for live subscribers. Bounded: a subscriber that
+    /// falls behind misses events (and is told how many) instead of slowing writers.
+    pub events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
 }
 
 impl AppState {
     /// Builds the state, loading the read model from the store.
     pub fn new(store: Store, limits: Limits, admin_token: Option<String>) -> Result<Self, StoreError> {
         let catalog = Catalog::load(&store)?;
+        let (events, _) = tokio::sync::broadcast::channel(1024);
         Ok(Self {
             store,
             catalog: Arc::new(ArcSwap::from_pointee(catalog)),
-            schema: graphql::schema(limits),
+            schema: graphql::schema(limits, events.clone()),
             limits,
             admin_token: admin_token.map(Arc::from),
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             playground_dir: None,
+            read_only: false,
+            data_dir: None,
+            events,
         })
     }
 }
@@ -82,7 +96,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::Data::new(state))
             .app_data(web::PayloadConfig::new(max_body))
             .route("/healthz", web::get().to(health::healthz))
-            .route("/graphql", web::get().to(graphql::http::get))
+            .route("/metrics", web::get().to(metrics::metrics))
+            .route("/graphql", web::get().to(graphql::http::get_or_subscribe))
             .route("/graphql", web::post().to(graphql::http::post))
             .route("/sparql", web::get().to(sparql::get))
             .route("/sparql", web::post().to(sparql::post))
@@ -106,15 +121,25 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 /// Listens on `bind`, prints `listening on http://HOST:PORT` once it accepts connections, and
 /// runs until SIGINT/SIGTERM.
 pub async fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>) -> io::Result<()> {
+    let metrics = web::Data::new(metrics::Metrics::default());
+    let client_timeout = Duration::try_from_secs_f64(state.limits.client_timeout).unwrap_or(Duration::from_secs(10));
     let server = HttpServer::new(move || {
         App::new()
+            .app_data(metrics.clone())
+            .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(middleware::json_errors))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),
             ))
+            .wrap(actix_web::middleware::from_fn(middleware::observe))
+            .wrap(tracing_actix_web::TracingLogger::default())
             .configure(configure(state.clone()))
     })
+    // Slow clients get a bounded time to send their request.
+    .client_request_timeout(client_timeout)
+    .client_disconnect_timeout(Duration::from_secs(2))
+    .keep_alive(Duration::from_secs(30))
     .bind(bind)?;
     for address in server.addrs() {
         tracing::info!(%address, "listening");

@@ -6,6 +6,7 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
+use crate::services::catalog::changes;
 use crate::store::{Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -132,7 +133,12 @@ pub async fn post_update(
 
 async fn run_update(request: &HttpRequest, state: &AppState, update: String) -> Result<HttpResponse, ApiError> {
     require_admin(request, state)?;
-    write(state, move |store| store.sparql_update(&update)).await?;
+    write(
+        state,
+        move |store, _| Ok(store.sparql_update(&update)?),
+        |(), before, after| changes(before, after),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,55 +1,107 @@
-//! Writes: who may make them (the admin bearer token, compared in constant time), and how they
-//! run — one at a time, on a blocking thread, followed by a new catalog swapped in before the
-//! response, so the very next request sees the change and no reader ever waits.
+//! Writes: who may make them (the admin bearer token, compared in constant time; nobody on a
+//! `--read-only` server), and how they run — one at a time, on a blocking thread, followed by a
+//! new catalog swapped in before the response (so the very next request sees the change and no
+//! reader ever waits) and by events for live subscribers.
 
 use super::{ApiError, AppState};
-use crate::services::catalog::Catalog;
+use crate::services::catalog::{Catalog, GraphChange};
 use crate::store::{Store, StoreError};
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
-/// Allows the request only with `Authorization: Bearer <admin token>`.
-pub fn require_admin(request: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+/// Why a request may not write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No `Authorization: Bearer` header.
+    NoToken,
+    /// A token that is not the admin token.
+    WrongToken,
+    /// The server takes no writes at all.
+    ReadOnly,
+}
+
+impl Refusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::NoToken => "writing needs the admin token: send `Authorization: Bearer TOKEN`",
+            Refusal::WrongToken => "the token does not allow writing",
+            Refusal::ReadOnly => "this server is read-only (started with --read-only)",
+        }
+    }
+}
+
+/// Whether the request carries the admin token.
+pub fn authorize(request: &HttpRequest, state: &AppState) -> Result<(), Refusal> {
     let Some(credentials) = request.headers().get(header::AUTHORIZATION) else {
-        return Err(ApiError::Unauthenticated(
-            "writing needs the admin token: send `Authorization: Bearer TOKEN`".to_owned(),
-        ));
+        return Err(Refusal::NoToken);
     };
+    if state.read_only {
+        return Err(Refusal::ReadOnly);
+    }
     let presented = credentials
         .to_str()
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim);
-    let allowed = match (&state.admin_token, presented) {
-        (Some(expected), Some(presented)) => bool::from(expected.as_bytes().ct_eq(presented.as_bytes())),
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else if state.admin_token.is_none() {
-        Err(ApiError::Forbidden(
-            "this server is read-only (it was started without --admin-token)".to_owned(),
-        ))
-    } else {
-        Err(ApiError::Forbidden("the token does not allow writing".to_owned()))
+    match (&state.admin_token, presented) {
+        (Some(expected), Some(presented)) if bool::from(expected.as_bytes().ct_eq(presented.as_bytes())) => Ok(()),
+        // Without --admin-token no token is right.
+        _ => Err(Refusal::WrongToken),
     }
 }
 
-/// Runs a write and refreshes the catalog, holding the write lock throughout.
+/// Allows the request only with `Authorization: Bearer <admin token>` (401 without, 403 with a
+/// wrong one or on a read-only server).
+pub fn require_admin(request: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    authorize(request, state).map_err(|refusal| match refusal {
+        Refusal::NoToken => ApiError::Unauthenticated(refusal.message().to_owned()),
+        Refusal::WrongToken | Refusal::ReadOnly => ApiError::Forbidden(refusal.message().to_owned()),
+    })
+}
+
+/// Runs a write and refreshes the catalog, holding the write lock throughout; then tells the
+/// subscribers what changed (`describe` sees the result and both catalogs).
 pub async fn write<T: Send + 'static>(
     state: &AppState,
-    work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ApiError> {
+    work: impl FnOnce(&Store, &Catalog) -> Result<T, WriteError> + Send + 'static,
+    describe: impl FnOnce(&T, &Catalog, &Catalog) -> Vec<GraphChange>,
+) -> Result<(T, Arc<Catalog>), WriteError> {
     let _guard = state.write_lock.lock().await;
     let store = state.store.clone();
+    let before = state.catalog.load_full();
+    let current = before.clone();
     let (result, catalog) = actix_web::web::block(move || {
-        let result = work(&store)?;
+        let result = work(&store, &current)?;
         let catalog = Catalog::load(&store)?;
-        Ok::<_, StoreError>((result, catalog))
+        Ok::<_, WriteError>((result, catalog))
     })
-    .await??;
-    state.catalog.store(Arc::new(catalog));
-    Ok(result)
+    .await
+    .map_err(|error| WriteError::Store(StoreError::QueryEvaluation(error.to_string())))??;
+    let catalog = Arc::new(catalog);
+    state.catalog.store(catalog.clone());
+    for change in describe(&result, &before, &catalog) {
+        // No subscriber is not an error; a slow one misses events rather than slowing writers.
+        let _ = state.events.send(change);
+    }
+    Ok((result, catalog))
+}
+
+/// Why a write failed: the store, or a check made inside the write.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Query(#[from] crate::services::explore::QueryError),
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Store(error) => ApiError::Store(error),
+            WriteError::Query(error) => ApiError::Query(error),
+        }
+    }
 }

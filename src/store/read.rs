@@ -141,6 +141,22 @@ impl Store {
         Ok(summaries)
     }
 
+    /// The id of the seed document whose text is the file `name` (under `seed/sources/`).
+    pub fn seed_document(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let literal = oxigraph::model::Literal::new_simple_literal(name);
+        for quad in self
+            .inner
+            .quads_for_pattern(None, Some(GG_SEED_FILE), Some(literal.as_ref().into()), None)
+        {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(node) = quad?.subject
+                && let Some(id) = node.as_str().strip_prefix(ID)
+            {
+                return Ok(Some(id.to_owned()));
+            }
+        }
+        Ok(None)
+    }
+
     /// Full entities by id; unknown ids are left out.
     pub fn entities(&self, ids: &[String]) -> Result<HashMap<String, Entity>, StoreError> {
         let mut documents = DocumentCache::default();

@@ -249,8 +249,15 @@ fn the_playground_is_served_offline_compressed_and_cached() {
     assert_eq!(page.header("cache-control"), Some("no-cache"));
     assert!(page.body.contains("id=\"graph-view\"") && page.body.contains("data-node-count"));
     for forbidden in ["https://", "http://"] {
-        let external: Vec<&str> = page.body.match_indices(forbidden).map(|(at, _)| &page.body[at..(at + 60).min(page.body.len())]).collect();
-        assert!(external.iter().all(|url| url.contains("www.w3.org")), "the page names outside URLs: {external:?}");
+        let external: Vec<&str> = page
+            .body
+            .match_indices(forbidden)
+            .map(|(at, _)| &page.body[at..(at + 60).min(page.body.len())])
+            .collect();
+        assert!(
+            external.iter().all(|url| url.contains("www.w3.org")),
+            "the page names outside URLs: {external:?}"
+        );
     }
     // Every asset the page names is served, cached for good, and compressed on request.
     let assets: Vec<String> = page
@@ -263,12 +270,28 @@ fn the_playground_is_served_offline_compressed_and_cached() {
     for asset in assets {
         let plain = server.request("GET", &format!("/playground/{asset}"), &[], None);
         assert_eq!(plain.status, 200, "{asset}");
-        assert_eq!(plain.header("cache-control"), Some("public, max-age=31536000, immutable"));
-        let compressed = server.request("GET", &format!("/playground/{asset}"), &[("accept-encoding", "gzip")], None);
+        assert_eq!(
+            plain.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        let compressed = server.request(
+            "GET",
+            &format!("/playground/{asset}"),
+            &[("accept-encoding", "gzip")],
+            None,
+        );
         assert_eq!(compressed.header("content-encoding"), Some("gzip"), "{asset}");
     }
-    assert_eq!(server.request("GET", "/playground/..%2F..%2Fetc%2Fpasswd", &[], None).status, 404);
-    assert_eq!(server.request("GET", "/playground/../Cargo.toml", &[], None).status, 404);
+    assert_eq!(
+        server
+            .request("GET", "/playground/..%2F..%2Fetc%2Fpasswd", &[], None)
+            .status,
+        404
+    );
+    assert_eq!(
+        server.request("GET", "/playground/../Cargo.toml", &[], None).status,
+        404
+    );
     let root = server.request("GET", "/?query=%7Bstats%7D", &[], None);
     assert_eq!(root.status, 302);
     assert_eq!(root.header("location"), Some("/playground?query=%7Bstats%7D"));

@@ -111,7 +111,28 @@ pub struct GetParams {
     operation_name: Option<String>,
 }
 
-pub async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Data<AppState>) -> HttpResponse {
+/// `GET /graphql`: a WebSocket upgrade starts a subscription (graphql-transport-ws, or the
+/// older graphql-ws); anything else is a query.
+pub async fn get_or_subscribe(
+    request: HttpRequest,
+    payload: web::Payload,
+    params: web::Query<GetParams>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let upgrade = request
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|value| value.to_str().ok());
+    if upgrade.is_some_and(|value| value.eq_ignore_ascii_case("websocket")) {
+        return match async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone()).start(&request, payload) {
+            Ok(response) => response,
+            Err(error) => request_error(MediaType::Json, StatusCode::BAD_REQUEST, BAD_REQUEST, error.to_string()),
+        };
+    }
+    get(request, params, state).await
+}
+
+async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Data<AppState>) -> HttpResponse {
     let Some(media) = negotiate(&request) else {
         // A browser opening /graphql wants the playground, with its query.
         let accept = request
@@ -170,7 +191,7 @@ pub async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web
     if let Some(name) = params.operation_name {
         graphql = graphql.operation_name(name);
     }
-    respond_single(media, execute(&state, graphql).await)
+    respond_single(media, execute(&state, &request, graphql).await)
 }
 
 /// Whether the operation to run is a mutation (GET may only read). Unparseable queries are left
@@ -218,7 +239,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
         }
     };
     match batch {
-        BatchRequest::Single(graphql) => respond_single(media, execute(&state, graphql).await),
+        BatchRequest::Single(graphql) => respond_single(media, execute(&state, &request, graphql).await),
         BatchRequest::Batch(requests) => {
             let max = state.limits.max_batch;
             if requests.len() > max {
@@ -234,7 +255,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
             }
             let mut responses = Vec::with_capacity(requests.len());
             for graphql in requests {
-                responses.push(body_of(execute(&state, graphql).await));
+                responses.push(body_of(execute(&state, &request, graphql).await));
             }
             HttpResponse::Ok()
                 .insert_header((header::CONTENT_TYPE, media.content_type()))
@@ -244,12 +265,14 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
 }
 
 /// Runs one operation against the current catalog, within the request timeout.
-async fn execute(state: &AppState, graphql: Request) -> (Response, bool) {
+async fn execute(state: &AppState, request: &HttpRequest, graphql: Request) -> (Response, bool) {
     let executed = Executed::default();
     let catalog = state.catalog.load_full();
-    let version = catalog.version.clone();
-    let data = RequestData::new(catalog, state.store.clone(), state.limits);
-    let graphql = graphql.data(data).data(executed.clone());
+    let mut data = RequestData::new(catalog, state.store.clone(), state.limits);
+    data.state = Some(state.clone());
+    data.authorization = crate::api::write::authorize(request, state);
+    let data = std::sync::Arc::new(data);
+    let graphql = graphql.data(data.clone()).data(executed.clone());
     let timeout = Duration::try_from_secs_f64(state.limits.request_timeout).unwrap_or(Duration::MAX);
     let response = match tokio::time::timeout(timeout, state.schema.execute(graphql)).await {
         Ok(response) => response,
@@ -264,7 +287,9 @@ async fn execute(state: &AppState, graphql: Request) -> (Response, bool) {
             Response::from_errors(vec![error])
         }
     };
-    // Every response names the data it was computed from, so that a result can be cited.
+    // Every response names the data it was computed from (after this request's own writes), so
+    // that a result can be cited.
+    let version = data.catalog().version.clone();
     let response = response.extension("datasetVersion", async_graphql::Value::from(version));
     (response, executed.get())
 }

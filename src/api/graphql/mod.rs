@@ -4,24 +4,30 @@ mod errors;
 mod extension;
 pub mod http;
 mod loaders;
+mod mutation;
 mod query;
 mod types;
 
 use crate::config::Limits;
 use crate::services::catalog::Catalog;
 use crate::store::Store;
+use arc_swap::ArcSwap;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 use loaders::{EntityLoader, RelationLoader};
 use std::sync::Arc;
 
-pub type GovSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type GovSchema = Schema<query::Query, mutation::Mutation, mutation::Subscription>;
 
 /// What every resolver of one request sees: one catalog snapshot (so a request never mixes two
 /// versions of the data), the store, the limits and the request's data loaders.
 pub struct RequestData {
-    pub catalog: Arc<Catalog>,
+    catalog: ArcSwap<Catalog>,
     pub limits: Limits,
+    /// The application, for mutations (which write, then move this request to the new catalog).
+    pub(super) state: Option<crate::api::AppState>,
+    /// Whether the request may write, and if not why.
+    pub(super) authorization: Result<(), crate::api::write::Refusal>,
     entities: DataLoader<EntityLoader>,
     relations: DataLoader<RelationLoader>,
 }
@@ -29,22 +35,40 @@ pub struct RequestData {
 impl RequestData {
     pub fn new(catalog: Arc<Catalog>, store: Store, limits: Limits) -> Self {
         Self {
-            catalog,
+            catalog: ArcSwap::new(catalog),
             limits,
+            state: None,
+            authorization: Err(crate::api::write::Refusal::NoToken),
             entities: DataLoader::new(EntityLoader(store.clone()), tokio::spawn),
             relations: DataLoader::new(RelationLoader(store), tokio::spawn),
         }
     }
 }
 
+impl RequestData {
+    /// The catalog this request reads: the one current when it started, or the one its own
+    /// mutation made (read-your-writes).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.load_full()
+    }
+
+    fn move_to(&self, catalog: Arc<Catalog>) {
+        self.catalog.store(catalog);
+    }
+}
+
 /// The request's data; present in every request the HTTP layer executes.
 fn request<'a>(ctx: &Context<'a>) -> &'a RequestData {
-    ctx.data_unchecked::<RequestData>()
+    ctx.data_unchecked::<Arc<RequestData>>()
 }
 
 /// The schema with its limits. Introspection stays on: researchers explore the schema.
-pub fn schema(limits: Limits) -> GovSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+pub fn schema(
+    limits: Limits,
+    events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
+) -> GovSchema {
+    Schema::build(query::Query, mutation::Mutation, mutation::Subscription)
+        .data(events)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_complexity)
         .extension(extension::Governance {
@@ -55,7 +79,7 @@ pub fn schema(limits: Limits) -> GovSchema {
 
 /// The schema in SDL, for the snapshot test and `govgraph schema`-like tooling.
 pub fn sdl() -> String {
-    schema(Limits::default()).sdl()
+    schema(Limits::default(), tokio::sync::broadcast::channel(1).0).sdl()
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ impl Query {
     /// One entity by ref: its id, IRI, label or an alias, ignoring case and accents.
     async fn entity(&self, ctx: &Context<'_>, r#ref: String) -> Result<Option<Entity>> {
         let id = request(ctx)
-            .catalog
+            .catalog()
             .resolve_id(&r#ref)
             .map_err(|error| error.extend())?;
         Ok(entities(ctx, &[id]).await?.into_iter().next())
@@ -108,7 +108,7 @@ impl Query {
             search,
             between: window(between.as_ref())?,
         };
-        let ids = off_executor(&data.catalog, move |catalog| Ok(catalog.list(&filter))).await?;
+        let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
         let first = count(first, "first")?.unwrap_or(50);
         if first > data.limits.max_page {
             return Err(QueryError::LimitExceeded {
@@ -168,7 +168,7 @@ impl Query {
         };
         let limits = data.limits;
         Ok(
-            off_executor(&data.catalog, move |catalog| catalog.path(&query, &limits))
+            off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits))
                 .await?
                 .map(Path),
         )
@@ -199,7 +199,7 @@ impl Query {
             temporal: temporal.unwrap_or(false),
         };
         let (k, limits) = (count(k, "k")?, data.limits);
-        let found = off_executor(&data.catalog, move |catalog| catalog.paths(&query, k, &limits)).await?;
+        let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;
         Ok(found.into_iter().map(Path).collect())
     }
 
@@ -220,7 +220,7 @@ impl Query {
         let selection = selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?;
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
-        let found = off_executor(&data.catalog, move |catalog| {
+        let found = off_executor(&data.catalog(), move |catalog| {
             catalog.subgraph(&roots, depth, &selection, limit, &limits)
         })
         .await?;
@@ -239,7 +239,7 @@ impl Query {
         let kinds: Option<Vec<crate::model::RelationKind>> =
             kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let ids = request(ctx)
-            .catalog
+            .catalog()
             .connections(&a, &b, kinds.as_deref())
             .map_err(|error| error.extend())?;
         relations(ctx, &ids).await
@@ -260,7 +260,7 @@ impl Query {
             kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let first = count(first, "first")?.unwrap_or(100);
         let ids = data
-            .catalog
+            .catalog()
             .timeline(window, kinds.as_deref(), first, &data.limits)
             .map_err(|error| error.extend())?;
         entities(ctx, &ids).await
@@ -268,7 +268,7 @@ impl Query {
 
     /// Counts by kind, openness and relation kind.
     async fn stats(&self, ctx: &Context<'_>) -> Stats {
-        let catalog = &request(ctx).catalog;
+        let catalog = request(ctx).catalog();
         let stats = catalog.stats();
         Stats {
             entities: stats.entities,
@@ -317,7 +317,7 @@ impl Query {
             CentralityMetric::Betweenness => Centrality::Betweenness,
         };
         let (kind, first, limits) = (kind.map(Into::into), count(first, "first")?.unwrap_or(10), data.limits);
-        let ranked = off_executor(&data.catalog, move |catalog| {
+        let ranked = off_executor(&data.catalog(), move |catalog| {
             catalog.centrality(metric, kind, first, &limits)
         })
         .await?;
@@ -340,7 +340,7 @@ impl Query {
             }
             .extend());
         }
-        let components = off_executor(&data.catalog, |catalog| Ok(catalog.components())).await?;
+        let components = off_executor(&data.catalog(), |catalog| Ok(catalog.components())).await?;
         Ok(components
             .into_iter()
             .take(first)

@@ -189,7 +189,7 @@ impl Entity {
         kind: Option<RelationKind>,
         #[graphql(default)] direction: Direction,
     ) -> Result<Vec<Relation>> {
-        let catalog = &request(ctx).catalog;
+        let catalog = request(ctx).catalog();
         let ids = catalog.relations_of(&self.0.id, kind.map(Into::into));
         let all = relations(ctx, &ids).await?;
         Ok(all
@@ -203,7 +203,7 @@ impl Entity {
     }
     /// Number of relations (in and out).
     async fn degree(&self, ctx: &Context<'_>) -> usize {
-        request(ctx).catalog.relations_of(&self.0.id, None).len()
+        request(ctx).catalog().relations_of(&self.0.id, None).len()
     }
     /// Where the entity is described: each document and the quote.
     async fn sources(&self) -> Vec<Source> {

@@ -1,0 +1,102 @@
+//! What wraps every request: panics become a JSON 500 (the server stays up), errors produced
+//! outside the handlers (body too large, bad query strings) get the same JSON shape as ours,
+//! each response carries its request id, and each request is counted for `/metrics`.
+
+use super::metrics::Metrics;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{HttpMessage, HttpResponse, web};
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+fn error_body(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": { "code": code, "message": message } }))
+}
+
+/// Catches a panicking handler, counts the request, and names it with its request id.
+pub async fn observe(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    // Nothing may hold on to the request while it is routed (actix needs it unshared), so only
+    // plain values are kept for the panic report.
+    let (method, path) = (request.method().to_string(), request.path().to_owned());
+    let metrics = request.app_data::<web::Data<Metrics>>().cloned();
+    let mut response = match AssertUnwindSafe(next.call(request)).catch_unwind().await {
+        Ok(result) => result?.map_into_boxed_body(),
+        Err(_) => {
+            tracing::error!(%method, %path, "a handler panicked; the request is answered with a 500");
+            if let Some(metrics) = &metrics {
+                metrics.observe(&method, "panic", 500, started.elapsed());
+            }
+            return Err(super::ApiError::Panicked.into());
+        }
+    };
+    let request_id = response
+        .request()
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    if let Some(metrics) = metrics {
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_owned());
+        metrics.observe(
+            response.request().method().as_str(),
+            &route,
+            response.status().as_u16(),
+            started.elapsed(),
+        );
+    }
+    Ok(response)
+}
+
+/// Gives every error response that is not JSON yet (actix's own: a body over the limit, a
+/// malformed query string) the `{"error": {"code", "message"}}` shape.
+pub fn json_errors<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+    }
+    let status = response.status();
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "PAYLOAD_TOO_LARGE",
+            "the request body is larger than the server accepts (--max-body)",
+        ),
+        StatusCode::URI_TOO_LONG => ("URI_TOO_LONG", "the request line is too long"),
+        StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "this method is not allowed here"),
+        StatusCode::NOT_FOUND => ("NOT_FOUND", "not found"),
+        StatusCode::REQUEST_TIMEOUT => ("TIMEOUT", "the request took too long to arrive"),
+        status if status.is_server_error() => ("INTERNAL", "internal error"),
+        _ => (
+            "BAD_REQUEST",
+            "the request could not be read (check its query string, headers and body)",
+        ),
+    };
+    let (request, _) = response.into_parts();
+    let mut replacement = error_body(status, code, message);
+    if status == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(allow) = request.headers().get(header::ALLOW)
+    {
+        replacement.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(request, replacement).map_into_right_body(),
+    ))
+}

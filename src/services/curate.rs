@@ -1,0 +1,241 @@
+//! Curators' writes, checked field by field before anything is written: the precise
+//! `BAD_USER_INPUT` errors of the mutations (naming the field), refs resolved, provenance
+//! required, ids derived from labels when absent. The checks that depend on the store's current
+//! content run again inside the write (see `api::write`), so two writers cannot race past them.
+
+use super::catalog::Catalog;
+use super::explore::QueryError;
+use crate::model::{
+    Change, DocumentRef, EntityKind, EntityPatch, EvidenceType, NewEntity, NewRelation, Openness, PartialDate,
+    Predicate, RelationKind, Slug, Source,
+};
+use crate::store::{RelationProperty, Store};
+
+/// A source as a curator gives it: a document (URL, document id or label, seed file name) and
+/// a quote.
+#[derive(Clone, Debug, Default)]
+pub struct SourceInput {
+    pub document: String,
+    pub quote: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EntityInput {
+    pub id: Option<String>,
+    pub label: String,
+    pub kind: Option<EntityKind>,
+    pub openness: Option<Openness>,
+    pub aliases: Vec<String>,
+    pub description: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub location: Option<String>,
+    pub sources: Vec<SourceInput>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RelationInput {
+    pub source: String,
+    pub target: String,
+    pub kind: Option<RelationKind>,
+    pub predicate: Option<String>,
+    pub sources: Vec<SourceInput>,
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> QueryError {
+    QueryError::BadInput {
+        field,
+        message: message.into(),
+    }
+}
+
+fn text(field: &'static str, value: &str) -> Result<String, QueryError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(bad(field, "must not be empty"))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+fn optional_text(field: &'static str, value: Option<&String>) -> Result<Option<String>, QueryError> {
+    value.map(|value| text(field, value)).transpose()
+}
+
+fn date(field: &'static str, value: Option<&String>) -> Result<Option<PartialDate>, QueryError> {
+    value
+        .map(|value| value.parse::<PartialDate>().map_err(|message| bad(field, message)))
+        .transpose()
+}
+
+fn dates_in_order(start: Option<PartialDate>, end: Option<PartialDate>) -> Result<(), QueryError> {
+    match (start, end) {
+        (Some(start), Some(end)) if end.is_before(&start) => {
+            Err(bad("endDate", format!("{end} is before the start date {start}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks provenance: at least one source, each naming a known document.
+fn sources(catalog: &Catalog, store: &Store, inputs: &[SourceInput]) -> Result<Vec<Source>, QueryError> {
+    if inputs.is_empty() {
+        return Err(bad(
+            "sources",
+            "every write needs its provenance: give at least one source",
+        ));
+    }
+    inputs
+        .iter()
+        .map(|input| {
+            let name = text("sources.document", &input.document)?;
+            let document = if name.starts_with("http://") || name.starts_with("https://") {
+                DocumentRef::parse(&name).map_err(|message| bad("sources.document", message))?
+            } else if let Some(id) = store.seed_document(&name)? {
+                DocumentRef::Entity(Slug::trusted(id))
+            } else {
+                let id = catalog.resolve_id(&name).map_err(|_| {
+                    bad(
+                        "sources.document",
+                        format!("unknown document `{name}`: give a URL, a document's id or label, or a seed file name"),
+                    )
+                })?;
+                DocumentRef::Entity(Slug::trusted(id))
+            };
+            Ok(Source {
+                document,
+                quote: optional_text("sources.quote", input.quote.as_ref())?,
+            })
+        })
+        .collect()
+}
+
+/// A new entity from a curator's input; `taken` says whether an id is in use.
+pub fn new_entity(catalog: &Catalog, store: &Store, input: &EntityInput) -> Result<NewEntity, QueryError> {
+    let label = text("label", &input.label)?;
+    let kind = input.kind.ok_or_else(|| bad("kind", "is required"))?;
+    let id = match &input.id {
+        Some(id) => {
+            let id = Slug::parse(id.trim()).map_err(|message| bad("id", message))?;
+            if catalog.summary(id.as_str()).is_some() || store.entity_exists(&id)? {
+                return Err(bad("id", format!("an entity `{id}` already exists")));
+            }
+            id
+        }
+        None => {
+            let base = Slug::from_label(&label)
+                .ok_or_else(|| bad("label", "has no letters or digits to make an id from; give an id"))?;
+            let mut candidate = base.clone();
+            let mut counter = 2;
+            while catalog.summary(candidate.as_str()).is_some() || store.entity_exists(&candidate)? {
+                candidate = Slug::trusted(format!("{base}-{counter}"));
+                counter += 1;
+            }
+            candidate
+        }
+    };
+    let (start_date, end_date) = (
+        date("startDate", input.start_date.as_ref())?,
+        date("endDate", input.end_date.as_ref())?,
+    );
+    dates_in_order(start_date, end_date)?;
+    let aliases = input
+        .aliases
+        .iter()
+        .map(|alias| text("aliases", alias))
+        .collect::<Result<_, _>>()?;
+    Ok(NewEntity {
+        id,
+        label,
+        kind,
+        openness: input.openness,
+        openness_note: None,
+        aliases,
+        description: optional_text("description", input.description.as_ref())?,
+        start_date,
+        end_date,
+        location: optional_text("location", input.location.as_ref())?,
+        sources: sources(catalog, store, &input.sources)?,
+    })
+}
+
+/// A new relation from a curator's input, with its property.
+pub fn new_relation(
+    catalog: &Catalog,
+    store: &Store,
+    input: &RelationInput,
+) -> Result<(NewRelation, RelationProperty), QueryError> {
+    let source = Slug::trusted(catalog.resolve_id(&input.source)?);
+    let target = Slug::trusted(catalog.resolve_id(&input.target)?);
+    if source == target {
+        return Err(bad("target", "a relation may not link an entity to itself"));
+    }
+    let kind = input.kind.ok_or_else(|| bad("kind", "is required"))?;
+    let predicate =
+        Predicate::parse(input.predicate.as_deref().unwrap_or("")).map_err(|message| bad("predicate", message))?;
+    let property = store.relation_property(&predicate)?.ok_or_else(|| {
+        bad("predicate", "is not a relation property of the ontology (e.g. `inspired`, `partOf`, or the IRI of a sub-property of gg:relatedTo)")
+    })?;
+    let sources = sources(catalog, store, &input.sources)?;
+    let evidence_type = match sources.first() {
+        Some(Source {
+            document: DocumentRef::Url(_),
+            quote: Some(_),
+        }) => EvidenceType::PublicSource,
+        Some(Source {
+            document: DocumentRef::Entity(_),
+            quote: Some(_),
+        }) => EvidenceType::SeedQuote,
+        _ => EvidenceType::Asserted,
+    };
+    let relation = NewRelation {
+        source,
+        target,
+        predicate,
+        kind,
+        evidence_type,
+        confidence: None,
+        inference_reason: None,
+        sources,
+    };
+    if store.relation_exists(&relation, &property)? {
+        let id = crate::store::new_relation_id(&relation, &property);
+        return Err(bad("predicate", format!("the relation `{id}` already exists")));
+    }
+    Ok((relation, property))
+}
+
+/// Checks a patch against the entity's current dates.
+pub fn check_patch(catalog: &Catalog, id: &str, patch: &EntityPatch) -> Result<(), QueryError> {
+    let current = catalog.summary(id).ok_or_else(|| QueryError::NotFound {
+        reference: id.to_owned(),
+        suggestions: catalog.search.suggest(id, 5),
+    })?;
+    if let Some(label) = &patch.label {
+        text("label", label)?;
+    }
+    if let Some(aliases) = &patch.aliases {
+        for alias in aliases {
+            text("aliases", alias)?;
+        }
+    }
+    let resolve = |change: &Change<PartialDate>, now: Option<PartialDate>| match change {
+        Change::Keep => now,
+        Change::Clear => None,
+        Change::Set(value) => Some(*value),
+    };
+    dates_in_order(
+        resolve(&patch.start_date, current.start),
+        resolve(&patch.end_date, current.end),
+    )
+}
+
+/// Parses a date given in a patch.
+pub fn patch_date(field: &'static str, value: &str) -> Result<PartialDate, QueryError> {
+    value.parse().map_err(|message| bad(field, message))
+}
+
+/// Checks a patch's text.
+pub fn patch_text(field: &'static str, value: &str) -> Result<String, QueryError> {
+    text(field, value)
+}

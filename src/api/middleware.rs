@@ -100,3 +100,56 @@ pub fn json_errors<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHa
         ServiceResponse::new(request, replacement).map_into_right_body(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{App, test};
+
+    async fn boom() -> HttpResponse {
+        panic!("a handler bug");
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_is_answered_with_a_json_500_and_the_next_request_is_served() {
+        let app = test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(observe))
+                .route("/boom", web::get().to(boom))
+                .route("/fine", web::get().to(|| async { HttpResponse::Ok().finish() })),
+        )
+        .await;
+        let error = test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request())
+            .await
+            .expect_err("the panic becomes an error");
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["error"]["code"],
+            "INTERNAL"
+        );
+        let response = test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[actix_web::test]
+    async fn errors_that_are_not_json_become_json() {
+        let app = test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(json_errors))
+                .route(
+                    "/plain",
+                    web::get().to(|| async { HttpResponse::PayloadTooLarge().body("too big") }),
+                ),
+        )
+        .await;
+        let response = test::call_service(&app, test::TestRequest::get().uri("/plain").to_request()).await;
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = test::read_body(response).await;
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["error"]["code"],
+            "PAYLOAD_TOO_LARGE"
+        );
+    }
+}

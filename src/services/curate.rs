@@ -159,14 +159,38 @@ pub fn new_entity(catalog: &Catalog, store: &Store, input: &EntityInput) -> Resu
     })
 }
 
+/// A ref's error as one sentence, with the closest entities or the candidates.
+fn error_with_choices(error: QueryError) -> String {
+    let listed = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .map(|(id, label)| format!("{id} ({label})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &error {
+        QueryError::NotFound { suggestions, .. } if !suggestions.is_empty() => {
+            format!("{error}; did you mean: {}", listed(suggestions))
+        }
+        QueryError::Ambiguous { candidates, .. } => format!("{error}: {}", listed(candidates)),
+        _ => error.to_string(),
+    }
+}
+
 /// A new relation from a curator's input, with its property.
 pub fn new_relation(
     catalog: &Catalog,
     store: &Store,
     input: &RelationInput,
 ) -> Result<(NewRelation, RelationProperty), QueryError> {
-    let source = Slug::trusted(catalog.resolve_id(&input.source)?);
-    let target = Slug::trusted(catalog.resolve_id(&input.target)?);
+    let endpoint = |field: &'static str, reference: &str| {
+        catalog
+            .resolve_id(reference)
+            .map(Slug::trusted)
+            .map_err(|error| bad(field, error_with_choices(error)))
+    };
+    let source = endpoint("source", &input.source)?;
+    let target = endpoint("target", &input.target)?;
     if source == target {
         return Err(bad("target", "a relation may not link an entity to itself"));
     }

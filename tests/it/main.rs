@@ -3,6 +3,7 @@
 //! `govgraph` binary on temporary directories and talk to the real server over HTTP.
 
 mod cli;
+mod consistency;
 mod graphql;
 mod linked;
 mod seed;
@@ -10,3 +11,4 @@ mod serve;
 mod util;
 mod validate;
 mod visual;
+mod writes;

@@ -3,7 +3,7 @@
 //! their `extensions.code`. (The dataset version is added by the HTTP layer, which knows the
 //! catalog snapshot the request ran on.)
 
-use super::errors::{GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED, limit_exceeded};
+use super::errors::{BAD_USER_INPUT, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED, limit_exceeded};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
 };
@@ -56,6 +56,22 @@ fn document_aliases(document: &ExecutableDocument) -> usize {
         .map(|fragment| aliases(&fragment.node.selection_set.node))
         .sum();
     operations + fragments
+}
+
+/// The field a value was wrong for, from async-graphql's coercion messages:
+/// `Invalid value for argument "input.kind", ...` or `... "input", field "label" of type ...`.
+fn invalid_argument(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    let (argument, rest) = rest.split_once('"')?;
+    let field = rest
+        .split_once("field \"")
+        .and_then(|(_, after)| after.split_once('"'))
+        .map(|(field, _)| field);
+    let path = match field {
+        Some(field) => format!("{argument}.{field}"),
+        None => argument.to_owned(),
+    };
+    Some(path.rsplit('.').next().unwrap_or(&path).to_owned())
 }
 
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
@@ -126,6 +142,13 @@ impl Extension for GovernanceExtension {
                     } else {
                         None
                     };
+                    if let Some(field) = invalid_argument(&error.message) {
+                        let mut error = with_code(error, BAD_USER_INPUT);
+                        if let Some(extensions) = error.extensions.as_mut() {
+                            extensions.set("field", field);
+                        }
+                        return error;
+                    }
                     match limit {
                         Some(limit) => {
                             let mut error = with_code(error, LIMIT_EXCEEDED);
@@ -157,6 +180,20 @@ impl Extension for GovernanceExtension {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_arguments_name_their_field() {
+        let enum_error = r#"Invalid value for argument "input.kind", enumeration type "EntityKind" does not contain the value "VENUE""#;
+        assert_eq!(invalid_argument(enum_error).as_deref(), Some("kind"));
+        let missing =
+            r#"Invalid value for argument "input", field "label" of type "String!" is required but not provided"#;
+        assert_eq!(invalid_argument(missing).as_deref(), Some("label"));
+        assert_eq!(
+            invalid_argument(r#"Invalid value for argument "k", expected type "Int""#).as_deref(),
+            Some("k")
+        );
+        assert_eq!(invalid_argument("Unknown field"), None);
+    }
 
     #[test]
     fn aliases_are_counted_in_operations_and_fragments() {

@@ -1,0 +1,217 @@
+//! Property test: after any sequence of curators' writes (the mutations' path: checks in
+//! `services::curate`, then `Store` edits), the data passes every constraint, the derived
+//! triples are exactly what the relation nodes imply, and the graph projection equals one built
+//! from scratch out of an export of the store.
+
+use govgraph::model::EntityKind;
+use govgraph::services::catalog::Catalog;
+use govgraph::services::curate::{self, EntityInput, RelationInput, SourceInput};
+use govgraph::store::{ExportFormat, NoProgress, RdfDocument, ResultsFormat, Severity, Store};
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Write {
+    Create {
+        entity: usize,
+        kind: usize,
+        year: Option<i32>,
+    },
+    Relate {
+        source: usize,
+        target: usize,
+        predicate: usize,
+        direct: bool,
+    },
+    Unrelate {
+        source: usize,
+        target: usize,
+        predicate: usize,
+    },
+    Rename {
+        entity: usize,
+        year: Option<i32>,
+    },
+    Delete {
+        entity: usize,
+    },
+}
+
+const PREDICATES: &[&str] = &["precedes", "inspired", "feedsInto"];
+const KINDS: &[EntityKind] = &[EntityKind::Meeting, EntityKind::Document, EntityKind::Organization];
+
+fn write() -> impl Strategy<Value = Write> {
+    prop_oneof![
+        3 => (0..6usize, 0..3usize, proptest::option::of(2000..2020i32)).prop_map(|(entity, kind, year)| Write::Create { entity, kind, year }),
+        4 => (0..6usize, 0..6usize, 0..3usize, any::<bool>()).prop_map(|(source, target, predicate, direct)| Write::Relate { source, target, predicate, direct }),
+        2 => (0..6usize, 0..6usize, 0..3usize).prop_map(|(source, target, predicate)| Write::Unrelate { source, target, predicate }),
+        1 => (0..6usize, proptest::option::of(2000..2020i32)).prop_map(|(entity, year)| Write::Rename { entity, year }),
+        1 => (0..6usize).prop_map(|entity| Write::Delete { entity }),
+    ]
+}
+
+fn id(entity: usize) -> String {
+    format!("entity-{entity}")
+}
+
+fn source() -> Vec<SourceInput> {
+    vec![SourceInput {
+        document: "https://example.org/source".to_owned(),
+        quote: Some("said so".to_owned()),
+    }]
+}
+
+/// Applies a write as a mutation would; writes the checks refuse are skipped.
+fn apply(store: &Store, write: &Write) {
+    let catalog = Catalog::load(store).unwrap();
+    match write {
+        Write::Create { entity, kind, year } => {
+            let input = EntityInput {
+                id: Some(id(*entity)),
+                label: format!("Entity {entity}"),
+                kind: Some(KINDS[*kind]),
+                start_date: year.map(|year| year.to_string()),
+                sources: source(),
+                ..EntityInput::default()
+            };
+            if let Ok(entity) = curate::new_entity(&catalog, store, &input) {
+                store
+                    .create(
+                        &[entity],
+                        &[],
+                        &Store::graph_name("https://w3id.org/govgraph/graph/curated").unwrap(),
+                    )
+                    .unwrap();
+            }
+        }
+        Write::Relate {
+            source: from,
+            target,
+            predicate,
+            direct,
+        } => {
+            let input = RelationInput {
+                source: id(*from),
+                target: id(*target),
+                kind: Some(if *direct {
+                    govgraph::model::RelationKind::Direct
+                } else {
+                    govgraph::model::RelationKind::Indirect
+                }),
+                predicate: Some(PREDICATES[*predicate].to_owned()),
+                sources: source(),
+            };
+            if let Ok(relation) = curate::new_relation(&catalog, store, &input) {
+                store
+                    .create(
+                        &[],
+                        &[relation],
+                        &Store::graph_name("https://w3id.org/govgraph/graph/curated").unwrap(),
+                    )
+                    .unwrap();
+            }
+        }
+        Write::Unrelate {
+            source: from,
+            target,
+            predicate,
+        } => {
+            store
+                .delete_relation(&format!("{}--{}--{}", id(*from), PREDICATES[*predicate], id(*target)))
+                .unwrap();
+        }
+        Write::Rename { entity, year } => {
+            let patch = govgraph::model::EntityPatch {
+                label: Some(format!("Renamed {entity}")),
+                start_date: match year {
+                    Some(year) => govgraph::model::Change::Set(year.to_string().parse().unwrap()),
+                    None => govgraph::model::Change::Clear,
+                },
+                ..Default::default()
+            };
+            if curate::check_patch(&catalog, &id(*entity), &patch).is_ok() {
+                store.update_entity(&id(*entity), &patch).unwrap();
+            }
+        }
+        Write::Delete { entity } => {
+            store.delete_entity(&id(*entity)).unwrap();
+        }
+    }
+}
+
+fn ask(store: &Store, query: &str) -> bool {
+    let mut output = Vec::new();
+    store
+        .query(query)
+        .unwrap()
+        .write(ResultsFormat::Json, &mut output)
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&output).unwrap()["boolean"]
+        .as_bool()
+        .unwrap()
+}
+
+/// What a projection says, in a comparable form.
+fn shape(catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+    let mut entities: Vec<String> = catalog.summaries().iter().map(|s| format!("{s:?}")).collect();
+    entities.sort();
+    let mut relations: Vec<String> = catalog
+        .projection
+        .edges()
+        .map(|edge| {
+            let (source, target) = catalog.projection.endpoints(edge);
+            format!(
+                "{} {} {} {} {:?}",
+                catalog.projection.relation_id(edge),
+                catalog.projection.node_id(source),
+                catalog.projection.node_id(target),
+                catalog.projection.predicate_iri(edge),
+                catalog.projection.edge_data(edge).kind
+            )
+        })
+        .collect();
+    relations.sort();
+    (entities, relations)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn writes_keep_the_store_and_the_projection_consistent(writes in proptest::collection::vec(write(), 1..30)) {
+        let store = Store::memory().unwrap();
+        store.initialize(false, &NoProgress).unwrap();
+        for write in &writes {
+            apply(&store, write);
+        }
+        let violations: Vec<String> =
+            store.validate().unwrap().into_iter().filter(|v| v.severity == Severity::Violation).map(|v| v.to_string()).collect();
+        prop_assert!(violations.is_empty(), "{violations:#?}");
+        // Every derived triple has a relation node behind it, and every relation node its triples.
+        for (shortcut, kind) in [("gg:directlyRelatedTo", "gg:Direct"), ("gg:indirectlyRelatedTo", "gg:Indirect")] {
+            prop_assert!(!ask(&store, &format!(
+                "ASK {{ ?s {shortcut} ?o FILTER NOT EXISTS {{ ?r gg:source ?s ; gg:target ?o ; gg:relationKind {kind} }} }}"
+            )), "a stale {shortcut}");
+        }
+        for (what, query) in [
+            ("a stale gg:relatedTo", "ASK { ?s gg:relatedTo ?o FILTER NOT EXISTS { ?r gg:source ?s ; gg:target ?o } }"),
+            (
+                "a plain triple without its relation node",
+                "ASK { ?s ?p ?o . ?p rdfs:subPropertyOf gg:relatedTo FILTER(?p NOT IN (gg:directlyRelatedTo, gg:indirectlyRelatedTo)) \
+                 FILTER NOT EXISTS { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o } }",
+            ),
+            ("a relation node without its plain triple", "ASK { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o FILTER NOT EXISTS { ?s ?p ?o } }"),
+        ] {
+            prop_assert!(!ask(&store, query), "{}", what);
+        }
+        // The live projection equals one rebuilt from an export.
+        let directory = tempfile::tempdir().unwrap();
+        let dump = directory.path().join("dump.nq");
+        let mut bytes = Vec::new();
+        store.export(ExportFormat::Nquads, &mut bytes).unwrap();
+        std::fs::write(&dump, bytes).unwrap();
+        let fresh = Store::memory().unwrap();
+        let checked = Store::check(vec![RdfDocument::from_path(&dump, None).unwrap()], &NoProgress).unwrap();
+        fresh.load(&checked, false, &NoProgress).unwrap();
+        prop_assert_eq!(shape(&Catalog::load(&store).unwrap()), shape(&Catalog::load(&fresh).unwrap()));
+    }
+}

@@ -1,5 +1,5 @@
 # The two commands of the README. Both install missing system packages first.
-.PHONY: serve test deps playground
+.PHONY: serve test deps playground fuzz
 
 BIN := $(or $(CARGO_TARGET_DIR),target)/release/govgraph
 
@@ -17,6 +17,19 @@ test: deps
 # Rebuild the playground bundle (playground/dist/, committed and embedded in the binary).
 playground:
 	cd playground && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+# Run each fuzz target for FUZZ_SECONDS (default 20). cargo-fuzz wants nightly's -Z flags:
+# RUSTC_BOOTSTRAP lets the stable toolchain accept them. Built without RocksDB, into its own
+# target directory (fuzzing builds every crate with other flags).
+FUZZ_SECONDS ?= 20
+FUZZ_TARGET_DIR := $(HOME)/.cache/govgraph-fuzz-target
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+	cd fuzz && for target in resolve_ref import_csv; do \
+	  mkdir -p corpus/$$target && \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O --target-dir $(FUZZ_TARGET_DIR) $$target corpus/$$target seeds/$$target \
+	    -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
 
 deps:
 	@scripts/install-deps

@@ -5,7 +5,7 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::changes;
+use crate::services::catalog::{Touched, changes};
 use crate::store::{GraphTarget, RdfDocument, SparqlFormat};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
@@ -81,7 +81,7 @@ pub async fn write_graph(
     let replace = request.method() == Method::PUT;
     let (created, _) = write(
         &state,
-        move |store, _| Ok(store.write_graph(&target, &document, replace)?),
+        move |store, _| Ok((store.write_graph(&target, &document, replace)?, Touched::Everything)),
         |_, before, after| changes(before, after),
     )
     .await?;
@@ -99,7 +99,7 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
     let description = target.to_string();
     let (existed, _) = write(
         &state,
-        move |store, _| Ok(store.delete_graph(&target)?),
+        move |store, _| Ok((store.delete_graph(&target)?, Touched::Everything)),
         |_, before, after| changes(before, after),
     )
     .await?;

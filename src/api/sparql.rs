@@ -6,7 +6,7 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::changes;
+use crate::services::catalog::{Touched, changes};
 use crate::store::{Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -135,7 +135,7 @@ async fn run_update(request: &HttpRequest, state: &AppState, update: String) -> 
     require_admin(request, state)?;
     write(
         state,
-        move |store, _| Ok(store.sparql_update(&update)?),
+        move |store, _| Ok((store.sparql_update(&update)?, Touched::Everything)),
         |(), before, after| changes(before, after),
     )
     .await?;

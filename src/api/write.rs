@@ -4,7 +4,7 @@
 //! reader ever waits) and by events for live subscribers.
 
 use super::{ApiError, AppState};
-use crate::services::catalog::{Catalog, GraphChange};
+use crate::services::catalog::{Catalog, GraphChange, Touched};
 use crate::store::{Store, StoreError};
 use actix_web::HttpRequest;
 use actix_web::http::header;
@@ -62,30 +62,38 @@ pub fn require_admin(request: &HttpRequest, state: &AppState) -> Result<(), ApiE
 }
 
 /// Runs a write and refreshes the catalog, holding the write lock throughout; then tells the
-/// subscribers what changed (`describe` sees the result and both catalogs).
+/// subscribers what changed (`describe` sees the result and both catalogs). `work` says what it
+/// touched, so that the catalog is refreshed from that alone.
+///
+/// Everything after taking the lock runs to the end on a blocking thread even if the client
+/// goes away: a committed write always gets its catalog and its events, and the lock is held
+/// until then, so catalogs are swapped in the order of the commits.
 pub async fn write<T: Send + 'static>(
     state: &AppState,
-    work: impl FnOnce(&Store, &Catalog) -> Result<T, WriteError> + Send + 'static,
-    describe: impl FnOnce(&T, &Catalog, &Catalog) -> Vec<GraphChange>,
+    work: impl FnOnce(&Store, &Catalog) -> Result<(T, Touched), WriteError> + Send + 'static,
+    describe: impl FnOnce(&T, &Catalog, &Catalog) -> Vec<GraphChange> + Send + 'static,
 ) -> Result<(T, Arc<Catalog>), WriteError> {
-    let _guard = state.write_lock.lock().await;
+    let guard = state.write_lock.clone().lock_owned().await;
     let store = state.store.clone();
-    let before = state.catalog.load_full();
-    let current = before.clone();
-    let (result, catalog) = actix_web::web::block(move || {
-        let result = work(&store, &current)?;
-        let catalog = Catalog::load(&store)?;
-        Ok::<_, WriteError>((result, catalog))
+    let current = state.catalog.clone();
+    let events = state.events.clone();
+    actix_web::web::block(move || {
+        let _guard = guard;
+        let before = current.load_full();
+        let started = std::time::Instant::now();
+        let (result, touched) = work(&store, &before)?;
+        let written = started.elapsed();
+        let catalog = Arc::new(before.refresh(&store, &touched)?);
+        tracing::debug!(?written, refreshed = ?(started.elapsed() - written), "write committed");
+        current.store(catalog.clone());
+        for change in describe(&result, &before, &catalog) {
+            // No subscriber is not an error; a slow one misses events rather than slowing writers.
+            let _ = events.send(change);
+        }
+        Ok((result, catalog))
     })
     .await
-    .map_err(|error| WriteError::Store(StoreError::QueryEvaluation(error.to_string())))??;
-    let catalog = Arc::new(catalog);
-    state.catalog.store(catalog.clone());
-    for change in describe(&result, &before, &catalog) {
-        // No subscriber is not an error; a slow one misses events rather than slowing writers.
-        let _ = state.events.send(change);
-    }
-    Ok((result, catalog))
+    .map_err(|error| WriteError::Store(StoreError::QueryEvaluation(error.to_string())))?
 }
 
 /// Why a write failed: the store, or a check made inside the write.

@@ -238,6 +238,11 @@ impl Projection {
             .map_or("", |iri| iri)
     }
 
+    /// The IRIs of the relations' predicates, each once.
+    pub fn predicate_iris(&self) -> impl Iterator<Item = &str> {
+        self.predicates.iter().map(|iri| &**iri)
+    }
+
     pub fn node_count(&self) -> usize {
         self.graph.node_count()
     }

@@ -3,9 +3,10 @@
 //! replaced whole (never edited) when the data changes.
 
 use crate::graph::{NodeData, Projection, ProjectionBuilder};
-use crate::model::EntitySummary;
+use crate::model::{EntitySummary, RelationSummary};
 use crate::services::search::SearchIndex;
 use crate::store::{Store, StoreError};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 pub struct Catalog {
@@ -17,6 +18,8 @@ pub struct Catalog {
     pub version: String,
     /// Betweenness is costly (O(nodes x relations)): computed on first use, once per catalog.
     betweenness: OnceLock<Vec<f64>>,
+    /// How each predicate of the projection reads, forwards and backwards.
+    labels: HashMap<String, (String, String)>,
 }
 
 impl Catalog {
@@ -24,10 +27,73 @@ impl Catalog {
         let version = store.dataset_version()?;
         let entities = store.entity_summaries()?;
         let relations = store.relation_summaries()?;
-        Ok(Self::build(entities, &relations, version))
+        Self::build(entities, &relations, version).with_labels(store, HashMap::new())
     }
 
-    pub fn build(entities: Vec<EntitySummary>, relations: &[crate::model::RelationSummary], version: String) -> Self {
+    /// Reads the labels of the predicates this catalog lacks (`known` are reused).
+    fn with_labels(mut self, store: &Store, mut known: HashMap<String, (String, String)>) -> Result<Self, StoreError> {
+        for iri in self.projection.predicate_iris() {
+            if !known.contains_key(iri) {
+                known.insert(iri.to_owned(), store.predicate_label(iri)?);
+            }
+        }
+        self.labels = known;
+        Ok(self)
+    }
+
+    /// How a relation predicate reads from source to target, and back.
+    pub fn predicate_labels<'a>(&'a self, iri: &'a str) -> (&'a str, &'a str) {
+        self.labels
+            .get(iri)
+            .map_or((iri, iri), |(label, inverse)| (label.as_str(), inverse.as_str()))
+    }
+
+    /// The catalog after a write: rebuilt from the store, or, when the write says what it
+    /// touched, from this catalog with only those entities and relations read again (and the
+    /// relations of touched entities, which a deletion takes along). Either way it equals
+    /// `Catalog::load` on the store as it now is.
+    pub fn refresh(&self, store: &Store, touched: &Touched) -> Result<Self, StoreError> {
+        let Touched::Only { entities, relations } = touched else {
+            return Self::load(store);
+        };
+        let projection = &self.projection;
+        let touched_entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
+        let mut touched_relations: HashSet<&str> = relations.iter().map(String::as_str).collect();
+        for node in touched_entities.iter().filter_map(|id| projection.node(id)) {
+            touched_relations.extend(projection.edges_of(node).map(|edge| projection.relation_id(edge)));
+        }
+        let mut summaries: Vec<EntitySummary> = self
+            .summaries
+            .iter()
+            .filter(|summary| !touched_entities.contains(summary.id.as_str()))
+            .cloned()
+            .collect();
+        for id in &touched_entities {
+            summaries.extend(store.entity_summary(id)?);
+        }
+        summaries.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut relation_summaries: Vec<RelationSummary> = projection
+            .edges()
+            .filter(|&edge| !touched_relations.contains(projection.relation_id(edge)))
+            .map(|edge| {
+                let (source, target) = projection.endpoints(edge);
+                RelationSummary {
+                    id: projection.relation_id(edge).to_owned(),
+                    source: projection.node_id(source).to_owned(),
+                    target: projection.node_id(target).to_owned(),
+                    predicate: projection.predicate_iri(edge).to_owned(),
+                    kind: projection.edge_data(edge).kind,
+                }
+            })
+            .collect();
+        for id in &touched_relations {
+            relation_summaries.extend(store.relation_summary_by_id(id)?);
+        }
+        relation_summaries.sort_by(|a, b| a.id.cmp(&b.id));
+        Self::build(summaries, &relation_summaries, store.dataset_version()?).with_labels(store, self.labels.clone())
+    }
+
+    pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
         let mut builder = ProjectionBuilder::new();
         for entity in &entities {
             builder.add_node(
@@ -61,6 +127,7 @@ impl Catalog {
             search,
             version,
             betweenness: OnceLock::new(),
+            labels: HashMap::new(),
         }
     }
 
@@ -77,6 +144,34 @@ impl Catalog {
 
     pub fn betweenness(&self) -> &[f64] {
         self.betweenness.get_or_init(|| self.projection.betweenness())
+    }
+}
+
+/// What a write touched, so that the catalog can be refreshed from those alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// Anything may have changed (SPARQL Update, the Graph Store Protocol): reload it all.
+    Everything,
+    /// These entities and relations, by id, and nothing else.
+    Only {
+        entities: Vec<String>,
+        relations: Vec<String>,
+    },
+}
+
+impl Touched {
+    pub fn entity(id: impl Into<String>) -> Self {
+        Self::Only {
+            entities: vec![id.into()],
+            relations: Vec::new(),
+        }
+    }
+
+    pub fn relation(id: impl Into<String>) -> Self {
+        Self::Only {
+            entities: Vec::new(),
+            relations: vec![id.into()],
+        }
     }
 }
 

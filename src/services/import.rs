@@ -6,7 +6,7 @@ use crate::model::{
     DocumentRef, EntityKind, EvidenceType, NewEntity, NewRelation, Openness, PartialDate, Predicate, RelationKind,
     Slug, Source,
 };
-use crate::store::{ImportReport, Progress, Store, StoreError};
+use crate::store::{ImportReport, Progress, RelationProperty, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -59,21 +59,32 @@ struct Sheet {
 impl Sheet {
     fn read(path: &Path, columns: &[&str], required: &[&str]) -> Result<Self, ImportError> {
         let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ImportError::File {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
         let file_name = path
             .file_name()
             .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+        Self::parse(
+            CsvFile {
+                file,
+                file_name,
+                bytes: &bytes,
+            },
+            columns,
+            required,
+        )
+    }
+
+    fn parse(input: CsvFile<'_>, columns: &[&str], required: &[&str]) -> Result<Self, ImportError> {
+        let CsvFile { file, file_name, bytes } = input;
         let row_error = |line: u64, message: String| ImportError::Row {
             file: file.clone(),
             line,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(|e| ImportError::File {
-                file: file.clone(),
-                message: csv_message(&e),
-            })?;
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| row_error(1, csv_message(&e)))?
@@ -109,6 +120,21 @@ impl Sheet {
         }
         Ok(Self { file, file_name, rows })
     }
+}
+
+/// A CSV file's contents, with the path messages name and the file name provenance cites.
+pub struct CsvFile<'a> {
+    pub file: String,
+    pub file_name: String,
+    pub bytes: &'a [u8],
+}
+
+/// Everything an import will write, checked against itself and the store.
+#[derive(Debug, Default)]
+pub struct ImportPlan {
+    pub entities: Vec<NewEntity>,
+    /// Each relation with the IRI of its predicate's property.
+    pub relations: Vec<(NewRelation, RelationProperty)>,
 }
 
 fn csv_message(error: &csv::Error) -> String {
@@ -226,10 +252,35 @@ pub fn import(
         return Err(ImportError::NothingToImport);
     }
     let graph = Store::graph_name(graph)?;
+    let entities = entities
+        .map(|path| Sheet::read(path, ENTITY_COLUMNS, ENTITY_REQUIRED))
+        .transpose()?;
+    let relations = relations
+        .map(|path| Sheet::read(path, RELATION_COLUMNS, RELATION_REQUIRED))
+        .transpose()?;
+    let plan = plan_sheets(store, entities.as_ref(), relations.as_ref())?;
+    Ok(store.import(&plan.entities, &plan.relations, &graph, progress)?)
+}
+
+/// Parses and checks CSV contents against each other and the store without writing anything.
+pub fn plan(
+    store: &Store,
+    entities: Option<CsvFile<'_>>,
+    relations: Option<CsvFile<'_>>,
+) -> Result<ImportPlan, ImportError> {
+    let entities = entities
+        .map(|csv| Sheet::parse(csv, ENTITY_COLUMNS, ENTITY_REQUIRED))
+        .transpose()?;
+    let relations = relations
+        .map(|csv| Sheet::parse(csv, RELATION_COLUMNS, RELATION_REQUIRED))
+        .transpose()?;
+    plan_sheets(store, entities.as_ref(), relations.as_ref())
+}
+
+fn plan_sheets(store: &Store, entities: Option<&Sheet>, relations: Option<&Sheet>) -> Result<ImportPlan, ImportError> {
     let mut new_entities = Vec::new();
     let mut ids = HashSet::new();
-    if let Some(path) = entities {
-        let sheet = Sheet::read(path, ENTITY_COLUMNS, ENTITY_REQUIRED)?;
+    if let Some(sheet) = entities {
         for (line, row) in &sheet.rows {
             let row_error = |message: String| ImportError::Row {
                 file: sheet.file.clone(),
@@ -265,8 +316,7 @@ pub fn import(
         }
     }
     let mut new_relations = Vec::new();
-    if let Some(path) = relations {
-        let sheet = Sheet::read(path, RELATION_COLUMNS, RELATION_REQUIRED)?;
+    if let Some(sheet) = relations {
         let mut keys = HashSet::new();
         for (line, row) in &sheet.rows {
             let row_error = |message: String| ImportError::Row {
@@ -309,7 +359,10 @@ pub fn import(
             new_relations.push((relation, property));
         }
     }
-    Ok(store.import(&new_entities, &new_relations, &graph, progress)?)
+    Ok(ImportPlan {
+        entities: new_entities,
+        relations: new_relations,
+    })
 }
 
 #[cfg(test)]
@@ -386,5 +439,46 @@ mod tests {
         assert_eq!(with(&[("inference_reason", "because")]), EvidenceType::Inferred);
         let self_loop = row(&[("source", "a"), ("target", "a"), ("kind", "direct")]);
         assert!(parse_relation(&self_loop, "r.csv").unwrap_err().contains("itself"));
+    }
+
+    fn seeded() -> Store {
+        let store = Store::memory().unwrap();
+        store.initialize(true, &crate::store::NoProgress).unwrap();
+        store
+    }
+
+    fn csv<'a>(name: &str, text: &'a str) -> Option<CsvFile<'a>> {
+        Some(CsvFile {
+            file: format!("in/{name}"),
+            file_name: name.to_owned(),
+            bytes: text.as_bytes(),
+        })
+    }
+
+    #[test]
+    fn a_plan_checks_files_against_each_other_and_the_store_without_writing() {
+        let store = seeded();
+        let before = store.len().unwrap();
+        let entities = "id,label,kind,source\nigf-2015,IGF 2015,meeting,https://www.intgovforum.org/\n";
+        let relations = "source,target,kind,predicate\nigf-2015,igf,direct,partOf\n";
+        let plan = plan(&store, csv("e.csv", entities), csv("r.csv", relations)).unwrap();
+        assert_eq!(plan.entities.len(), 1);
+        assert_eq!(plan.relations.len(), 1);
+        assert_eq!(store.len().unwrap(), before, "planning writes nothing");
+
+        let unknown = "source,target,kind\nigf-2015,no-such-entity,direct\n";
+        let error = super::plan(&store, csv("e.csv", entities), csv("r.csv", unknown)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "in/r.csv:2: unknown entity `no-such-entity`: not in the entities file nor in the store"
+        );
+        let existing = "id,label,kind\nigf,IGF,meeting\n";
+        let error = super::plan(&store, csv("e.csv", existing), None).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("in/e.csv:2: an entity `igf` already exists"),
+            "{error}"
+        );
     }
 }

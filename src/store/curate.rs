@@ -2,7 +2,7 @@
 //! the derived triples right and adds a change-log entry. Updated values stay in the graph the
 //! entity was first described in, so withdrawing a source still withdraws what it said.
 
-use super::version::change_quad;
+use super::version::record_change;
 use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::{Change, DateStatus, EntityKind, EntityPatch};
@@ -123,7 +123,7 @@ impl Store {
                 &home,
             )?;
         }
-        transaction.insert(&change_quad(format!("update {id}\n{patch:?}")));
+        record_change(&mut transaction, &format!("update {id}\n{patch:?}"))?;
         transaction.commit()?;
         Ok(true)
     }
@@ -168,7 +168,7 @@ impl Store {
             remove_relation(&mut transaction, relation)?;
         }
         remove_with_evidence(&mut transaction, &entity)?;
-        transaction.insert(&change_quad(format!("delete entity {id}")));
+        record_change(&mut transaction, &format!("delete entity {id}"))?;
         transaction.commit()?;
         Ok(true)
     }
@@ -192,7 +192,7 @@ impl Store {
             return Ok(false);
         }
         remove_relation(&mut transaction, &relation)?;
-        transaction.insert(&change_quad(format!("delete relation {id}")));
+        record_change(&mut transaction, &format!("delete relation {id}"))?;
         transaction.commit()?;
         Ok(true)
     }

@@ -3,7 +3,7 @@
 //! materialised, in one atomic commit.
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::version::{change_quad, hex};
+use super::version::{bulk_change_quads, hex, record_change};
 use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
@@ -329,10 +329,10 @@ pub fn load(
                 progress.set(count as u64);
             }
         }
-        let mut derived = materializer.finish();
+        let derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
-        derived.push(change_quad(checked.fingerprint(replace)));
         transaction.extend(&derived);
+        record_change(&mut transaction, &checked.fingerprint(replace))?;
         transaction.commit()?;
     } else {
         let progress_total = report.quads_read;
@@ -344,7 +344,7 @@ pub fn load(
         }))?;
         let mut derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
-        derived.push(change_quad(checked.fingerprint(replace)));
+        derived.extend(bulk_change_quads(store, &checked.fingerprint(replace))?);
         loader.load_quads(derived)?;
         loader.commit()?;
         progress.set(progress_total);

@@ -14,6 +14,7 @@ mod query;
 mod read;
 mod shacl;
 mod sparql;
+mod summaries;
 mod update;
 mod version;
 pub mod vocab;
@@ -41,6 +42,8 @@ pub enum StoreError {
         "the data directory {path} is in use by another govgraph process; stop it, or choose another --data directory"
     )]
     Locked { path: PathBuf },
+    #[error("cannot open {path}: this govgraph was built without the on-disk store (feature `rocksdb`); use --memory")]
+    NoDiskStore { path: PathBuf },
     #[error("cannot use {path} as the data directory: {source}")]
     DataDir { path: PathBuf, source: io::Error },
     #[error("cannot open the store in {path}: {source}")]
@@ -105,6 +108,7 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating it if needed) the RocksDB store in `path`.
+    #[cfg(feature = "rocksdb")]
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(path).map_err(|source| StoreError::DataDir {
             path: path.to_owned(),
@@ -130,6 +134,11 @@ impl Store {
             }
         })?;
         Ok(Self { inner })
+    }
+
+    #[cfg(not(feature = "rocksdb"))]
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Err(StoreError::NoDiskStore { path: path.to_owned() })
     }
 
     /// A throwaway in-memory store.
@@ -190,7 +199,9 @@ impl Store {
 
     /// Flushes pending writes to disk (RocksDB's write-ahead log already makes commits durable).
     pub fn flush(&self) -> Result<(), StoreError> {
-        Ok(self.inner.flush()?)
+        #[cfg(feature = "rocksdb")]
+        self.inner.flush()?;
+        Ok(())
     }
 
     /// Parses a graph name given by a user.

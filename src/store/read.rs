@@ -5,14 +5,13 @@
 use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::{
-    Citation, DateStatus, Entity, EntityKind, EntitySummary, EvidenceType, Openness, PartialDate, Relation,
-    RelationKind, RelationSummary,
+    Citation, DateStatus, Entity, EntityKind, EvidenceType, Openness, PartialDate, Relation, RelationSummary,
 };
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The statements about one subject, across all graphs, each value once.
-struct Description {
+pub(super) struct Description {
     values: HashMap<String, Vec<Term>>,
 }
 
@@ -21,11 +20,15 @@ impl Description {
         self.values.get(predicate.as_str()).map_or(&[], Vec::as_slice)
     }
 
+    /// The least IRI value, so that a value stated twice reads the same whatever the index order.
     fn named(&self, predicate: NamedNodeRef<'_>) -> Option<&NamedNode> {
-        self.all(predicate).iter().find_map(|term| match term {
-            Term::NamedNode(node) => Some(node),
-            _ => None,
-        })
+        self.all(predicate)
+            .iter()
+            .filter_map(|term| match term {
+                Term::NamedNode(node) => Some(node),
+                _ => None,
+            })
+            .min_by(|a, b| a.as_str().cmp(b.as_str()))
     }
 
     fn text(&self, predicate: NamedNodeRef<'_>) -> Option<String> {
@@ -56,13 +59,25 @@ impl Description {
         self.date(SCHEMA_START_DATE).or_else(|| self.date(DCTERMS_ISSUED))
     }
 
-    fn has_type(&self, class: NamedNodeRef<'_>) -> bool {
+    /// Every value, a literal's lexical form or an IRI (blank nodes left out).
+    pub(super) fn strings(&self, predicate: NamedNodeRef<'_>) -> Vec<String> {
+        self.all(predicate)
+            .iter()
+            .filter_map(|term| match term {
+                Term::Literal(literal) => Some(literal.value().to_owned()),
+                Term::NamedNode(node) => Some(node.as_str().to_owned()),
+                Term::BlankNode(_) => None,
+            })
+            .collect()
+    }
+
+    pub(super) fn has_type(&self, class: NamedNodeRef<'_>) -> bool {
         self.all(RDF_TYPE)
             .iter()
             .any(|t| matches!(t, Term::NamedNode(n) if n.as_ref() == class))
     }
 
-    fn kind(&self) -> Option<EntityKind> {
+    pub(super) fn kind(&self) -> Option<EntityKind> {
         EntityKind::ALL
             .iter()
             .copied()
@@ -79,7 +94,7 @@ impl Description {
 }
 
 impl Store {
-    fn describe(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Description, StoreError> {
+    pub(super) fn describe(&self, subject: NamedOrBlankNodeRef<'_>) -> Result<Description, StoreError> {
         let mut values: HashMap<String, Vec<Term>> = HashMap::new();
         for quad in self.inner.quads_for_pattern(Some(subject), None, None, None) {
             let quad = quad?;
@@ -89,56 +104,6 @@ impl Store {
             }
         }
         Ok(Description { values })
-    }
-
-    /// Subjects typed `class` in any graph, each once, in IRI order.
-    fn instances(&self, class: NamedNodeRef<'_>) -> Result<BTreeSet<NamedNode>, StoreError> {
-        let mut subjects = BTreeSet::new();
-        for quad in self
-            .inner
-            .quads_for_pattern(None, Some(RDF_TYPE), Some(class.into()), None)
-        {
-            if let oxigraph::model::NamedOrBlankNode::NamedNode(node) = quad?.subject {
-                subjects.insert(node);
-            }
-        }
-        Ok(subjects)
-    }
-
-    /// Every entity (an IRI under the entity namespace with a kind), for the projection and the
-    /// search index.
-    pub fn entity_summaries(&self) -> Result<Vec<EntitySummary>, StoreError> {
-        let mut summaries = Vec::new();
-        for node in self.instances(GG_ENTITY)? {
-            let Some(id) = node.as_str().strip_prefix(ID) else {
-                continue;
-            };
-            let description = self.describe(node.as_ref().into())?;
-            let Some(kind) = description.kind() else { continue };
-            summaries.push(EntitySummary {
-                id: id.to_owned(),
-                kind,
-                openness: description.openness(),
-                start: description.start(),
-                end: description.date(SCHEMA_END_DATE),
-                label: description.text(RDFS_LABEL).unwrap_or_else(|| id.to_owned()),
-                aliases: description.texts(SKOS_ALT_LABEL),
-                description: description.text(DCTERMS_DESCRIPTION),
-            });
-        }
-        Ok(summaries)
-    }
-
-    /// Every complete relation node, for the projection.
-    pub fn relation_summaries(&self) -> Result<Vec<RelationSummary>, StoreError> {
-        let mut summaries = Vec::new();
-        for node in self.instances(GG_RELATION)? {
-            let description = self.describe(node.as_ref().into())?;
-            if let Some(summary) = relation_summary(&node, &description) {
-                summaries.push(summary);
-            }
-        }
-        Ok(summaries)
     }
 
     /// The id of the seed document whose text is the file `name` (under `seed/sources/`).
@@ -207,18 +172,7 @@ impl Store {
                 continue;
             };
             if !labels.contains_key(&summary.predicate) {
-                let property = self.describe(NamedNodeRef::new_unchecked(&summary.predicate).into())?;
-                let local = summary
-                    .predicate
-                    .rsplit(['#', '/'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let label = property.text(RDFS_LABEL).unwrap_or(local);
-                let inverse = property
-                    .text(GG_INVERSE_LABEL)
-                    .unwrap_or_else(|| format!("inverse of {label}"));
-                labels.insert(summary.predicate.clone(), (label, inverse));
+                labels.insert(summary.predicate.clone(), self.predicate_label(&summary.predicate)?);
             }
             let (predicate_label, inverse_label) = labels.get(&summary.predicate).cloned().unwrap_or_default();
             let evidence_type = description.named(GG_EVIDENCE_TYPE).and_then(|value| {
@@ -246,6 +200,18 @@ impl Store {
             );
         }
         Ok(relations)
+    }
+
+    /// How a relation property reads from source to target and back: its label (else its local
+    /// name) and its inverse label (else "inverse of" the label).
+    pub fn predicate_label(&self, iri: &str) -> Result<(String, String), StoreError> {
+        let property = self.describe(NamedNodeRef::new_unchecked(iri).into())?;
+        let local = iri.rsplit(['#', '/']).next().unwrap_or_default().to_owned();
+        let label = property.text(RDFS_LABEL).unwrap_or(local);
+        let inverse = property
+            .text(GG_INVERSE_LABEL)
+            .unwrap_or_else(|| format!("inverse of {label}"));
+        Ok((label, inverse))
     }
 
     fn citations(&self, holder: &Description, documents: &mut DocumentCache) -> Result<Vec<Citation>, StoreError> {
@@ -276,22 +242,7 @@ impl Store {
 }
 
 fn relation_summary(node: &NamedNode, description: &Description) -> Option<RelationSummary> {
-    let id = node.as_str().strip_prefix(REL)?;
-    let source = description.named(GG_SOURCE)?.as_str().strip_prefix(ID)?;
-    let target = description.named(GG_TARGET)?.as_str().strip_prefix(ID)?;
-    let predicate = description.named(GG_PREDICATE)?;
-    let kind = description.named(GG_RELATION_KIND)?;
-    let kind = RelationKind::ALL
-        .iter()
-        .copied()
-        .find(|k| relation_kind_iri(*k) == kind.as_ref())?;
-    Some(RelationSummary {
-        id: id.to_owned(),
-        source: source.to_owned(),
-        target: target.to_owned(),
-        predicate: predicate.as_str().to_owned(),
-        kind,
-    })
+    super::summaries::relation_from(node.as_str().strip_prefix(REL)?, description)
 }
 
 /// How each cited document is shown, looked up once per batch.

@@ -7,7 +7,7 @@ use super::load::{RdfDocument, Skolemizer};
 use super::materialize::{ClassHierarchy, Materializer};
 use super::query::{PREFIXES, evaluator, syntax_error};
 use super::sparql::{SparqlFormat, write_triples};
-use super::version::change_quad;
+use super::version::record_change;
 use super::vocab::ONTOLOGY_GRAPH;
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
@@ -112,14 +112,13 @@ impl Store {
             .parse_update(text)
             .map_err(|error| syntax_error(text, &error.to_string()))?;
         refuse_load(text)?;
-        let previous = self.dataset_version()?;
         let mut transaction = self.inner.start_transaction()?;
         prepared
             .on_transaction(&mut transaction)
             .execute()
             .map_err(update_error)?;
         materialize(&mut transaction)?;
-        transaction.insert(&change_quad(format!("update after {previous}\n{text}")));
+        record_change(&mut transaction, &format!("update\n{text}"))?;
         transaction.commit()?;
         Ok(())
     }
@@ -172,7 +171,6 @@ impl Store {
             .map(|quad| quad.map(|quad| skolemizer.quad(quad)))
             .collect::<Result<_, _>>()?;
         let created = !self.graph_exists(target)?;
-        let previous = self.dataset_version()?;
         let mut hierarchy = ClassHierarchy::from_store(&self.inner)?;
         for quad in &quads {
             hierarchy.observe(quad);
@@ -191,11 +189,12 @@ impl Store {
         }
         transaction.extend(&quads);
         transaction.extend(&materializer.finish());
-        transaction.insert(&change_quad(format!(
-            "graph-store {} {graph} after {previous}\n{}",
+        let change = format!(
+            "graph-store {} {graph}\n{}",
             if replace { "put" } else { "post" },
             document.fingerprint()
-        )));
+        );
+        record_change(&mut transaction, &change)?;
         transaction.commit()?;
         Ok(created)
     }
@@ -209,16 +208,12 @@ impl Store {
         if !self.graph_exists(target)? {
             return Ok(false);
         }
-        let previous = self.dataset_version()?;
         let mut transaction = self.inner.start_transaction()?;
         match target {
             GraphTarget::Default => transaction.clear_graph(GraphNameRef::DefaultGraph)?,
             GraphTarget::Named(node) => transaction.remove_named_graph(node.as_ref())?,
         }
-        transaction.insert(&change_quad(format!(
-            "graph-store delete {} after {previous}",
-            target.graph_name()
-        )));
+        record_change(&mut transaction, &format!("graph-store delete {}", target.graph_name()))?;
         transaction.commit()?;
         Ok(true)
     }

@@ -1,35 +1,81 @@
-//! The dataset version: a hash of an append-only change log kept in the store. Every write adds
-//! a change (a fingerprint of what it wrote) in the same commit, so the version changes whenever
-//! the data does, writing the same thing twice keeps it, and it costs nothing to compute at
-//! start-up however large the store is.
+//! The dataset version: the head of a chain of changes kept in the store. Every write records,
+//! in its own commit, a change-log entry (a fingerprint of what it wrote) and a new head: the
+//! number of changes so far and a hash of the previous head with this change. Reading the
+//! version is one lookup whatever the size of the store, so replicas can poll it cheaply, and
+//! two stores that saw the same writes in the same order show the same version.
+//!
+//! A transaction replaces the head; the bulk loader cannot remove anything, so a bulk load adds
+//! a head with a higher count and the next transaction sweeps the old ones.
 
-use super::vocab::{DATASET, GG_CHANGE, META_GRAPH};
+use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH};
 use super::{Store, StoreError};
-use oxigraph::model::{Literal, Quad, Term};
+use oxigraph::model::{Literal, NamedNodeRef, Quad, QuadRef, Term};
+use oxigraph::store::Transaction;
 use sha2::{Digest, Sha256};
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The quad that records one change, identified by a fingerprint of what it wrote.
-pub fn change_quad(fingerprint: impl AsRef<[u8]>) -> Quad {
-    let change = hex(&Sha256::digest(fingerprint.as_ref())[..16]);
+/// The quad that records one change in the log, identified by a fingerprint of what it wrote.
+fn change_quad(fingerprint: &str) -> Quad {
+    let change = hex(&Sha256::digest(fingerprint.as_bytes())[..16]);
     Quad::new(DATASET, GG_CHANGE, Literal::new_simple_literal(change), META_GRAPH)
 }
 
-impl Store {
-    /// A short hash of the change log: cite it with a result to say which data produced it.
-    pub fn dataset_version(&self) -> Result<String, StoreError> {
-        let mut changes: Vec<String> = Vec::new();
-        for quad in self
-            .inner
-            .quads_for_pattern(Some(DATASET.into()), Some(GG_CHANGE), None, None)
-        {
-            if let Term::Literal(literal) = quad?.object {
-                changes.push(literal.value().to_owned());
-            }
+/// Where the chain of changes stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Head {
+    changes: u64,
+    hash: String,
+}
+
+impl Head {
+    /// Reads `"{changes} {hash}"`.
+    fn parse(term: &Term) -> Option<Self> {
+        let Term::Literal(literal) = term else { return None };
+        let (changes, hash) = literal.value().split_once(' ')?;
+        Some(Self {
+            changes: changes.parse().ok()?,
+            hash: hash.to_owned(),
+        })
+    }
+
+    fn quad(&self) -> Quad {
+        let value = format!("{} {}", self.changes, self.hash);
+        Quad::new(DATASET, GG_VERSION, Literal::new_simple_literal(value), META_GRAPH)
+    }
+
+    fn next(&self, fingerprint: &str) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(self.hash.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(fingerprint.as_bytes());
+        Self {
+            changes: self.changes + 1,
+            hash: hex(&hasher.finalize()[..8]),
         }
+    }
+
+    /// The latest of the heads in `heads`; for a store written before heads existed, one made
+    /// from its change log (`log`), which is empty in a new store.
+    fn latest(
+        heads: impl Iterator<Item = Term>,
+        log: impl FnOnce() -> Result<Vec<Term>, StoreError>,
+    ) -> Result<Self, StoreError> {
+        if let Some(head) = heads
+            .filter_map(|term| Self::parse(&term))
+            .max_by_key(|head| head.changes)
+        {
+            return Ok(head);
+        }
+        let mut changes: Vec<String> = log()?
+            .into_iter()
+            .filter_map(|term| match term {
+                Term::Literal(literal) => Some(literal.value().to_owned()),
+                _ => None,
+            })
+            .collect();
         changes.sort();
         changes.dedup();
         let mut hasher = Sha256::new();
@@ -37,6 +83,95 @@ impl Store {
             hasher.update(change.as_bytes());
             hasher.update(b"\n");
         }
-        Ok(hex(&hasher.finalize()[..8]))
+        Ok(Self {
+            changes: changes.len() as u64,
+            hash: hex(&hasher.finalize()[..8]),
+        })
+    }
+}
+
+fn objects(store: &oxigraph::store::Store, predicate: NamedNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
+    store
+        .quads_for_pattern(Some(DATASET.into()), Some(predicate), None, Some(META_GRAPH.into()))
+        .map(|quad| Ok(quad?.object))
+        .collect()
+}
+
+fn head(store: &oxigraph::store::Store) -> Result<Head, StoreError> {
+    Head::latest(objects(store, GG_VERSION)?.into_iter(), || objects(store, GG_CHANGE))
+}
+
+impl Store {
+    /// A short hash naming the data as it is: cite it with a result to say which data produced
+    /// it. It changes with every write.
+    pub fn dataset_version(&self) -> Result<String, StoreError> {
+        Ok(head(&self.inner)?.hash)
+    }
+}
+
+/// The quads with which a bulk load records a change (it cannot remove the previous head).
+pub(super) fn bulk_change_quads(store: &oxigraph::store::Store, fingerprint: &str) -> Result<[Quad; 2], StoreError> {
+    Ok([change_quad(fingerprint), head(store)?.next(fingerprint).quad()])
+}
+
+/// Records a change inside a transaction: the log entry and the new head, replacing the old.
+pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str) -> Result<(), StoreError> {
+    let objects = |transaction: &Transaction<'_>, predicate| -> Result<Vec<Term>, StoreError> {
+        transaction
+            .quads_for_pattern(Some(DATASET.into()), Some(predicate), None, Some(META_GRAPH.into()))
+            .map(|quad| Ok(quad?.object))
+            .collect()
+    };
+    let heads = objects(transaction, GG_VERSION)?;
+    let head = Head::latest(heads.iter().cloned(), || objects(transaction, GG_CHANGE))?;
+    for old in &heads {
+        transaction.remove(QuadRef::new(DATASET, GG_VERSION, old.as_ref(), META_GRAPH));
+    }
+    transaction.insert(&change_quad(fingerprint));
+    transaction.insert(&head.next(fingerprint).quad());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NoProgress;
+
+    #[test]
+    fn every_write_moves_the_head_and_the_same_writes_give_the_same_version() {
+        let versions = || {
+            let store = Store::memory().unwrap();
+            store.initialize(false, &NoProgress).unwrap();
+            let mut seen = vec![store.dataset_version().unwrap()];
+            for _ in 0..2 {
+                // The same write twice still moves the version: the data may differ in between.
+                let mut transaction = store.inner.start_transaction().unwrap();
+                record_change(&mut transaction, "delete entity x").unwrap();
+                transaction.commit().unwrap();
+                seen.push(store.dataset_version().unwrap());
+            }
+            let bulk = bulk_change_quads(&store.inner, "load").unwrap();
+            let mut loader = store.inner.bulk_loader();
+            loader.load_quads(bulk).unwrap();
+            loader.commit().unwrap();
+            seen.push(store.dataset_version().unwrap());
+            let mut transaction = store.inner.start_transaction().unwrap();
+            record_change(&mut transaction, "after the load").unwrap();
+            transaction.commit().unwrap();
+            seen.push(store.dataset_version().unwrap());
+            assert_eq!(
+                objects(&store.inner, GG_VERSION).unwrap().len(),
+                1,
+                "old heads are swept"
+            );
+            assert_eq!(head(&store.inner).unwrap().changes, 5);
+            seen
+        };
+        let first = versions();
+        let mut distinct = first.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), first.len(), "{first:?}");
+        assert_eq!(first, versions(), "deterministic");
     }
 }

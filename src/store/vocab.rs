@@ -49,6 +49,7 @@ iris! {
     GG_SEED_FILE = "https://w3id.org/govgraph/ns#seedFile";
     GG_INVERSE_LABEL = "https://w3id.org/govgraph/ns#inverseLabel";
     GG_CHANGE = "https://w3id.org/govgraph/ns#change";
+    GG_VERSION = "https://w3id.org/govgraph/ns#version";
     DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier";
     DCTERMS_ISSUED = "http://purl.org/dc/terms/issued";
     /// The dataset itself, subject of the change log.

@@ -3,7 +3,7 @@
 //! triples. Also writes such data to a file (`govgraph generate`).
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::version::change_quad;
+use super::version::{bulk_change_quads, record_change};
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
 use crate::model::{DateStatus, DocumentRef, EntityKind, NewEntity, NewRelation, Predicate, Slug};
@@ -235,15 +235,15 @@ impl Store {
         }
     }
 
-    /// The quads that write `entities` and `relations` into `graph`: their statements, what
-    /// they imply, and a change-log entry.
+    /// The quads that write `entities` and `relations` into `graph`: their statements and what
+    /// they imply; and the fingerprint of the change.
     fn curated_quads(
         &self,
         entities: &[NewEntity],
         relations: &[(NewRelation, RelationProperty)],
         graph: &NamedNode,
         what: &str,
-    ) -> Result<Vec<Quad>, StoreError> {
+    ) -> Result<(Vec<Quad>, String), StoreError> {
         let mut writer = QuadWriter::new(GraphName::NamedNode(graph.clone()));
         for entity in entities {
             writer.entity(entity)?;
@@ -258,8 +258,7 @@ impl Store {
         }
         let fingerprint: String = quads.iter().map(|quad| format!("{quad}\n")).collect();
         quads.extend(materializer.finish());
-        quads.push(change_quad(format!("{what}\n{fingerprint}")));
-        Ok(quads)
+        Ok((quads, format!("{what}\n{fingerprint}")))
     }
 
     /// Writes entities and relations (relations with their resolved property) into `graph`, in
@@ -273,7 +272,8 @@ impl Store {
         progress: &dyn Progress,
     ) -> Result<ImportReport, StoreError> {
         progress.start("importing", Some((entities.len() + relations.len()) as u64));
-        let quads = self.curated_quads(entities, relations, graph, "import")?;
+        let (mut quads, change) = self.curated_quads(entities, relations, graph, "import")?;
+        quads.extend(bulk_change_quads(&self.inner, &change)?);
         let report = ImportReport {
             entities: entities.len(),
             relations: relations.len(),
@@ -295,9 +295,10 @@ impl Store {
         relations: &[(NewRelation, RelationProperty)],
         graph: &NamedNode,
     ) -> Result<(), StoreError> {
-        let quads = self.curated_quads(entities, relations, graph, "create")?;
+        let (quads, change) = self.curated_quads(entities, relations, graph, "create")?;
         let mut transaction = self.inner.start_transaction()?;
         transaction.extend(&quads);
+        record_change(&mut transaction, &change)?;
         transaction.commit()?;
         Ok(())
     }

@@ -396,7 +396,7 @@ fn every_export_format_parses_back_with_the_same_count() {
         &file,
     ])
     .success();
-    let quads = workspace.quad_count();
+    let quads = workspace.stored_quad_count();
     let triples: usize = workspace
         .query_value("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
         .split("^^")

@@ -4,7 +4,7 @@
 //! from scratch out of an export of the store.
 
 use govgraph::model::EntityKind;
-use govgraph::services::catalog::Catalog;
+use govgraph::services::catalog::{Catalog, Touched};
 use govgraph::services::curate::{self, EntityInput, RelationInput, SourceInput};
 use govgraph::store::{ExportFormat, NoProgress, RdfDocument, ResultsFormat, Severity, Store};
 use proptest::prelude::*;
@@ -60,9 +60,25 @@ fn source() -> Vec<SourceInput> {
     }]
 }
 
-/// Applies a write as a mutation would; writes the checks refuse are skipped.
-fn apply(store: &Store, write: &Write) {
-    let catalog = Catalog::load(store).unwrap();
+/// Applies a write as a mutation would (writes the checks refuse are skipped), and refreshes
+/// the catalog from what the write touched, as the server does.
+fn apply(store: &Store, catalog: &Catalog, write: &Write) -> Catalog {
+    let touched = match write {
+        Write::Create { entity, .. } | Write::Rename { entity, .. } | Write::Delete { entity } => {
+            Touched::entity(id(*entity))
+        }
+        Write::Relate {
+            source,
+            target,
+            predicate,
+            ..
+        }
+        | Write::Unrelate {
+            source,
+            target,
+            predicate,
+        } => Touched::relation(format!("{}--{}--{}", id(*source), PREDICATES[*predicate], id(*target))),
+    };
     match write {
         Write::Create { entity, kind, year } => {
             let input = EntityInput {
@@ -73,7 +89,7 @@ fn apply(store: &Store, write: &Write) {
                 sources: source(),
                 ..EntityInput::default()
             };
-            if let Ok(entity) = curate::new_entity(&catalog, store, &input) {
+            if let Ok(entity) = curate::new_entity(catalog, store, &input) {
                 store
                     .create(
                         &[entity],
@@ -100,7 +116,7 @@ fn apply(store: &Store, write: &Write) {
                 predicate: Some(PREDICATES[*predicate].to_owned()),
                 sources: source(),
             };
-            if let Ok(relation) = curate::new_relation(&catalog, store, &input) {
+            if let Ok(relation) = curate::new_relation(catalog, store, &input) {
                 store
                     .create(
                         &[],
@@ -128,7 +144,7 @@ fn apply(store: &Store, write: &Write) {
                 },
                 ..Default::default()
             };
-            if curate::check_patch(&catalog, &id(*entity), &patch).is_ok() {
+            if curate::check_patch(catalog, &id(*entity), &patch).is_ok() {
                 store.update_entity(&id(*entity), &patch).unwrap();
             }
         }
@@ -136,6 +152,7 @@ fn apply(store: &Store, write: &Write) {
             store.delete_entity(&id(*entity)).unwrap();
         }
     }
+    catalog.refresh(store, &touched).unwrap()
 }
 
 fn ask(store: &Store, query: &str) -> bool {
@@ -180,8 +197,9 @@ proptest! {
     fn writes_keep_the_store_and_the_projection_consistent(writes in proptest::collection::vec(write(), 1..30)) {
         let store = Store::memory().unwrap();
         store.initialize(false, &NoProgress).unwrap();
+        let mut live = Catalog::load(&store).unwrap();
         for write in &writes {
-            apply(&store, write);
+            live = apply(&store, &live, write);
         }
         let violations: Vec<String> =
             store.validate().unwrap().into_iter().filter(|v| v.severity == Severity::Violation).map(|v| v.to_string()).collect();
@@ -203,6 +221,12 @@ proptest! {
         ] {
             prop_assert!(!ask(&store, query), "{}", what);
         }
+        // The catalog refreshed write by write equals one loaded from the store, node for node.
+        let loaded = Catalog::load(&store).unwrap();
+        prop_assert_eq!(&live.version, &loaded.version);
+        let ids = |catalog: &Catalog| catalog.summaries().iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(ids(&live), ids(&loaded));
+        prop_assert_eq!(shape(&live), shape(&loaded));
         // The live projection equals one rebuilt from an export.
         let directory = tempfile::tempdir().unwrap();
         let dump = directory.path().join("dump.nq");

@@ -537,7 +537,10 @@ fn the_readme_examples_run_on_the_seed() {
         let block = block.split("```").next().unwrap();
         let mut current = String::new();
         for line in block.lines() {
-            if line.starts_with('{') && !current.trim().is_empty() {
+            let starts_operation = ["{", "mutation", "subscription"]
+                .iter()
+                .any(|start| line.starts_with(start));
+            if starts_operation && !current.trim().is_empty() {
                 queries.push(std::mem::take(&mut current));
             }
             if !line.trim_start().starts_with('#') {
@@ -549,7 +552,24 @@ fn the_readme_examples_run_on_the_seed() {
             queries.push(current);
         }
     }
+    let (mutations, queries): (Vec<String>, Vec<String>) = queries
+        .into_iter()
+        .partition(|operation| operation.trim_start().starts_with("mutation"));
+    let queries: Vec<String> = queries
+        .into_iter()
+        .filter(|operation| !operation.trim_start().starts_with("subscription"))
+        .collect();
     assert!(queries.len() >= 8, "found only {} example queries", queries.len());
+    assert!(mutations.len() >= 4, "found only {} example mutations", mutations.len());
+    // The curation examples, in order, as the admin.
+    let server = Server::start(&["--memory", "--admin-token", "readme"]);
+    for mutation in mutations {
+        let body = json!({ "query": mutation }).to_string();
+        let headers = [("content-type", "application/json"), ("authorization", "Bearer readme")];
+        let response = server.request("POST", "/graphql", &headers, Some(&body));
+        let response: Value = serde_json::from_str(&response.body).unwrap();
+        assert!(response.get("errors").is_none(), "{mutation} failed: {response:#}");
+    }
     for query in queries {
         let response = seed().graphql(&query, json!({}));
         let answer = data(&response);

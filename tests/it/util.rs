@@ -124,8 +124,18 @@ impl Workspace {
     }
 
     /// The number of quads in the store.
-    pub fn quad_count(&self) -> usize {
+    /// Every quad, the change log included.
+    pub fn stored_quad_count(&self) -> usize {
         let value = self.query_value("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
+        let value = value.split("^^").next().unwrap_or_default().trim_matches('"');
+        value.parse().unwrap_or_else(|_| panic!("a count, not {value:?}"))
+    }
+
+    /// Quads of data: the change log (which every write extends) left out.
+    pub fn quad_count(&self) -> usize {
+        let value = self.query_value(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/govgraph/graph/meta>) }",
+        );
         let value = value.split("^^").next().unwrap_or_default().trim_matches('"');
         value.parse().unwrap_or_else(|_| panic!("a count, not {value:?}"))
     }

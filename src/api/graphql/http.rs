@@ -4,7 +4,7 @@
 //! and the request timeout.
 
 use super::RequestData;
-use super::errors::{BAD_REQUEST, limit_exceeded};
+use super::errors::{BAD_REQUEST, internal, limit_exceeded};
 use crate::api::AppState;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -274,7 +274,22 @@ async fn execute(state: &AppState, request: &HttpRequest, graphql: Request) -> (
     let data = std::sync::Arc::new(data);
     let graphql = graphql.data(data.clone()).data(executed.clone());
     let timeout = Duration::try_from_secs_f64(state.limits.request_timeout).unwrap_or(Duration::MAX);
-    let response = match tokio::time::timeout(timeout, state.schema.execute(graphql)).await {
+    let schema = state.schema.clone();
+    let execution = async move { schema.execute(graphql).await };
+    let finished = if data.authorization.is_ok() {
+        // A writer's request runs to its end even if the client goes away or the timeout answers
+        // first, so that a document of several mutations is never cut between two writes.
+        match tokio::time::timeout(timeout, tokio::spawn(execution)).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(failed)) => Ok(Response::from_errors(vec![
+                internal(format!("the request failed: {failed}")).into_server_error(Default::default()),
+            ])),
+            Err(elapsed) => Err(elapsed),
+        }
+    } else {
+        tokio::time::timeout(timeout, execution).await
+    };
+    let response = match finished {
         Ok(response) => response,
         Err(_) => {
             let seconds = state.limits.request_timeout;

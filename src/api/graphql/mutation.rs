@@ -7,7 +7,7 @@ use super::request;
 use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
 use crate::api::write::{Refusal, WriteError, write};
 use crate::model::{Change, EntityPatch as ModelPatch};
-use crate::services::catalog::{ChangeOp as ModelChangeOp, GraphChange as ModelChange};
+use crate::services::catalog::{ChangeOp as ModelChangeOp, GraphChange as ModelChange, Touched};
 use crate::services::curate::{
     self, EntityInput as ModelEntityInput, RelationInput as ModelRelationInput, SourceInput as ModelSource,
 };
@@ -104,20 +104,45 @@ fn failed(error: WriteError) -> Error {
     }
 }
 
-/// Checks the token, runs the write, moves this request to the new catalog.
+/// Checks the token, runs the write, moves this request to the new catalog. `describe` names
+/// the one entity or relation the write changed (an entity's deletion also reports its
+/// relations' deletions).
 async fn mutate<T: Send + 'static>(
     ctx: &Context<'_>,
     work: impl FnOnce(&crate::store::Store, &crate::services::catalog::Catalog) -> Result<T, WriteError> + Send + 'static,
-    describe: impl FnOnce(&T) -> ModelChange,
+    describe: impl FnOnce(&T) -> ModelChange + Send + 'static,
 ) -> Result<T> {
     let data = request(ctx);
     data.authorization.map_err(refused)?;
     let Some(state) = &data.state else {
         return Err(internal("a mutation without the application state"));
     };
-    let (result, catalog) = write(state, work, |result, _, _| vec![describe(result)])
-        .await
-        .map_err(failed)?;
+    let work = move |store: &crate::store::Store, catalog: &crate::services::catalog::Catalog| {
+        let result = work(store, catalog)?;
+        let change = describe(&result);
+        let touched = match (&change.entity_id, &change.relation_id) {
+            (Some(entity), _) => Touched::entity(entity.clone()),
+            (None, Some(relation)) => Touched::relation(relation.clone()),
+            (None, None) => Touched::Everything,
+        };
+        Ok(((result, change), touched))
+    };
+    let ((result, _), catalog) = write(state, work, |(_, change), before, _| {
+        let mut changes = vec![change.clone()];
+        if let (ModelChangeOp::Deleted, Some(entity)) = (change.op, &change.entity_id)
+            && let Some(node) = before.projection.node(entity)
+        {
+            changes.extend(
+                before
+                    .projection
+                    .edges_of(node)
+                    .map(|edge| ModelChange::relation(ModelChangeOp::Deleted, before.projection.relation_id(edge))),
+            );
+        }
+        changes
+    })
+    .await
+    .map_err(failed)?;
     data.move_to(catalog);
     Ok(result)
 }
@@ -185,7 +210,10 @@ impl Mutation {
                 store.update_entity(&target, &patch)?;
                 Ok(())
             },
-            |()| ModelChange::entity(ModelChangeOp::Updated, id.clone()),
+            {
+                let id = id.clone();
+                move |()| ModelChange::entity(ModelChangeOp::Updated, id)
+            },
         )
         .await?;
         load_entity(ctx, id).await
@@ -218,7 +246,7 @@ impl Mutation {
                 }
                 Ok(store.delete_entity(&target)?)
             },
-            |_| ModelChange::entity(ModelChangeOp::Deleted, id.clone()),
+            move |_| ModelChange::entity(ModelChangeOp::Deleted, id),
         )
         .await
     }
@@ -266,7 +294,7 @@ impl Mutation {
                 }
                 Ok(store.delete_relation(&target)?)
             },
-            |_| ModelChange::relation(ModelChangeOp::Deleted, id.clone()),
+            move |_| ModelChange::relation(ModelChangeOp::Deleted, id),
         )
         .await
     }

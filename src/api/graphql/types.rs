@@ -2,9 +2,12 @@
 //! point at through the request's data loaders. Doc comments become the schema's descriptions.
 
 use super::errors::internal;
-use super::{RequestData, request};
+use super::request;
+use crate::graph::{EdgeIndex, NodeIndex};
 use crate::model;
+use crate::services::catalog::Catalog;
 use crate::services::explore::{FoundPath, FoundSubgraph};
+use crate::store::vocab::{entity_iri, relation_iri};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -95,92 +98,123 @@ pub enum CentralityMetric {
     Betweenness,
 }
 
-/// Loads entities by id, in the order given.
+/// The entities with these ids, in the order given; ids the catalog does not know are left out.
 pub async fn entities(ctx: &Context<'_>, ids: &[String]) -> Result<Vec<Entity>> {
-    let data = request(ctx);
-    let loaded = data.entities.load_many(ids.iter().cloned()).await.map_err(internal)?;
+    let catalog = request(ctx).catalog();
     Ok(ids
         .iter()
-        .filter_map(|id| loaded.get(id).cloned().map(Entity))
+        .filter_map(|id| catalog.projection.node(id))
+        .map(|node| Entity {
+            catalog: catalog.clone(),
+            node,
+        })
         .collect())
 }
 
-/// Loads relations by id, in the order given.
+/// The relations with these ids, in the order given; unknown ids are left out.
 pub async fn relations(ctx: &Context<'_>, ids: &[String]) -> Result<Vec<Relation>> {
-    let data = request(ctx);
-    let loaded = data.relations.load_many(ids.iter().cloned()).await.map_err(internal)?;
+    let catalog = request(ctx).catalog();
     Ok(ids
         .iter()
-        .filter_map(|id| loaded.get(id).cloned().map(Relation))
+        .filter_map(|id| catalog.projection.relation(id))
+        .map(|edge| Relation {
+            catalog: catalog.clone(),
+            edge,
+        })
         .collect())
 }
 
 async fn entity(ctx: &Context<'_>, id: &str) -> Result<Entity> {
-    let data: &RequestData = request(ctx);
-    match data.entities.load_one(id.to_owned()).await.map_err(internal)? {
-        Some(entity) => Ok(Entity(entity)),
-        None => Err(internal(format!(
-            "entity {id} is in the projection but not in the store"
-        ))),
-    }
+    entities(ctx, &[id.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| internal(format!("entity {id} is not in the projection")))
 }
 
 /// An organization, meeting, document, discussion space or person.
-pub struct Entity(pub Arc<model::Entity>);
+///
+/// What the catalog holds (names, kind, openness, dates, relations) is answered from memory;
+/// the rest (provenance, notes, location) is loaded from the store, in batches, when asked for.
+pub struct Entity {
+    catalog: Arc<Catalog>,
+    node: NodeIndex,
+}
+
+impl Entity {
+    fn id_str(&self) -> &str {
+        self.catalog.projection.node_id(self.node)
+    }
+
+    /// Built only from nodes of this catalog, whose summaries are in node order.
+    fn summary(&self) -> &model::EntitySummary {
+        &self.catalog.summaries()[self.node.index()]
+    }
+
+    async fn details(&self, ctx: &Context<'_>) -> Result<Arc<model::Entity>> {
+        let id = self.id_str();
+        request(ctx)
+            .entities
+            .load_one(id.to_owned())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal(format!("entity {id} is in the projection but not in the store")))
+    }
+}
 
 #[Object]
 impl Entity {
     /// Short stable slug, e.g. "montevideo-statement-2013".
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.id_str().to_owned())
     }
     /// The entity's IRI (its linked-data name).
-    async fn iri(&self) -> &str {
-        &self.0.iri
+    async fn iri(&self) -> String {
+        entity_iri(self.id_str())
     }
     async fn label(&self) -> &str {
-        &self.0.label
+        &self.summary().label
     }
     /// Other names: acronyms and the spellings the sources use.
     async fn aliases(&self) -> &[String] {
-        &self.0.aliases
+        &self.summary().aliases
     }
     async fn kind(&self) -> EntityKind {
-        self.0.kind.into()
+        self.summary().kind.into()
     }
     /// Null where the sources do not say.
     async fn openness(&self) -> Option<Openness> {
-        self.0.openness.map(Into::into)
+        self.summary().openness.map(Into::into)
     }
     /// Why the entity is open or closed, and on what evidence.
-    async fn openness_note(&self) -> Option<&str> {
-        self.0.openness_note.as_deref()
+    async fn openness_note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.openness_note.clone())
     }
     async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+        self.summary().description.as_deref()
     }
     /// ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); for a document, when it was issued; null if
     /// unknown or TBD (see dateStatus).
     async fn start_date(&self) -> Option<String> {
-        self.0.start_date.map(|date| date.to_string())
+        self.summary().start.map(|date| date.to_string())
     }
     async fn end_date(&self) -> Option<String> {
-        self.0.end_date.map(|date| date.to_string())
+        self.summary().end.map(|date| date.to_string())
     }
     /// Set when the sources give no date (TBD, ongoing, unknown).
-    async fn date_status(&self) -> Option<DateStatus> {
-        self.0.date_status.map(Into::into)
+    async fn date_status(&self, ctx: &Context<'_>) -> Result<Option<DateStatus>> {
+        Ok(self.details(ctx).await?.date_status.map(Into::into))
     }
     /// The sources' own words about the date, e.g. "TBD (late january)".
-    async fn date_note(&self) -> Option<&str> {
-        self.0.date_note.as_deref()
+    async fn date_note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.date_note.clone())
     }
-    async fn location(&self) -> Option<&str> {
-        self.0.location.as_deref()
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.location.clone())
     }
     /// A UN document symbol, for resolutions and reports.
-    async fn identifier(&self) -> Option<&str> {
-        self.0.identifier.as_deref()
+    async fn identifier(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.identifier.clone())
     }
     /// The entity's relations, optionally of one kind and one direction, by relation id.
     async fn relations(
@@ -189,75 +223,108 @@ impl Entity {
         kind: Option<RelationKind>,
         #[graphql(default)] direction: Direction,
     ) -> Result<Vec<Relation>> {
-        let catalog = request(ctx).catalog();
-        let ids = catalog.relations_of(&self.0.id, kind.map(Into::into));
+        let ids = self.catalog.relations_of(self.id_str(), kind.map(Into::into));
         let all = relations(ctx, &ids).await?;
         Ok(all
             .into_iter()
-            .filter(|relation| match direction {
-                Direction::Outgoing => relation.0.source == self.0.id,
-                Direction::Incoming => relation.0.target == self.0.id,
-                Direction::Both => true,
+            .filter(|relation| {
+                let (source, target) = relation.catalog.projection.endpoints(relation.edge);
+                match direction {
+                    Direction::Outgoing => source == self.node,
+                    Direction::Incoming => target == self.node,
+                    Direction::Both => true,
+                }
             })
             .collect())
     }
     /// Number of relations (in and out).
-    async fn degree(&self, ctx: &Context<'_>) -> usize {
-        request(ctx).catalog().relations_of(&self.0.id, None).len()
+    async fn degree(&self) -> usize {
+        self.catalog.relations_of(self.id_str(), None).len()
     }
     /// Where the entity is described: each document and the quote.
-    async fn sources(&self) -> Vec<Source> {
-        self.0.citations.iter().cloned().map(Source).collect()
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
 }
 
-/// A qualified relation between two entities, with its provenance.
-pub struct Relation(pub Arc<model::Relation>);
+/// A qualified relation between two entities, with its provenance. Its ends, kind and
+/// predicate come from memory; evidence and provenance from the store when asked for.
+pub struct Relation {
+    catalog: Arc<Catalog>,
+    edge: EdgeIndex,
+}
+
+impl Relation {
+    fn id_str(&self) -> &str {
+        self.catalog.projection.relation_id(self.edge)
+    }
+
+    fn end(&self, node: NodeIndex) -> Entity {
+        Entity {
+            catalog: self.catalog.clone(),
+            node,
+        }
+    }
+
+    async fn details(&self, ctx: &Context<'_>) -> Result<Arc<model::Relation>> {
+        let id = self.id_str();
+        request(ctx)
+            .relations
+            .load_one(id.to_owned())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal(format!("relation {id} is in the projection but not in the store")))
+    }
+}
 
 #[Object]
 impl Relation {
     /// `{source}--{property}--{target}`.
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.id_str().to_owned())
     }
-    async fn iri(&self) -> &str {
-        &self.0.iri
+    async fn iri(&self) -> String {
+        relation_iri(self.id_str())
     }
     /// IRI of the relation's property, e.g. https://w3id.org/govgraph/ns#inspired.
     async fn predicate(&self) -> &str {
-        &self.0.predicate
+        self.catalog.projection.predicate_iri(self.edge)
     }
     /// The property read from source to target, e.g. "inspired".
     async fn label(&self) -> &str {
-        &self.0.predicate_label
+        self.catalog
+            .predicate_labels(self.catalog.projection.predicate_iri(self.edge))
+            .0
     }
     /// The property read from target to source, e.g. "was inspired by".
     async fn inverse_label(&self) -> &str {
-        &self.0.inverse_label
+        self.catalog
+            .predicate_labels(self.catalog.projection.predicate_iri(self.edge))
+            .1
     }
     async fn kind(&self) -> RelationKind {
-        self.0.kind.into()
+        self.catalog.projection.edge_data(self.edge).kind.into()
     }
-    async fn evidence_type(&self) -> Option<EvidenceType> {
-        self.0.evidence_type.map(Into::into)
+    async fn evidence_type(&self, ctx: &Context<'_>) -> Result<Option<EvidenceType>> {
+        Ok(self.details(ctx).await?.evidence_type.map(Into::into))
     }
     /// The curator's confidence, from 0 to 1.
-    async fn confidence(&self) -> Option<f64> {
-        self.0.confidence
+    async fn confidence(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        Ok(self.details(ctx).await?.confidence)
     }
     /// Why an inferred relation is believed.
-    async fn inference_reason(&self) -> Option<&str> {
-        self.0.inference_reason.as_deref()
+    async fn inference_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.inference_reason.clone())
     }
-    async fn source(&self, ctx: &Context<'_>) -> Result<Entity> {
-        entity(ctx, &self.0.source).await
+    async fn source(&self) -> Entity {
+        self.end(self.catalog.projection.endpoints(self.edge).0)
     }
-    async fn target(&self, ctx: &Context<'_>) -> Result<Entity> {
-        entity(ctx, &self.0.target).await
+    async fn target(&self) -> Entity {
+        self.end(self.catalog.projection.endpoints(self.edge).1)
     }
     /// Provenance: where this relation is stated.
-    async fn sources(&self) -> Vec<Source> {
-        self.0.citations.iter().cloned().map(Source).collect()
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
 }
 

@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// binary: for working on the playground without rebuilding govgraph.
     #[arg(long, env = "GOVGRAPH_PLAYGROUND_DIR", value_name = "DIR", hide = true)]
     pub playground_dir: Option<PathBuf>,
+    /// Stop gracefully when standard input reaches its end: a supervisor (or a test) holding a
+    /// pipe to the server's input can be sure the server never outlives it.
+    #[arg(long, env = "GOVGRAPH_STOP_ON_STDIN_EOF")]
+    pub stop_on_stdin_eof: bool,
     #[command(flatten)]
     pub limits: Limits,
 }

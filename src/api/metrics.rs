@@ -30,6 +30,7 @@ pub struct Metrics {
     relations: Gauge,
     subscribers: Gauge,
     store_bytes: Gauge<u64, AtomicU64>,
+    projection_bytes: Gauge<u64, AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -43,6 +44,7 @@ impl Default for Metrics {
             relations: Gauge::default(),
             subscribers: Gauge::default(),
             store_bytes: Gauge::default(),
+            projection_bytes: Gauge::default(),
         };
         let registry = &mut metrics.registry;
         registry.register(
@@ -79,6 +81,11 @@ impl Default for Metrics {
             "store_disk_bytes",
             "Size of the on-disk store (0 in memory)",
             metrics.store_bytes.clone(),
+        );
+        registry.register(
+            "projection_bytes",
+            "Approximate heap size of the graph projection (structure and ids)",
+            metrics.projection_bytes.clone(),
         );
         metrics
     }
@@ -121,6 +128,9 @@ pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) ->
     metrics
         .relations
         .set(i64::try_from(catalog.projection.edge_count()).unwrap_or(i64::MAX));
+    metrics
+        .projection_bytes
+        .set(u64::try_from(catalog.projection.approximate_bytes()).unwrap_or(u64::MAX));
     metrics
         .subscribers
         .set(i64::try_from(state.events.receiver_count()).unwrap_or(i64::MAX));

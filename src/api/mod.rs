@@ -120,7 +120,12 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 
 /// Listens on `bind`, prints `listening on http://HOST:PORT` once it accepts connections, and
 /// runs until SIGINT/SIGTERM.
-pub async fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>) -> io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    bind: SocketAddr,
+    cors_origins: Vec<String>,
+    stop_on_stdin_eof: bool,
+) -> io::Result<()> {
     let metrics = web::Data::new(metrics::Metrics::default());
     let client_timeout = Duration::try_from_secs_f64(state.limits.client_timeout).unwrap_or(Duration::from_secs(10));
     let server = HttpServer::new(move || {
@@ -147,5 +152,15 @@ pub async fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>)
         writeln!(stdout, "listening on http://{address}")?;
         stdout.flush()?;
     }
-    server.run().await
+    let server = server.run();
+    if stop_on_stdin_eof {
+        let handle = server.handle();
+        actix_web::rt::spawn(async move {
+            // Reading to the end (or to an error: a closed descriptor) is all this waits for.
+            let _ = actix_web::rt::task::spawn_blocking(|| io::copy(&mut io::stdin().lock(), &mut io::sink())).await;
+            tracing::info!("standard input closed: stopping");
+            handle.stop(true).await;
+        });
+    }
+    server.await
 }

@@ -171,8 +171,11 @@ impl Server {
     pub fn start(args: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .arg("serve")
-            .args(["--bind", "127.0.0.1:0"])
+            .args(["--bind", "127.0.0.1:0", "--stop-on-stdin-eof"])
             .args(args)
+            // Servers shared through statics are never dropped: the input pipe closing when the
+            // test process exits is what stops them.
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

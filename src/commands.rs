@@ -132,7 +132,12 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     state.read_only = args.read_only;
     state.data_dir = (!args.memory).then(|| args.data.data.clone());
     actix_web::rt::System::new()
-        .block_on(crate::api::serve(state, args.bind, args.cors_origin, args.stop_on_stdin_eof))
+        .block_on(crate::api::serve(
+            state,
+            args.bind,
+            args.cors_origin,
+            args.stop_on_stdin_eof,
+        ))
         .map_err(Error::Serve)?;
     store.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 
-use petgraph::Direction;
 use petgraph::visit::EdgeRef;
 
 use super::{NodeIndex, Projection};
@@ -14,8 +13,7 @@ impl Projection {
         if !self.contains(n) {
             return 0;
         }
-        self.graph.edges_directed(n, Direction::Outgoing).count()
-            + self.graph.edges_directed(n, Direction::Incoming).count()
+        self.adjacency.outgoing(n).len() + self.adjacency.incoming(n).len()
     }
 
     /// PageRank along relation directions, starting uniform. Each relation carries an equal share
@@ -29,10 +27,7 @@ impl Projection {
         }
         let damping = damping.clamp(0.0, 1.0);
         let share = 1.0 / count as f64;
-        let out: Vec<usize> = self
-            .nodes()
-            .map(|n| self.graph.edges_directed(n, Direction::Outgoing).count())
-            .collect();
+        let out: Vec<usize> = self.nodes().map(|n| self.adjacency.outgoing(n).len()).collect();
         let mut rank = vec![share; count];
         for _ in 0..iterations {
             let dangling: f64 = rank

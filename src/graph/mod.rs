@@ -14,6 +14,7 @@
 
 mod centrality;
 mod filter;
+mod marks;
 mod neighbourhood;
 mod path;
 mod temporal;
@@ -27,8 +28,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use petgraph::visit::EdgeRef;
-use petgraph::{Directed, Direction, Graph};
+use petgraph::{Directed, Graph};
 
 use crate::model::{DayRange, EntityKind, Openness, RelationKind};
 
@@ -163,8 +163,10 @@ impl ProjectionBuilder {
         let edge_rank = ranks(&self.relation_ids);
         let mut graph = self.graph;
         graph.shrink_to_fit();
+        let adjacency = Adjacency::new(&graph);
         Projection {
             graph,
+            adjacency,
             node_ids: self.node_ids,
             node_index: self.node_index,
             relation_ids: self.relation_ids,
@@ -173,6 +175,72 @@ impl ProjectionBuilder {
             node_rank,
             edge_rank,
         }
+    }
+}
+
+/// Every node's relations in one array (compressed sparse rows): searches walk a node's
+/// neighbours as one contiguous run instead of following petgraph's per-edge linked lists, which
+/// costs a cache miss per relation on a large graph.
+pub(crate) struct Adjacency {
+    /// `steps[start[n]..start[n + 1]]` are node `n`'s relations, outgoing ones first.
+    start: Vec<u32>,
+    /// Where node `n`'s incoming relations begin.
+    incoming: Vec<u32>,
+    /// (relation, the node at its other end).
+    steps: Vec<(EdgeIndex, NodeIndex)>,
+}
+
+impl Adjacency {
+    fn new(graph: &Graph<NodeData, EdgeData, Directed, u32>) -> Self {
+        let nodes = graph.node_count();
+        let mut out_degree = vec![0_u32; nodes];
+        let mut in_degree = vec![0_u32; nodes];
+        for edge in graph.raw_edges() {
+            out_degree[edge.source().index()] += 1;
+            in_degree[edge.target().index()] += 1;
+        }
+        let mut start = Vec::with_capacity(nodes + 1);
+        let mut incoming = Vec::with_capacity(nodes);
+        let mut total = 0_u32;
+        for n in 0..nodes {
+            start.push(total);
+            incoming.push(total + out_degree[n]);
+            total += out_degree[n] + in_degree[n];
+        }
+        start.push(total);
+        // Filled in edge order, so each run lists its relations by index, like petgraph would
+        // in reverse; searches order ties by ids, never by this order.
+        let mut next_out: Vec<u32> = start[..nodes].to_vec();
+        let mut next_in = incoming.clone();
+        let mut steps = vec![(EdgeIndex::new(0), NodeIndex::new(0)); total as usize];
+        for (index, edge) in graph.raw_edges().iter().enumerate() {
+            let (source, target) = (edge.source(), edge.target());
+            let e = EdgeIndex::new(index);
+            steps[next_out[source.index()] as usize] = (e, target);
+            next_out[source.index()] += 1;
+            steps[next_in[target.index()] as usize] = (e, source);
+            next_in[target.index()] += 1;
+        }
+        Self { start, incoming, steps }
+    }
+
+    pub(crate) fn outgoing(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
+        &self.steps[self.start[n.index()] as usize..self.incoming[n.index()] as usize]
+    }
+
+    pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
+        &self.steps[self.incoming[n.index()] as usize..self.start[n.index() + 1] as usize]
+    }
+
+    /// How many relations touch `n`.
+    pub(crate) fn degree(&self, n: NodeIndex) -> usize {
+        (self.start[n.index() + 1] - self.start[n.index()]) as usize
+    }
+
+    fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        (self.start.capacity() + self.incoming.capacity()) * size_of::<u32>()
+            + self.steps.capacity() * size_of::<(EdgeIndex, NodeIndex)>()
     }
 }
 
@@ -192,6 +260,7 @@ fn ranks(ids: &[Arc<str>]) -> Vec<u32> {
 /// taking an index panic on an index from elsewhere, like slice indexing does.
 pub struct Projection {
     graph: Graph<NodeData, EdgeData, Directed, u32>,
+    pub(crate) adjacency: Adjacency,
     node_ids: Vec<Arc<str>>,
     node_index: HashMap<Arc<str>, NodeIndex>,
     relation_ids: Vec<Arc<str>>,
@@ -261,11 +330,12 @@ impl Projection {
     }
 
     /// The relations touching `n`, outgoing ones first, then incoming ones.
-    pub fn edges_of(&self, n: NodeIndex) -> impl Iterator<Item = EdgeIndex> {
-        self.graph
-            .edges_directed(n, Direction::Outgoing)
-            .chain(self.graph.edges_directed(n, Direction::Incoming))
-            .map(|edge| edge.id())
+    pub fn edges_of(&self, n: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.adjacency
+            .outgoing(n)
+            .iter()
+            .chain(self.adjacency.incoming(n))
+            .map(|&(edge, _)| edge)
     }
 
     /// A rough estimate of the heap and inline memory the projection holds, for benchmarks.
@@ -291,6 +361,7 @@ impl Projection {
                 .map(|iri| iri.len() + size_of::<Box<str>>())
                 .sum::<usize>()
             + (self.node_rank.capacity() + self.edge_rank.capacity()) * size_of::<u32>()
+            + self.adjacency.bytes()
     }
 
     /// Compares two paths in the tie order of the module documentation: fewer relations first,
@@ -333,26 +404,14 @@ impl Projection {
         n: NodeIndex,
         directed: bool,
         backward: bool,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> {
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
         let (along, against) = if backward {
-            (Direction::Incoming, Direction::Outgoing)
+            (self.adjacency.incoming(n), self.adjacency.outgoing(n))
         } else {
-            (Direction::Outgoing, Direction::Incoming)
+            (self.adjacency.outgoing(n), self.adjacency.incoming(n))
         };
-        let other = move |edge: petgraph::graph::EdgeReference<'_, EdgeData, u32>| {
-            let next = if edge.source() == n {
-                edge.target()
-            } else {
-                edge.source()
-            };
-            (edge.id(), next)
-        };
-        self.graph.edges_directed(n, along).map(other).chain(
-            self.graph
-                .edges_directed(n, against)
-                .filter(move |_| !directed)
-                .map(other),
-        )
+        let against = if directed { &[][..] } else { against };
+        along.iter().chain(against).copied()
     }
 }
 

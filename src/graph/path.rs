@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::filter::NO_DATE;
+use super::marks::NodeMarks;
 use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
 
 /// What a single search may use, beyond the filter.
@@ -29,8 +30,6 @@ impl<'f> Constraints<'f> {
         }
     }
 }
-
-const UNSEEN: usize = usize::MAX;
 
 impl Projection {
     /// The first shortest path from `from` to `to` in the tie order, or `None` when there is none
@@ -62,44 +61,49 @@ impl Projection {
         backward: bool,
         c: &Constraints<'_>,
     ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> {
-        self.steps(n, c.filter.directed, backward).filter(move |&(e, next)| {
-            !c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next)
-        })
+        self.steps(n, c.filter.directed, backward)
+            .filter(move |&(e, next)| self.allowed(c, e, next))
     }
 
-    /// Expands the smaller frontier a whole layer at a time until the two searches meet, which
-    /// gives the length `L`. Forward layers are complete up to depth `a` and backward ones up to
-    /// `b`, with `a + b >= L`, so every node on a shortest path is known to one side at its
-    /// position. A forward node is on a shortest path if it lies on one within the explored
-    /// layers ("good"); the path is then walked from `from`, taking at each step the smallest
-    /// next node id among those on a shortest path, then the smallest relation id.
+    /// Whether a search may take relation `e` to `next`, the node at its other end.
+    pub(crate) fn allowed(&self, c: &Constraints<'_>, e: EdgeIndex, next: NodeIndex) -> bool {
+        !c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next)
+    }
+
+    /// Expands the smaller frontier (by relations to walk) a whole layer at a time until the two
+    /// searches meet, which gives the length `L`. Forward layers are complete up to depth `a` and
+    /// backward ones up to `b`, with `a + b >= L`, so every node on a shortest path is known to
+    /// one side at its position. A forward node is on a shortest path if it lies on one within
+    /// the explored layers ("good"); the path is then walked from `from`, taking at each step the
+    /// smallest next node id among those on a shortest path, then the smallest relation id.
     fn bidirectional(&self, from: NodeIndex, to: NodeIndex, c: &Constraints<'_>) -> Option<GraphPath> {
         if from == to {
             return Some(GraphPath::single(from));
         }
-        let mut forward = vec![UNSEEN; self.node_count()];
-        let mut backward = vec![UNSEEN; self.node_count()];
-        forward[from.index()] = 0;
-        backward[to.index()] = 0;
+        let mut forward = NodeMarks::new(self.node_count());
+        let mut backward = NodeMarks::new(self.node_count());
+        forward.set(from, 0);
+        backward.set(to, 0);
         let mut forward_layers = vec![vec![from]];
         let mut backward_frontier = vec![to];
-        let (mut a, mut b) = (0, 0);
+        let (mut a, mut b) = (0_u32, 0_u32);
+        let work = |frontier: &[NodeIndex]| frontier.iter().map(|&n| self.adjacency.degree(n)).sum::<usize>();
         let length = loop {
             let forward_frontier = forward_layers.last().map_or(&[][..], Vec::as_slice);
             if forward_frontier.is_empty() || backward_frontier.is_empty() {
                 return None;
             }
             // Without a meeting so far, every path is longer than a + b.
-            if c.max_hops.is_some_and(|max| a + b >= max) {
+            if c.max_hops.is_some_and(|max| (a + b) as usize >= max) {
                 return None;
             }
-            let meeting = if forward_frontier.len() <= backward_frontier.len() {
+            let meeting = if work(forward_frontier) <= work(&backward_frontier) {
                 a += 1;
                 let layer = self.expand(forward_frontier, &mut forward, a, false, c);
                 let meeting = layer
                     .iter()
-                    .filter(|n| backward[n.index()] != UNSEEN)
-                    .map(|n| a + backward[n.index()])
+                    .filter(|&&n| backward.is_set(n))
+                    .map(|&n| a + backward.get(n))
                     .min();
                 forward_layers.push(layer);
                 meeting
@@ -108,8 +112,8 @@ impl Projection {
                 backward_frontier = self.expand(&backward_frontier, &mut backward, b, true, c);
                 backward_frontier
                     .iter()
-                    .filter(|n| forward[n.index()] != UNSEEN)
-                    .map(|n| b + forward[n.index()])
+                    .filter(|&&n| forward.is_set(n))
+                    .map(|&n| b + forward.get(n))
                     .min()
             };
             if let Some(length) = meeting {
@@ -117,14 +121,17 @@ impl Projection {
             }
         };
 
-        let mut good = vec![false; self.node_count()];
+        let mut good = NodeMarks::new(self.node_count());
         for (depth, layer) in forward_layers.iter().enumerate().rev() {
+            let depth = depth as u32;
             for &n in layer {
-                let meets = backward[n.index()] != UNSEEN && depth + backward[n.index()] == length;
-                good[n.index()] = meets
-                    || self
-                        .moves(n, false, c)
-                        .any(|(_, next)| forward[next.index()] == depth + 1 && good[next.index()]);
+                let meets = backward.is_set(n) && depth + backward.get(n) == length;
+                let good_next = |(e, next): (EdgeIndex, NodeIndex)| {
+                    forward.get(next) == depth + 1 && good.get(next) == 1 && self.allowed(c, e, next)
+                };
+                if meets || self.steps(n, c.filter.directed, false).any(good_next) {
+                    good.set(n, 1);
+                }
             }
         }
 
@@ -133,14 +140,14 @@ impl Projection {
         for position in 1..=length {
             let on_shortest = |next: NodeIndex| {
                 if position <= a {
-                    forward[next.index()] == position && good[next.index()]
+                    forward.get(next) == position && good.get(next) == 1
                 } else {
-                    backward[next.index()] == length - position
+                    backward.get(next) == length - position
                 }
             };
             let (edge, next) = self
-                .moves(current, false, c)
-                .filter(|&(_, next)| on_shortest(next))
+                .steps(current, c.filter.directed, false)
+                .filter(|&(e, next)| on_shortest(next) && self.allowed(c, e, next))
                 .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))?;
             path.nodes.push(next);
             path.edges.push(edge);
@@ -149,20 +156,21 @@ impl Projection {
         (current == to).then_some(path)
     }
 
-    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`.
+    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`. A node already
+    /// reached is skipped before the filters are asked: on a large graph most steps lead to one.
     fn expand(
         &self,
         frontier: &[NodeIndex],
-        distance: &mut [usize],
-        depth: usize,
+        distance: &mut NodeMarks,
+        depth: u32,
         backward: bool,
         c: &Constraints<'_>,
     ) -> Vec<NodeIndex> {
         let mut layer = Vec::new();
         for &n in frontier {
-            for (_, next) in self.moves(n, backward, c) {
-                if distance[next.index()] == UNSEEN {
-                    distance[next.index()] = depth;
+            for (e, next) in self.steps(n, c.filter.directed, backward) {
+                if !distance.is_set(next) && self.allowed(c, e, next) {
+                    distance.set(next, depth);
                     layer.push(next);
                 }
             }

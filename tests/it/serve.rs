@@ -144,10 +144,19 @@ fn metrics_report_the_graph_and_the_requests() {
             .and_then(|value| value.trim().parse().ok())
             .unwrap_or_else(|| panic!("{name} in\n{metrics}"))
     };
-    assert_eq!(gauge("govgraph_entities"), stats["data"]["stats"]["entities"].as_f64().unwrap());
-    assert_eq!(gauge("govgraph_relations"), stats["data"]["stats"]["relations"].as_f64().unwrap());
+    assert_eq!(
+        gauge("govgraph_entities"),
+        stats["data"]["stats"]["entities"].as_f64().unwrap()
+    );
+    assert_eq!(
+        gauge("govgraph_relations"),
+        stats["data"]["stats"]["relations"].as_f64().unwrap()
+    );
     // Each relation costs at least its id and its edge.
-    assert!(gauge("govgraph_projection_bytes") > 20.0 * gauge("govgraph_relations"), "{metrics}");
+    assert!(
+        gauge("govgraph_projection_bytes") > 20.0 * gauge("govgraph_relations"),
+        "{metrics}"
+    );
     assert_eq!(gauge("govgraph_store_disk_bytes"), 0.0, "in memory");
     assert!(
         metrics.contains("govgraph_http_requests_total{method=\"POST\",route=\"/graphql\",status=\"200\"} 1"),

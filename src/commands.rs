@@ -4,8 +4,10 @@
 use crate::config::{
     Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, ServeArgs, ValidateArgs,
 };
+use crate::services::catalog::Catalog;
 use crate::services::generate::Generator;
 use crate::services::import::{self, ImportError};
+use crate::services::snapshot;
 use crate::store::{self, DataFileFormat, Progress, RdfDocument, Severity, Store, StoreError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::Cell;
@@ -13,6 +15,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Everything that can make a command fail; `main` prints it once and exits non-zero.
 #[derive(Debug, thiserror::Error)]
@@ -125,12 +128,17 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
             "empty store: loaded the ontology{}",
             if args.no_seed { "" } else { " and the seed" }
         ),
-        None => tracing::info!(quads = store.len()?, "opened the existing store"),
+        // No quad count: counting scans the whole store, minutes at a billion quads.
+        None => tracing::info!(data = %args.data.data.display(), "opened the existing store"),
     }
-    let mut state = crate::api::AppState::new(store.clone(), args.limits, args.admin_token)?;
+    let data_dir = (!args.memory).then(|| args.data.data.clone());
+    let catalog = Catalog::open(&store, data_dir.as_deref())?;
+    let opened_version = catalog.version.clone();
+    let mut state = crate::api::AppState::new(store.clone(), catalog, args.limits, args.admin_token);
     state.playground_dir = args.playground_dir;
     state.read_only = args.read_only;
-    state.data_dir = (!args.memory).then(|| args.data.data.clone());
+    state.data_dir = data_dir.clone();
+    let current = Arc::clone(&state.catalog);
     actix_web::rt::System::new()
         .block_on(crate::api::serve(
             state,
@@ -140,6 +148,13 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         ))
         .map_err(Error::Serve)?;
     store.flush()?;
+    // Writes since the start made the snapshot stale: save the final read model for the next one.
+    let last = current.load_full();
+    if let Some(data_dir) = data_dir
+        && last.version != opened_version
+    {
+        last.save_snapshot(&snapshot::path(&data_dir));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,7 +8,7 @@ use std::str::FromStr;
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident ($what:literal) { $($variant:ident => $token:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -143,7 +143,7 @@ pub fn fold(text: &str) -> String {
 }
 
 /// An ISO 8601 calendar date that may be partial: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PartialDate {
     pub year: i32,
     pub month: Option<u8>,
@@ -451,7 +451,7 @@ pub struct Relation {
 }
 
 /// What the graph projection needs of an entity.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EntitySummary {
     pub id: String,
     pub kind: EntityKind,
@@ -464,7 +464,7 @@ pub struct EntitySummary {
 }
 
 /// What the graph projection needs of a relation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RelationSummary {
     pub id: String,
     pub source: String,

@@ -19,7 +19,7 @@ pub use error::ApiError;
 
 use crate::config::Limits;
 use crate::services::catalog::Catalog;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use actix_web::{App, HttpServer, web};
 use arc_swap::ArcSwap;
 use std::io::{self, Write};
@@ -52,13 +52,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state, loading the read model from the store.
-    pub fn new(store: Store, limits: Limits, admin_token: Option<String>) -> Result<Self, StoreError> {
-        let catalog = Catalog::load(&store)?;
+    /// Builds the state around the read model of `store` (see [`Catalog::open`]).
+    pub fn new(store: Store, catalog: Arc<Catalog>, limits: Limits, admin_token: Option<String>) -> Self {
         let (events, _) = tokio::sync::broadcast::channel(1024);
-        Ok(Self {
+        Self {
             store,
-            catalog: Arc::new(ArcSwap::from_pointee(catalog)),
+            catalog: Arc::new(ArcSwap::new(catalog)),
             schema: graphql::schema(limits, events.clone()),
             limits,
             admin_token: admin_token.map(Arc::from),
@@ -67,7 +66,7 @@ impl AppState {
             read_only: false,
             data_dir: None,
             events,
-        })
+        }
     }
 }
 

@@ -121,18 +121,30 @@ impl Projection {
             }
         };
 
+        // Goodness spreads backwards from the meeting nodes, one layer at a time, through the
+        // relations of good nodes only: scanning every explored node's relations again would
+        // cost as much as the search (hubs have tens of thousands).
         let mut good = NodeMarks::new(self.node_count());
+        let mut good_below: Vec<NodeIndex> = Vec::new();
         for (depth, layer) in forward_layers.iter().enumerate().rev() {
             let depth = depth as u32;
-            for &n in layer {
-                let meets = backward.is_set(n) && depth + backward.get(n) == length;
-                let good_next = |(e, next): (EdgeIndex, NodeIndex)| {
-                    forward.get(next) == depth + 1 && good.get(next) == 1 && self.allowed(c, e, next)
-                };
-                if meets || self.steps(n, c.filter.directed, false).any(good_next) {
-                    good.set(n, 1);
+            let mut good_here: Vec<NodeIndex> = layer
+                .iter()
+                .copied()
+                .filter(|&n| backward.is_set(n) && depth + backward.get(n) == length)
+                .collect();
+            for &n in &good_here {
+                good.set(n, 1);
+            }
+            for &next in &good_below {
+                for (e, n) in self.steps(next, c.filter.directed, true) {
+                    if forward.get(n) == depth && good.get(n) != 1 && self.allowed(c, e, next) {
+                        good.set(n, 1);
+                        good_here.push(n);
+                    }
                 }
             }
+            good_below = good_here;
         }
 
         let mut path = GraphPath::single(from);

@@ -5,9 +5,12 @@
 use crate::graph::{NodeData, Projection, ProjectionBuilder};
 use crate::model::{EntitySummary, RelationSummary};
 use crate::services::search::SearchIndex;
+use crate::services::snapshot::{self, Snapshot};
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 pub struct Catalog {
     pub projection: Projection,
@@ -24,10 +27,79 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let started = Instant::now();
         let version = store.dataset_version()?;
         let entities = store.entity_summaries()?;
+        let read_entities = started.elapsed();
         let relations = store.relation_summaries()?;
-        Self::build(entities, &relations, version).with_labels(store, HashMap::new())
+        let read_relations = started.elapsed() - read_entities;
+        let catalog = Self::build(entities, &relations, version).with_labels(store, HashMap::new())?;
+        tracing::debug!(
+            entities = catalog.summaries.len(),
+            relations = relations.len(),
+            read_entities_ms = read_entities.as_millis(),
+            read_relations_ms = read_relations.as_millis(),
+            build_ms = (started.elapsed() - read_entities - read_relations).as_millis(),
+            "catalog loaded"
+        );
+        Ok(catalog)
+    }
+
+    /// The catalog a snapshot describes (see `services::snapshot`); labels of predicates the
+    /// snapshot lacks are read from the store.
+    pub fn from_snapshot(store: &Store, snapshot: Snapshot) -> Result<Self, StoreError> {
+        let labels = snapshot
+            .labels
+            .into_iter()
+            .map(|(iri, label, inverse)| (iri, (label, inverse)))
+            .collect();
+        Self::build(snapshot.entities, &snapshot.relations, snapshot.version).with_labels(store, labels)
+    }
+
+    /// The catalog of the store in `data_dir`: from its snapshot when that was taken at the
+    /// store's dataset version, otherwise read from the store (and a fresh snapshot written in
+    /// the background for the next start).
+    pub fn open(store: &Store, data_dir: Option<&Path>) -> Result<Arc<Self>, StoreError> {
+        let Some(data_dir) = data_dir else {
+            return Ok(Arc::new(Self::load(store)?));
+        };
+        let file = snapshot::path(data_dir);
+        let started = Instant::now();
+        if let Some(found) = snapshot::read(&file, &store.dataset_version()?) {
+            let catalog = Self::from_snapshot(store, found)?;
+            tracing::info!(
+                entities = catalog.summaries.len(),
+                relations = catalog.projection.edge_count(),
+                ms = started.elapsed().as_millis(),
+                "catalog read from its snapshot"
+            );
+            return Ok(Arc::new(catalog));
+        }
+        let catalog = Arc::new(Self::load(store)?);
+        tracing::info!(
+            entities = catalog.summaries.len(),
+            relations = catalog.projection.edge_count(),
+            ms = started.elapsed().as_millis(),
+            "catalog read from the store"
+        );
+        let saved = Arc::clone(&catalog);
+        std::thread::spawn(move || saved.save_snapshot(&file));
+        Ok(catalog)
+    }
+
+    /// Writes this catalog's snapshot, logging the outcome (a snapshot only saves time).
+    pub fn save_snapshot(&self, file: &Path) {
+        match snapshot::write(file, self) {
+            Ok(()) => tracing::info!(path = %file.display(), version = %self.version, "catalog snapshot written"),
+            Err(error) => tracing::warn!(path = %file.display(), %error, "catalog snapshot not written"),
+        }
+    }
+
+    /// Each predicate with its label and inverse label.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.labels
+            .iter()
+            .map(|(iri, (label, inverse))| (iri.as_str(), label.as_str(), inverse.as_str()))
     }
 
     /// Reads the labels of the predicates this catalog lacks (`known` are reused).
@@ -94,8 +166,30 @@ impl Catalog {
     }
 
     pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
+        // The search index and the projection do not depend on each other: build them at once.
+        let (projection, search) = std::thread::scope(|scope| {
+            let search = scope.spawn(|| SearchIndex::new(&entities));
+            let projection = Self::project(&entities, relations);
+            let search = search.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (projection, search)
+        });
+        let mut summaries = entities;
+        // The projection keeps the first of duplicate ids: align the summaries with its nodes.
+        summaries.sort_by_cached_key(|summary| projection.node(&summary.id).map(|node| node.index()));
+        summaries.dedup_by(|a, b| a.id == b.id);
+        Self {
+            projection,
+            summaries,
+            search,
+            version,
+            betweenness: OnceLock::new(),
+            labels: HashMap::new(),
+        }
+    }
+
+    fn project(entities: &[EntitySummary], relations: &[RelationSummary]) -> Projection {
         let mut builder = ProjectionBuilder::new();
-        for entity in &entities {
+        for entity in entities {
             builder.add_node(
                 &entity.id,
                 NodeData {
@@ -115,20 +209,7 @@ impl Catalog {
                 relation.kind,
             );
         }
-        let projection = builder.build();
-        let search = SearchIndex::new(&entities);
-        let mut summaries = entities;
-        // The projection keeps the first of duplicate ids: align the summaries with its nodes.
-        summaries.sort_by_key(|summary| projection.node(&summary.id).map(|node| node.index()));
-        summaries.dedup_by(|a, b| a.id == b.id);
-        Self {
-            projection,
-            summaries,
-            search,
-            version,
-            betweenness: OnceLock::new(),
-            labels: HashMap::new(),
-        }
+        builder.build()
     }
 
     /// An entity's summary by id.

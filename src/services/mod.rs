@@ -7,3 +7,4 @@ pub mod explore;
 pub mod generate;
 pub mod import;
 pub mod search;
+pub mod snapshot;

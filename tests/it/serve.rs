@@ -1,7 +1,7 @@
 //! `govgraph serve`: seeds an empty store once, never twice, keeps the data across restarts,
 //! refuses a second writer, and answers errors in JSON.
 
-use crate::util::{Server, Workspace, govgraph};
+use crate::util::{Server, Workspace, govgraph, project_file};
 use serde_json::Value;
 
 /// What the server says it serves: (entities, relations, dataset version).
@@ -162,4 +162,66 @@ fn metrics_report_the_graph_and_the_requests() {
         metrics.contains("govgraph_http_requests_total{method=\"POST\",route=\"/graphql\",status=\"200\"} 1"),
         "{metrics}"
     );
+}
+
+/// Waits until the server has logged `expected` (the start-up snapshot is written in the
+/// background).
+fn wait_for_log(server: &Server, expected: &str) {
+    for _ in 0..600 {
+        if server.stderr().contains(expected) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the server never logged {expected:?}\n{}", server.stderr());
+}
+
+#[test]
+fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
+    let workspace = Workspace::new();
+    let data = workspace.data();
+    let server = Server::start(&["--data", &data, "--admin-token", "t"]);
+    wait_for_log(&server, "catalog read from the store");
+    wait_for_log(&server, "catalog snapshot written");
+    let created = server.request(
+        "POST",
+        "/graphql",
+        &[("content-type", "application/json"), ("authorization", "Bearer t")],
+        Some(
+            r#"{"query":"mutation { createEntity(input: { id: \"snapshot-check\", label: \"Snapshot check\", kind: MEETING, sources: [{ document: \"https://example.org/s\", quote: \"s\" }] }) { id } }"}"#,
+        ),
+    );
+    assert!(!created.body.contains("errors"), "{}", created.body);
+    let counts = health(&server);
+    server.stop(); // a graceful stop saves the catalog as it now is
+
+    let server = Server::start(&["--data", &data]);
+    wait_for_log(&server, "catalog read from its snapshot");
+    assert_eq!(health(&server), counts, "the write is in the snapshot");
+    let found = server.graphql(r#"{ entity(ref: "snapshot-check") { label } }"#, serde_json::json!({}));
+    assert_eq!(found["data"]["entity"]["label"], "Snapshot check");
+    server.stop();
+
+    // A load behind the server's back moves the dataset version: the snapshot is stale.
+    govgraph([
+        "load",
+        "--data",
+        &data,
+        &project_file("tests/fixtures/graph.trig").display().to_string(),
+    ])
+    .success();
+    let server = Server::start(&["--data", &data]);
+    wait_for_log(&server, "catalog snapshot is stale");
+    wait_for_log(&server, "catalog read from the store");
+    assert!(health(&server).0 > counts.0, "the loaded entities are there");
+    wait_for_log(&server, "catalog snapshot written");
+    server.stop();
+
+    // A damaged snapshot is reported and ignored.
+    let snapshot = std::path::Path::new(&data).join("govgraph-catalog.snapshot");
+    std::fs::write(&snapshot, b"\x01\xff\xff\xff\xff").unwrap();
+    let server = Server::start(&["--data", &data]);
+    wait_for_log(&server, "catalog snapshot damaged");
+    wait_for_log(&server, "catalog read from the store");
+    server.stop();
 }

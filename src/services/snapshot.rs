@@ -1,0 +1,165 @@
+//! The catalog's inputs saved next to the store, so that a restart reads one file instead of
+//! scanning every entity and relation in the store (seconds instead of minutes at a million
+//! entities). A snapshot is used only if it was taken at the store's current dataset version;
+//! anything else (missing, older, another format, damaged) falls back to reading the store.
+//! The store stays the only source of truth: a snapshot can always be deleted.
+
+use crate::model::{EntitySummary, RelationKind, RelationSummary};
+use crate::services::catalog::Catalog;
+use serde::{Deserialize, Serialize};
+use std::fs;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the layout of [`Snapshot`] or of the types in it changes.
+const FORMAT: u32 = 1;
+const FILE_NAME: &str = "govgraph-catalog.snapshot";
+
+/// What `Catalog::build` needs, as read back.
+#[derive(Deserialize)]
+pub struct Snapshot {
+    format: u32,
+    pub version: String,
+    pub entities: Vec<EntitySummary>,
+    pub relations: Vec<RelationSummary>,
+    /// (predicate IRI, label, inverse label).
+    pub labels: Vec<(String, String, String)>,
+}
+
+/// The same layout written from a live catalog without copying its strings.
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    format: u32,
+    version: &'a str,
+    entities: &'a [EntitySummary],
+    relations: Relations<'a>,
+    labels: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+/// Serializes like `Vec<RelationSummary>`, straight from the projection.
+struct Relations<'a>(&'a Catalog);
+
+#[derive(Serialize)]
+struct RelationRef<'a> {
+    id: &'a str,
+    source: &'a str,
+    target: &'a str,
+    predicate: &'a str,
+    kind: RelationKind,
+}
+
+impl Serialize for Relations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let projection = &self.0.projection;
+        serializer.collect_seq(projection.edges().map(|edge| {
+            let (source, target) = projection.endpoints(edge);
+            RelationRef {
+                id: projection.relation_id(edge),
+                source: projection.node_id(source),
+                target: projection.node_id(target),
+                predicate: projection.predicate_iri(edge),
+                kind: projection.edge_data(edge).kind,
+            }
+        }))
+    }
+}
+
+/// Where the snapshot of the store in `data_dir` lives.
+pub fn path(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// The snapshot at `path` if it was taken at `version`; `None` otherwise (why is logged).
+pub fn read(path: &Path, version: &str) -> Option<Snapshot> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return None,
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "catalog snapshot unreadable: reading the store");
+            return None;
+        }
+    };
+    // The format comes first, so a file of another format is recognised before decoding the rest.
+    match postcard::take_from_bytes::<u32>(&bytes) {
+        Ok((FORMAT, _)) => {}
+        _ => {
+            tracing::info!(path = %path.display(), "catalog snapshot of another format: reading the store");
+            return None;
+        }
+    }
+    match postcard::from_bytes::<Snapshot>(&bytes) {
+        Ok(snapshot) if snapshot.format == FORMAT && snapshot.version == version => Some(snapshot),
+        Ok(snapshot) => {
+            tracing::info!(snapshot = %snapshot.version, store = version, "catalog snapshot is stale: reading the store");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(path = %path.display(), %error, "catalog snapshot damaged: reading the store");
+            None
+        }
+    }
+}
+
+/// Writes the catalog's snapshot atomically: readers see the old file or the new one, whole.
+pub fn write(path: &Path, catalog: &Catalog) -> io::Result<()> {
+    let snapshot = SnapshotRef {
+        format: FORMAT,
+        version: &catalog.version,
+        entities: catalog.summaries(),
+        relations: Relations(catalog),
+        labels: catalog.labels().collect(),
+    };
+    // A name of its own per writer: the start-up and shutdown writes may overlap.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let partial = path.with_extension(format!("partial-{}-{stamp}", std::process::id()));
+    let file = fs::File::create(&partial)?;
+    let mut output = BufWriter::new(file);
+    postcard::to_io(&snapshot, &mut output).map_err(io::Error::other)?;
+    let file = output.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.sync_all()?;
+    fs::rename(&partial, path)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_snapshot_rebuilds_the_same_catalog_and_only_at_its_version() {
+        let store = Store::memory().unwrap();
+        store.initialize(true, &crate::store::NoProgress).unwrap();
+        let catalog = Catalog::load(&store).unwrap();
+        let directory = tempfile::tempdir().unwrap();
+        let file = path(directory.path());
+        write(&file, &catalog).unwrap();
+
+        let snapshot = read(&file, &catalog.version).expect("the snapshot of this version");
+        let restored = Catalog::from_snapshot(&store, snapshot).unwrap();
+        assert_eq!(restored.version, catalog.version);
+        assert_eq!(restored.summaries(), catalog.summaries());
+        assert_eq!(
+            format!("{:?}", restored.projection),
+            format!("{:?}", catalog.projection)
+        );
+        let sorted = |catalog: &Catalog| {
+            let mut labels: Vec<_> = catalog
+                .labels()
+                .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
+                .collect();
+            labels.sort();
+            labels
+        };
+        assert_eq!(sorted(&restored), sorted(&catalog));
+
+        assert!(read(&file, "another version").is_none(), "stale");
+        fs::write(&file, b"\x01garbage").unwrap();
+        assert!(read(&file, &catalog.version).is_none(), "damaged");
+        fs::write(&file, b"\x07").unwrap();
+        assert!(read(&file, &catalog.version).is_none(), "another format");
+        assert!(read(&directory.path().join("missing"), &catalog.version).is_none());
+    }
+}

@@ -49,6 +49,8 @@ pub struct AppState {
     /// Every acknowledged write's changes, for live subscribers. Bounded: a subscriber that
     /// falls behind misses events (and is told how many) instead of slowing writers.
     pub events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
+    /// GraphQL documents already parsed, by their text.
+    pub parsed_queries: Arc<graphql::parsed::ParsedQueries>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             read_only: false,
             data_dir: None,
             events,
+            parsed_queries: Arc::default(),
         }
     }
 }

@@ -265,8 +265,13 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
 }
 
 /// Runs one operation against the current catalog, within the request timeout.
-async fn execute(state: &AppState, request: &HttpRequest, graphql: Request) -> (Response, bool) {
+async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) -> (Response, bool) {
     let executed = Executed::default();
+    let parsed = state.parsed_queries.get(&graphql.query);
+    let remember = parsed.is_none().then(|| graphql.query.clone());
+    if let Some(document) = parsed {
+        graphql.set_parsed_query(document);
+    }
     let catalog = state.catalog.load_full();
     let mut data = RequestData::new(catalog, state.store.clone(), state.limits);
     data.state = Some(state.clone());
@@ -304,6 +309,11 @@ async fn execute(state: &AppState, request: &HttpRequest, graphql: Request) -> (
     };
     // Every response names the data it was computed from (after this request's own writes), so
     // that a result can be cited.
+    if let Some(query) = remember
+        && response.errors.is_empty()
+    {
+        state.parsed_queries.remember(&query);
+    }
     let version = data.catalog().version.clone();
     let response = response.extension("datasetVersion", async_graphql::Value::from(version));
     (response, executed.get())
@@ -327,10 +337,19 @@ fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> H
     } else {
         StatusCode::OK
     };
-    let body = body_of((response, executed));
+    // Written straight from the response; only a request that never ran needs `data` removed.
+    let body = if executed {
+        serde_json::to_vec(&response).unwrap_or_else(|error| {
+            serde_json::json!({ "errors": [{ "message": error.to_string() }] })
+                .to_string()
+                .into_bytes()
+        })
+    } else {
+        body_of((response, executed)).to_string().into_bytes()
+    };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, media.content_type()))
-        .body(body.to_string())
+        .body(body)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod extension;
 pub mod http;
 mod loaders;
 mod mutation;
+pub mod parsed;
 mod query;
 mod types;
 

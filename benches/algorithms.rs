@@ -3,6 +3,10 @@
 //!
 //!   cargo bench --bench algorithms                                  (100k entities, 500k relations)
 //!   GOVGRAPH_BENCH_NODES=1000000 cargo bench --bench algorithms     (1M / 5M)
+#![allow(
+    clippy::unwrap_used,
+    reason = "a benchmark, like a test, may stop at a broken assumption"
+)]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use govgraph::graph::{Filter, NodeData, NodeIndex, Projection, ProjectionBuilder};

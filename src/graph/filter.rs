@@ -66,6 +66,11 @@ impl Filter {
         openness && window
     }
 
+    /// Whether every node and relation passes (searches then skip the checks).
+    pub fn passes_everything(&self) -> bool {
+        self.kinds.is_none() && self.openness.is_none() && self.window.is_none()
+    }
+
     /// Whether a path or neighbourhood may use this relation.
     pub fn edge_passes(&self, edge: &EdgeData) -> bool {
         self.kinds.as_ref().is_none_or(|kinds| kinds.contains(&edge.kind))

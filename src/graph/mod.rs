@@ -14,6 +14,7 @@
 
 mod centrality;
 mod filter;
+mod ids;
 mod marks;
 mod neighbourhood;
 mod path;
@@ -24,9 +25,9 @@ mod yen;
 #[cfg(test)]
 mod oracle;
 
+use ids::Ids;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use petgraph::{Directed, Graph};
 
@@ -95,10 +96,10 @@ impl GraphPath {
 #[derive(Default)]
 pub struct ProjectionBuilder {
     graph: Graph<NodeData, EdgeData, Directed, u32>,
-    node_ids: Vec<Arc<str>>,
-    node_index: HashMap<Arc<str>, NodeIndex>,
-    relation_ids: Vec<Arc<str>>,
-    relation_index: HashMap<Arc<str>, EdgeIndex>,
+    /// Position `i` is node `i`'s id.
+    node_ids: Ids,
+    /// Position `i` is relation `i`'s id.
+    relation_ids: Ids,
     predicates: Vec<Box<str>>,
     predicate_index: HashMap<Box<str>, u16>,
 }
@@ -111,13 +112,10 @@ impl ProjectionBuilder {
     /// Adds an entity. A second node with an id already present is ignored (the first wins) and
     /// `false` is returned.
     pub fn add_node(&mut self, id: &str, data: NodeData) -> bool {
-        if self.node_index.contains_key(id) {
+        if self.node_ids.insert(id).is_none() {
             return false;
         }
-        let id: Arc<str> = Arc::from(id);
-        let index = self.graph.add_node(data);
-        self.node_ids.push(Arc::clone(&id));
-        self.node_index.insert(id, index);
+        self.graph.add_node(data);
         true
     }
 
@@ -132,19 +130,23 @@ impl ProjectionBuilder {
         predicate_iri: &str,
         kind: RelationKind,
     ) -> bool {
-        let (Some(&source), Some(&target)) = (self.node_index.get(source_id), self.node_index.get(target_id)) else {
+        let (Some(source), Some(target)) = (self.node_ids.find(source_id), self.node_ids.find(target_id)) else {
             return false;
         };
-        if source == target || self.relation_index.contains_key(relation_id) {
+        if source == target || self.relation_ids.find(relation_id).is_some() {
             return false;
         }
         let Some(predicate) = self.intern_predicate(predicate_iri) else {
             return false;
         };
-        let index = self.graph.add_edge(source, target, EdgeData { kind, predicate });
-        let id: Arc<str> = Arc::from(relation_id);
-        self.relation_ids.push(Arc::clone(&id));
-        self.relation_index.insert(id, index);
+        if self.relation_ids.insert(relation_id).is_none() {
+            return false;
+        }
+        self.graph.add_edge(
+            NodeIndex::new(source),
+            NodeIndex::new(target),
+            EdgeData { kind, predicate },
+        );
         true
     }
 
@@ -164,13 +166,14 @@ impl ProjectionBuilder {
         let mut graph = self.graph;
         graph.shrink_to_fit();
         let adjacency = Adjacency::new(&graph);
+        let (mut node_ids, mut relation_ids) = (self.node_ids, self.relation_ids);
+        node_ids.shrink_to_fit();
+        relation_ids.shrink_to_fit();
         Projection {
             graph,
             adjacency,
-            node_ids: self.node_ids,
-            node_index: self.node_index,
-            relation_ids: self.relation_ids,
-            relation_index: self.relation_index,
+            node_ids,
+            relation_ids,
             predicates: self.predicates,
             node_rank,
             edge_rank,
@@ -245,9 +248,9 @@ impl Adjacency {
 }
 
 /// Each id's position in string order, so that the tie order compares integers, not strings.
-fn ranks(ids: &[Arc<str>]) -> Vec<u32> {
+fn ranks(ids: &Ids) -> Vec<u32> {
     let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by(|&a, &b| ids[a].cmp(&ids[b]));
+    order.sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)));
     let mut rank = vec![0; ids.len()];
     for (position, index) in order.into_iter().enumerate() {
         rank[index] = u32::try_from(position).unwrap_or(u32::MAX);
@@ -261,10 +264,8 @@ fn ranks(ids: &[Arc<str>]) -> Vec<u32> {
 pub struct Projection {
     graph: Graph<NodeData, EdgeData, Directed, u32>,
     pub(crate) adjacency: Adjacency,
-    node_ids: Vec<Arc<str>>,
-    node_index: HashMap<Arc<str>, NodeIndex>,
-    relation_ids: Vec<Arc<str>>,
-    relation_index: HashMap<Arc<str>, EdgeIndex>,
+    node_ids: Ids,
+    relation_ids: Ids,
     predicates: Vec<Box<str>>,
     node_rank: Vec<u32>,
     edge_rank: Vec<u32>,
@@ -272,11 +273,11 @@ pub struct Projection {
 
 impl Projection {
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
-        self.node_index.get(id).copied()
+        self.node_ids.find(id).map(NodeIndex::new)
     }
 
     pub fn node_id(&self, n: NodeIndex) -> &str {
-        &self.node_ids[n.index()]
+        self.node_ids.get(n.index())
     }
 
     pub fn node_data(&self, n: NodeIndex) -> &NodeData {
@@ -284,11 +285,11 @@ impl Projection {
     }
 
     pub fn relation(&self, relation_id: &str) -> Option<EdgeIndex> {
-        self.relation_index.get(relation_id).copied()
+        self.relation_ids.find(relation_id).map(EdgeIndex::new)
     }
 
     pub fn relation_id(&self, e: EdgeIndex) -> &str {
-        &self.relation_ids[e.index()]
+        self.relation_ids.get(e.index())
     }
 
     pub fn edge_data(&self, e: EdgeIndex) -> &EdgeData {
@@ -341,20 +342,11 @@ impl Projection {
     /// A rough estimate of the heap and inline memory the projection holds, for benchmarks.
     pub fn approximate_bytes(&self) -> usize {
         use std::mem::size_of;
-        // An Arc<str> allocation carries two counters; a hash map slot holds the key, the value
-        // and a control byte, at a load factor of about 7/8.
-        let arc_overhead = 2 * size_of::<usize>();
-        let map_slot = |value: usize| (size_of::<Arc<str>>() + value + 1) * 8 / 7;
-        let ids = |ids: &[Arc<str>]| ids.iter().map(|id| id.len() + arc_overhead).sum::<usize>();
         size_of::<Self>()
             + self.graph.node_count() * size_of::<petgraph::graph::Node<NodeData, u32>>()
             + self.graph.edge_count() * size_of::<petgraph::graph::Edge<EdgeData, u32>>()
-            + ids(&self.node_ids)
-            + ids(&self.relation_ids)
-            + self.node_ids.capacity() * size_of::<Arc<str>>()
-            + self.relation_ids.capacity() * size_of::<Arc<str>>()
-            + self.node_index.capacity() * map_slot(size_of::<NodeIndex>())
-            + self.relation_index.capacity() * map_slot(size_of::<EdgeIndex>())
+            + self.node_ids.bytes()
+            + self.relation_ids.bytes()
             + self
                 .predicates
                 .iter()

@@ -12,14 +12,28 @@ use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
 /// What a single search may use, beyond the filter.
 pub(crate) struct Constraints<'f> {
     pub(crate) filter: &'f Filter,
-    pub(crate) blocked_nodes: HashSet<NodeIndex>,
-    pub(crate) blocked_edges: HashSet<EdgeIndex>,
+    blocked_nodes: HashSet<NodeIndex>,
+    blocked_edges: HashSet<EdgeIndex>,
     /// The temporal state the path is in before its first node (see `Filter::advance`).
     pub(crate) state: i32,
     pub(crate) max_hops: Option<usize>,
+    /// Nothing is filtered or blocked: the hot loops skip every check.
+    unconstrained: bool,
 }
 
 impl<'f> Constraints<'f> {
+    /// Keeps the search off these nodes.
+    pub(crate) fn block_nodes(&mut self, nodes: HashSet<NodeIndex>) {
+        self.unconstrained &= nodes.is_empty();
+        self.blocked_nodes = nodes;
+    }
+
+    /// Keeps the search off these relations.
+    pub(crate) fn block_edges(&mut self, edges: HashSet<EdgeIndex>) {
+        self.unconstrained &= edges.is_empty();
+        self.blocked_edges = edges;
+    }
+
     pub(crate) fn new(filter: &'f Filter) -> Self {
         Self {
             filter,
@@ -27,6 +41,7 @@ impl<'f> Constraints<'f> {
             blocked_edges: HashSet::new(),
             state: NO_DATE,
             max_hops: filter.max_hops,
+            unconstrained: filter.passes_everything(),
         }
     }
 }
@@ -67,7 +82,8 @@ impl Projection {
 
     /// Whether a search may take relation `e` to `next`, the node at its other end.
     pub(crate) fn allowed(&self, c: &Constraints<'_>, e: EdgeIndex, next: NodeIndex) -> bool {
-        !c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next)
+        c.unconstrained
+            || (!c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next))
     }
 
     /// Expands the smaller frontier (by relations to walk) a whole layer at a time until the two

@@ -34,7 +34,7 @@ impl Projection {
             }
             let used = &path.nodes[..path.nodes.len() - 1];
             let later = rest[index + 1..].iter().filter(|&&later| later != stop);
-            c.blocked_nodes = used.iter().chain(later).copied().collect::<HashSet<_>>();
+            c.block_nodes(used.iter().chain(later).copied().collect::<HashSet<_>>());
             c.max_hops = filter.max_hops.map(|max| max.saturating_sub(path.hops()));
             c.state = state;
             let segment = self.first_path(current, stop, &c)?;

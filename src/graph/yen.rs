@@ -51,14 +51,18 @@ impl Projection {
         let root_nodes = &last.nodes[..=spur];
         let root_edges = &last.edges[..spur];
         let mut c = Constraints::new(filter);
-        c.blocked_nodes = root_nodes[..spur].iter().copied().collect();
+        c.block_nodes(root_nodes[..spur].iter().copied().collect());
         // Only the spur node's relations are blocked; a simple spur path touches the spur node
         // through its first relation only, so blocking them everywhere changes nothing.
-        c.blocked_edges = accepted
-            .iter()
-            .filter(|path| path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges))
-            .filter_map(|path| path.edges.get(spur).copied())
-            .collect();
+        c.block_edges(
+            accepted
+                .iter()
+                .filter(|path| {
+                    path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges)
+                })
+                .filter_map(|path| path.edges.get(spur).copied())
+                .collect(),
+        );
         c.state = root_nodes
             .iter()
             .try_fold(NO_DATE, |state, &n| filter.advance(state, self.node_data(n)))?;

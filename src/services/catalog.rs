@@ -3,7 +3,7 @@
 //! replaced whole (never edited) when the data changes.
 
 use crate::graph::{NodeData, Projection, ProjectionBuilder};
-use crate::model::{EntitySummary, RelationSummary};
+use crate::model::{EntitySummary, RelationKind, RelationSummary};
 use crate::services::search::SearchIndex;
 use crate::services::snapshot::{self, Snapshot};
 use crate::store::{Store, StoreError};
@@ -11,6 +11,28 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+
+/// A relation as the projection needs it, borrowed.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RelationEnds<'a> {
+    pub id: &'a str,
+    pub source: &'a str,
+    pub target: &'a str,
+    pub predicate: &'a str,
+    pub kind: RelationKind,
+}
+
+impl<'a> RelationEnds<'a> {
+    pub fn of(summary: &'a RelationSummary) -> Self {
+        Self {
+            id: &summary.id,
+            source: &summary.source,
+            target: &summary.target,
+            predicate: &summary.predicate,
+            kind: summary.kind,
+        }
+    }
+}
 
 pub struct Catalog {
     pub projection: Projection,
@@ -47,13 +69,13 @@ impl Catalog {
 
     /// The catalog a snapshot describes (see `services::snapshot`); labels of predicates the
     /// snapshot lacks are read from the store.
-    pub fn from_snapshot(store: &Store, snapshot: Snapshot) -> Result<Self, StoreError> {
+    pub fn from_snapshot(store: &Store, snapshot: Snapshot<'_>) -> Result<Self, StoreError> {
         let labels = snapshot
             .labels
             .into_iter()
             .map(|(iri, label, inverse)| (iri, (label, inverse)))
             .collect();
-        Self::build(snapshot.entities, &snapshot.relations, snapshot.version).with_labels(store, labels)
+        Self::build_from(snapshot.entities, snapshot.relations.into_iter(), snapshot.version).with_labels(store, labels)
     }
 
     /// The catalog of the store in `data_dir`: from its snapshot when that was taken at the
@@ -65,8 +87,10 @@ impl Catalog {
         };
         let file = snapshot::path(data_dir);
         let started = Instant::now();
-        if let Some(found) = snapshot::read(&file, &store.dataset_version()?) {
-            let catalog = Self::from_snapshot(store, found)?;
+        if let Some(found) = snapshot::read(&file, &store.dataset_version()?, |found| {
+            Self::from_snapshot(store, found)
+        }) {
+            let catalog = found?;
             tracing::info!(
                 entities = catalog.summaries.len(),
                 relations = catalog.projection.edge_count(),
@@ -166,6 +190,15 @@ impl Catalog {
     }
 
     pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
+        Self::build_from(entities, relations.iter().map(RelationEnds::of), version)
+    }
+
+    /// [`Catalog::build`] from relations borrowed from elsewhere (a snapshot's bytes).
+    fn build_from<'r>(
+        entities: Vec<EntitySummary>,
+        relations: impl Iterator<Item = RelationEnds<'r>>,
+        version: String,
+    ) -> Self {
         // The search index and the projection do not depend on each other: build them at once.
         let (projection, search) = std::thread::scope(|scope| {
             let search = scope.spawn(|| SearchIndex::new(&entities));
@@ -187,7 +220,7 @@ impl Catalog {
         }
     }
 
-    fn project(entities: &[EntitySummary], relations: &[RelationSummary]) -> Projection {
+    fn project<'r>(entities: &[EntitySummary], relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
         let mut builder = ProjectionBuilder::new();
         for entity in entities {
             builder.add_node(
@@ -202,10 +235,10 @@ impl Catalog {
         }
         for relation in relations {
             builder.add_edge(
-                &relation.id,
-                &relation.source,
-                &relation.target,
-                &relation.predicate,
+                relation.id,
+                relation.source,
+                relation.target,
+                relation.predicate,
                 relation.kind,
             );
         }

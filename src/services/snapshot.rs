@@ -4,8 +4,8 @@
 //! anything else (missing, older, another format, damaged) falls back to reading the store.
 //! The store stays the only source of truth: a snapshot can always be deleted.
 
-use crate::model::{EntitySummary, RelationKind, RelationSummary};
-use crate::services::catalog::Catalog;
+use crate::model::EntitySummary;
+use crate::services::catalog::{Catalog, RelationEnds};
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, BufWriter};
@@ -15,13 +15,15 @@ use std::path::{Path, PathBuf};
 const FORMAT: u32 = 1;
 const FILE_NAME: &str = "govgraph-catalog.snapshot";
 
-/// What `Catalog::build` needs, as read back.
+/// What `Catalog::build` needs, as read back; relation strings are borrowed from the file's bytes
+/// (millions of small strings would cost more than the projection built from them).
 #[derive(Deserialize)]
-pub struct Snapshot {
+pub struct Snapshot<'a> {
     format: u32,
     pub version: String,
     pub entities: Vec<EntitySummary>,
-    pub relations: Vec<RelationSummary>,
+    #[serde(borrow)]
+    pub relations: Vec<RelationEnds<'a>>,
     /// (predicate IRI, label, inverse label).
     pub labels: Vec<(String, String, String)>,
 }
@@ -36,24 +38,15 @@ struct SnapshotRef<'a> {
     labels: Vec<(&'a str, &'a str, &'a str)>,
 }
 
-/// Serializes like `Vec<RelationSummary>`, straight from the projection.
+/// Serializes like `Vec<RelationEnds>`, straight from the projection.
 struct Relations<'a>(&'a Catalog);
-
-#[derive(Serialize)]
-struct RelationRef<'a> {
-    id: &'a str,
-    source: &'a str,
-    target: &'a str,
-    predicate: &'a str,
-    kind: RelationKind,
-}
 
 impl Serialize for Relations<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let projection = &self.0.projection;
         serializer.collect_seq(projection.edges().map(|edge| {
             let (source, target) = projection.endpoints(edge);
-            RelationRef {
+            RelationEnds {
                 id: projection.relation_id(edge),
                 source: projection.node_id(source),
                 target: projection.node_id(target),
@@ -69,8 +62,9 @@ pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE_NAME)
 }
 
-/// The snapshot at `path` if it was taken at `version`; `None` otherwise (why is logged).
-pub fn read(path: &Path, version: &str) -> Option<Snapshot> {
+/// What `build` makes of the snapshot at `path` if that was taken at `version`; `None`
+/// otherwise (why is logged).
+pub fn read<T>(path: &Path, version: &str, build: impl FnOnce(Snapshot<'_>) -> T) -> Option<T> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return None,
@@ -88,7 +82,7 @@ pub fn read(path: &Path, version: &str) -> Option<Snapshot> {
         }
     }
     match postcard::from_bytes::<Snapshot>(&bytes) {
-        Ok(snapshot) if snapshot.format == FORMAT && snapshot.version == version => Some(snapshot),
+        Ok(snapshot) if snapshot.format == FORMAT && snapshot.version == version => Some(build(snapshot)),
         Ok(snapshot) => {
             tracing::info!(snapshot = %snapshot.version, store = version, "catalog snapshot is stale: reading the store");
             None
@@ -137,8 +131,11 @@ mod tests {
         let file = path(directory.path());
         write(&file, &catalog).unwrap();
 
-        let snapshot = read(&file, &catalog.version).expect("the snapshot of this version");
-        let restored = Catalog::from_snapshot(&store, snapshot).unwrap();
+        let restored = read(&file, &catalog.version, |snapshot| {
+            Catalog::from_snapshot(&store, snapshot)
+        })
+        .expect("the snapshot of this version")
+        .unwrap();
         assert_eq!(restored.version, catalog.version);
         assert_eq!(restored.summaries(), catalog.summaries());
         assert_eq!(
@@ -155,11 +152,12 @@ mod tests {
         };
         assert_eq!(sorted(&restored), sorted(&catalog));
 
-        assert!(read(&file, "another version").is_none(), "stale");
+        let opened = |file: &Path, version: &str| read(file, version, |_| ()).is_some();
+        assert!(!opened(&file, "another version"), "stale");
         fs::write(&file, b"\x01garbage").unwrap();
-        assert!(read(&file, &catalog.version).is_none(), "damaged");
+        assert!(!opened(&file, &catalog.version), "damaged");
         fs::write(&file, b"\x07").unwrap();
-        assert!(read(&file, &catalog.version).is_none(), "another format");
-        assert!(read(&directory.path().join("missing"), &catalog.version).is_none());
+        assert!(!opened(&file, &catalog.version), "another format");
+        assert!(!opened(&directory.path().join("missing"), &catalog.version));
     }
 }

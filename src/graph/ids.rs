@@ -1,0 +1,98 @@
+//! Interned ids: every id's text end to end in one string, found again by hash. At millions of
+//! relations this costs a few bytes per id beyond its text, where an `Arc<str>` per id plus a map
+//! keyed by it costs an allocation, two pointers and a map slot each.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+#[derive(Default)]
+pub(crate) struct Ids {
+    text: String,
+    /// Id `i` is `text[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<u32>,
+    /// Positions in `ends`, by the hash of their text.
+    index: HashTable<u32>,
+    hasher: RandomState,
+}
+
+impl Ids {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn get(&self, position: usize) -> &str {
+        let start = position.checked_sub(1).map_or(0, |before| self.ends[before] as usize);
+        &self.text[start..self.ends[position] as usize]
+    }
+
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.index
+            .find(hash, |&position| self.get(position as usize) == id)
+            .map(|&position| position as usize)
+    }
+
+    /// Adds `id` at the next position; `None` if it is already there, or if the ids would pass
+    /// 4 GiB of text or 2^32 ids (positions and offsets are u32).
+    pub(crate) fn insert(&mut self, id: &str) -> Option<usize> {
+        if self.find(id).is_some() {
+            return None;
+        }
+        let end = u32::try_from(self.text.len() + id.len()).ok()?;
+        let position = u32::try_from(self.ends.len()).ok()?;
+        self.text.push_str(id);
+        self.ends.push(end);
+        let hash = self.hasher.hash_one(id);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.index.insert_unique(hash, position, |&other| {
+            let start = (other as usize)
+                .checked_sub(1)
+                .map_or(0, |before| ends[before] as usize);
+            hasher.hash_one(&text[start..ends[other as usize] as usize])
+        });
+        Some(position as usize)
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.index.shrink_to_fit(|&other| {
+            let start = (other as usize)
+                .checked_sub(1)
+                .map_or(0, |before| ends[before] as usize);
+            hasher.hash_one(&text[start..ends[other as usize] as usize])
+        });
+    }
+
+    pub(crate) fn bytes(&self) -> usize {
+        // A table slot is the u32 and a control byte.
+        self.text.capacity() + self.ends.capacity() * 4 + self.index.capacity() * 5
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_found_by_text_and_kept_once() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.insert("alpha"), Some(0));
+        assert_eq!(ids.insert(""), Some(1), "an empty id is an id");
+        assert_eq!(ids.insert("beta"), Some(2));
+        assert_eq!(ids.insert("alpha"), None, "the first wins");
+        for n in 0..1000 {
+            ids.insert(&format!("id-{n}"));
+        }
+        ids.shrink_to_fit();
+        assert_eq!(ids.len(), 1003);
+        assert_eq!((ids.get(0), ids.get(1), ids.get(2)), ("alpha", "", "beta"));
+        assert_eq!(ids.find("beta"), Some(2));
+        assert_eq!(ids.find("id-999"), Some(1002));
+        assert_eq!(ids.get(1002), "id-999");
+        assert_eq!(ids.find("gamma"), None);
+    }
+}

@@ -23,8 +23,7 @@ impl Ids {
     }
 
     pub(crate) fn get(&self, position: usize) -> &str {
-        let start = position.checked_sub(1).map_or(0, |before| self.ends[before] as usize);
-        &self.text[start..self.ends[position] as usize]
+        slice(&self.text, &self.ends, position)
     }
 
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
@@ -71,6 +70,13 @@ impl Ids {
         // A table slot is the u32 and a control byte.
         self.text.capacity() + self.ends.capacity() * 4 + self.index.capacity() * 5
     }
+}
+
+/// Id `position` of `text` cut at `ends` (a free function, so the hash table's rehashing closures
+/// can use it while the table itself is borrowed mutably).
+fn slice<'t>(text: &'t str, ends: &[u32], position: usize) -> &'t str {
+    let start = position.checked_sub(1).map_or(0, |before| ends[before] as usize);
+    &text[start..ends[position] as usize]
 }
 
 #[cfg(test)]

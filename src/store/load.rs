@@ -6,18 +6,26 @@ use super::materialize::{ClassHierarchy, Materializer};
 use super::version::{bulk_change_quads, hex, record_change};
 use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode};
 use super::{Progress, StoreError};
-use oxigraph::io::{RdfFormat, RdfParser, RdfSyntaxError};
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// One RDF document to load: its bytes, its format and the graph its triples go into.
 pub struct RdfDocument {
     name: String,
+    /// Empty for a document read from `file`.
     bytes: Cow<'static, [u8]>,
+    /// Line-based formats are parsed from the file, twice (check, then load), rather than held
+    /// in memory: a file of millions of relations is many gigabytes.
+    file: Option<PathBuf>,
+    /// The content hash, computed once (reading the whole file).
+    content_key: OnceLock<String>,
     format: RdfFormat,
     default_graph: GraphName,
     /// A graph sent to a graph's address may not name other graphs.
@@ -59,13 +67,30 @@ impl RdfDocument {
                 file: name.clone(),
                 extension,
             })?;
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Read {
-            file: name.clone(),
-            source,
-        })?;
+        // RDF/XML and JSON-LD stay in memory: error positions need the bytes (RDF/XML) and the
+        // parser wants the whole document anyway (JSON-LD).
+        let streamed = matches!(
+            format,
+            RdfFormat::NTriples | RdfFormat::NQuads | RdfFormat::Turtle | RdfFormat::TriG
+        );
+        let (bytes, file) = if streamed {
+            std::fs::File::open(path).map_err(|source| StoreError::Read {
+                file: name.clone(),
+                source,
+            })?;
+            (Vec::new(), Some(path.to_path_buf()))
+        } else {
+            let bytes = std::fs::read(path).map_err(|source| StoreError::Read {
+                file: name.clone(),
+                source,
+            })?;
+            (bytes, None)
+        };
         Ok(Self {
             name,
             bytes: Cow::Owned(bytes),
+            file,
+            content_key: OnceLock::new(),
             format,
             default_graph: GraphName::NamedNode(graph.cloned().unwrap_or_else(|| file_graph(path))),
             triples_only: false,
@@ -77,6 +102,8 @@ impl RdfDocument {
         Self {
             name: name.to_owned(),
             bytes: Cow::Borrowed(text.as_bytes()),
+            file: None,
+            content_key: OnceLock::new(),
             format,
             default_graph,
             triples_only: false,
@@ -93,6 +120,8 @@ impl RdfDocument {
         Ok(Self {
             name: "request body".to_owned(),
             bytes: Cow::Owned(bytes),
+            file: None,
+            content_key: OnceLock::new(),
             format,
             default_graph: graph,
             triples_only: true,
@@ -131,6 +160,31 @@ impl RdfDocument {
         if self.triples_only {
             parser = parser.without_named_graphs();
         }
+        if let Some(path) = &self.file {
+            let file = match std::fs::File::open(path) {
+                Ok(file) => file,
+                Err(source) => {
+                    let error = StoreError::Read {
+                        file: self.name.clone(),
+                        source,
+                    };
+                    return Box::new(std::iter::once(Err(error)));
+                }
+            };
+            return Box::new(
+                parser
+                    .for_reader(BufReader::with_capacity(1 << 20, file))
+                    .map(|result| {
+                        result.map_err(|error| match error {
+                            RdfParseError::Syntax(error) => self.syntax_error(error),
+                            RdfParseError::Io(source) => StoreError::Read {
+                                file: self.name.clone(),
+                                source,
+                            },
+                        })
+                    }),
+            );
+        }
         Box::new(
             parser
                 .for_slice(&self.bytes)
@@ -151,7 +205,22 @@ impl RdfDocument {
 
     /// A key that differs between documents with different content, for skolem IRIs.
     fn content_key(&self) -> String {
-        hex(&Sha256::digest(&self.bytes)[..8])
+        self.content_key
+            .get_or_init(|| {
+                let mut hasher = Sha256::new();
+                match &self.file {
+                    // The file was parsed whole before anyone asks: a read error here is one the
+                    // parse would have reported, and the key then only tells this content apart.
+                    Some(path) => {
+                        if let Ok(mut file) = std::fs::File::open(path) {
+                            let _ = std::io::copy(&mut file, &mut hasher);
+                        }
+                    }
+                    None => hasher.update(&self.bytes),
+                }
+                hex(&hasher.finalize()[..8])
+            })
+            .clone()
     }
 }
 
@@ -337,13 +406,25 @@ pub fn load(
     } else {
         let progress_total = report.quads_read;
         let mut loader = store.bulk_loader();
-        loader.load_ok_quads::<StoreError, StoreError>(skolemized.by_ref().inspect(|quad| {
-            if let Ok(quad) = quad {
-                materializer.observe(quad);
+        // Derived quads go in right behind what they derive from, so that a large load never
+        // holds them all.
+        let mut ready: VecDeque<Quad> = VecDeque::new();
+        let mut streamed = 0_u64;
+        let with_derived = std::iter::from_fn(|| {
+            if let Some(derived) = ready.pop_front() {
+                streamed += 1;
+                return Some(Ok(derived));
             }
-        }))?;
+            let quad = skolemized.next()?;
+            if let Ok(quad) = &quad {
+                materializer.observe(quad);
+                ready.extend(materializer.take_ready());
+            }
+            Some(quad)
+        });
+        loader.load_ok_quads::<StoreError, StoreError>(with_derived)?;
         let mut derived = materializer.finish();
-        report.quads_derived = derived.len() as u64;
+        report.quads_derived = streamed + derived.len() as u64;
         derived.extend(bulk_change_quads(store, &checked.fingerprint(replace))?);
         loader.load_quads(derived)?;
         loader.commit()?;

@@ -65,13 +65,17 @@ struct RelationParts {
     shortcut: Option<NamedNode>,
 }
 
-/// Watches the quads of a load and computes what they imply.
+/// Watches the quads of a load and computes what they imply. A derived quad is ready as soon as
+/// what it derives from has been seen (a relation node's parts usually come together), so a
+/// large load can write derived quads as it goes instead of holding them all until the end.
 pub struct Materializer {
     superclasses: HashMap<NamedNode, Vec<NamedNode>>,
+    /// Derived quads not yet taken.
     derived: Vec<Quad>,
+    /// Relation nodes whose parts are not all known yet.
     relations: HashMap<(NamedOrBlankNode, GraphName), RelationParts>,
-    /// (holder, evidence node, graph): `holder gg:evidence node`.
-    evidence_links: Vec<(NamedOrBlankNode, Term, GraphName)>,
+    /// Evidence node -> (holder, graph) of every `holder gg:evidence node`.
+    evidence_links: HashMap<Term, Vec<(NamedOrBlankNode, GraphName)>>,
     documents: HashMap<Term, Vec<Term>>,
 }
 
@@ -81,7 +85,7 @@ impl Materializer {
             superclasses,
             derived: Vec::new(),
             relations: HashMap::new(),
-            evidence_links: Vec::new(),
+            evidence_links: HashMap::new(),
             documents: HashMap::new(),
         }
     }
@@ -100,18 +104,32 @@ impl Materializer {
                 }
             }
         } else if predicate == GG_EVIDENCE_PROP {
+            for document in self.documents.get(&quad.object).into_iter().flatten() {
+                self.derived.push(Quad::new(
+                    quad.subject.clone(),
+                    PROV_WAS_DERIVED_FROM,
+                    document.clone(),
+                    quad.graph_name.clone(),
+                ));
+            }
             self.evidence_links
-                .push((quad.subject.clone(), quad.object.clone(), quad.graph_name.clone()));
-        } else if predicate == GG_DOCUMENT_PROP {
-            self.documents
-                .entry(quad.subject.clone().into())
+                .entry(quad.object.clone())
                 .or_default()
-                .push(quad.object.clone());
+                .push((quad.subject.clone(), quad.graph_name.clone()));
+        } else if predicate == GG_DOCUMENT_PROP {
+            let evidence: Term = quad.subject.clone().into();
+            for (holder, graph) in self.evidence_links.get(&evidence).into_iter().flatten() {
+                self.derived.push(Quad::new(
+                    holder.clone(),
+                    PROV_WAS_DERIVED_FROM,
+                    quad.object.clone(),
+                    graph.clone(),
+                ));
+            }
+            self.documents.entry(evidence).or_default().push(quad.object.clone());
         } else if [GG_SOURCE, GG_TARGET, GG_PREDICATE, GG_RELATION_KIND].contains(&predicate) {
-            let parts = self
-                .relations
-                .entry((quad.subject.clone(), quad.graph_name.clone()))
-                .or_default();
+            let key = (quad.subject.clone(), quad.graph_name.clone());
+            let parts = self.relations.entry(key.clone()).or_default();
             match (predicate, &quad.object) {
                 (p, Term::NamedNode(n)) if p == GG_SOURCE => parts.source = Some(n.clone().into()),
                 (p, Term::BlankNode(b)) if p == GG_SOURCE => parts.source = Some(b.clone().into()),
@@ -128,33 +146,39 @@ impl Materializer {
                 }
                 _ => {}
             }
+            if parts.source.is_some() && parts.target.is_some() && parts.predicate.is_some() && parts.shortcut.is_some()
+            {
+                if let Some(parts) = self.relations.remove(&key) {
+                    self.derive_relation(parts, key.1);
+                }
+            }
         }
     }
 
-    /// The derived quads. Incomplete relation nodes derive nothing; `govgraph validate` reports
-    /// them.
-    pub fn finish(mut self) -> Vec<Quad> {
-        for ((_, graph), parts) in self.relations {
-            let (Some(source), Some(target), Some(predicate)) = (parts.source, parts.target, parts.predicate) else {
-                continue;
-            };
+    /// The derived quads ready so far; a load writes them as it goes.
+    pub fn take_ready(&mut self) -> std::vec::Drain<'_, Quad> {
+        self.derived.drain(..)
+    }
+
+    fn derive_relation(&mut self, parts: RelationParts, graph: GraphName) {
+        let (Some(source), Some(target), Some(predicate)) = (parts.source, parts.target, parts.predicate) else {
+            return;
+        };
+        self.derived
+            .push(Quad::new(source.clone(), predicate, target.clone(), graph.clone()));
+        if let Some(shortcut) = parts.shortcut {
             self.derived
-                .push(Quad::new(source.clone(), predicate, target.clone(), graph.clone()));
-            if let Some(shortcut) = parts.shortcut {
-                self.derived
-                    .push(Quad::new(source.clone(), shortcut, target.clone(), graph.clone()));
-            }
-            self.derived.push(Quad::new(source, GG_RELATED_TO, target, graph));
+                .push(Quad::new(source.clone(), shortcut, target.clone(), graph.clone()));
         }
-        for (holder, evidence, graph) in self.evidence_links {
-            for document in self.documents.get(&evidence).into_iter().flatten() {
-                self.derived.push(Quad::new(
-                    holder.clone(),
-                    PROV_WAS_DERIVED_FROM,
-                    document.clone(),
-                    graph.clone(),
-                ));
-            }
+        self.derived.push(Quad::new(source, GG_RELATED_TO, target, graph));
+    }
+
+    /// The derived quads not yet taken, with those of relation nodes whose kind never came.
+    /// Relation nodes without a source, target or property derive nothing; `govgraph validate`
+    /// reports them.
+    pub fn finish(mut self) -> Vec<Quad> {
+        for ((_, graph), parts) in std::mem::take(&mut self.relations) {
+            self.derive_relation(parts, graph);
         }
         self.derived
     }

@@ -146,11 +146,12 @@ impl Materializer {
                 }
                 _ => {}
             }
-            if parts.source.is_some() && parts.target.is_some() && parts.predicate.is_some() && parts.shortcut.is_some()
-            {
-                if let Some(parts) = self.relations.remove(&key) {
-                    self.derive_relation(parts, key.1);
-                }
+            let complete = parts.source.is_some()
+                && parts.target.is_some()
+                && parts.predicate.is_some()
+                && parts.shortcut.is_some();
+            if complete && let Some(parts) = self.relations.remove(&key) {
+                self.derive_relation(parts, key.1);
             }
         }
     }

@@ -93,6 +93,7 @@ impl Progress for Bar {
 /// Opens a store to write into, putting the ontology into a new one.
 fn open_for_writing(data: &DataArgs) -> Result<Store, Error> {
     let store = Store::open(&data.data)?;
+    store.settle_base(data.base_iri.as_deref())?;
     store.initialize(false, &Bar::new())?;
     Ok(store)
 }
@@ -106,7 +107,9 @@ fn open_for_reading(data: &DataArgs) -> Result<Store, Error> {
             data.data.display()
         )));
     }
-    Ok(Store::open(&data.data)?)
+    let store = Store::open(&data.data)?;
+    store.settle_base(data.base_iri.as_deref())?;
+    Ok(store)
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
@@ -121,6 +124,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     } else {
         Store::open(&args.data.data)?
     };
+    store.settle_base(args.data.base_iri.as_deref())?;
     match store.initialize(!args.no_seed, &Bar::new())? {
         Some(report) => tracing::info!(
             quads = report.quads_read + report.quads_derived,
@@ -253,7 +257,10 @@ fn query(args: QueryArgs) -> Result<ExitCode, Error> {
 
 fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
     let store = match &args.data {
-        Some(data) => open_for_reading(&DataArgs { data: data.clone() })?,
+        Some(data) => open_for_reading(&DataArgs {
+            data: data.clone(),
+            base_iri: None,
+        })?,
         None => {
             let mut documents = if args.files.is_empty() {
                 Store::bundled_documents(true)

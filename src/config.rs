@@ -41,6 +41,11 @@ pub struct DataArgs {
     /// Directory of the on-disk (RocksDB) store.
     #[arg(long, env = "GOVGRAPH_DATA", default_value = "./data", value_name = "DIR")]
     pub data: PathBuf,
+    /// Base of the data IRIs: entities are {base}id/{slug}, relations {base}rel/{id}. Set it to
+    /// the public address of the server so that entity IRIs dereference there. Recorded in a new
+    /// store; an existing store keeps its own (default: the store's, or https://w3id.org/govgraph/).
+    #[arg(long, env = "GOVGRAPH_BASE_IRI", value_name = "IRI")]
+    pub base_iri: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -112,7 +112,9 @@ impl SearchIndex {
     /// and punctuation.
     pub fn resolve(&self, reference: &str) -> Result<String, RefError> {
         let trimmed = reference.trim();
-        let id = trimmed.strip_prefix(crate::store::vocab::ID).unwrap_or(trimmed);
+        let id = trimmed
+            .strip_prefix(crate::store::vocab::id_namespace())
+            .unwrap_or(trimmed);
         if self.by_id.contains_key(id) {
             return Ok(id.to_owned());
         }

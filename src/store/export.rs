@@ -3,7 +3,7 @@
 //! graphs, each triple once.
 
 use super::StoreError;
-use super::vocab::{GRAPH, ID, NS, REL};
+use super::vocab::prefixes;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{NamedOrBlankNode, Triple};
 use oxigraph::store::Store;
@@ -49,25 +49,10 @@ impl ExportFormat {
     }
 }
 
-const PREFIXES: &[(&str, &str)] = &[
-    ("gg", NS),
-    ("id", ID),
-    ("rel", REL),
-    ("graph", GRAPH),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("schema", "http://schema.org/"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("sh", "http://www.w3.org/ns/shacl#"),
-];
-
 pub fn export(store: &Store, format: ExportFormat, output: &mut dyn Write) -> Result<(), StoreError> {
     let mut serializer = RdfSerializer::from_format(format.rdf_format());
     if format != ExportFormat::Ntriples && format != ExportFormat::Nquads {
-        for (prefix, iri) in PREFIXES {
+        for (prefix, iri) in prefixes() {
             serializer = serializer
                 .with_prefix(*prefix, *iri)
                 .map_err(|error| StoreError::InvalidIri {

@@ -3,7 +3,7 @@
 //! coerced where the context says so. Oxigraph's JSON-LD writer emits expanded documents only; the
 //! tests parse this output back with Oxigraph's JSON-LD parser and compare the triples.
 
-use super::vocab::{GRAPH, ID, NS, REL};
+use super::vocab::{id_namespace, prefixes};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -11,22 +11,6 @@ use std::io::{self, Write};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
-
-const PREFIXES: &[(&str, &str)] = &[
-    ("gg", NS),
-    ("rel", REL),
-    ("graph", GRAPH),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("schema", "http://schema.org/"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("org", "http://www.w3.org/ns/org#"),
-];
 
 /// Short names for the properties every govgraph document uses: (term, property, whether its
 /// values are IRIs written as strings).
@@ -51,8 +35,8 @@ const TERMS: &[(&str, &str, bool)] = &[
 /// The `@context` of every compact document govgraph writes.
 pub fn context() -> Value {
     let mut context = Map::new();
-    context.insert("@base".to_owned(), json!(ID));
-    for (prefix, iri) in PREFIXES {
+    context.insert("@base".to_owned(), json!(id_namespace()));
+    for (prefix, iri) in prefixes().iter().filter(|(prefix, _)| *prefix != "id") {
         context.insert((*prefix).to_owned(), json!(iri));
     }
     for (term, property, iri_valued) in TERMS {
@@ -69,13 +53,14 @@ pub fn context() -> Value {
 /// An IRI as short as the context allows: relative to the entity namespace, or prefixed.
 fn compact(iri: &str) -> String {
     if let Some(local) = iri
-        .strip_prefix(ID)
+        .strip_prefix(id_namespace())
         .filter(|local| !local.is_empty() && !local.contains([':', '/', '#', '?']))
     {
         return local.to_owned();
     }
-    PREFIXES
+    prefixes()
         .iter()
+        .filter(|(prefix, _)| *prefix != "id")
         .find_map(|(prefix, namespace)| {
             iri.strip_prefix(namespace)
                 .filter(|local| !local.is_empty() && !local.contains(['/', '#', '?']))
@@ -158,7 +143,7 @@ mod tests {
 
     #[test]
     fn compact_documents_parse_back_to_the_same_triples() {
-        let entity = NamedNode::new_unchecked(format!("{ID}onenet"));
+        let entity = NamedNode::new_unchecked(format!("{}onenet", id_namespace()));
         let evidence = BlankNode::new_unchecked("e1");
         let triples = vec![
             Triple::new(
@@ -212,7 +197,7 @@ mod tests {
             Triple::new(
                 entity,
                 NamedNode::new_unchecked("https://example.org/unknown#prop"),
-                NamedNode::new_unchecked(format!("{REL}a--b--c")),
+                NamedNode::new_unchecked(format!("{}a--b--c", super::super::vocab::rel_namespace())),
             ),
         ];
         let mut output = Vec::new();

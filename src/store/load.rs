@@ -4,7 +4,7 @@
 
 use super::materialize::{ClassHierarchy, Materializer};
 use super::version::{bulk_change_quads, hex, record_change};
-use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode};
+use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode, rebase};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -286,13 +286,15 @@ impl Skolemizer {
             .clone()
     }
 
+    /// Also moves entity and relation IRIs written under the default base to the configured one.
     pub(super) fn quad(&mut self, quad: Quad) -> Quad {
-        let subject = match quad.subject {
+        let subject: NamedOrBlankNode = match quad.subject {
             NamedOrBlankNode::BlankNode(blank) => self.node(blank).into(),
-            other => other,
+            NamedOrBlankNode::NamedNode(node) => rebased(node).into(),
         };
         let object = match quad.object {
             Term::BlankNode(blank) => self.node(blank).into(),
+            Term::NamedNode(node) => rebased(node).into(),
             other => other,
         };
         let graph_name = match quad.graph_name {
@@ -303,12 +305,21 @@ impl Skolemizer {
     }
 }
 
+fn rebased(node: NamedNode) -> NamedNode {
+    match rebase(node.as_str()) {
+        Some(iri) => NamedNode::new_unchecked(iri),
+        None => node,
+    }
+}
+
 /// Documents that parsed whole, and what loading them needs to know beforehand.
 pub struct CheckedDocuments {
     documents: Vec<RdfDocument>,
     subclass_quads: Vec<Quad>,
     graphs: BTreeSet<String>,
     quads: u64,
+    /// Written with the documents, in the same commit.
+    extra_quads: Vec<Quad>,
 }
 
 impl CheckedDocuments {
@@ -320,6 +331,11 @@ impl CheckedDocuments {
             .map(|d| format!("{}@{}", d.content_key(), d.default_graph))
             .collect();
         format!("load replace={replace} {}", keys.join(" "))
+    }
+
+    /// Adds a quad to write in the same commit as the documents.
+    pub(super) fn add_quad(&mut self, quad: Quad) {
+        self.extra_quads.push(quad);
     }
 
     /// The named graphs the documents write into.
@@ -336,6 +352,7 @@ pub fn check(documents: Vec<RdfDocument>, progress: &dyn Progress) -> Result<Che
         subclass_quads: Vec::new(),
         graphs: BTreeSet::new(),
         quads: 0,
+        extra_quads: Vec::new(),
     };
     progress.start("checking", Some(documents.len() as u64));
     for (done, document) in documents.iter().enumerate() {
@@ -401,6 +418,7 @@ pub fn load(
         let derived = materializer.finish();
         report.quads_derived = derived.len() as u64;
         transaction.extend(&derived);
+        transaction.extend(&checked.extra_quads);
         record_change(&mut transaction, &checked.fingerprint(replace))?;
         transaction.commit()?;
     } else {
@@ -425,6 +443,7 @@ pub fn load(
         loader.load_ok_quads::<StoreError, StoreError>(with_derived)?;
         let mut derived = materializer.finish();
         report.quads_derived = streamed + derived.len() as u64;
+        derived.extend(checked.extra_quads.iter().cloned());
         derived.extend(bulk_change_quads(store, &checked.fingerprint(replace))?);
         loader.load_quads(derived)?;
         loader.commit()?;

@@ -78,6 +78,12 @@ pub enum StoreError {
     Refused(String),
     #[error("no acceptable format for {}", match .0 { QueryForm::Results => "query results", QueryForm::Graph => "an RDF graph" })]
     NotAcceptable(QueryForm),
+    #[error(transparent)]
+    BaseIri(#[from] vocab::BaseIriError),
+    #[error(
+        "the store's data was written with the base IRI {recorded}, not {requested}; start without --base-iri (or with --base-iri {recorded}), or load the data into a new store"
+    )]
+    BaseMismatch { recorded: String, requested: String },
     #[error(
         "unsupported RDF media type `{0}` (send text/turtle, application/n-triples, application/rdf+xml or application/ld+json)"
     )]
@@ -157,13 +163,65 @@ impl Store {
         Ok(self.inner.len()?)
     }
 
-    /// On an empty store, loads the ontology and, if `with_seed`, the seed; returns whether it
-    /// did. A store that holds anything is left alone, so restarting never duplicates data.
+    /// Fixes the base of the data IRIs for this process, before anything reads or writes data:
+    /// the base the store's data was written with, or `requested` (else the default) for an
+    /// empty store. A base that contradicts the store's is refused: the data would not match.
+    pub fn settle_base(&self, requested: Option<&str>) -> Result<&'static str, StoreError> {
+        if let Some(requested) = requested {
+            vocab::check_base(requested)?;
+        }
+        let recorded = self.recorded_base()?;
+        let base = match (recorded, requested) {
+            (Some(recorded), Some(requested)) if recorded != requested => {
+                return Err(StoreError::BaseMismatch {
+                    recorded,
+                    requested: requested.to_owned(),
+                });
+            }
+            (Some(recorded), _) => recorded,
+            (None, requested) => requested.unwrap_or(vocab::DEFAULT_BASE).to_owned(),
+        };
+        vocab::use_base(&base)?;
+        Ok(vocab::base())
+    }
+
+    /// The base recorded in the store; a store written before bases were recorded used the
+    /// default one. `None` for an empty store.
+    fn recorded_base(&self) -> Result<Option<String>, StoreError> {
+        let recorded = self
+            .inner
+            .quads_for_pattern(
+                Some(vocab::DATASET.into()),
+                Some(vocab::GG_BASE_IRI),
+                None,
+                Some(vocab::META_GRAPH.into()),
+            )
+            .next()
+            .transpose()?;
+        Ok(match recorded {
+            Some(quad) => match quad.object {
+                oxigraph::model::Term::NamedNode(base) => Some(base.into_string()),
+                _ => None,
+            },
+            None if self.is_empty()? => None,
+            None => Some(vocab::DEFAULT_BASE.to_owned()),
+        })
+    }
+
+    /// On an empty store, loads the ontology and, if `with_seed`, the seed, and records the base
+    /// of the data IRIs; returns whether it did. A store that holds anything is left alone, so
+    /// restarting never duplicates data.
     pub fn initialize(&self, with_seed: bool, progress: &dyn Progress) -> Result<Option<LoadReport>, StoreError> {
         if !self.is_empty()? {
             return Ok(None);
         }
-        let checked = Self::check(Self::bundled_documents(with_seed), progress)?;
+        let mut checked = Self::check(Self::bundled_documents(with_seed), progress)?;
+        checked.add_quad(oxigraph::model::Quad::new(
+            vocab::DATASET,
+            vocab::GG_BASE_IRI,
+            NamedNode::new_unchecked(vocab::base()),
+            vocab::META_GRAPH,
+        ));
         load::load(&self.inner, &checked, false, progress).map(Some)
     }
 

@@ -2,7 +2,7 @@
 //! named graphs, one per source), unless the query names its dataset with FROM / FROM NAMED.
 
 use super::StoreError;
-use super::vocab::{GRAPH, ID, NS, REL};
+use super::vocab::prefixes;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::Term;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -26,26 +26,9 @@ pub enum ResultsFormat {
 /// The result of a query, to be written in a chosen format.
 pub struct QueryOutput<'a>(QueryResults<'a>);
 
-pub(super) const PREFIXES: &[(&str, &str)] = &[
-    ("gg", NS),
-    ("id", ID),
-    ("rel", REL),
-    ("graph", GRAPH),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("schema", "http://schema.org/"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("org", "http://www.w3.org/ns/org#"),
-];
-
 /// Prefixes every query may use without declaring them (a query's own PREFIX wins).
 pub fn evaluator() -> SparqlEvaluator {
-    PREFIXES
+    prefixes()
         .iter()
         .fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
             // The IRIs above are constants and valid.
@@ -155,7 +138,7 @@ impl QueryOutput<'_> {
             QueryResults::Boolean(value) => writeln!(output, "{value}").map_err(StoreError::Output),
             QueryResults::Graph(triples) => {
                 let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
-                for (prefix, iri) in PREFIXES {
+                for (prefix, iri) in prefixes() {
                     serializer = serializer
                         .with_prefix(*prefix, *iri)
                         .map_err(|e| StoreError::InvalidIri {
@@ -200,7 +183,7 @@ fn write_graph(
 /// A term as a person reads it: prefixed IRIs, bare literal values.
 fn display_term(term: &Term) -> String {
     match term {
-        Term::NamedNode(node) => PREFIXES
+        Term::NamedNode(node) => prefixes()
             .iter()
             .find_map(|(prefix, iri)| node.as_str().strip_prefix(iri).map(|local| format!("{prefix}:{local}")))
             .unwrap_or_else(|| node.to_string()),

@@ -114,7 +114,7 @@ impl Store {
             .quads_for_pattern(None, Some(GG_SEED_FILE), Some(literal.as_ref().into()), None)
         {
             if let oxigraph::model::NamedOrBlankNode::NamedNode(node) = quad?.subject
-                && let Some(id) = node.as_str().strip_prefix(ID)
+                && let Some(id) = node.as_str().strip_prefix(id_namespace())
             {
                 return Ok(Some(id.to_owned()));
             }
@@ -230,7 +230,7 @@ impl Store {
             citations.push(Citation {
                 document: shown,
                 document_iri: document.as_str().to_owned(),
-                document_entity: document.as_str().strip_prefix(ID).map(str::to_owned),
+                document_entity: document.as_str().strip_prefix(id_namespace()).map(str::to_owned),
                 title,
                 quote: evidence.text(GG_QUOTE),
             });
@@ -242,7 +242,7 @@ impl Store {
 }
 
 fn relation_summary(node: &NamedNode, description: &Description) -> Option<RelationSummary> {
-    super::summaries::relation_from(node.as_str().strip_prefix(REL)?, description)
+    super::summaries::relation_from(node.as_str().strip_prefix(rel_namespace())?, description)
 }
 
 /// How each cited document is shown, looked up once per batch.

@@ -194,7 +194,7 @@ pub fn write_triples(triples: &[Triple], format: SparqlFormat, output: &mut Vec<
     };
     let mut serializer = RdfSerializer::from_format(rdf_format);
     if rdf_format != RdfFormat::NTriples {
-        for (prefix, namespace) in super::query::PREFIXES {
+        for (prefix, namespace) in super::vocab::prefixes() {
             serializer = serializer
                 .with_prefix(*prefix, *namespace)
                 .map_err(|e| StoreError::InvalidIri {

@@ -76,8 +76,8 @@ struct RelationValues {
 
 impl RelationValues {
     fn finish(self, id: &str) -> Option<RelationSummary> {
-        let source = first(self.sources)?.strip_prefix(ID)?.to_owned();
-        let target = first(self.targets)?.strip_prefix(ID)?.to_owned();
+        let source = first(self.sources)?.strip_prefix(id_namespace())?.to_owned();
+        let target = first(self.targets)?.strip_prefix(id_namespace())?.to_owned();
         let kind = first(self.kinds)?;
         let kind = RelationKind::ALL
             .iter()
@@ -125,7 +125,7 @@ impl Store {
         let entities = self.instances(GG_ENTITY)?;
         let mut values: HashMap<&str, EntityValues> = entities
             .iter()
-            .filter(|node| node.as_str().starts_with(ID))
+            .filter(|node| node.as_str().starts_with(id_namespace()))
             .map(|node| (node.as_str(), EntityValues::default()))
             .collect();
         for kind in EntityKind::ALL {
@@ -162,7 +162,7 @@ impl Store {
         Ok(entities
             .iter()
             .filter_map(|node| {
-                let id = node.as_str().strip_prefix(ID)?;
+                let id = node.as_str().strip_prefix(id_namespace())?;
                 values.remove(node.as_str())?.finish(id)
             })
             .collect())
@@ -192,7 +192,7 @@ impl Store {
         Ok(relations
             .iter()
             .filter_map(|node| {
-                let id = node.as_str().strip_prefix(REL)?;
+                let id = node.as_str().strip_prefix(rel_namespace())?;
                 values.remove(node.as_str())?.finish(id)
             })
             .collect())

@@ -5,10 +5,11 @@
 
 use super::load::{RdfDocument, Skolemizer};
 use super::materialize::{ClassHierarchy, Materializer};
-use super::query::{PREFIXES, evaluator, syntax_error};
+use super::query::{evaluator, syntax_error};
 use super::sparql::{SparqlFormat, write_triples};
 use super::version::record_change;
 use super::vocab::ONTOLOGY_GRAPH;
+use super::vocab::prefixes;
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
 use oxigraph::sparql::UpdateEvaluationError;
@@ -85,7 +86,7 @@ fn update_error(error: UpdateEvaluationError) -> StoreError {
 
 /// LOAD fetches a URL: refused before anything runs.
 fn refuse_load(text: &str) -> Result<(), StoreError> {
-    let parser = PREFIXES
+    let parser = prefixes()
         .iter()
         .try_fold(spargebra::SparqlParser::new(), |parser, (prefix, iri)| {
             parser.with_prefix(*prefix, *iri)

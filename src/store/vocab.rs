@@ -2,11 +2,17 @@
 
 use crate::model::{DateStatus, EntityKind, EvidenceType, Openness, RelationKind};
 use oxigraph::model::NamedNodeRef;
+use std::sync::OnceLock;
 
-pub const BASE: &str = "https://w3id.org/govgraph/";
+/// The default base of the data IRIs: entities are `{base}id/{slug}`, relations
+/// `{base}rel/{id}`. A deployment can choose its own (`--base-iri`); the vocabulary and the named
+/// graphs keep their w3id IRIs whatever the base, since they name the ontology, not the data.
+pub const DEFAULT_BASE: &str = "https://w3id.org/govgraph/";
 pub const NS: &str = "https://w3id.org/govgraph/ns#";
-pub const ID: &str = "https://w3id.org/govgraph/id/";
-pub const REL: &str = "https://w3id.org/govgraph/rel/";
+/// The entity and relation namespaces under the default base: bundled and imported files use
+/// them, and loading rewrites them to the configured base.
+const DEFAULT_ID: &str = "https://w3id.org/govgraph/id/";
+const DEFAULT_REL: &str = "https://w3id.org/govgraph/rel/";
 pub const GRAPH: &str = "https://w3id.org/govgraph/graph/";
 pub const IMPORT: &str = "https://w3id.org/govgraph/import/";
 /// RDF 1.1 §3.5: blank nodes are replaced by IRIs under this path, so that loading a file twice
@@ -76,6 +82,131 @@ iris! {
 
     /// The named graph holding the ontology and its shapes.
     ONTOLOGY_GRAPH = "https://w3id.org/govgraph/graph/ontology";
+    /// The base IRI the store's data was written with (in the meta graph).
+    GG_BASE_IRI = "https://w3id.org/govgraph/ns#baseIri";
+}
+
+/// The namespaces of the data, fixed for the life of the process: every IRI govgraph mints or
+/// recognises as an entity or a relation depends on them, so they are set once at start-up
+/// (from `--base-iri` and what the store recorded) before anything reads them.
+struct DataNamespaces {
+    base: &'static str,
+    id: &'static str,
+    rel: &'static str,
+    prefixes: Vec<(&'static str, &'static str)>,
+}
+
+static DATA: OnceLock<DataNamespaces> = OnceLock::new();
+
+fn data() -> &'static DataNamespaces {
+    DATA.get_or_init(|| DataNamespaces::new(DEFAULT_BASE))
+}
+
+impl DataNamespaces {
+    /// Made once per process, so its strings live as long as the process.
+    fn new(base: &str) -> Self {
+        let base: &'static str = Box::leak(base.to_owned().into_boxed_str());
+        let id: &'static str = Box::leak(format!("{base}id/").into_boxed_str());
+        let rel: &'static str = Box::leak(format!("{base}rel/").into_boxed_str());
+        let mut prefixes = vec![("gg", NS), ("id", id), ("rel", rel), ("graph", GRAPH)];
+        prefixes.extend_from_slice(&[
+            ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+            ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+            ("xsd", XSD),
+            ("skos", "http://www.w3.org/2004/02/skos/core#"),
+            ("dcterms", "http://purl.org/dc/terms/"),
+            ("prov", "http://www.w3.org/ns/prov#"),
+            ("schema", "http://schema.org/"),
+            ("owl", "http://www.w3.org/2002/07/owl#"),
+            ("foaf", "http://xmlns.com/foaf/0.1/"),
+            ("org", "http://www.w3.org/ns/org#"),
+            ("sh", "http://www.w3.org/ns/shacl#"),
+        ]);
+        Self {
+            base,
+            id,
+            rel,
+            prefixes,
+        }
+    }
+}
+
+/// Why a base IRI cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaseIriError {
+    #[error("invalid base IRI `{iri}`: {message}")]
+    Invalid { iri: String, message: String },
+    #[error("the base IRI is already {current}; it cannot change to {requested} while govgraph runs")]
+    AlreadySet { current: String, requested: String },
+}
+
+/// Checks that `iri` can be the base of the data: an absolute http(s) IRI with no query or
+/// fragment, ending in `/` (so that `{base}id/{slug}` reads naturally).
+pub fn check_base(iri: &str) -> Result<(), BaseIriError> {
+    let invalid = |message: &str| BaseIriError::Invalid {
+        iri: iri.to_owned(),
+        message: message.to_owned(),
+    };
+    let parsed = oxigraph::model::NamedNode::new(iri).map_err(|error| invalid(&error.to_string()))?;
+    let text = parsed.as_str();
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return Err(invalid("it must start with http:// or https://"));
+    }
+    if text.contains(['?', '#']) {
+        return Err(invalid("it may not have a query or a fragment"));
+    }
+    if !text.ends_with('/') {
+        return Err(invalid("it must end with `/`, e.g. https://govgraph.example.org/"));
+    }
+    Ok(())
+}
+
+/// Sets the base of the data IRIs for this process. Setting the same base again is harmless.
+pub fn use_base(base: &str) -> Result<(), BaseIriError> {
+    check_base(base)?;
+    let current = DATA.get_or_init(|| DataNamespaces::new(base));
+    if current.base == base {
+        Ok(())
+    } else {
+        Err(BaseIriError::AlreadySet {
+            current: current.base.to_owned(),
+            requested: base.to_owned(),
+        })
+    }
+}
+
+/// The base of the data IRIs (by default https://w3id.org/govgraph/).
+pub fn base() -> &'static str {
+    data().base
+}
+
+/// The entity namespace, `{base}id/`.
+pub fn id_namespace() -> &'static str {
+    data().id
+}
+
+/// The relation namespace, `{base}rel/`.
+pub fn rel_namespace() -> &'static str {
+    data().rel
+}
+
+/// The prefixes govgraph declares in what it writes and lets every query use undeclared.
+pub fn prefixes() -> &'static [(&'static str, &'static str)] {
+    &data().prefixes
+}
+
+/// An entity or relation IRI written under the default base, moved under the configured one;
+/// `None` for every other IRI, and always when the base is the default.
+pub fn rebase(iri: &str) -> Option<String> {
+    let data = data();
+    if data.base == DEFAULT_BASE {
+        return None;
+    }
+    if let Some(slug) = iri.strip_prefix(DEFAULT_ID) {
+        Some(format!("{}{slug}", data.id))
+    } else {
+        iri.strip_prefix(DEFAULT_REL).map(|id| format!("{}{id}", data.rel))
+    }
 }
 
 pub fn kind_class(kind: EntityKind) -> NamedNodeRef<'static> {
@@ -128,11 +259,11 @@ pub fn shortcut(kind: RelationKind) -> NamedNodeRef<'static> {
 }
 
 pub fn entity_iri(slug: &str) -> String {
-    format!("{ID}{slug}")
+    format!("{}{slug}", id_namespace())
 }
 
 pub fn relation_iri(id: &str) -> String {
-    format!("{REL}{id}")
+    format!("{}{id}", rel_namespace())
 }
 
 /// The id of a relation written by govgraph: `{source}--{property}--{target}`, readable and
@@ -162,6 +293,34 @@ pub fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_iris_must_be_absolute_http_and_end_with_a_slash() {
+        assert!(check_base("https://govgraph.example.org/").is_ok());
+        assert!(check_base("http://127.0.0.1:8080/data/").is_ok());
+        for bad in [
+            "govgraph.example.org/",
+            "https://example.org",
+            "ftp://example.org/",
+            "https://example.org/?a=b/",
+            "https://exa mple.org/",
+        ] {
+            assert!(check_base(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_default_base_rewrites_nothing() {
+        // Unit tests never configure a base, so the process runs with the default.
+        assert_eq!(base(), DEFAULT_BASE);
+        assert_eq!(rebase("https://w3id.org/govgraph/id/onenet"), None);
+        assert_eq!(entity_iri("onenet"), "https://w3id.org/govgraph/id/onenet");
+        assert!(use_base(DEFAULT_BASE).is_ok());
+        assert!(matches!(
+            use_base("https://example.org/"),
+            Err(BaseIriError::AlreadySet { .. })
+        ));
+    }
 
     #[test]
     fn percent_encoding_keeps_unreserved_characters() {

@@ -349,7 +349,7 @@ pub fn write_rdf(
     output: &mut dyn Write,
 ) -> Result<(), StoreError> {
     let mut serializer = RdfSerializer::from_format(format.rdf_format());
-    for (prefix, iri) in [("gg", NS), ("id", ID), ("rel", REL)] {
+    for (prefix, iri) in [("gg", NS), ("id", id_namespace()), ("rel", rel_namespace())] {
         serializer = serializer
             .with_prefix(prefix, iri)
             .map_err(|e| StoreError::InvalidIri {

@@ -436,6 +436,82 @@ fn entity_iris_dereference_by_content_negotiation() {
     );
 }
 
+/// A loopback port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn with_a_configured_base_the_data_iris_are_the_servers_own_addresses() {
+    let workspace = crate::util::Workspace::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}/");
+    let bind = format!("127.0.0.1:{port}");
+    let data = workspace.data();
+    let server = Server::start(&["--data", &data, "--bind", &bind, "--base-iri", &base]);
+
+    // The seed, written under https://w3id.org/govgraph/, was moved under the base on loading.
+    let onenet = single(&server, "SELECT ?e WHERE { ?e rdfs:label \"/1net\" }");
+    assert_eq!(onenet, format!("{base}id/onenet"));
+    assert_eq!(
+        single(
+            &server,
+            "ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"https://w3id.org/govgraph/id/\")) }"
+        ),
+        "false"
+    );
+    let relation = single(&server, "SELECT ?r WHERE { ?r gg:source id:onenet } LIMIT 1");
+    assert!(relation.starts_with(&format!("{base}rel/")), "{relation}");
+    let graphql = server.graphql(r#"{ entity(ref: "onenet") { iri } }"#, json!({}));
+    assert_eq!(graphql["data"]["entity"]["iri"], json!(onenet), "{graphql}");
+
+    // The entity's IRI, fetched as it is, is its description.
+    let response = ureq::get(&onenet)
+        .header("accept", "text/turtle")
+        .call()
+        .expect("the entity IRI dereferences");
+    let turtle = response.into_body().read_to_string().unwrap();
+    let subjects: Vec<String> = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .map(|quad| quad.expect("valid Turtle").subject.to_string())
+        .collect();
+    assert!(subjects.contains(&format!("<{onenet}>")), "{turtle}");
+    let jsonld: Value = serde_json::from_str(
+        &server
+            .request("GET", "/id/onenet", &[("accept", "application/ld+json")], None)
+            .body,
+    )
+    .unwrap();
+    assert_eq!(jsonld["@context"]["@base"], json!(format!("{base}id/")), "{jsonld}");
+    let turtle_export = server.get("/export?format=turtle").1;
+    assert!(turtle_export.contains(&format!("@prefix id: <{base}id/>")));
+    server.stop();
+
+    // The store remembers its base: a restart needs no flag, a different base is refused and
+    // changes nothing.
+    govgraph([
+        "query",
+        "--data",
+        &data,
+        "SELECT (STR(?e) AS ?iri) WHERE { ?e rdfs:label \"/1net\" }",
+    ])
+    .success()
+    .stdout_contains(&format!("{base}id/onenet"));
+    govgraph([
+        "query",
+        "--data",
+        &data,
+        "--base-iri",
+        "https://elsewhere.example.org/",
+        "ASK {}",
+    ])
+    .failure()
+    .stderr_contains(&format!("written with the base IRI {base}"));
+    govgraph(["query", "--data", &data, "--base-iri", "elsewhere", "ASK {}"])
+        .failure()
+        .stderr_contains("invalid base IRI `elsewhere`");
+}
+
 #[test]
 fn the_graph_store_protocol_reads_for_all_and_writes_with_the_token() {
     let server = server();

@@ -169,9 +169,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Self {
+        let bind: &[&str] = if args.contains(&"--bind") {
+            &[]
+        } else {
+            &["--bind", "127.0.0.1:0"]
+        };
         let mut child = Command::new(BIN)
             .arg("serve")
-            .args(["--bind", "127.0.0.1:0", "--stop-on-stdin-eof"])
+            .args(bind)
+            .arg("--stop-on-stdin-eof")
             .args(args)
             // Servers shared through statics are never dropped: the input pipe closing when the
             // test process exits is what stops them.

@@ -137,6 +137,7 @@ pub fn write(triples: &[Triple], output: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::vocab::NS;
     use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
     use oxigraph::model::{BlankNode, Literal, NamedNode};
     use std::collections::HashSet;

@@ -2,13 +2,16 @@
 //! service, print the outcome. Progress bars (on a terminal only) live here, at the edge.
 
 use crate::config::{
-    Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, ServeArgs, ValidateArgs,
+    Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, RemoteArgs, ServeArgs,
+    ValidateArgs,
 };
 use crate::services::catalog::Catalog;
 use crate::services::generate::Generator;
 use crate::services::import::{self, ImportError};
 use crate::services::snapshot;
-use crate::store::{self, DataFileFormat, Progress, RdfDocument, Severity, Store, StoreError};
+use crate::store::{
+    self, Credentials, DataFileFormat, Progress, RdfDocument, RemoteConfig, Severity, Store, StoreError,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::cell::Cell;
 use std::fs;
@@ -16,6 +19,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Everything that can make a command fail; `main` prints it once and exits non-zero.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +50,7 @@ impl Error {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Load(args) => load(args),
         Command::Import(args) => import(args),
         Command::Export(args) => export(args),
@@ -119,7 +123,10 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .init();
-    let store = if args.memory {
+    let store = if let Some(config) = remote_config(&args.remote)? {
+        tracing::info!(endpoint = %config.query, "replica: pulling the data of the SPARQL store");
+        Store::connect(config)?
+    } else if args.memory {
         Store::memory()?
     } else {
         Store::open(&args.data.data)?
@@ -135,13 +142,16 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         // No quad count: counting scans the whole store, minutes at a billion quads.
         None => tracing::info!(data = %args.data.data.display(), "opened the existing store"),
     }
-    let data_dir = (!args.memory).then(|| args.data.data.clone());
+    let data_dir = (!args.memory && store.remote_endpoint().is_none()).then(|| args.data.data.clone());
     let catalog = Catalog::open(&store, data_dir.as_deref())?;
     let opened_version = catalog.version.clone();
     let mut state = crate::api::AppState::new(store.clone(), catalog, args.limits, args.admin_token);
     state.playground_dir = args.playground_dir;
     state.read_only = args.read_only;
     state.data_dir = data_dir.clone();
+    if store.remote_endpoint().is_some() {
+        state.poll_interval = Some(seconds("--poll-interval", args.remote.poll_interval)?);
+    }
     let current = Arc::clone(&state.catalog);
     actix_web::rt::System::new()
         .block_on(crate::api::serve(
@@ -160,6 +170,50 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         last.save_snapshot(&snapshot::path(&data_dir));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn seconds(option: &str, value: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| Error::Usage(format!("{option} must be a positive number of seconds, not {value}")))
+}
+
+/// How to reach a replica's SPARQL store, if serving one.
+fn remote_config(args: &RemoteArgs) -> Result<Option<RemoteConfig>, Error> {
+    let Some(query) = args.sparql_endpoint.clone() else {
+        return Ok(None);
+    };
+    for url in std::iter::once(&query).chain(&args.sparql_update_endpoint) {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::Usage(format!(
+                "the SPARQL endpoint `{url}` is not an http(s) URL"
+            )));
+        }
+    }
+    if args.page_size == 0 {
+        return Err(Error::Usage("--page-size must be at least 1".to_owned()));
+    }
+    let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let credentials = match (
+        variable("GOVGRAPH_SPARQL_USER"),
+        variable("GOVGRAPH_SPARQL_PASSWORD"),
+        variable("GOVGRAPH_SPARQL_TOKEN"),
+    ) {
+        (_, _, Some(token)) => Some(Credentials::Bearer(token)),
+        (Some(user), password, None) => Some(Credentials::Basic {
+            user,
+            password: password.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Ok(Some(RemoteConfig {
+        update: args.sparql_update_endpoint.clone().unwrap_or_else(|| query.clone()),
+        query,
+        timeout: seconds("--store-timeout", args.store_timeout)?,
+        page_size: args.page_size,
+        credentials,
+    }))
 }
 
 fn load(args: LoadArgs) -> Result<ExitCode, Error> {

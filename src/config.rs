@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (loads the ontology and the seed into an empty store first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bulk-load RDF files (.ttl .nt .nq .trig .rdf .owl .jsonld), all or nothing.
     Load(LoadArgs),
     /// Import entities and relations from CSV spreadsheets, all or nothing.
@@ -48,6 +48,41 @@ pub struct DataArgs {
     pub base_iri: Option<String>,
 }
 
+/// Running as a stateless replica over an existing SPARQL 1.1 store.
+#[derive(Debug, Clone, Args)]
+pub struct RemoteArgs {
+    /// Serve the data of this SPARQL 1.1 query endpoint instead of an embedded store (e.g.
+    /// `http://fuseki:3030/govgraph/query`). Credentials come from the environment:
+    /// GOVGRAPH_SPARQL_USER and GOVGRAPH_SPARQL_PASSWORD (HTTP Basic) or GOVGRAPH_SPARQL_TOKEN
+    /// (Bearer).
+    #[arg(
+        long,
+        env = "GOVGRAPH_SPARQL_ENDPOINT",
+        value_name = "URL",
+        conflicts_with = "memory"
+    )]
+    pub sparql_endpoint: Option<String>,
+    /// The store's SPARQL 1.1 update endpoint (default: the query endpoint).
+    #[arg(
+        long,
+        env = "GOVGRAPH_SPARQL_UPDATE_ENDPOINT",
+        value_name = "URL",
+        requires = "sparql_endpoint"
+    )]
+    pub sparql_update_endpoint: Option<String>,
+    /// Seconds between two polls of the store's dataset version: a write through another
+    /// replica is seen here within this time.
+    #[arg(long, env = "GOVGRAPH_POLL_INTERVAL", default_value_t = 2.0, value_name = "SECONDS")]
+    pub poll_interval: f64,
+    /// Seconds a request to the store may take; an unreachable store fails sooner (3 s to
+    /// connect at most).
+    #[arg(long, env = "GOVGRAPH_STORE_TIMEOUT", default_value_t = 30.0, value_name = "SECONDS")]
+    pub store_timeout: f64,
+    /// Triples per page when pulling the data from the store.
+    #[arg(long, env = "GOVGRAPH_PAGE_SIZE", default_value_t = 100_000, value_name = "N")]
+    pub page_size: usize,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
@@ -58,6 +93,8 @@ pub struct ServeArgs {
     /// Use a throwaway in-memory store instead of --data (nothing is persisted).
     #[arg(long, env = "GOVGRAPH_MEMORY")]
     pub memory: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// Enables writes for requests carrying `Authorization: Bearer TOKEN`; without it the server
     /// is read-only.
     #[arg(long, env = "GOVGRAPH_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]

@@ -56,7 +56,7 @@ impl ApiError {
                 StoreError::Refused(_) => "REFUSED",
                 StoreError::NotAcceptable(_) => "NOT_ACCEPTABLE",
                 StoreError::Cancelled => "TIMEOUT",
-                StoreError::Locked { .. } => "UNAVAILABLE",
+                StoreError::Locked { .. } | StoreError::Remote { .. } => "UNAVAILABLE",
                 _ => "INTERNAL",
             },
             ApiError::Query(error) => match error {
@@ -64,6 +64,7 @@ impl ApiError {
                 QueryError::Ambiguous { .. } => "AMBIGUOUS",
                 QueryError::BadInput { .. } => "BAD_USER_INPUT",
                 QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+                QueryError::Store(StoreError::Remote { .. }) => "UNAVAILABLE",
                 QueryError::Store(_) => "INTERNAL",
             },
             ApiError::Blocking(_) | ApiError::Panicked => "INTERNAL",

@@ -1,5 +1,7 @@
 //! `GET /healthz`: 200 once the server is up (the store is opened and seeded, and the graph
 //! projection built, before it listens), with the size and version of the data it serves.
+//! `GET /readyz`: 200 while the server can serve current data; 503 with the reason while a
+//! replica cannot reach its SPARQL store (a load balancer then sends requests elsewhere).
 
 use super::AppState;
 use actix_web::{HttpResponse, web};
@@ -12,4 +14,20 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         "relations": catalog.projection.edge_count(),
         "datasetVersion": catalog.version,
     }))
+}
+
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let backend = state.store.remote_endpoint().unwrap_or("embedded");
+    match state.readiness.problem() {
+        None => HttpResponse::Ok().json(serde_json::json!({
+            "status": "ready",
+            "store": backend,
+            "datasetVersion": state.catalog.load().version,
+        })),
+        Some(reason) => HttpResponse::ServiceUnavailable().json(serde_json::json!({
+            "status": "unavailable",
+            "store": backend,
+            "reason": reason,
+        })),
+    }
 }

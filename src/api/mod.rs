@@ -11,6 +11,7 @@ mod metrics;
 mod middleware;
 mod negotiate;
 mod playground;
+mod replica;
 mod sparql;
 mod subgraph;
 mod write;
@@ -51,6 +52,10 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
     /// GraphQL documents already parsed, by their text.
     pub parsed_queries: Arc<graphql::parsed::ParsedQueries>,
+    /// For a replica: how often to poll the remote store's dataset version.
+    pub poll_interval: Option<std::time::Duration>,
+    /// Whether the store answered the last poll (always, for the embedded store).
+    pub readiness: Arc<replica::Readiness>,
 }
 
 impl AppState {
@@ -69,6 +74,8 @@ impl AppState {
             data_dir: None,
             events,
             parsed_queries: Arc::default(),
+            poll_interval: None,
+            readiness: Arc::default(),
         }
     }
 }
@@ -98,6 +105,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::Data::new(state))
             .app_data(web::PayloadConfig::new(max_body))
             .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::metrics))
             .route("/graphql", web::get().to(graphql::http::get_or_subscribe))
             .route("/graphql", web::post().to(graphql::http::post))
@@ -128,6 +136,9 @@ pub async fn serve(
     cors_origins: Vec<String>,
     stop_on_stdin_eof: bool,
 ) -> io::Result<()> {
+    if let Some(interval) = state.poll_interval {
+        replica::spawn_poller(state.clone(), interval);
+    }
     let metrics = web::Data::new(metrics::Metrics::default());
     let client_timeout = Duration::try_from_secs_f64(state.limits.client_timeout).unwrap_or(Duration::from_secs(10));
     let server = HttpServer::new(move || {

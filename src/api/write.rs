@@ -79,7 +79,8 @@ pub async fn write<T: Send + 'static>(
     let events = state.events.clone();
     actix_web::web::block(move || {
         let _guard = guard;
-        let before = current.load_full();
+        // A replica writes on top of the store's latest version, not of its last poll.
+        let before = super::replica::resync(&store, &current, &events)?;
         let started = std::time::Instant::now();
         let (result, touched) = work(&store, &before)?;
         let written = started.elapsed();

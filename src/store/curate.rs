@@ -2,12 +2,11 @@
 //! the derived triples right and adds a change-log entry. Updated values stay in the graph the
 //! entity was first described in, so withdrawing a source still withdraws what it said.
 
-use super::version::record_change;
 use super::vocab::*;
+use super::writer::Writer;
 use super::{Store, StoreError};
 use crate::model::{Change, DateStatus, EntityKind, EntityPatch};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
-use oxigraph::store::Transaction;
 
 fn literal(value: &str) -> Term {
     Literal::new_simple_literal(value).into()
@@ -23,7 +22,7 @@ fn date(value: crate::model::PartialDate) -> Term {
 
 /// Every quad with this subject and predicate, in any graph.
 fn statements(
-    transaction: &Transaction<'_>,
+    transaction: &Writer<'_>,
     subject: &NamedNode,
     predicate: NamedNodeRef<'_>,
 ) -> Result<Vec<Quad>, StoreError> {
@@ -34,7 +33,7 @@ fn statements(
 
 /// Replaces the values of one property: removed everywhere, written into `graph`.
 fn replace(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Writer<'_>,
     subject: &NamedNode,
     predicate: NamedNodeRef<'_>,
     values: &[Term],
@@ -54,7 +53,7 @@ impl Store {
     /// the values (including dates against the current ones).
     pub fn update_entity(&self, id: &str, patch: &EntityPatch) -> Result<bool, StoreError> {
         let entity = NamedNode::new_unchecked(entity_iri(id));
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         let typed: Vec<Quad> = statements(&transaction, &entity, RDF_TYPE)?;
         let Some(home) = typed
             .iter()
@@ -123,7 +122,7 @@ impl Store {
                 &home,
             )?;
         }
-        record_change(&mut transaction, &format!("update {id}\n{patch:?}"))?;
+        transaction.record_change(&format!("update {id}\n{patch:?}"))?;
         transaction.commit()?;
         Ok(true)
     }
@@ -140,7 +139,7 @@ impl Store {
     /// Deletes an entity, its evidence and its relations; `false` if there is no such entity.
     pub fn delete_entity(&self, id: &str) -> Result<bool, StoreError> {
         let entity = NamedNode::new_unchecked(entity_iri(id));
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         let exists = transaction
             .quads_for_pattern(
                 Some(entity.as_ref().into()),
@@ -168,7 +167,7 @@ impl Store {
             remove_relation(&mut transaction, relation)?;
         }
         remove_with_evidence(&mut transaction, &entity)?;
-        record_change(&mut transaction, &format!("delete entity {id}"))?;
+        transaction.record_change(&format!("delete entity {id}"))?;
         transaction.commit()?;
         Ok(true)
     }
@@ -177,7 +176,7 @@ impl Store {
     /// relation still backs them); `false` if there is no such relation.
     pub fn delete_relation(&self, id: &str) -> Result<bool, StoreError> {
         let relation = NamedNode::new_unchecked(relation_iri(id));
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         let exists = transaction
             .quads_for_pattern(
                 Some(relation.as_ref().into()),
@@ -192,14 +191,14 @@ impl Store {
             return Ok(false);
         }
         remove_relation(&mut transaction, &relation)?;
-        record_change(&mut transaction, &format!("delete relation {id}"))?;
+        transaction.record_change(&format!("delete relation {id}"))?;
         transaction.commit()?;
         Ok(true)
     }
 }
 
 /// Removes every statement of a subject and of its evidence nodes.
-fn remove_with_evidence(transaction: &mut Transaction<'_>, subject: &NamedNode) -> Result<(), StoreError> {
+fn remove_with_evidence(transaction: &mut Writer<'_>, subject: &NamedNode) -> Result<(), StoreError> {
     let quads: Vec<Quad> = transaction
         .quads_for_pattern(Some(subject.as_ref().into()), None, None, None)
         .collect::<Result<_, _>>()?;
@@ -225,7 +224,7 @@ fn remove_with_evidence(transaction: &mut Transaction<'_>, subject: &NamedNode) 
 /// Whether a relation node other than `except` links `source` to `target` with `predicate`
 /// (any predicate when `None`) and, if given, of `kind`.
 fn backed(
-    transaction: &Transaction<'_>,
+    transaction: &Writer<'_>,
     source: &Term,
     target: &Term,
     predicate: Option<&Term>,
@@ -260,8 +259,8 @@ fn backed(
 }
 
 /// Removes a relation node and what only it implied.
-fn remove_relation(transaction: &mut Transaction<'_>, relation: &NamedNode) -> Result<(), StoreError> {
-    let one = |transaction: &Transaction<'_>, property: NamedNodeRef<'_>| -> Result<Option<Term>, StoreError> {
+fn remove_relation(transaction: &mut Writer<'_>, relation: &NamedNode) -> Result<(), StoreError> {
+    let one = |transaction: &Writer<'_>, property: NamedNodeRef<'_>| -> Result<Option<Term>, StoreError> {
         Ok(transaction
             .quads_for_pattern(Some(relation.as_ref().into()), Some(property), None, None)
             .next()

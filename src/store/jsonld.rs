@@ -1,16 +1,22 @@
-//! Compact JSON-LD for the project's graphs: a fixed `@context` with prefixes and short terms for
-//! the vocabulary, entity IRIs relative to the entity namespace (`"@id": "onenet"`), values
-//! coerced where the context says so. Oxigraph's JSON-LD writer emits expanded documents only; the
-//! tests parse this output back with Oxigraph's JSON-LD parser and compare the triples.
+//! Compact JSON-LD for the project's graphs: a `@context` with prefixes and short terms for the
+//! vocabulary and entity IRIs relative to the entity namespace (`"@id": "onenet"`). Oxigraph's
+//! JSON-LD serializer (oxjsonld) writes the triples as expanded JSON-LD; the `json-ld` processor
+//! compacts that against the context (the JSON-LD 1.1 compaction algorithm, no remote contexts:
+//! nothing is ever fetched). Compaction holds the document in memory several times over, so
+//! graphs above [`COMPACT_LIMIT`] triples are written expanded, still with the prefixes.
 
 use super::vocab::{id_namespace, prefixes};
-use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+use json_ld::syntax::TryFromJson;
+use json_ld::{JsonLdProcessor, NoLoader, Options, RemoteContext, RemoteContextReference, RemoteDocument};
+use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Triple};
+use oxjsonld::JsonLdSerializer;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// The largest graph written compact (a few seconds of compaction); larger ones are expanded.
+pub const COMPACT_LIMIT: usize = 20_000;
 
 /// Short names for the properties every govgraph document uses: (term, property, whether its
 /// values are IRIs written as strings).
@@ -50,88 +56,139 @@ pub fn context() -> Value {
     Value::Object(context)
 }
 
-/// An IRI as short as the context allows: relative to the entity namespace, or prefixed.
-fn compact(iri: &str) -> String {
-    if let Some(local) = iri
-        .strip_prefix(id_namespace())
-        .filter(|local| !local.is_empty() && !local.contains([':', '/', '#', '?']))
-    {
-        return local.to_owned();
-    }
-    prefixes()
-        .iter()
-        .filter(|(prefix, _)| *prefix != "id")
-        .find_map(|(prefix, namespace)| {
-            iri.strip_prefix(namespace)
-                .filter(|local| !local.is_empty() && !local.contains(['/', '#', '?']))
-                .map(|local| format!("{prefix}:{local}"))
-        })
-        .unwrap_or_else(|| iri.to_owned())
-}
-
-/// A vocabulary IRI (for keys and types): prefixed, never relative to `@base`.
-fn compact_vocabulary(iri: &str) -> String {
-    let short = compact(iri);
-    if short.contains(':') { short } else { iri.to_owned() }
-}
-
-fn subject_id(subject: &NamedOrBlankNode) -> String {
-    match subject {
-        NamedOrBlankNode::NamedNode(node) => compact(node.as_str()),
-        NamedOrBlankNode::BlankNode(node) => format!("_:{}", node.as_str()),
-    }
-}
-
-fn value(object: &Term, iri_valued: bool) -> Value {
-    match object {
-        Term::NamedNode(node) if iri_valued => json!(compact(node.as_str())),
-        Term::NamedNode(node) => json!({ "@id": compact(node.as_str()) }),
-        Term::BlankNode(node) if iri_valued => json!(format!("_:{}", node.as_str())),
-        Term::BlankNode(node) => json!({ "@id": format!("_:{}", node.as_str()) }),
-        Term::Literal(literal) => match literal.language() {
-            Some(language) => json!({ "@value": literal.value(), "@language": language }),
-            None if literal.datatype().as_str() == XSD_STRING => json!(literal.value()),
-            None => json!({ "@value": literal.value(), "@type": compact_vocabulary(literal.datatype().as_str()) }),
-        },
-        #[allow(unreachable_patterns)]
-        _ => Value::Null,
-    }
-}
-
-/// Writes triples as one compact JSON-LD document, a node object per subject.
+/// Writes triples as one JSON-LD document: compact against [`context`] up to
+/// [`COMPACT_LIMIT`] triples, expanded (with the prefixes in its context) beyond.
 pub fn write(triples: &[Triple], output: &mut dyn Write) -> io::Result<()> {
-    let mut nodes: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for triple in triples {
-        let node = nodes.entry(subject_id(&triple.subject)).or_default();
-        let predicate = triple.predicate.as_str();
-        let (key, entry) = if predicate == RDF_TYPE {
-            let Term::NamedNode(class) = &triple.object else {
-                continue;
-            };
-            ("@type".to_owned(), json!(compact_vocabulary(class.as_str())))
-        } else if let Some((term, _, iri_valued)) = TERMS.iter().find(|(_, property, _)| *property == predicate) {
-            ((*term).to_owned(), value(&triple.object, *iri_valued))
-        } else {
-            (compact_vocabulary(predicate), value(&triple.object, false))
-        };
-        match node.get_mut(&key) {
-            Some(Value::Array(values)) => values.push(entry),
-            Some(existing) => *existing = Value::Array(vec![existing.take(), entry]),
-            None => {
-                node.insert(key, entry);
-            }
-        }
+    if triples.len() > COMPACT_LIMIT {
+        return write_expanded(triples, output);
     }
-    let graph: Vec<Value> = nodes
-        .into_iter()
-        .map(|(id, mut properties)| {
-            properties.insert("@id".to_owned(), json!(id));
-            Value::Object(properties)
-        })
-        .collect();
-    let document = json!({ "@context": context(), "@graph": graph });
+    let document = compact(triples, &context())?;
     serde_json::to_writer_pretty(&mut *output, &document)?;
     output.write_all(b"\n")
+}
+
+fn invalid(error: impl ToString) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, error.to_string())
+}
+
+/// The triples compacted against `context`, which the document carries verbatim.
+fn compact(triples: &[Triple], context: &Value) -> io::Result<Value> {
+    let expanded = json_ld::syntax::Value::from_serde_json(expanded(triples)?);
+    let context_json = json_ld::syntax::Value::from_serde_json(context.clone());
+    let parsed_context = json_ld::syntax::context::Context::try_from_json(context_json).map_err(invalid)?;
+    let context_reference = RemoteContextReference::Loaded(RemoteContext::new(None, None, parsed_context));
+    let document = RemoteDocument::new(None, None, expanded);
+    let options = Options {
+        ordered: true,
+        ..Options::default()
+    };
+    // The processor is async for remote documents; with no loader it never waits.
+    let compacted =
+        futures::executor::block_on(document.compact_using(context_reference, &NoLoader, options)).map_err(invalid)?;
+    Ok(with_context(compacted.into_serde_json(), context))
+}
+
+/// Triples sorted by subject, so that each node is one node object.
+fn sorted(triples: &[Triple]) -> Vec<&Triple> {
+    let mut sorted: Vec<&Triple> = triples.iter().collect();
+    sorted.sort_by(|a, b| {
+        subject_key(a)
+            .cmp(&subject_key(b))
+            .then_with(|| a.predicate.as_str().cmp(b.predicate.as_str()))
+    });
+    sorted
+}
+
+fn subject_key(triple: &Triple) -> (bool, &str) {
+    match &triple.subject {
+        NamedOrBlankNode::NamedNode(node) => (false, node.as_str()),
+        NamedOrBlankNode::BlankNode(node) => (true, node.as_str()),
+    }
+}
+
+/// The triples as expanded JSON-LD, with `rdf:type` as `@type`.
+fn expanded(triples: &[Triple]) -> io::Result<Value> {
+    let mut serializer = JsonLdSerializer::new().for_writer(Vec::new());
+    for triple in sorted(triples) {
+        serializer.serialize_quad(triple.as_ref().in_graph(GraphNameRef::DefaultGraph))?;
+    }
+    let mut value: Value = serde_json::from_slice(&serializer.finish()?)?;
+    let nodes = match &mut value {
+        Value::Array(nodes) => nodes.iter_mut().collect(),
+        Value::Object(document) => match document.get_mut("@graph") {
+            Some(Value::Array(nodes)) => nodes.iter_mut().collect(),
+            _ => vec![],
+        },
+        _ => vec![],
+    };
+    for node in nodes {
+        if let Value::Object(node) = node {
+            rdf_type_to_keyword(node);
+        }
+    }
+    Ok(value)
+}
+
+/// Moves IRI values of `rdf:type` to `@type`, as the JSON-LD "RDF to object" algorithm does
+/// (oxjsonld keeps them as a property), so that compaction writes `"@type": "gg:Meeting"`.
+fn rdf_type_to_keyword(node: &mut Map<String, Value>) {
+    let Some(Value::Array(objects)) = node.remove(RDF_TYPE) else {
+        return;
+    };
+    let (types, literals): (Vec<Value>, Vec<Value>) = objects.into_iter().partition(|object| {
+        object
+            .as_object()
+            .is_some_and(|object| object.len() == 1 && object.get("@id").is_some_and(Value::is_string))
+    });
+    if !types.is_empty() {
+        let ids = types
+            .into_iter()
+            .filter_map(|mut object| object.as_object_mut().and_then(|object| object.remove("@id")))
+            .collect();
+        node.insert("@type".to_owned(), Value::Array(ids));
+    }
+    if !literals.is_empty() {
+        node.insert(RDF_TYPE.to_owned(), Value::Array(literals));
+    }
+}
+
+/// Puts `context` under `@context` as given (the processor writes back its own rendering), and
+/// the nodes under `@graph` whatever their number.
+fn with_context(compacted: Value, context: &Value) -> Value {
+    let mut document = Map::new();
+    document.insert("@context".to_owned(), context.clone());
+    match compacted {
+        Value::Object(mut object) => {
+            object.remove("@context");
+            if object.contains_key("@graph") {
+                document.extend(object);
+            } else if object.is_empty() {
+                document.insert("@graph".to_owned(), json!([]));
+            } else {
+                document.insert("@graph".to_owned(), json!([object]));
+            }
+        }
+        Value::Array(nodes) => {
+            document.insert("@graph".to_owned(), Value::Array(nodes));
+        }
+        _ => {
+            document.insert("@graph".to_owned(), json!([]));
+        }
+    }
+    Value::Object(document)
+}
+
+/// Large graphs: oxjsonld's streaming output, its context declaring the prefixes.
+fn write_expanded(triples: &[Triple], output: &mut dyn Write) -> io::Result<()> {
+    let mut serializer = JsonLdSerializer::new();
+    for (prefix, namespace) in prefixes() {
+        serializer = serializer.with_prefix(*prefix, *namespace).map_err(invalid)?;
+    }
+    let mut writer = serializer.for_writer(output);
+    for triple in sorted(triples) {
+        writer.serialize_quad(triple.as_ref().in_graph(GraphNameRef::DefaultGraph))?;
+    }
+    writer.finish()?.write_all(b"\n")
 }
 
 #[cfg(test)]
@@ -203,9 +260,18 @@ mod tests {
         ];
         let mut output = Vec::new();
         write(&triples, &mut output).unwrap();
-        let text = String::from_utf8(output.clone()).unwrap();
-        assert!(text.contains("\"@id\": \"onenet\""), "{text}");
-        assert!(text.contains("\"openness\": \"gg:Open\""), "{text}");
+        let document: Value = serde_json::from_slice(&output).unwrap();
+        assert_eq!(document["@context"], context());
+        let node = document["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|node| node["@id"] == "onenet")
+            .unwrap_or_else(|| panic!("an entity relative to @base: {document}"));
+        assert_eq!(node["@type"], json!("gg:DiscussionSpace"), "{node}");
+        assert_eq!(node["label"], json!("/1net"), "{node}");
+        assert_eq!(node["openness"], json!("gg:Open"), "{node}");
+        assert_eq!(node["aliases"].as_array().map(Vec::len), Some(2), "{node}");
         let parsed: HashSet<String> = RdfParser::from_format(RdfFormat::JsonLd {
             profile: JsonLdProfileSet::empty(),
         })
@@ -216,6 +282,27 @@ mod tests {
         let parsed: HashSet<String> = parsed.into_iter().map(|t| normalise_blank(&t)).collect();
         let expected: HashSet<String> = triples.iter().map(|t| normalise_blank(&t.to_string())).collect();
         assert_eq!(parsed, expected);
+    }
+
+    #[test]
+    fn large_graphs_are_written_expanded_and_parse_back() {
+        let triples: Vec<Triple> = (0..=COMPACT_LIMIT)
+            .map(|n| {
+                Triple::new(
+                    NamedNode::new_unchecked(format!("{}e{n}", id_namespace())),
+                    NamedNode::new_unchecked("http://www.w3.org/2000/01/rdf-schema#label"),
+                    Literal::new_simple_literal(format!("entity {n}")),
+                )
+            })
+            .collect();
+        let mut output = Vec::new();
+        write(&triples, &mut output).unwrap();
+        let parsed = RdfParser::from_format(RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        })
+        .for_slice(&output)
+        .count();
+        assert_eq!(parsed, triples.len());
     }
 
     /// Blank node labels are not kept by a parser: compare with every label replaced.

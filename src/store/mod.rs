@@ -12,6 +12,7 @@ mod load;
 mod materialize;
 mod query;
 mod read;
+mod remote;
 mod shacl;
 mod sparql;
 mod summaries;
@@ -19,10 +20,12 @@ mod update;
 mod version;
 pub mod vocab;
 mod write;
+mod writer;
 
 pub use export::ExportFormat;
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
+pub use remote::{Credentials, RemoteConfig};
 pub use shacl::{Severity, Violation};
 use sparql::write_triples;
 pub use sparql::{Cancellation, ProtocolDataset, QueryForm, SparqlFormat};
@@ -33,6 +36,7 @@ use oxigraph::model::NamedNode;
 use oxigraph::store::StorageError;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Errors of the store layer. Parse errors carry their location; the API and the CLI map them
 /// to a 4xx status or an exit code in one place each.
@@ -80,6 +84,8 @@ pub enum StoreError {
     NotAcceptable(QueryForm),
     #[error(transparent)]
     BaseIri(#[from] vocab::BaseIriError),
+    #[error("the SPARQL store at {endpoint} is unavailable: {message}")]
+    Remote { endpoint: String, message: String },
     #[error(
         "the store's data was written with the base IRI {recorded}, not {requested}; start without --base-iri (or with --base-iri {recorded}), or load the data into a new store"
     )]
@@ -106,10 +112,12 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-/// The govgraph dataset.
+/// The govgraph dataset: an embedded Oxigraph store, or, for a replica, an in-memory copy of a
+/// remote SPARQL store that every write goes to first.
 #[derive(Clone)]
 pub struct Store {
     inner: oxigraph::store::Store,
+    remote: Option<Arc<remote::Remote>>,
 }
 
 impl Store {
@@ -139,7 +147,7 @@ impl Store {
                 }
             }
         })?;
-        Ok(Self { inner })
+        Ok(Self { inner, remote: None })
     }
 
     #[cfg(not(feature = "rocksdb"))]
@@ -151,7 +159,49 @@ impl Store {
     pub fn memory() -> Result<Self, StoreError> {
         Ok(Self {
             inner: oxigraph::store::Store::new()?,
+            remote: None,
         })
+    }
+
+    /// A replica's view of a remote SPARQL store: a copy of what it holds, pulled now (an empty
+    /// store stays empty until `initialize`).
+    pub fn connect(config: RemoteConfig) -> Result<Self, StoreError> {
+        let store = Self {
+            inner: oxigraph::store::Store::new()?,
+            remote: Some(Arc::new(remote::Remote::new(config))),
+        };
+        store.sync()?;
+        Ok(store)
+    }
+
+    /// The remote store's query endpoint, for a replica.
+    pub fn remote_endpoint(&self) -> Option<&str> {
+        self.remote.as_deref().map(remote::Remote::endpoint)
+    }
+
+    /// Brings a replica's copy up to the remote store's dataset version, pulling it whole when
+    /// the version moved; returns whether the copy changed. Fails fast when the store cannot be
+    /// reached. The embedded store is always current.
+    pub fn sync(&self) -> Result<bool, StoreError> {
+        let Some(remote) = &self.remote else {
+            return Ok(false);
+        };
+        let remote_head = remote.head()?;
+        let local_head = self.head_value()?;
+        // A store govgraph never wrote has no head: pulled once, then only on restart.
+        let current = match &remote_head {
+            Some(_) => remote_head == local_head,
+            None => !self.inner.is_empty()? || remote.is_empty()?,
+        };
+        if current {
+            return Ok(false);
+        }
+        let (quads, _) = remote.pull()?;
+        let mut transaction = self.inner.start_transaction()?;
+        transaction.clear()?;
+        transaction.extend(&quads);
+        transaction.commit()?;
+        Ok(true)
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
@@ -222,7 +272,11 @@ impl Store {
             NamedNode::new_unchecked(vocab::base()),
             vocab::META_GRAPH,
         ));
-        load::load(&self.inner, &checked, false, progress).map(Some)
+        let report = load::load(&self.inner, &checked, false, progress)?;
+        if let Some(remote) = &self.remote {
+            remote.push(&self.inner)?;
+        }
+        Ok(Some(report))
     }
 
     /// Parses RDF documents whole, before any store is opened or written.

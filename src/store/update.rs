@@ -7,13 +7,12 @@ use super::load::{RdfDocument, Skolemizer};
 use super::materialize::{ClassHierarchy, Materializer};
 use super::query::{evaluator, syntax_error};
 use super::sparql::{SparqlFormat, write_triples};
-use super::version::record_change;
 use super::vocab::ONTOLOGY_GRAPH;
 use super::vocab::prefixes;
+use super::writer::Writer;
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
 use oxigraph::sparql::UpdateEvaluationError;
-use oxigraph::store::Transaction;
 
 /// What an update implies, added after every SPARQL update (it never deletes: a relation removed
 /// by SPARQL leaves its plain triple and shortcut unless the update removes them too).
@@ -113,13 +112,13 @@ impl Store {
             .parse_update(text)
             .map_err(|error| syntax_error(text, &error.to_string()))?;
         refuse_load(text)?;
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         prepared
-            .on_transaction(&mut transaction)
+            .on_transaction(transaction.for_update(text)?)
             .execute()
             .map_err(update_error)?;
         materialize(&mut transaction)?;
-        record_change(&mut transaction, &format!("update\n{text}"))?;
+        transaction.record_change(&format!("update\n{text}"))?;
         transaction.commit()?;
         Ok(())
     }
@@ -181,7 +180,7 @@ impl Store {
             materializer.observe(quad);
         }
         let graph = target.graph_name();
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         if replace {
             transaction.clear_graph(graph.as_ref())?;
         }
@@ -195,7 +194,7 @@ impl Store {
             if replace { "put" } else { "post" },
             document.fingerprint()
         );
-        record_change(&mut transaction, &change)?;
+        transaction.record_change(&change)?;
         transaction.commit()?;
         Ok(created)
     }
@@ -209,23 +208,26 @@ impl Store {
         if !self.graph_exists(target)? {
             return Ok(false);
         }
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         match target {
             GraphTarget::Default => transaction.clear_graph(GraphNameRef::DefaultGraph)?,
             GraphTarget::Named(node) => transaction.remove_named_graph(node.as_ref())?,
         }
-        record_change(&mut transaction, &format!("graph-store delete {}", target.graph_name()))?;
+        transaction.record_change(&format!("graph-store delete {}", target.graph_name()))?;
         transaction.commit()?;
         Ok(true)
     }
 }
 
 /// Adds, inside the transaction, what the data now implies.
-fn materialize(transaction: &mut Transaction<'_>) -> Result<(), StoreError> {
+fn materialize(transaction: &mut Writer<'_>) -> Result<(), StoreError> {
     let prepared = evaluator()
         .parse_update(MATERIALIZE)
         .map_err(|error| StoreError::QueryEvaluation(error.to_string()))?;
-    prepared.on_transaction(transaction).execute().map_err(update_error)
+    prepared
+        .on_transaction(transaction.for_update(MATERIALIZE)?)
+        .execute()
+        .map_err(update_error)
 }
 
 #[cfg(test)]

@@ -19,8 +19,17 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The quad that records one change in the log, identified by a fingerprint of what it wrote.
 fn change_quad(fingerprint: &str) -> Quad {
-    let change = hex(&Sha256::digest(fingerprint.as_bytes())[..16]);
-    Quad::new(DATASET, GG_CHANGE, Literal::new_simple_literal(change), META_GRAPH)
+    Quad::new(
+        DATASET,
+        GG_CHANGE,
+        Literal::new_simple_literal(change_hash(fingerprint)),
+        META_GRAPH,
+    )
+}
+
+/// How a change appears in the log.
+pub(super) fn change_hash(fingerprint: &str) -> String {
+    hex(&Sha256::digest(fingerprint.as_bytes())[..16])
 }
 
 /// Where the chain of changes stands.
@@ -102,6 +111,15 @@ fn head(store: &oxigraph::store::Store) -> Result<Head, StoreError> {
 }
 
 impl Store {
+    /// The head as written in the store (`"{changes} {hash}"`), if there is one.
+    pub(super) fn head_value(&self) -> Result<Option<String>, StoreError> {
+        Ok(objects(&self.inner, GG_VERSION)?
+            .iter()
+            .filter_map(Head::parse)
+            .max_by_key(|head| head.changes)
+            .map(|head| format!("{} {}", head.changes, head.hash)))
+    }
+
     /// A short hash naming the data as it is: cite it with a result to say which data produced
     /// it. It changes with every write.
     pub fn dataset_version(&self) -> Result<String, StoreError> {

@@ -3,7 +3,7 @@
 //! triples. Also writes such data to a file (`govgraph generate`).
 
 use super::materialize::{ClassHierarchy, Materializer};
-use super::version::{bulk_change_quads, record_change};
+use super::version::bulk_change_quads;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
 use crate::model::{DateStatus, DocumentRef, EntityKind, NewEntity, NewRelation, Predicate, Slug};
@@ -296,9 +296,9 @@ impl Store {
         graph: &NamedNode,
     ) -> Result<(), StoreError> {
         let (quads, change) = self.curated_quads(entities, relations, graph, "create")?;
-        let mut transaction = self.inner.start_transaction()?;
+        let mut transaction = self.begin()?;
         transaction.extend(&quads);
-        record_change(&mut transaction, &change)?;
+        transaction.record_change(&change)?;
         transaction.commit()?;
         Ok(())
     }

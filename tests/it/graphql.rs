@@ -2,14 +2,14 @@
 //! known by hand (tests/fixtures/graph.trig), each error code and limit, GraphQL over HTTP, and
 //! the mission's example on the real seed.
 
-use crate::util::{Server, Workspace, govgraph, project_file};
+use crate::util::{OxigraphServer, Server, Workspace, govgraph, project_file, serve_backend};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
 /// One server on the fixture graph for all tests here (the data is only read).
 fn fixture() -> &'static Server {
-    static SERVER: OnceLock<(Workspace, Server)> = OnceLock::new();
-    let (_, server) = SERVER.get_or_init(|| {
+    static SERVER: OnceLock<(Workspace, Option<OxigraphServer>, Server)> = OnceLock::new();
+    let (_, _, server) = SERVER.get_or_init(|| {
         let workspace = Workspace::new();
         let fixture = project_file("tests/fixtures/graph.trig");
         govgraph([
@@ -19,31 +19,38 @@ fn fixture() -> &'static Server {
             fixture.as_os_str(),
         ])
         .success();
-        let server = Server::start(&[
-            "--data",
-            &workspace.data(),
-            "--max-hops",
-            "6",
-            "--max-k",
-            "5",
-            "--max-subgraph-nodes",
-            "50",
-            "--max-aliases",
-            "3",
-            "--max-batch",
-            "2",
-            "--max-query-depth",
-            "6",
-        ]);
-        (workspace, server)
+        let (store, server) = serve_backend(
+            &workspace,
+            Some(&workspace.data()),
+            &[
+                "--max-hops",
+                "6",
+                "--max-k",
+                "5",
+                "--max-subgraph-nodes",
+                "50",
+                "--max-aliases",
+                "3",
+                "--max-batch",
+                "2",
+                "--max-query-depth",
+                "6",
+            ],
+        );
+        (workspace, store, server)
     });
     server
 }
 
-/// The seed, served from memory.
+/// The seed, served from memory (or put by a replica into an empty remote store).
 fn seed() -> &'static Server {
-    static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| Server::start(&["--memory"]))
+    static SERVER: OnceLock<(Workspace, Option<OxigraphServer>, Server)> = OnceLock::new();
+    let (_, _, server) = SERVER.get_or_init(|| {
+        let workspace = Workspace::new();
+        let (store, server) = serve_backend(&workspace, None, &[]);
+        (workspace, store, server)
+    });
+    server
 }
 
 fn data(response: &Value) -> &Value {
@@ -508,14 +515,11 @@ fn complexity_and_time_limits_are_errors_too() {
     let generated = workspace.path("generated.nt").display().to_string();
     govgraph(["generate", "--nodes", "4000", "--degree", "6", "--out", &generated]).success();
     govgraph(["load", "--data", &workspace.data(), &generated]).success();
-    let server = Server::start(&[
-        "--data",
-        &workspace.data(),
-        "--max-complexity",
-        "5",
-        "--request-timeout",
-        "0.02",
-    ]);
+    let (_store, server) = serve_backend(
+        &workspace,
+        Some(&workspace.data()),
+        &["--max-complexity", "5", "--request-timeout", "0.02"],
+    );
     let response = server.graphql(
         "{ stats { entities relations byKind { kind count } datasetVersion } }",
         json!({}),
@@ -562,7 +566,8 @@ fn the_readme_examples_run_on_the_seed() {
     assert!(queries.len() >= 8, "found only {} example queries", queries.len());
     assert!(mutations.len() >= 4, "found only {} example mutations", mutations.len());
     // The curation examples, in order, as the admin.
-    let server = Server::start(&["--memory", "--admin-token", "readme"]);
+    let workspace = Workspace::new();
+    let (_store, server) = serve_backend(&workspace, None, &["--admin-token", "readme"]);
     for mutation in mutations {
         let body = json!({ "query": mutation }).to_string();
         let headers = [("content-type", "application/json"), ("authorization", "Bearer readme")];

@@ -6,6 +6,7 @@ mod cli;
 mod consistency;
 mod graphql;
 mod linked;
+mod replicas;
 mod seed;
 mod serve;
 mod util;

@@ -217,6 +217,13 @@ impl Server {
         }
     }
 
+    /// `start` with owned arguments first (a backend) and borrowed ones after.
+    pub fn start_with(first: &[String], rest: &[&str]) -> Self {
+        let mut args: Vec<&str> = first.iter().map(String::as_str).collect();
+        args.extend_from_slice(rest);
+        Self::start(&args)
+    }
+
     pub fn get(&self, path: &str) -> (u16, String) {
         let response = self.request("GET", path, &[], None);
         (response.status, response.body)
@@ -298,4 +305,147 @@ impl Drop for Server {
 /// The project's own files, for tests that read fixtures or the seed sources.
 pub fn project_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// Whether the suites that can run against a replica over an Oxigraph server do
+/// (`GOVGRAPH_IT_STORE=oxigraph`, as `make test` runs them a second time).
+pub fn over_remote_store() -> bool {
+    std::env::var("GOVGRAPH_IT_STORE").as_deref() == Ok("oxigraph")
+}
+
+/// A server on what `govgraph load` put into `data` (or on the seed, without): on the data
+/// directory itself, or, with `over_remote_store()`, as a replica over an Oxigraph server that
+/// holds the same data (the replica puts the seed into an empty one).
+pub fn serve_backend(workspace: &Workspace, data: Option<&str>, rest: &[&str]) -> (Option<OxigraphServer>, Server) {
+    if over_remote_store() {
+        let store = match data {
+            Some(data) => OxigraphServer::with_data_of(workspace, data),
+            None => OxigraphServer::start(&workspace.path("oxigraph")),
+        };
+        let server = Server::start_with(&store.replica_args(), rest);
+        return (Some(store), server);
+    }
+    let backend = match data {
+        Some(data) => vec!["--data".to_owned(), data.to_owned()],
+        None => vec!["--memory".to_owned()],
+    };
+    (None, Server::start_with(&backend, rest))
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A real Oxigraph server (the `oxigraph` command of the PyPI package), the SPARQL store
+/// replicas run over. Killed when dropped; its data stays in `location`.
+pub struct OxigraphServer {
+    child: Option<Child>,
+    pub port: u16,
+    location: PathBuf,
+}
+
+impl OxigraphServer {
+    pub fn start(location: &std::path::Path) -> Self {
+        let mut server = Self {
+            child: None,
+            port: free_port(),
+            location: location.to_owned(),
+        };
+        server.restart();
+        server
+    }
+
+    /// Starts it again on the same port and data.
+    pub fn restart(&mut self) {
+        // Through a shell that stops it when its input closes: servers held in statics are
+        // never dropped, and the test process exiting closes the pipe.
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                "oxigraph serve --location \"$0\" --bind \"$1\" & server=$!; cat > /dev/null; kill $server; wait $server",
+            ])
+            .arg(&self.location)
+            .arg(format!("127.0.0.1:{}", self.port))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the oxigraph server starts (pip install oxigraph)");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "oxigraph did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
+    }
+
+    /// An Oxigraph server holding what `govgraph load` put into the data directory `data`
+    /// (exported as N-Quads, loaded with `oxigraph load`).
+    pub fn with_data_of(workspace: &Workspace, data: &str) -> Self {
+        let dump = workspace.path("dump.nq");
+        govgraph([
+            "export".as_ref(),
+            "--data".as_ref(),
+            data.as_ref(),
+            "--format".as_ref(),
+            "nquads".as_ref(),
+            "--out".as_ref(),
+            dump.as_os_str(),
+        ])
+        .success();
+        let location = workspace.path("oxigraph");
+        let output = Command::new("oxigraph")
+            .args(["load", "--location"])
+            .arg(&location)
+            .arg("--file")
+            .arg(&dump)
+            .output()
+            .expect("oxigraph load runs");
+        assert!(
+            output.status.success(),
+            "oxigraph load: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Self::start(&location)
+    }
+
+    /// The `serve` arguments of a replica over this store.
+    pub fn replica_args(&self) -> Vec<String> {
+        vec![
+            "--sparql-endpoint".to_owned(),
+            format!("http://127.0.0.1:{}/query", self.port),
+            "--sparql-update-endpoint".to_owned(),
+            format!("http://127.0.0.1:{}/update", self.port),
+        ]
+    }
+}
+
+impl Drop for OxigraphServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Waits up to 20 s for `condition`, checking every 100 ms; whether it came true.
+pub fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    condition()
 }

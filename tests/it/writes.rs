@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, WebSocket};
 
-const TOKEN: &str = "writer-token";
+pub const TOKEN: &str = "writer-token";
 
-fn post(server: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
+pub fn post(server: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
     let authorization = token.map(|token| format!("Bearer {token}"));
     let mut headers = vec![("content-type", "application/json")];
     if let Some(value) = authorization.as_deref() {
@@ -25,7 +25,7 @@ fn post(server: &Server, token: Option<&str>, query: &str, variables: Value) -> 
     serde_json::from_str(&response.body).unwrap()
 }
 
-fn code(response: &Value) -> (&str, &str) {
+pub fn code(response: &Value) -> (&str, &str) {
     let extensions = &response["errors"][0]["extensions"];
     (
         extensions["code"]
@@ -35,15 +35,15 @@ fn code(response: &Value) -> (&str, &str) {
     )
 }
 
-const CREATE: &str = "mutation($input: EntityInput!) { createEntity(input: $input) { id label kind startDate sources { document quote } } }";
-const RELATE: &str =
+pub const CREATE: &str = "mutation($input: EntityInput!) { createEntity(input: $input) { id label kind startDate sources { document quote } } }";
+pub const RELATE: &str =
     "mutation($input: RelationInput!) { createRelation(input: $input) { id kind label source { id } target { id } } }";
 
-fn entity(label: &str) -> Value {
+pub fn entity(label: &str) -> Value {
     json!({ "label": label, "kind": "MEETING", "startDate": "2015-03", "sources": [{ "document": "https://example.org/minutes", "quote": "it met" }] })
 }
 
-fn version(server: &Server) -> String {
+pub fn version(server: &Server) -> String {
     let (_, body) = server.get("/healthz");
     serde_json::from_str::<Value>(&body).unwrap()["datasetVersion"]
         .as_str()
@@ -292,7 +292,7 @@ fn the_next_request_sees_a_write_everywhere() {
 }
 
 /// A graphql-transport-ws client.
-fn subscribe(server: &Server) -> WebSocket<TcpStream> {
+pub fn subscribe(server: &Server) -> WebSocket<TcpStream> {
     let address = server.base.trim_start_matches("http://");
     let stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -314,7 +314,7 @@ fn subscribe(server: &Server) -> WebSocket<TcpStream> {
     socket
 }
 
-fn next_message(socket: &mut WebSocket<TcpStream>) -> Value {
+pub fn next_message(socket: &mut WebSocket<TcpStream>) -> Value {
     loop {
         match socket.read().expect("a message before the timeout") {
             Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
@@ -324,7 +324,7 @@ fn next_message(socket: &mut WebSocket<TcpStream>) -> Value {
     }
 }
 
-fn next_change(socket: &mut WebSocket<TcpStream>) -> Value {
+pub fn next_change(socket: &mut WebSocket<TcpStream>) -> Value {
     let message = next_message(socket);
     assert_eq!(message["type"], "next", "{message}");
     message["payload"]["data"]["graphChanged"].clone()

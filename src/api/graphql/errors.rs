@@ -10,6 +10,8 @@ pub const AMBIGUOUS: &str = "AMBIGUOUS";
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 pub const INTERNAL: &str = "INTERNAL";
+/// A replica's SPARQL store cannot be reached; retrying later may succeed.
+pub const UNAVAILABLE: &str = "UNAVAILABLE";
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
@@ -50,6 +52,9 @@ impl ErrorExtensions for QueryError {
                 extensions.set("limit", *limit);
                 extensions.set("max", *max as u64);
                 extensions.set("asked", *asked as u64);
+            }
+            QueryError::Store(crate::store::StoreError::Remote { .. }) => {
+                extensions.set("code", UNAVAILABLE);
             }
             QueryError::Store(error) => {
                 tracing::error!(%error, "store error in a GraphQL resolver");

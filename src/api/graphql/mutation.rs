@@ -12,6 +12,7 @@ use crate::services::curate::{
     self, EntityInput as ModelEntityInput, RelationInput as ModelRelationInput, SourceInput as ModelSource,
 };
 use crate::services::explore::QueryError;
+use crate::store::StoreError;
 use async_graphql::futures_util::Stream;
 use async_graphql::{
     Context, Enum, Error, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject, Subscription,
@@ -100,6 +101,11 @@ fn refused(refusal: Refusal) -> Error {
 fn failed(error: WriteError) -> Error {
     match error {
         WriteError::Query(error) => error.extend(),
+        WriteError::Store(error @ StoreError::Remote { .. }) => {
+            tracing::warn!(%error, "write refused: the store is unavailable");
+            Error::new(error.to_string())
+                .extend_with(|_, extensions| extensions.set("code", super::errors::UNAVAILABLE))
+        }
         WriteError::Store(error) => internal(error),
     }
 }

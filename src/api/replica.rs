@@ -1,0 +1,84 @@
+//! A replica over a remote SPARQL store (`--sparql-endpoint`): a task polls the store's dataset
+//! version and, when it moved (a write through another replica, or straight into the store),
+//! pulls the data again, rebuilds the read model and tells live subscribers what changed.
+//! Whether the last poll reached the store is what `/readyz` reports.
+
+use super::AppState;
+use crate::services::catalog::{Catalog, GraphChange, changes};
+use crate::store::{Store, StoreError};
+use arc_swap::ArcSwap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast::Sender;
+
+/// Why the server is not ready to serve, if it is not.
+#[derive(Default)]
+pub struct Readiness {
+    problem: Mutex<Option<String>>,
+}
+
+impl Readiness {
+    pub fn problem(&self) -> Option<String> {
+        self.problem.lock().map(|problem| problem.clone()).unwrap_or_default()
+    }
+
+    fn set(&self, problem: Option<String>) {
+        if let Ok(mut current) = self.problem.lock() {
+            *current = problem;
+        }
+    }
+}
+
+/// Brings the data and the read model up to the store, with the write lock held; returns the
+/// read model to work from. On the embedded store, the current one.
+pub fn resync(
+    store: &Store,
+    current: &ArcSwap<Catalog>,
+    events: &Sender<GraphChange>,
+) -> Result<Arc<Catalog>, StoreError> {
+    let before = current.load_full();
+    if !store.sync()? {
+        return Ok(before);
+    }
+    let catalog = Arc::new(Catalog::load(store)?);
+    current.store(catalog.clone());
+    for change in changes(&before, &catalog) {
+        // No subscriber is not an error.
+        let _ = events.send(change);
+    }
+    tracing::info!(version = %catalog.version, "pulled a new version of the store");
+    Ok(catalog)
+}
+
+/// Polls the store every `interval` for as long as the server runs.
+pub fn spawn_poller(state: AppState, interval: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let guard = state.write_lock.clone().lock_owned().await;
+            let store = state.store.clone();
+            let current = state.catalog.clone();
+            let events = state.events.clone();
+            let outcome = actix_web::web::block(move || {
+                let _guard = guard;
+                resync(&store, &current, &events).map(drop)
+            })
+            .await;
+            let problem = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(error)) => Some(error.to_string()),
+                Err(error) => Some(format!("the poll did not run: {error}")),
+            };
+            if let Some(problem) = &problem
+                && state.readiness.problem().as_ref() != Some(problem)
+            {
+                tracing::warn!(%problem, "not ready");
+            } else if problem.is_none() && state.readiness.problem().is_some() {
+                tracing::info!("the store is reachable again: ready");
+            }
+            state.readiness.set(problem);
+        }
+    });
+}

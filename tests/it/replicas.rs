@@ -1,0 +1,161 @@
+//! Stateless replicas over a real SPARQL store (an Oxigraph server process): the first replica
+//! fills an empty store with the seed, writes through one replica reach the others' GraphQL,
+//! paths and subscriptions, and a store that goes away and comes back costs readiness for a
+//! while, never an acknowledged write or a replica.
+
+use crate::util::{OxigraphServer, Server, Workspace, eventually};
+use crate::writes::{CREATE, RELATE, TOKEN, entity, next_change, post, subscribe, version};
+use serde_json::{Value, json};
+
+fn replica(store: &OxigraphServer, extra: &[&str]) -> Server {
+    let mut args: Vec<String> = store.replica_args();
+    args.extend(["--admin-token", TOKEN, "--poll-interval", "0.2"].map(str::to_owned));
+    args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Server::start(&args)
+}
+
+fn label_of(server: &Server, reference: &str) -> Option<String> {
+    let response = server.graphql(
+        "query($ref: String!) { entity(ref: $ref) { label } }",
+        json!({ "ref": reference }),
+    );
+    response["data"]["entity"]["label"].as_str().map(str::to_owned)
+}
+
+fn readiness(server: &Server) -> (u16, Value) {
+    let (status, body) = server.get("/readyz");
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+#[test]
+fn a_write_through_one_replica_reaches_the_others_queries_paths_and_subscribers() {
+    let workspace = Workspace::new();
+    let store = OxigraphServer::start(&workspace.path("oxigraph"));
+    let first = replica(&store, &[]);
+    let second = replica(&store, &[]);
+    assert_eq!(
+        label_of(&second, "onenet").as_deref(),
+        Some("/1net"),
+        "the seed reached the store"
+    );
+    assert_eq!(version(&first), version(&second));
+    assert_eq!(readiness(&second).0, 200);
+
+    let mut socket = subscribe(&second);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let created = post(
+        &first,
+        Some(TOKEN),
+        CREATE,
+        json!({ "input": entity("Replicated Forum") }),
+    );
+    assert!(created["errors"].is_null(), "{created}");
+    let related = post(
+        &first,
+        Some(TOKEN),
+        RELATE,
+        json!({ "input": { "source": "replicated-forum", "target": "onenet", "kind": "DIRECT",
+            "sources": [{ "document": "https://example.org/minutes" }] } }),
+    );
+    assert!(related["errors"].is_null(), "{related}");
+
+    assert!(
+        eventually(|| label_of(&second, "replicated-forum").is_some()),
+        "the second replica sees the entity"
+    );
+    let change = next_change(&mut socket);
+    assert_eq!(change["entityId"], "replicated-forum", "{change}");
+    let path = second.graphql(
+        r#"{ path(from: "replicated-forum", to: "netmundial-2014") { nodes { id } } }"#,
+        json!({}),
+    );
+    let nodes = path["data"]["path"]["nodes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(nodes.get(1).map(|node| &node["id"]), Some(&json!("onenet")), "{path}");
+    assert!(
+        eventually(|| version(&first) == version(&second)),
+        "one version everywhere"
+    );
+
+    // SPARQL Update through the second, seen by the first.
+    let update =
+        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:replicated-forum skos:altLabel \"RF\" } }";
+    let headers = [
+        ("content-type", "application/sparql-update"),
+        ("authorization", "Bearer writer-token"),
+    ];
+    assert_eq!(
+        second.request("POST", "/sparql/update", &headers, Some(update)).status,
+        204
+    );
+    assert!(
+        eventually(|| first
+            .graphql(r#"{ entity(ref: "replicated-forum") { aliases } }"#, json!({}))
+            .to_string()
+            .contains("\"RF\"")),
+        "the first replica sees the update"
+    );
+    // A third replica started now pulls everything, not the seed again.
+    let third = replica(&store, &[]);
+    assert_eq!(
+        label_of(&third, "replicated-forum").as_deref(),
+        Some("Replicated Forum")
+    );
+    assert_eq!(version(&third), version(&second));
+}
+
+#[test]
+fn a_replica_goes_unready_while_its_store_is_away_and_loses_no_acknowledged_write() {
+    let workspace = Workspace::new();
+    let mut store = OxigraphServer::start(&workspace.path("oxigraph"));
+    let server = replica(&store, &[]);
+    let created = post(
+        &server,
+        Some(TOKEN),
+        CREATE,
+        json!({ "input": entity("Durable Forum") }),
+    );
+    assert!(created["errors"].is_null(), "{created}");
+
+    store.stop();
+    assert!(
+        eventually(|| readiness(&server).0 == 503),
+        "not ready without the store"
+    );
+    let (_, body) = readiness(&server);
+    assert_eq!(body["status"], "unavailable");
+    assert!(body["reason"].as_str().unwrap_or("").contains("unavailable"), "{body}");
+    // Writes fail at once with a clear error; reads still answer from the last pull.
+    let refused = post(&server, Some(TOKEN), CREATE, json!({ "input": entity("Lost Forum") }));
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{refused}");
+    assert_eq!(label_of(&server, "durable-forum").as_deref(), Some("Durable Forum"));
+    assert!(server.get("/healthz").0 == 200, "alive, though not ready");
+
+    store.restart();
+    assert!(eventually(|| readiness(&server).0 == 200), "ready again");
+    assert_eq!(label_of(&server, "durable-forum").as_deref(), Some("Durable Forum"));
+    assert_eq!(
+        label_of(&server, "lost-forum"),
+        None,
+        "the refused write was not half made"
+    );
+    let again = post(&server, Some(TOKEN), CREATE, json!({ "input": entity("Later Forum") }));
+    assert!(again["errors"].is_null(), "{again}");
+    // A fresh replica finds both acknowledged writes in the store itself.
+    let fresh = replica(&store, &[]);
+    assert_eq!(label_of(&fresh, "durable-forum").as_deref(), Some("Durable Forum"));
+    assert_eq!(label_of(&fresh, "later-forum").as_deref(), Some("Later Forum"));
+}
+
+#[test]
+fn a_replica_refuses_to_start_without_its_store() {
+    let port = crate::util::free_port();
+    crate::util::govgraph(["serve", "--sparql-endpoint", &format!("http://127.0.0.1:{port}/query")])
+        .failure()
+        .stderr_contains(&format!(
+            "the SPARQL store at http://127.0.0.1:{port}/query is unavailable"
+        ));
+    crate::util::govgraph(["serve", "--sparql-endpoint", "ftp://example.org/sparql"])
+        .failure()
+        .stderr_contains("is not an http(s) URL");
+}

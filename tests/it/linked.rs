@@ -2,15 +2,15 @@
 //! budget, no outbound requests), streamed exports, dereferenceable entity IRIs, the Graph Store
 //! Protocol and CORS.
 
-use crate::util::{Server, govgraph};
+use crate::util::{Backed, Server, govgraph, seed_server};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use serde_json::{Value, json};
 use std::net::TcpListener;
 
 const TOKEN: &str = "s3cret-token";
 
-fn server() -> Server {
-    Server::start(&["--memory", "--admin-token", TOKEN, "--sparql-timeout", "1"])
+fn server() -> Backed {
+    seed_server(&["--admin-token", TOKEN, "--sparql-timeout", "1"])
 }
 
 fn count_rdf(body: &str, format: RdfFormat) -> usize {

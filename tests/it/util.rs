@@ -332,6 +332,32 @@ pub fn serve_backend(workspace: &Workspace, data: Option<&str>, rest: &[&str]) -
     (None, Server::start_with(&backend, rest))
 }
 
+/// A server on the seed with the store behind it, if any, stopped in that order.
+pub struct Backed {
+    pub server: Server,
+    _store: Option<OxigraphServer>,
+    _workspace: Workspace,
+}
+
+impl std::ops::Deref for Backed {
+    type Target = Server;
+
+    fn deref(&self) -> &Server {
+        &self.server
+    }
+}
+
+/// A server on the seed (in memory, or a replica over an Oxigraph server; see `serve_backend`).
+pub fn seed_server(rest: &[&str]) -> Backed {
+    let workspace = Workspace::new();
+    let (store, server) = serve_backend(&workspace, None, rest);
+    Backed {
+        server,
+        _store: store,
+        _workspace: workspace,
+    }
+}
+
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

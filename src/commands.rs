@@ -122,6 +122,9 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        // When stderr is gone (a supervisor that died), a log line must not become a panic:
+        // reporting the failed write would print to stderr again and panic.
+        .log_internal_errors(false)
         .init();
     let store = if let Some(config) = remote_config(&args.remote)? {
         tracing::info!(endpoint = %config.query, "replica: pulling the data of the SPARQL store");

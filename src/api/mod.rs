@@ -171,8 +171,10 @@ pub async fn serve(
         actix_web::rt::spawn(async move {
             // Reading to the end (or to an error: a closed descriptor) is all this waits for.
             let _ = actix_web::rt::task::spawn_blocking(|| io::copy(&mut io::stdin().lock(), &mut io::sink())).await;
+            // Stop first: the supervisor that closed our input may have closed our output too.
+            let stopped = handle.stop(true);
             tracing::info!("standard input closed: stopping");
-            handle.stop(true).await;
+            stopped.await;
         });
     }
     server.await

@@ -196,10 +196,19 @@ impl Store {
         if current {
             return Ok(false);
         }
-        let (quads, _) = remote.pull()?;
+        let (pulled, _) = remote.pull()?;
+        if self.inner.is_empty()? {
+            // Nothing to replace atomically: load the first copy in bulk.
+            let mut loader = self.inner.bulk_loader();
+            loader.load_ok_quads::<StoreError, StoreError>(pulled.iter().map(|quad| Ok(quad?)))?;
+            loader.commit()?;
+            return Ok(true);
+        }
         let mut transaction = self.inner.start_transaction()?;
         transaction.clear()?;
-        transaction.extend(&quads);
+        for quad in pulled.iter() {
+            transaction.insert(&quad?);
+        }
         transaction.commit()?;
         Ok(true)
     }

@@ -190,14 +190,15 @@ impl Remote {
         Ok(found.is_empty())
     }
 
-    /// Every quad of the store, with the head it was read at. Read graph by graph, a page of
-    /// triples at a time; if the head moved during the pull (a write landed), pulled again.
-    pub fn pull(&self) -> Result<(Vec<Quad>, Option<String>), StoreError> {
+    /// Every quad of the store, in a new in-memory store, with the head it was read at. Read
+    /// graph by graph, a page of triples at a time; if the head moved during the pull (a write
+    /// landed), pulled again.
+    pub fn pull(&self) -> Result<(oxigraph::store::Store, Option<String>), StoreError> {
         for _ in 0..PULL_ATTEMPTS {
             let head = self.head()?;
-            let quads = self.pull_once()?;
+            let pulled = self.pull_once()?;
             if self.head()? == head {
-                return Ok((quads, head));
+                return Ok((pulled, head));
             }
         }
         Err(self.unavailable(
@@ -206,25 +207,25 @@ impl Remote {
         ))
     }
 
-    fn pull_once(&self) -> Result<Vec<Quad>, StoreError> {
+    fn pull_once(&self) -> Result<oxigraph::store::Store, StoreError> {
+        let pulled = oxigraph::store::Store::new()?;
         let graphs = self.select_column("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")?;
-        let mut quads = Vec::new();
         for graph in graphs {
             let Term::NamedNode(graph) = graph else { continue };
             let pattern = format!("GRAPH {graph} {{ ?s ?p ?o }}");
-            self.pull_pages(&pattern, &GraphName::NamedNode(graph.clone()), &mut quads)?;
+            self.pull_pages(&pattern, GraphName::NamedNode(graph), &pulled)?;
         }
         // The store's own default graph: what no named graph holds (in a store whose default
         // graph is the union of the named graphs, nothing).
         let default = "?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } }";
-        self.pull_pages(default, &GraphName::DefaultGraph, &mut quads)?;
-        Ok(quads)
+        self.pull_pages(default, GraphName::DefaultGraph, &pulled)?;
+        Ok(pulled)
     }
 
-    /// The triples matching `pattern`, page by page; a page ordered by nothing is stable in
-    /// every store we know, and a count check below catches one that is not.
-    fn pull_pages(&self, pattern: &str, graph: &GraphName, quads: &mut Vec<Quad>) -> Result<(), StoreError> {
-        let first = quads.len();
+    /// The triples matching `pattern` into `graph` of `target`, page by page. Pages are not
+    /// ordered (sorting a large graph for every page would cost far more); the count check
+    /// below catches a store whose unordered pages are not stable.
+    fn pull_pages(&self, pattern: &str, graph: GraphName, target: &oxigraph::store::Store) -> Result<(), StoreError> {
         let mut offset = 0;
         loop {
             let page = format!(
@@ -232,17 +233,18 @@ impl Remote {
                 self.config.page_size
             );
             let reader = self.query(&page, "application/n-triples")?;
-            let before = quads.len();
-            for triple in RdfParser::from_format(RdfFormat::NTriples).for_reader(reader) {
-                let triple = triple.map_err(|error| self.unavailable(&self.config.query, error))?;
-                quads.push(Quad::new(
-                    triple.subject,
-                    triple.predicate,
-                    triple.object,
-                    graph.clone(),
-                ));
-            }
-            let read = quads.len() - before;
+            let mut read = 0;
+            let mut loader = target.bulk_loader();
+            let quads = RdfParser::from_format(RdfFormat::NTriples)
+                .for_reader(reader)
+                .map(|triple| {
+                    read += 1;
+                    triple
+                        .map(|triple| Quad::new(triple.subject, triple.predicate, triple.object, graph.clone()))
+                        .map_err(|error| self.unavailable(&self.config.query, error))
+                });
+            loader.load_ok_quads::<StoreError, StoreError>(quads)?;
+            loader.commit()?;
             offset += self.config.page_size;
             if read < self.config.page_size {
                 break;
@@ -253,15 +255,12 @@ impl Remote {
             Term::Literal(literal) => literal.value().parse::<usize>().ok(),
             _ => None,
         });
-        let mut pulled: Vec<&Quad> = quads[first..].iter().collect();
-        pulled.sort_unstable_by_key(|quad| quad.to_string());
-        pulled.dedup();
-        if expected.is_some_and(|expected| expected != pulled.len()) {
+        let pulled = target.quads_for_pattern(None, None, None, Some(graph.as_ref())).count();
+        if expected.is_some_and(|expected| expected != pulled) {
             return Err(self.unavailable(
                 &self.config.query,
                 format!(
-                    "paging {pattern} returned {} distinct triples where the store counts {expected:?}; lower the page size or use a store whose unordered pages are stable",
-                    pulled.len()
+                    "paging {pattern} gave {pulled} distinct triples where the store counts {expected:?}; the store's unordered pages are not stable: try a larger --page-size"
                 ),
             ));
         }

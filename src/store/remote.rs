@@ -279,3 +279,41 @@ pub(super) fn append(block: &mut String, quad: &Quad) {
         _ => writeln!(block, "{} {} {} .", quad.subject, quad.predicate, quad.object),
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_become_an_authorization_header_and_never_show_in_logs() {
+        let basic = Credentials::Basic {
+            user: "reader".to_owned(),
+            password: "s3cret:pass".to_owned(),
+        };
+        assert_eq!(basic.header(), "Basic cmVhZGVyOnMzY3JldDpwYXNz");
+        assert!(!format!("{basic:?}").contains("s3cret"));
+        let bearer = Credentials::Bearer("t0ken".to_owned());
+        assert_eq!(bearer.header(), "Bearer t0ken");
+        assert!(!format!("{bearer:?}").contains("t0ken"));
+    }
+
+    #[test]
+    fn an_unreachable_store_fails_fast_with_its_address() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|address| address.port())
+            .unwrap();
+        let endpoint = format!("http://127.0.0.1:{port}/query");
+        let remote = Remote::new(RemoteConfig {
+            query: endpoint.clone(),
+            update: endpoint.clone(),
+            timeout: Duration::from_secs(30),
+            page_size: 10,
+            credentials: None,
+        });
+        match remote.head() {
+            Err(StoreError::Remote { endpoint: reported, .. }) => assert_eq!(reported, endpoint),
+            other => panic!("expected the store to be unavailable, got {other:?}"),
+        }
+    }
+}

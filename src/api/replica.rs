@@ -22,10 +22,17 @@ impl Readiness {
         self.problem.lock().map(|problem| problem.clone()).unwrap_or_default()
     }
 
+    /// Records the outcome of a poll, logging only the transitions.
     fn set(&self, problem: Option<String>) {
-        if let Ok(mut current) = self.problem.lock() {
-            *current = problem;
+        let Ok(mut current) = self.problem.lock() else {
+            return;
+        };
+        match (&*current, &problem) {
+            (before, Some(now)) if before.as_ref() != Some(now) => tracing::warn!(problem = %now, "not ready"),
+            (Some(_), None) => tracing::info!("the store is reachable again: ready"),
+            _ => {}
         }
+        *current = problem;
     }
 }
 
@@ -71,13 +78,6 @@ pub fn spawn_poller(state: AppState, interval: Duration) {
                 Ok(Err(error)) => Some(error.to_string()),
                 Err(error) => Some(format!("the poll did not run: {error}")),
             };
-            if let Some(problem) = &problem
-                && state.readiness.problem().as_ref() != Some(problem)
-            {
-                tracing::warn!(%problem, "not ready");
-            } else if problem.is_none() && state.readiness.problem().is_some() {
-                tracing::info!("the store is reachable again: ready");
-            }
             state.readiness.set(problem);
         }
     });

@@ -33,6 +33,8 @@ pub enum ApiError {
     Query(QueryError),
     #[error("the server could not run the request: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
+    #[error(transparent)]
+    Compute(#[from] super::compute::Panicked),
     #[error("internal error")]
     Panicked,
 }
@@ -67,7 +69,7 @@ impl ApiError {
                 QueryError::Store(StoreError::Remote { .. }) => "UNAVAILABLE",
                 QueryError::Store(_) => "INTERNAL",
             },
-            ApiError::Blocking(_) | ApiError::Panicked => "INTERNAL",
+            ApiError::Blocking(_) | ApiError::Compute(_) | ApiError::Panicked => "INTERNAL",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP API: the actix application and its handlers. Handlers convert requests, call the
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
+pub mod compute;
 mod error;
 mod export;
 pub mod graphql;

@@ -6,8 +6,17 @@
 //! accepted paths take there removed, temporal state and hop budget left by the root) returned
 //! the first spur in the tie order, which is no later than `P`'s own spur. Root plus spur is then
 //! no later than `P`, since paths sharing a root compare as their spurs do.
+//!
+//! Lawler's refinement keeps that argument: a path's spurs are searched only from the node where
+//! it left the path it was found from (its deviation) onwards. Let `j` be the root's last
+//! position and, for each relation the accepted paths with this root take at `j`, `Q_e` the
+//! first accepted path taking it. `Q_e` deviates at or before `j` (otherwise the path it was
+//! found from would share the root and that relation, and was accepted earlier), so the last of
+//! the `Q_e` to be accepted was expanded at `j`, with every one of those relations blocked.
 
 use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 
 use super::filter::NO_DATE;
 use super::path::Constraints;
@@ -25,17 +34,28 @@ impl Projection {
             return Vec::new();
         };
         let mut accepted = vec![first];
-        let mut candidates: BTreeMap<OrderKey, GraphPath> = BTreeMap::new();
+        // Where each accepted path left the one it was found from (0 for the first path).
+        let mut deviations = vec![0];
+        let mut candidates: BTreeMap<OrderKey, (GraphPath, usize)> = BTreeMap::new();
         while accepted.len() < k {
-            if let Some(last) = accepted.last() {
-                for spur in 0..last.hops() {
-                    if let Some(candidate) = self.spur_candidate(&accepted, last, spur, filter) {
-                        candidates.entry(self.order_key(&candidate)).or_insert(candidate);
-                    }
+            if let (Some(last), Some(&deviation)) = (accepted.last(), deviations.last()) {
+                // The spur searches of one path are independent: they run side by side, and
+                // their candidates are kept in spur order, as a sequential loop would.
+                let spurs: Vec<(usize, GraphPath)> = (deviation..last.hops())
+                    .into_par_iter()
+                    .filter_map(|spur| Some((spur, self.spur_candidate(&accepted, last, spur, filter)?)))
+                    .collect();
+                for (spur, candidate) in spurs {
+                    candidates
+                        .entry(self.order_key(&candidate))
+                        .or_insert((candidate, spur));
                 }
             }
-            let Some((_, next)) = candidates.pop_first() else { break };
+            let Some((_, (next, deviation))) = candidates.pop_first() else {
+                break;
+            };
             accepted.push(next);
+            deviations.push(deviation);
         }
         accepted
     }

@@ -55,13 +55,16 @@ fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
         .transpose()
 }
 
-/// Runs graph work on a blocking thread, so that a long search does not stall other requests.
+/// Runs graph work on the compute pool (one thread per core), so that a long search does not
+/// stall other requests. Not tokio's blocking pool: it hands each call to whichever of its idle
+/// threads wakes first, and every new thread starts with cold per-node scratch arrays
+/// (`graph::marks`), which at a million entities cost more than the search.
 async fn off_executor<T: Send + 'static>(
     catalog: &Arc<Catalog>,
     work: impl FnOnce(&Catalog) -> Result<T, QueryError> + Send + 'static,
 ) -> Result<T> {
     let catalog = catalog.clone();
-    match tokio::task::spawn_blocking(move || work(&catalog)).await {
+    match crate::api::compute::run(move || work(&catalog)).await {
         Ok(result) => result.map_err(|error| error.extend()),
         Err(error) => Err(internal(error)),
     }

@@ -152,7 +152,7 @@ pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Resul
         parameters.selection.clone(),
         parameters.limit,
     );
-    let found = web::block(move || catalog.subgraph(&roots, depth, &selection, limit, &limits))
+    let found = crate::api::compute::run(move || catalog.subgraph(&roots, depth, &selection, limit, &limits))
         .await?
         .map_err(|error| match error {
             QueryError::Store(error) => ApiError::Store(error),

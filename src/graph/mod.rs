@@ -14,7 +14,7 @@
 
 mod centrality;
 mod filter;
-mod ids;
+pub(crate) mod ids;
 mod marks;
 mod neighbourhood;
 mod path;

@@ -38,7 +38,8 @@ pub struct Catalog {
     pub projection: Projection,
     /// Entity summaries, in the projection's node order.
     summaries: Vec<EntitySummary>,
-    pub search: SearchIndex,
+    /// Documents are positions in `summaries`.
+    search: SearchIndex,
     /// The dataset version the catalog was built from.
     pub version: String,
     /// Betweenness is costly (O(nodes x relations)): computed on first use, once per catalog.
@@ -195,10 +196,16 @@ impl Catalog {
 
     /// [`Catalog::build`] from relations borrowed from elsewhere (a snapshot's bytes).
     fn build_from<'r>(
-        entities: Vec<EntitySummary>,
+        mut entities: Vec<EntitySummary>,
         relations: impl Iterator<Item = RelationEnds<'r>>,
         version: String,
     ) -> Self {
+        // One order for the summaries, the projection's nodes and the search index's documents:
+        // by id, the first of duplicate ids kept (the sort is stable).
+        if !entities.is_sorted_by(|a, b| a.id < b.id) {
+            entities.sort_by(|a, b| a.id.cmp(&b.id));
+            entities.dedup_by(|later, first| later.id == first.id);
+        }
         // The search index and the projection do not depend on each other: build them at once.
         let (projection, search) = std::thread::scope(|scope| {
             let search = scope.spawn(|| SearchIndex::new(&entities));
@@ -206,13 +213,14 @@ impl Catalog {
             let search = search.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (projection, search)
         });
-        let mut summaries = entities;
-        // The projection keeps the first of duplicate ids: align the summaries with its nodes.
-        summaries.sort_by_cached_key(|summary| projection.node(&summary.id).map(|node| node.index()));
-        summaries.dedup_by(|a, b| a.id == b.id);
+        tracing::debug!(
+            projection_bytes = projection.approximate_bytes(),
+            search_bytes = search.bytes(),
+            "catalog built"
+        );
         Self {
             projection,
-            summaries,
+            summaries: entities,
             search,
             version,
             betweenness: OnceLock::new(),
@@ -252,8 +260,24 @@ impl Catalog {
             .and_then(|node| self.summaries.get(node.index()))
     }
 
+    /// In the projection's node order, which is id order.
     pub fn summaries(&self) -> &[EntitySummary] {
         &self.summaries
+    }
+
+    /// Entities whose names look most like `text`, best first, as (id, label).
+    pub fn suggest(&self, text: &str, limit: usize) -> Vec<(String, String)> {
+        self.search.suggest(&self.summaries, text, limit)
+    }
+
+    /// Entities matching every word of `text`, best first, as (id, score).
+    pub fn search(&self, text: &str) -> Vec<(String, f64)> {
+        self.search.search(&self.summaries, text)
+    }
+
+    /// The id a ref names (see [`SearchIndex::resolve`]).
+    pub fn resolve_ref(&self, reference: &str) -> Result<String, crate::services::search::RefError> {
+        self.search.resolve(&self.summaries, reference)
     }
 
     pub fn betweenness(&self) -> &[f64] {

@@ -233,7 +233,7 @@ pub fn new_relation(
 pub fn check_patch(catalog: &Catalog, id: &str, patch: &EntityPatch) -> Result<(), QueryError> {
     let current = catalog.summary(id).ok_or_else(|| QueryError::NotFound {
         reference: id.to_owned(),
-        suggestions: catalog.search.suggest(id, 5),
+        suggestions: catalog.suggest(id, 5),
     })?;
     if let Some(label) = &patch.label {
         text("label", label)?;

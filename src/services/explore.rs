@@ -168,7 +168,7 @@ fn at_least_one(field: &'static str, value: usize) -> Result<usize, QueryError> 
 impl Catalog {
     /// The entity a ref names, as a node of the projection.
     pub fn resolve(&self, reference: &str) -> Result<NodeIndex, QueryError> {
-        let id = self.search.resolve(reference)?;
+        let id = self.resolve_ref(reference)?;
         self.projection.node(&id).ok_or_else(|| QueryError::NotFound {
             reference: reference.to_owned(),
             suggestions: Vec::new(),
@@ -177,7 +177,7 @@ impl Catalog {
 
     /// The id a ref names.
     pub fn resolve_id(&self, reference: &str) -> Result<String, QueryError> {
-        Ok(self.search.resolve(reference)?)
+        Ok(self.resolve_ref(reference)?)
     }
 
     fn found(&self, path: &GraphPath) -> FoundPath {
@@ -335,7 +335,6 @@ impl Catalog {
         };
         match filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
             Some(text) => self
-                .search
                 .search(text)
                 .into_iter()
                 .map(|(id, _)| id)

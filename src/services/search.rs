@@ -1,12 +1,15 @@
 //! Finding entities by what people call them: refs (an id, an IRI, a label or an alias, ignoring
 //! case, accents and punctuation) and ranked text search over labels, aliases and descriptions.
 //!
-//! A small in-memory inverted index rather than a search engine: the fields are short, the
+//! A compact in-memory inverted index rather than a search engine: the fields are short, the
 //! index is rebuilt with the graph projection (so it is never out of step with it), and the
 //! same accent folding serves refs, search and suggestions.
 
+use crate::graph::ids::Ids;
 use crate::model::{EntitySummary, fold};
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 /// Why a ref did not name exactly one entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,29 +26,50 @@ pub enum RefError {
     },
 }
 
-/// Weights of the fields in a text search: a hit in a label counts most.
-const LABEL: f64 = 3.0;
-const ALIAS: f64 = 2.0;
-const DESCRIPTION: f64 = 1.0;
-
-/// (document, weight of the field the token occurs in, occurrences).
-type Postings = Vec<(usize, f64, u32)>;
-
-struct Document {
-    id: String,
-    label: String,
-    /// Folded label and aliases, for suggestions.
-    names: Vec<String>,
+/// The field a token occurs in; a hit in a label counts most.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    #[default]
+    Description,
+    /// An alias or the id.
+    Alias,
+    Label,
 }
 
-/// Refs and text search over the entities of one projection.
+impl Field {
+    fn weight(self) -> f64 {
+        match self {
+            Field::Label => 3.0,
+            Field::Alias => 2.0,
+            Field::Description => 1.0,
+        }
+    }
+}
+
+/// One document a token occurs in: 8 bytes, where a tuple of usize, f64 and u32 took 24.
+#[derive(Clone, Copy, Debug, Default)]
+struct Posting {
+    document: u32,
+    occurrences: u16,
+    /// The best field the token occurs in.
+    field: Field,
+}
+
+/// Refs and text search over the entities of one catalog. Documents are positions in the
+/// catalog's summaries (sorted by id), which every method is given: the index keeps no text of
+/// its own but its vocabulary, so that a million entities cost tens of megabytes here, not a
+/// gigabyte.
 pub struct SearchIndex {
-    documents: Vec<Document>,
-    by_id: HashMap<String, usize>,
-    /// Folded, punctuation-free label or alias -> documents.
-    by_name: HashMap<String, Vec<usize>>,
-    /// Folded token -> where it occurs.
-    postings: BTreeMap<String, Postings>,
+    /// (hash of a folded, punctuation-free label or alias, document), sorted. A hash may collide:
+    /// matches are checked against the names themselves.
+    by_name: Vec<(u64, u32)>,
+    hasher: RandomState,
+    /// Every folded token, sorted, end to end: token `t` is `text[ends[t - 1]..ends[t]]`.
+    text: String,
+    ends: Vec<u32>,
+    /// Token `t`'s postings are `postings[starts[t]..starts[t + 1]]`, by document.
+    starts: Vec<u32>,
+    postings: Vec<Posting>,
 }
 
 /// Folds and keeps letters and digits only: "/1Net" and "1net" are the same name.
@@ -61,78 +85,182 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+fn names(entity: &EntitySummary) -> impl Iterator<Item = &str> {
+    std::iter::once(entity.label.as_str()).chain(entity.aliases.iter().map(String::as_str))
+}
+
+/// Narrows a count to the u32 the index stores; the catalog cannot hold 2^32 entities or tokens
+/// (the projection's indices are u32 too).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl SearchIndex {
+    /// The index of `entities`, which are sorted by id.
     pub fn new(entities: &[EntitySummary]) -> Self {
-        let mut index = Self {
-            documents: Vec::with_capacity(entities.len()),
-            by_id: HashMap::with_capacity(entities.len()),
-            by_name: HashMap::new(),
-            postings: BTreeMap::new(),
-        };
-        for entity in entities {
-            let position = index.documents.len();
-            index.by_id.insert(entity.id.clone(), position);
-            let mut names = vec![fold(&entity.label)];
-            names.extend(entity.aliases.iter().map(|alias| fold(alias)));
-            for name in std::iter::once(&entity.label).chain(&entity.aliases) {
-                let key = name_key(name);
-                if !key.is_empty() {
-                    let entry = index.by_name.entry(key).or_default();
-                    if !entry.contains(&position) {
-                        entry.push(position);
+        let hasher = RandomState::new();
+        let mut by_name = Vec::with_capacity(entities.len() * 2);
+        // Tokens are interned as they come (one string, no allocation per token) and each
+        // occurrence recorded as (token, posting) in one array, sorted at the end.
+        let mut vocabulary = Ids::default();
+        let mut occurrences: Vec<(u32, Posting)> = Vec::new();
+        let mut counts: Vec<(u32, Field, u32)> = Vec::new();
+        for (document, entity) in entities.iter().enumerate() {
+            let document = narrow(document);
+            let mut keys: Vec<u64> = names(entity)
+                .map(name_key)
+                .filter(|key| !key.is_empty())
+                .map(|key| hasher.hash_one(key))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            by_name.extend(keys.into_iter().map(|key| (key, document)));
+
+            counts.clear();
+            let fields = [
+                (Field::Label, entity.label.as_str()),
+                (Field::Description, entity.description.as_deref().unwrap_or("")),
+            ];
+            let aliases = entity.aliases.iter().map(|alias| (Field::Alias, alias.as_str()));
+            for (field, text) in fields
+                .into_iter()
+                .chain(aliases)
+                .chain([(Field::Alias, entity.id.as_str())])
+            {
+                for token in tokens(text) {
+                    let token = narrow(
+                        vocabulary
+                            .find(&token)
+                            .or_else(|| vocabulary.insert(&token))
+                            .unwrap_or(0),
+                    );
+                    match counts.iter_mut().find(|(known, _, _)| *known == token) {
+                        Some((_, best, count)) => {
+                            *best = (*best).max(field);
+                            *count += 1;
+                        }
+                        None => counts.push((token, field, 1)),
                     }
                 }
             }
-            let mut counts: HashMap<String, (f64, u32)> = HashMap::new();
-            let fields = [
-                (LABEL, entity.label.as_str()),
-                (DESCRIPTION, entity.description.as_deref().unwrap_or("")),
-            ];
-            let aliases = entity.aliases.iter().map(|alias| (ALIAS, alias.as_str()));
-            for (weight, text) in fields.into_iter().chain(aliases).chain([(ALIAS, entity.id.as_str())]) {
-                for token in tokens(text) {
-                    let entry = counts.entry(token).or_insert((weight, 0));
-                    entry.0 = entry.0.max(weight);
-                    entry.1 += 1;
-                }
-            }
-            for (token, (weight, count)) in counts {
-                index.postings.entry(token).or_default().push((position, weight, count));
-            }
-            index.documents.push(Document {
-                id: entity.id.clone(),
-                label: entity.label.clone(),
-                names,
-            });
+            occurrences.extend(counts.iter().map(|&(token, field, count)| {
+                let occurrences = u16::try_from(count).unwrap_or(u16::MAX);
+                (
+                    token,
+                    Posting {
+                        document,
+                        occurrences,
+                        field,
+                    },
+                )
+            }));
         }
-        index
+        by_name.sort_unstable();
+
+        // Tokens in text order, for prefixes.
+        let mut order: Vec<u32> = (0..narrow(vocabulary.len())).collect();
+        order.sort_unstable_by(|&a, &b| vocabulary.get(a as usize).cmp(vocabulary.get(b as usize)));
+        let mut rank = vec![0_u32; order.len()];
+        let (mut text, mut ends) = (String::new(), Vec::with_capacity(order.len()));
+        for (position, &token) in order.iter().enumerate() {
+            rank[token as usize] = narrow(position);
+            text.push_str(vocabulary.get(token as usize));
+            ends.push(narrow(text.len()));
+        }
+        drop(vocabulary);
+        // Postings grouped by token (a counting sort: each token's documents stay in order).
+        let mut starts = vec![0_u32; order.len() + 1];
+        for &(token, _) in &occurrences {
+            starts[rank[token as usize] as usize + 1] += 1;
+        }
+        for t in 1..starts.len() {
+            starts[t] += starts[t - 1];
+        }
+        let mut next = starts.clone();
+        let mut postings = vec![Posting::default(); occurrences.len()];
+        for (token, posting) in occurrences {
+            let slot = &mut next[rank[token as usize] as usize];
+            postings[*slot as usize] = posting;
+            *slot += 1;
+        }
+        text.shrink_to_fit();
+        Self {
+            by_name,
+            hasher,
+            text,
+            ends,
+            starts,
+            postings,
+        }
+    }
+
+    /// Heap bytes held, for the logs and the benchmarks.
+    pub fn bytes(&self) -> usize {
+        self.by_name.capacity() * 16
+            + self.text.capacity()
+            + (self.ends.capacity() + self.starts.capacity()) * 4
+            + self.postings.capacity() * std::mem::size_of::<Posting>()
+    }
+
+    fn token(&self, t: usize) -> &str {
+        let start = t.checked_sub(1).map_or(0, |before| self.ends[before] as usize);
+        &self.text[start..self.ends[t] as usize]
+    }
+
+    fn postings_of(&self, t: usize) -> &[Posting] {
+        &self.postings[self.starts[t] as usize..self.starts[t + 1] as usize]
+    }
+
+    /// The first token not before `word` in text order.
+    fn seek(&self, word: &str) -> usize {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            if self.token(middle) < word {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
+    /// Documents with a label or alias whose name key is `key`.
+    fn named(&self, entities: &[EntitySummary], key: &str) -> Vec<usize> {
+        let hash = self.hasher.hash_one(key);
+        let first = self.by_name.partition_point(|&(h, _)| h < hash);
+        self.by_name[first..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, document)| document as usize)
+            .filter(|&document| {
+                entities
+                    .get(document)
+                    .is_some_and(|entity| names(entity).any(|name| name_key(name) == key))
+            })
+            .collect()
     }
 
     /// The id a ref names: an id or IRI exactly, else a label or alias ignoring case, accents
-    /// and punctuation.
-    pub fn resolve(&self, reference: &str) -> Result<String, RefError> {
+    /// and punctuation. `entities` are the ones the index was built from.
+    pub fn resolve(&self, entities: &[EntitySummary], reference: &str) -> Result<String, RefError> {
         let trimmed = reference.trim();
         let id = trimmed
             .strip_prefix(crate::store::vocab::id_namespace())
             .unwrap_or(trimmed);
-        if self.by_id.contains_key(id) {
+        if entities.binary_search_by(|entity| entity.id.as_str().cmp(id)).is_ok() {
             return Ok(id.to_owned());
         }
-        let matches = self
-            .by_name
-            .get(&name_key(trimmed))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        match matches {
-            [single] => Ok(self.documents[*single].id.clone()),
+        match self.named(entities, &name_key(trimmed)).as_slice() {
+            [single] => Ok(entities[*single].id.clone()),
             [] => Err(RefError::NotFound {
                 reference: reference.to_owned(),
-                suggestions: self.suggest(trimmed, 5),
+                suggestions: self.suggest(entities, trimmed, 5),
             }),
             several => {
                 let mut candidates: Vec<(String, String)> = several
                     .iter()
-                    .map(|&d| (self.documents[d].id.clone(), self.documents[d].label.clone()))
+                    .map(|&d| (entities[d].id.clone(), entities[d].label.clone()))
                     .collect();
                 candidates.sort();
                 Err(RefError::Ambiguous {
@@ -144,18 +272,16 @@ impl SearchIndex {
     }
 
     /// Entities whose names look most like `text` (string similarity, then text search), best
-    /// first.
-    pub fn suggest(&self, text: &str, limit: usize) -> Vec<(String, String)> {
+    /// first. Names are folded here rather than kept folded: this runs on a miss, not per query,
+    /// and on every core.
+    pub fn suggest(&self, entities: &[EntitySummary], text: &str, limit: usize) -> Vec<(String, String)> {
         let wanted = fold(text);
-        let mut scored: Vec<(f64, usize)> = self
-            .documents
-            .iter()
+        let mut scored: Vec<(f64, usize)> = entities
+            .par_iter()
             .enumerate()
-            .map(|(position, document)| {
-                let best = document
-                    .names
-                    .iter()
-                    .map(|name| strsim::jaro_winkler(&wanted, name))
+            .map(|(position, entity)| {
+                let best = names(entity)
+                    .map(|name| strsim::jaro_winkler(&wanted, &fold(name)))
                     .fold(0.0, f64::max);
                 (best, position)
             })
@@ -163,53 +289,56 @@ impl SearchIndex {
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut suggestions: Vec<usize> = scored.into_iter().map(|(_, position)| position).collect();
-        for (id, _) in self.search(text) {
-            if let Some(&position) = self.by_id.get(&id)
-                && !suggestions.contains(&position)
-            {
-                suggestions.push(position);
+        for (document, _) in self.ranked(entities, text) {
+            if !suggestions.contains(&document) {
+                suggestions.push(document);
             }
         }
         suggestions
             .into_iter()
             .take(limit)
-            .map(|position| {
-                (
-                    self.documents[position].id.clone(),
-                    self.documents[position].label.clone(),
-                )
-            })
+            .map(|position| (entities[position].id.clone(), entities[position].label.clone()))
             .collect()
     }
 
     /// Entities matching every word of `text` (the last word may be a prefix), ranked by a
     /// BM25-like score weighted by field; ties by id.
-    pub fn search(&self, text: &str) -> Vec<(String, f64)> {
+    pub fn search(&self, entities: &[EntitySummary], text: &str) -> Vec<(String, f64)> {
+        self.ranked(entities, text)
+            .into_iter()
+            .map(|(document, score)| (entities[document].id.clone(), score))
+            .collect()
+    }
+
+    /// [`SearchIndex::search`] by document; documents are in id order, so ties stay by id.
+    fn ranked(&self, entities: &[EntitySummary], text: &str) -> Vec<(usize, f64)> {
         let words = tokens(text);
         if words.is_empty() {
             return Vec::new();
         }
-        let total = self.documents.len().max(1) as f64;
-        let mut scores: HashMap<usize, (f64, usize)> = HashMap::new();
+        let total = entities.len().max(1) as f64;
+        let mut scores: HashMap<u32, (f64, usize)> = HashMap::new();
         for (position, word) in words.iter().enumerate() {
             let is_last = position + 1 == words.len();
-            let mut per_document: HashMap<usize, f64> = HashMap::new();
-            let candidates: Vec<(&String, &Postings)> = if is_last {
-                self.postings
-                    .range(word.clone()..)
-                    .take_while(|(token, _)| token.starts_with(word.as_str()))
-                    .collect()
-            } else {
-                self.postings.get_key_value(word).into_iter().collect()
-            };
-            for (token, postings) in candidates {
+            let mut per_document: HashMap<u32, f64> = HashMap::new();
+            let first = self.seek(word);
+            let candidates = (first..self.ends.len()).take_while(|&t| {
+                if is_last {
+                    self.token(t).starts_with(word.as_str())
+                } else {
+                    self.token(t) == word
+                }
+            });
+            for t in candidates {
+                let postings = self.postings_of(t);
                 let idf = (1.0 + (total - postings.len() as f64 + 0.5) / (postings.len() as f64 + 0.5)).ln();
                 // A word completed from a prefix counts less than the whole word.
-                let exactness = if token == word { 1.0 } else { 0.6 };
-                for &(document, weight, count) in postings {
-                    let saturation = f64::from(count) * 2.2 / (f64::from(count) + 1.2);
-                    let score = idf * weight * saturation * exactness;
-                    let best = per_document.entry(document).or_insert(0.0);
+                let exactness = if self.token(t) == word { 1.0 } else { 0.6 };
+                for posting in postings {
+                    let count = f64::from(posting.occurrences);
+                    let saturation = count * 2.2 / (count + 1.2);
+                    let score = idf * posting.field.weight() * saturation * exactness;
+                    let best = per_document.entry(posting.document).or_insert(0.0);
                     *best = best.max(score);
                 }
             }
@@ -220,19 +349,14 @@ impl SearchIndex {
             }
         }
         let wanted = name_key(text);
-        let mut hits: Vec<(String, f64)> = scores
+        let mut hits: Vec<(usize, f64)> = scores
             .into_iter()
             .filter(|(_, (_, matched))| *matched == words.len())
-            .map(|(document, (score, _))| {
+            .filter_map(|(document, (score, _))| {
+                let entity = entities.get(document as usize)?;
                 // Naming an entity exactly puts it first.
-                let exact = self.documents[document]
-                    .names
-                    .iter()
-                    .any(|name| name_key(name) == wanted);
-                (
-                    self.documents[document].id.clone(),
-                    if exact { score * 2.0 + 10.0 } else { score },
-                )
+                let exact = names(entity).any(|name| name_key(name) == wanted);
+                Some((document as usize, if exact { score * 2.0 + 10.0 } else { score }))
             })
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -258,8 +382,9 @@ mod tests {
         }
     }
 
-    fn index() -> SearchIndex {
-        SearchIndex::new(&[
+    /// The entities, sorted by id as a catalog's are, and their index.
+    fn index() -> (Vec<EntitySummary>, SearchIndex) {
+        let mut entities = vec![
             entity("onenet", "/1net", &["1net"], "An open multistakeholder movement."),
             entity(
                 "netmundial-2014",
@@ -287,34 +412,37 @@ mod tests {
             ),
             entity("panel-a", "High-Level Panel meeting", &[], "London."),
             entity("panel-b", "High-Level Panel meeting", &[], "Sunnylands."),
-        ])
+        ];
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        let index = SearchIndex::new(&entities);
+        (entities, index)
     }
 
     #[test]
     fn refs_ignore_case_accents_and_punctuation() {
-        let index = index();
-        assert_eq!(index.resolve("onenet"), Ok("onenet".into()));
+        let (entities, index) = index();
+        assert_eq!(index.resolve(&entities, "onenet"), Ok("onenet".into()));
         assert_eq!(
-            index.resolve("https://w3id.org/govgraph/id/onenet"),
+            index.resolve(&entities, "https://w3id.org/govgraph/id/onenet"),
             Ok("onenet".into())
         );
-        assert_eq!(index.resolve("1Net"), Ok("onenet".into()));
-        assert_eq!(index.resolve("/1NET"), Ok("onenet".into()));
-        assert_eq!(index.resolve("Sao Paulo"), Ok("netmundial-2014".into()));
-        assert_eq!(index.resolve("cgi.br"), Ok("cgi-br".into()));
+        assert_eq!(index.resolve(&entities, "1Net"), Ok("onenet".into()));
+        assert_eq!(index.resolve(&entities, "/1NET"), Ok("onenet".into()));
+        assert_eq!(index.resolve(&entities, "Sao Paulo"), Ok("netmundial-2014".into()));
+        assert_eq!(index.resolve(&entities, "cgi.br"), Ok("cgi-br".into()));
     }
 
     #[test]
     fn ambiguous_and_unknown_refs_say_why() {
-        let index = index();
-        match index.resolve("high-level panel meeting") {
+        let (entities, index) = index();
+        match index.resolve(&entities, "high-level panel meeting") {
             Err(RefError::Ambiguous { candidates, .. }) => {
                 let ids: Vec<&str> = candidates.iter().map(|(id, _)| id.as_str()).collect();
                 assert_eq!(ids, ["panel-a", "panel-b"]);
             }
             other => panic!("expected AMBIGUOUS, got {other:?}"),
         }
-        match index.resolve("Netmundal") {
+        match index.resolve(&entities, "Netmundal") {
             Err(RefError::NotFound { suggestions, .. }) => assert_eq!(suggestions[0].0, "netmundial-2014"),
             other => panic!("expected NOT_FOUND, got {other:?}"),
         }
@@ -322,15 +450,58 @@ mod tests {
 
     #[test]
     fn search_ranks_labels_first_and_completes_the_last_word() {
-        let index = index();
-        let hits = index.search("internet governance forum");
+        let (entities, index) = index();
+        let hits = index.search(&entities, "internet governance forum");
         let ids: Vec<&str> = hits.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(ids, ["igf-2013", "igf-2014"]);
-        let hits = index.search("sao pau");
+        let hits = index.search(&entities, "sao pau");
         assert_eq!(hits[0].0, "netmundial-2014", "{hits:?}");
         assert!(hits.iter().any(|(id, _)| id == "cgi-br"));
-        assert!(index.search("istanbul").iter().all(|(id, _)| id == "igf-2014"));
-        assert!(index.search("nothing like this").is_empty());
-        assert!(index.search("  ").is_empty());
+        assert!(
+            index
+                .search(&entities, "istanbul")
+                .iter()
+                .all(|(id, _)| id == "igf-2014")
+        );
+        assert!(index.search(&entities, "nothing like this").is_empty());
+        assert!(index.search(&entities, "  ").is_empty());
+    }
+
+    #[test]
+    fn a_large_vocabulary_stays_findable_and_compact() {
+        let mut entities: Vec<EntitySummary> = (0..3000)
+            .map(|n| {
+                entity(
+                    &format!("meeting-{n}"),
+                    &format!("Meeting {n} on topic{}", n % 40),
+                    &[&format!("M{n}")],
+                    &format!("A meeting held in city{}.", n % 97),
+                )
+            })
+            .collect();
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        let index = SearchIndex::new(&entities);
+        for n in [0, 7, 1234, 2999] {
+            assert_eq!(index.resolve(&entities, &format!("m{n}")), Ok(format!("meeting-{n}")));
+            assert_eq!(
+                index.resolve(&entities, &format!("MEETING {n} on Topic{}", n % 40)),
+                Ok(format!("meeting-{n}"))
+            );
+        }
+        // Every word must match; the last may be a prefix ("city9" completes to city9, city90..96).
+        let hits = index.search(&entities, "topic3 city9");
+        assert!(!hits.is_empty());
+        for (id, _) in &hits {
+            let n: usize = id.trim_start_matches("meeting-").parse().unwrap();
+            assert_eq!(n % 40, 3, "{id}");
+            assert!((n % 97).to_string().starts_with('9'), "{id}");
+        }
+        let expected = (0..3000)
+            .filter(|n| n % 40 == 3 && (n % 97).to_string().starts_with('9'))
+            .count();
+        assert_eq!(hits.len(), expected);
+        // Nine distinct tokens per entity (72 bytes of postings), two names (32 bytes) and two
+        // tokens of its own ("m12", "12"): the old index took over 700 bytes for the same.
+        assert!(index.bytes() < 160 * entities.len(), "{} bytes", index.bytes());
     }
 }

@@ -236,7 +236,7 @@ impl Mutation {
                 if catalog.summary(&target).is_none() {
                     return Err(QueryError::NotFound {
                         reference: target.clone(),
-                        suggestions: catalog.search.suggest(&target, 5),
+                        suggestions: catalog.suggest(&target, 5),
                     }
                     .into());
                 }

@@ -111,7 +111,7 @@ async fn page(state: &AppState, id: &str) -> Result<String, ApiError> {
     let label_of = |other: &str| {
         catalog
             .summary(other)
-            .map_or_else(|| other.to_owned(), |s| s.label.clone())
+            .map_or_else(|| other.to_owned(), |s| s.label().to_owned())
     };
     Ok(render(&entity, &relations, &label_of))
 }

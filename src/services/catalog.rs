@@ -6,6 +6,7 @@ use crate::graph::{NodeData, Projection, ProjectionBuilder};
 use crate::model::{EntitySummary, RelationKind, RelationSummary};
 use crate::services::search::SearchIndex;
 use crate::services::snapshot::{self, Snapshot};
+use crate::services::summaries::{Summaries, Summary};
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -36,8 +37,8 @@ impl<'a> RelationEnds<'a> {
 
 pub struct Catalog {
     pub projection: Projection,
-    /// Entity summaries, in the projection's node order.
-    summaries: Vec<EntitySummary>,
+    /// Entity summaries, in the projection's node order (id order).
+    summaries: Summaries,
     /// Documents are positions in `summaries`.
     search: SearchIndex,
     /// The dataset version the catalog was built from.
@@ -162,8 +163,8 @@ impl Catalog {
         let mut summaries: Vec<EntitySummary> = self
             .summaries
             .iter()
-            .filter(|summary| !touched_entities.contains(summary.id.as_str()))
-            .cloned()
+            .filter(|summary| !touched_entities.contains(summary.id()))
+            .map(|summary| summary.to_owned())
             .collect();
         for id in &touched_entities {
             summaries.extend(store.entity_summary(id)?);
@@ -191,21 +192,17 @@ impl Catalog {
     }
 
     pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
-        Self::build_from(entities, relations.iter().map(RelationEnds::of), version)
+        Self::build_from(in_id_order(entities), relations.iter().map(RelationEnds::of), version)
     }
 
     /// [`Catalog::build`] from relations borrowed from elsewhere (a snapshot's bytes).
-    fn build_from<'r>(
-        mut entities: Vec<EntitySummary>,
-        relations: impl Iterator<Item = RelationEnds<'r>>,
-        version: String,
-    ) -> Self {
-        // One order for the summaries, the projection's nodes and the search index's documents:
-        // by id, the first of duplicate ids kept (the sort is stable).
-        if !entities.is_sorted_by(|a, b| a.id < b.id) {
-            entities.sort_by(|a, b| a.id.cmp(&b.id));
-            entities.dedup_by(|later, first| later.id == first.id);
-        }
+    fn build_from<'r>(entities: Summaries, relations: impl Iterator<Item = RelationEnds<'r>>, version: String) -> Self {
+        // One order for the summaries, the projection's nodes and the search index's documents.
+        let entities = if entities.in_id_order() {
+            entities
+        } else {
+            in_id_order(entities.iter().map(|summary| summary.to_owned()).collect())
+        };
         // The search index and the projection do not depend on each other: build them at once.
         let (projection, search) = std::thread::scope(|scope| {
             let search = scope.spawn(|| SearchIndex::new(&entities));
@@ -215,6 +212,7 @@ impl Catalog {
         });
         tracing::debug!(
             projection_bytes = projection.approximate_bytes(),
+            summary_bytes = entities.bytes(),
             search_bytes = search.bytes(),
             "catalog built"
         );
@@ -228,16 +226,16 @@ impl Catalog {
         }
     }
 
-    fn project<'r>(entities: &[EntitySummary], relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
+    fn project<'r>(entities: &Summaries, relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
         let mut builder = ProjectionBuilder::new();
-        for entity in entities {
+        for entity in entities.iter() {
             builder.add_node(
-                &entity.id,
+                entity.id(),
                 NodeData {
-                    kind: entity.kind,
-                    openness: entity.openness,
-                    start: entity.start.map(|date| date.day_range()),
-                    end: entity.end.map(|date| date.day_range()),
+                    kind: entity.kind(),
+                    openness: entity.openness(),
+                    start: entity.start().map(|date| date.day_range()),
+                    end: entity.end().map(|date| date.day_range()),
                 },
             );
         }
@@ -254,14 +252,14 @@ impl Catalog {
     }
 
     /// An entity's summary by id.
-    pub fn summary(&self, id: &str) -> Option<&EntitySummary> {
+    pub fn summary(&self, id: &str) -> Option<Summary<'_>> {
         self.projection
             .node(id)
             .and_then(|node| self.summaries.get(node.index()))
     }
 
     /// In the projection's node order, which is id order.
-    pub fn summaries(&self) -> &[EntitySummary] {
+    pub fn summaries(&self) -> &Summaries {
         &self.summaries
     }
 
@@ -283,6 +281,15 @@ impl Catalog {
     pub fn betweenness(&self) -> &[f64] {
         self.betweenness.get_or_init(|| self.projection.betweenness())
     }
+}
+
+/// Summaries in id order, the first of duplicate ids kept (the sort is stable).
+fn in_id_order(mut entities: Vec<EntitySummary>) -> Summaries {
+    if !entities.is_sorted_by(|a, b| a.id < b.id) {
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        entities.dedup_by(|later, first| later.id == first.id);
+    }
+    entities.into_iter().collect()
 }
 
 /// What a write touched, so that the catalog can be refreshed from those alone.
@@ -352,16 +359,16 @@ impl GraphChange {
 /// shows is still reported, as an update of nothing in particular.
 pub fn changes(old: &Catalog, new: &Catalog) -> Vec<GraphChange> {
     let mut changes = Vec::new();
-    for entity in new.summaries() {
-        match old.summary(&entity.id) {
-            None => changes.push(GraphChange::entity(ChangeOp::Created, &entity.id)),
-            Some(before) if before != entity => changes.push(GraphChange::entity(ChangeOp::Updated, &entity.id)),
+    for entity in new.summaries().iter() {
+        match old.summary(entity.id()) {
+            None => changes.push(GraphChange::entity(ChangeOp::Created, entity.id())),
+            Some(before) if before != entity => changes.push(GraphChange::entity(ChangeOp::Updated, entity.id())),
             Some(_) => {}
         }
     }
-    for entity in old.summaries() {
-        if new.summary(&entity.id).is_none() {
-            changes.push(GraphChange::entity(ChangeOp::Deleted, &entity.id));
+    for entity in old.summaries().iter() {
+        if new.summary(entity.id()).is_none() {
+            changes.push(GraphChange::entity(ChangeOp::Deleted, entity.id()));
         }
     }
     let relation = |catalog: &Catalog, edge| {

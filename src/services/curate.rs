@@ -249,8 +249,8 @@ pub fn check_patch(catalog: &Catalog, id: &str, patch: &EntityPatch) -> Result<(
         Change::Set(value) => Some(*value),
     };
     dates_in_order(
-        resolve(&patch.start_date, current.start),
-        resolve(&patch.end_date, current.end),
+        resolve(&patch.start_date, current.start()),
+        resolve(&patch.end_date, current.end()),
     )
 }
 

@@ -6,7 +6,7 @@ use super::catalog::Catalog;
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex};
-use crate::model::{DayRange, EntityKind, EntitySummary, Openness, PartialDate, RelationKind};
+use crate::model::{DayRange, EntityKind, Openness, PartialDate, RelationKind};
 use crate::store::StoreError;
 use std::collections::{BTreeMap, HashSet};
 
@@ -87,16 +87,6 @@ impl Window {
             latest: days.to.unwrap_or(i32::MAX),
         }
     }
-}
-
-/// The days an entity's dates cover: from its start (or end) to its end (or start).
-fn span(entity: &EntitySummary) -> Option<DayRange> {
-    let start = entity.start.or(entity.end)?.day_range();
-    let end = entity.end.map_or(start, |end| end.day_range());
-    Some(DayRange {
-        earliest: start.earliest,
-        latest: end.latest.max(start.latest),
-    })
 }
 
 /// The filters a path or subgraph query shares.
@@ -310,11 +300,12 @@ impl Catalog {
         let mut dated: Vec<(i32, &str)> = self
             .summaries()
             .iter()
-            .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind)))
+            .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind())))
             .filter_map(|entity| {
-                span(entity)
+                entity
+                    .span()
                     .filter(|span| span.overlaps(&wanted))
-                    .map(|span| (span.earliest, entity.id.as_str()))
+                    .map(|span| (span.earliest, entity.id()))
             })
             .collect();
         dated.sort();
@@ -326,11 +317,13 @@ impl Catalog {
     pub fn list(&self, filter: &EntityFilter) -> Vec<String> {
         let keep = |id: &str| {
             self.summary(id).is_some_and(|entity| {
-                filter.kind.is_none_or(|kind| entity.kind == kind)
-                    && filter.openness.is_none_or(|openness| entity.openness == Some(openness))
+                filter.kind.is_none_or(|kind| entity.kind() == kind)
+                    && filter
+                        .openness
+                        .is_none_or(|openness| entity.openness() == Some(openness))
                     && filter
                         .between
-                        .is_none_or(|window| span(entity).is_some_and(|span| span.overlaps(&window.range())))
+                        .is_none_or(|window| entity.span().is_some_and(|span| span.overlaps(&window.range())))
             })
         };
         match filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
@@ -344,8 +337,8 @@ impl Catalog {
                 let mut entities: Vec<(String, &str)> = self
                     .summaries()
                     .iter()
-                    .filter(|entity| keep(&entity.id))
-                    .map(|entity| (crate::model::fold(&entity.label), entity.id.as_str()))
+                    .filter(|entity| keep(entity.id()))
+                    .map(|entity| (crate::model::fold(entity.label()), entity.id()))
                     .collect();
                 entities.sort();
                 entities.into_iter().map(|(_, id)| id.to_owned()).collect()
@@ -360,9 +353,9 @@ impl Catalog {
             relations: self.projection.edge_count(),
             ..Stats::default()
         };
-        for entity in self.summaries() {
-            *stats.by_kind.entry(entity.kind).or_default() += 1;
-            *stats.by_openness.entry(entity.openness).or_default() += 1;
+        for entity in self.summaries().iter() {
+            *stats.by_kind.entry(entity.kind()).or_default() += 1;
+            *stats.by_openness.entry(entity.openness()).or_default() += 1;
         }
         for edge in self.projection.edges() {
             *stats

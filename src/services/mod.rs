@@ -8,3 +8,4 @@ pub mod generate;
 pub mod import;
 pub mod search;
 pub mod snapshot;
+pub mod summaries;

@@ -6,7 +6,8 @@
 //! same accent folding serves refs, search and suggestions.
 
 use crate::graph::ids::Ids;
-use crate::model::{EntitySummary, fold};
+use crate::model::fold;
+use crate::services::summaries::{Summaries, Summary};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -85,10 +86,6 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn names(entity: &EntitySummary) -> impl Iterator<Item = &str> {
-    std::iter::once(entity.label.as_str()).chain(entity.aliases.iter().map(String::as_str))
-}
-
 /// Narrows a count to the u32 the index stores; the catalog cannot hold 2^32 entities or tokens
 /// (the projection's indices are u32 too).
 fn narrow(n: usize) -> u32 {
@@ -97,7 +94,7 @@ fn narrow(n: usize) -> u32 {
 
 impl SearchIndex {
     /// The index of `entities`, which are sorted by id.
-    pub fn new(entities: &[EntitySummary]) -> Self {
+    pub fn new(entities: &Summaries) -> Self {
         let hasher = RandomState::new();
         let mut by_name = Vec::with_capacity(entities.len() * 2);
         // Tokens are interned as they come (one string, no allocation per token) and each
@@ -105,9 +102,10 @@ impl SearchIndex {
         let mut vocabulary = Ids::default();
         let mut occurrences: Vec<(u32, Posting)> = Vec::new();
         let mut counts: Vec<(u32, Field, u32)> = Vec::new();
-        for (document, entity) in entities.iter().enumerate() {
-            let document = narrow(document);
-            let mut keys: Vec<u64> = names(entity)
+        for entity in entities.iter() {
+            let document = narrow(entity.position());
+            let mut keys: Vec<u64> = entity
+                .names()
                 .map(name_key)
                 .filter(|key| !key.is_empty())
                 .map(|key| hasher.hash_one(key))
@@ -118,15 +116,11 @@ impl SearchIndex {
 
             counts.clear();
             let fields = [
-                (Field::Label, entity.label.as_str()),
-                (Field::Description, entity.description.as_deref().unwrap_or("")),
+                (Field::Label, entity.label()),
+                (Field::Description, entity.description().unwrap_or("")),
             ];
-            let aliases = entity.aliases.iter().map(|alias| (Field::Alias, alias.as_str()));
-            for (field, text) in fields
-                .into_iter()
-                .chain(aliases)
-                .chain([(Field::Alias, entity.id.as_str())])
-            {
+            let aliases = entity.aliases().map(|alias| (Field::Alias, alias));
+            for (field, text) in fields.into_iter().chain(aliases).chain([(Field::Alias, entity.id())]) {
                 for token in tokens(text) {
                     let token = narrow(
                         vocabulary
@@ -226,33 +220,29 @@ impl SearchIndex {
     }
 
     /// Documents with a label or alias whose name key is `key`.
-    fn named(&self, entities: &[EntitySummary], key: &str) -> Vec<usize> {
+    fn named<'s>(&self, entities: &'s Summaries, key: &str) -> Vec<Summary<'s>> {
         let hash = self.hasher.hash_one(key);
         let first = self.by_name.partition_point(|&(h, _)| h < hash);
         self.by_name[first..]
             .iter()
             .take_while(|&&(h, _)| h == hash)
-            .map(|&(_, document)| document as usize)
-            .filter(|&document| {
-                entities
-                    .get(document)
-                    .is_some_and(|entity| names(entity).any(|name| name_key(name) == key))
-            })
+            .filter_map(|&(_, document)| entities.get(document as usize))
+            .filter(|entity| entity.names().any(|name| name_key(name) == key))
             .collect()
     }
 
     /// The id a ref names: an id or IRI exactly, else a label or alias ignoring case, accents
     /// and punctuation. `entities` are the ones the index was built from.
-    pub fn resolve(&self, entities: &[EntitySummary], reference: &str) -> Result<String, RefError> {
+    pub fn resolve(&self, entities: &Summaries, reference: &str) -> Result<String, RefError> {
         let trimmed = reference.trim();
         let id = trimmed
             .strip_prefix(crate::store::vocab::id_namespace())
             .unwrap_or(trimmed);
-        if entities.binary_search_by(|entity| entity.id.as_str().cmp(id)).is_ok() {
+        if entities.position(id).is_some() {
             return Ok(id.to_owned());
         }
         match self.named(entities, &name_key(trimmed)).as_slice() {
-            [single] => Ok(entities[*single].id.clone()),
+            [single] => Ok(single.id().to_owned()),
             [] => Err(RefError::NotFound {
                 reference: reference.to_owned(),
                 suggestions: self.suggest(entities, trimmed, 5),
@@ -260,7 +250,7 @@ impl SearchIndex {
             several => {
                 let mut candidates: Vec<(String, String)> = several
                     .iter()
-                    .map(|&d| (entities[d].id.clone(), entities[d].label.clone()))
+                    .map(|entity| (entity.id().to_owned(), entity.label().to_owned()))
                     .collect();
                 candidates.sort();
                 Err(RefError::Ambiguous {
@@ -274,16 +264,17 @@ impl SearchIndex {
     /// Entities whose names look most like `text` (string similarity, then text search), best
     /// first. Names are folded here rather than kept folded: this runs on a miss, not per query,
     /// and on every core.
-    pub fn suggest(&self, entities: &[EntitySummary], text: &str, limit: usize) -> Vec<(String, String)> {
+    pub fn suggest(&self, entities: &Summaries, text: &str, limit: usize) -> Vec<(String, String)> {
         let wanted = fold(text);
-        let mut scored: Vec<(f64, usize)> = entities
-            .par_iter()
-            .enumerate()
-            .map(|(position, entity)| {
-                let best = names(entity)
+        let mut scored: Vec<(f64, usize)> = (0..entities.len())
+            .into_par_iter()
+            .filter_map(|position| entities.get(position))
+            .map(|entity| {
+                let best = entity
+                    .names()
                     .map(|name| strsim::jaro_winkler(&wanted, &fold(name)))
                     .fold(0.0, f64::max);
-                (best, position)
+                (best, entity.position())
             })
             .filter(|(score, _)| *score >= 0.75)
             .collect();
@@ -297,21 +288,22 @@ impl SearchIndex {
         suggestions
             .into_iter()
             .take(limit)
-            .map(|position| (entities[position].id.clone(), entities[position].label.clone()))
+            .filter_map(|position| entities.get(position))
+            .map(|entity| (entity.id().to_owned(), entity.label().to_owned()))
             .collect()
     }
 
     /// Entities matching every word of `text` (the last word may be a prefix), ranked by a
     /// BM25-like score weighted by field; ties by id.
-    pub fn search(&self, entities: &[EntitySummary], text: &str) -> Vec<(String, f64)> {
+    pub fn search(&self, entities: &Summaries, text: &str) -> Vec<(String, f64)> {
         self.ranked(entities, text)
             .into_iter()
-            .map(|(document, score)| (entities[document].id.clone(), score))
+            .filter_map(|(document, score)| Some((entities.get(document)?.id().to_owned(), score)))
             .collect()
     }
 
     /// [`SearchIndex::search`] by document; documents are in id order, so ties stay by id.
-    fn ranked(&self, entities: &[EntitySummary], text: &str) -> Vec<(usize, f64)> {
+    fn ranked(&self, entities: &Summaries, text: &str) -> Vec<(usize, f64)> {
         let words = tokens(text);
         if words.is_empty() {
             return Vec::new();
@@ -355,7 +347,7 @@ impl SearchIndex {
             .filter_map(|(document, (score, _))| {
                 let entity = entities.get(document as usize)?;
                 // Naming an entity exactly puts it first.
-                let exact = names(entity).any(|name| name_key(name) == wanted);
+                let exact = entity.names().any(|name| name_key(name) == wanted);
                 Some((document as usize, if exact { score * 2.0 + 10.0 } else { score }))
             })
             .collect();
@@ -367,7 +359,7 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::EntityKind;
+    use crate::model::{EntityKind, EntitySummary};
 
     fn entity(id: &str, label: &str, aliases: &[&str], description: &str) -> EntitySummary {
         EntitySummary {
@@ -383,7 +375,7 @@ mod tests {
     }
 
     /// The entities, sorted by id as a catalog's are, and their index.
-    fn index() -> (Vec<EntitySummary>, SearchIndex) {
+    fn index() -> (Summaries, SearchIndex) {
         let mut entities = vec![
             entity("onenet", "/1net", &["1net"], "An open multistakeholder movement."),
             entity(
@@ -414,6 +406,7 @@ mod tests {
             entity("panel-b", "High-Level Panel meeting", &[], "Sunnylands."),
         ];
         entities.sort_by(|a, b| a.id.cmp(&b.id));
+        let entities: Summaries = entities.into_iter().collect();
         let index = SearchIndex::new(&entities);
         (entities, index)
     }
@@ -480,6 +473,7 @@ mod tests {
             })
             .collect();
         entities.sort_by(|a, b| a.id.cmp(&b.id));
+        let entities: Summaries = entities.into_iter().collect();
         let index = SearchIndex::new(&entities);
         for n in [0, 7, 1234, 2999] {
             assert_eq!(index.resolve(&entities, &format!("m{n}")), Ok(format!("meeting-{n}")));

@@ -224,7 +224,7 @@ proptest! {
         // The catalog refreshed write by write equals one loaded from the store, node for node.
         let loaded = Catalog::load(&store).unwrap();
         prop_assert_eq!(&live.version, &loaded.version);
-        let ids = |catalog: &Catalog| catalog.summaries().iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        let ids = |catalog: &Catalog| catalog.summaries().iter().map(|s| s.id().to_owned()).collect::<Vec<_>>();
         prop_assert_eq!(ids(&live), ids(&loaded));
         prop_assert_eq!(shape(&live), shape(&loaded));
         // The live projection equals one rebuilt from an export.

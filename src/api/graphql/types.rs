@@ -7,6 +7,7 @@ use crate::graph::{EdgeIndex, NodeIndex};
 use crate::model;
 use crate::services::catalog::Catalog;
 use crate::services::explore::{FoundPath, FoundSubgraph};
+use crate::services::summaries::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
 use std::sync::Arc;
@@ -147,8 +148,8 @@ impl Entity {
     }
 
     /// Built only from nodes of this catalog, whose summaries are in node order.
-    fn summary(&self) -> &model::EntitySummary {
-        &self.catalog.summaries()[self.node.index()]
+    fn summary(&self) -> Summary<'_> {
+        self.catalog.summaries().at(self.node.index())
     }
 
     async fn details(&self, ctx: &Context<'_>) -> Result<Arc<model::Entity>> {
@@ -173,33 +174,33 @@ impl Entity {
         entity_iri(self.id_str())
     }
     async fn label(&self) -> &str {
-        &self.summary().label
+        self.summary().label()
     }
     /// Other names: acronyms and the spellings the sources use.
-    async fn aliases(&self) -> &[String] {
-        &self.summary().aliases
+    async fn aliases(&self) -> Vec<&str> {
+        self.summary().aliases().collect()
     }
     async fn kind(&self) -> EntityKind {
-        self.summary().kind.into()
+        self.summary().kind().into()
     }
     /// Null where the sources do not say.
     async fn openness(&self) -> Option<Openness> {
-        self.summary().openness.map(Into::into)
+        self.summary().openness().map(Into::into)
     }
     /// Why the entity is open or closed, and on what evidence.
     async fn openness_note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(self.details(ctx).await?.openness_note.clone())
     }
     async fn description(&self) -> Option<&str> {
-        self.summary().description.as_deref()
+        self.summary().description()
     }
     /// ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); for a document, when it was issued; null if
     /// unknown or TBD (see dateStatus).
     async fn start_date(&self) -> Option<String> {
-        self.summary().start.map(|date| date.to_string())
+        self.summary().start().map(|date| date.to_string())
     }
     async fn end_date(&self) -> Option<String> {
-        self.summary().end.map(|date| date.to_string())
+        self.summary().end().map(|date| date.to_string())
     }
     /// Set when the sources give no date (TBD, ongoing, unknown).
     async fn date_status(&self, ctx: &Context<'_>) -> Result<Option<DateStatus>> {

@@ -3,8 +3,6 @@
 //! BFS used when time does not matter. Time-respecting searches are in `temporal`. Every search
 //! returns the first shortest path in the tie order of the module `graph`.
 
-use std::collections::HashSet;
-
 use super::filter::NO_DATE;
 use super::marks::NodeMarks;
 use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
@@ -12,36 +10,53 @@ use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
 /// What a single search may use, beyond the filter.
 pub(crate) struct Constraints<'f> {
     pub(crate) filter: &'f Filter,
-    blocked_nodes: HashSet<NodeIndex>,
-    blocked_edges: HashSet<EdgeIndex>,
+    /// Sorted: a handful (a root path's nodes, the relations k paths take at one node), where a
+    /// hash set would hash on every step of the search.
+    blocked_nodes: Vec<NodeIndex>,
+    blocked_edges: Vec<EdgeIndex>,
     /// The temporal state the path is in before its first node (see `Filter::advance`).
     pub(crate) state: i32,
     pub(crate) max_hops: Option<usize>,
     /// Nothing is filtered or blocked: the hot loops skip every check.
     unconstrained: bool,
+    /// Nothing is filtered (things may be blocked): steps never read node or relation data.
+    unfiltered: bool,
 }
 
 impl<'f> Constraints<'f> {
     /// Keeps the search off these nodes.
-    pub(crate) fn block_nodes(&mut self, nodes: HashSet<NodeIndex>) {
-        self.unconstrained &= nodes.is_empty();
-        self.blocked_nodes = nodes;
+    pub(crate) fn block_nodes(&mut self, nodes: impl IntoIterator<Item = NodeIndex>) {
+        self.blocked_nodes = nodes.into_iter().collect();
+        self.blocked_nodes.sort_unstable();
+        self.blocked_nodes.dedup();
+        self.unconstrained &= self.blocked_nodes.is_empty();
     }
 
     /// Keeps the search off these relations.
-    pub(crate) fn block_edges(&mut self, edges: HashSet<EdgeIndex>) {
-        self.unconstrained &= edges.is_empty();
-        self.blocked_edges = edges;
+    pub(crate) fn block_edges(&mut self, edges: impl IntoIterator<Item = EdgeIndex>) {
+        self.blocked_edges = edges.into_iter().collect();
+        self.blocked_edges.sort_unstable();
+        self.blocked_edges.dedup();
+        self.unconstrained &= self.blocked_edges.is_empty();
+    }
+
+    fn blocks_node(&self, n: NodeIndex) -> bool {
+        self.blocked_nodes.binary_search(&n).is_ok()
+    }
+
+    fn blocks_edge(&self, e: EdgeIndex) -> bool {
+        self.blocked_edges.binary_search(&e).is_ok()
     }
 
     pub(crate) fn new(filter: &'f Filter) -> Self {
         Self {
             filter,
-            blocked_nodes: HashSet::new(),
-            blocked_edges: HashSet::new(),
+            blocked_nodes: Vec::new(),
+            blocked_edges: Vec::new(),
             state: NO_DATE,
             max_hops: filter.max_hops,
             unconstrained: filter.passes_everything(),
+            unfiltered: filter.passes_everything(),
         }
     }
 }
@@ -66,7 +81,7 @@ impl Projection {
     }
 
     pub(crate) fn usable(&self, c: &Constraints<'_>, n: NodeIndex) -> bool {
-        self.contains(n) && !c.blocked_nodes.contains(&n) && c.filter.node_passes(self.node_data(n))
+        self.contains(n) && !c.blocks_node(n) && c.filter.node_passes(self.node_data(n))
     }
 
     /// The steps a search may take from `n` (towards `n` when `backward`).
@@ -82,8 +97,13 @@ impl Projection {
 
     /// Whether a search may take relation `e` to `next`, the node at its other end.
     pub(crate) fn allowed(&self, c: &Constraints<'_>, e: EdgeIndex, next: NodeIndex) -> bool {
-        c.unconstrained
-            || (!c.blocked_edges.contains(&e) && c.filter.edge_passes(self.edge_data(e)) && self.usable(c, next))
+        if c.unconstrained {
+            return true;
+        }
+        if c.blocks_edge(e) || c.blocks_node(next) {
+            return false;
+        }
+        c.unfiltered || (c.filter.edge_passes(self.edge_data(e)) && c.filter.node_passes(self.node_data(next)))
     }
 
     /// Expands the smaller frontier (by relations to walk) a whole layer at a time until the two

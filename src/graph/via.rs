@@ -8,8 +8,6 @@
 //! whole paths would find one: e.g. from `a` via `b` to `c` where `a - x - b` is the only short
 //! way to `b` and `x` is also the only way on to `c`, while `a - y - z - b` was available.
 
-use std::collections::HashSet;
-
 use super::filter::NO_DATE;
 use super::path::Constraints;
 use super::{Filter, GraphPath, NodeIndex, Projection};
@@ -34,7 +32,7 @@ impl Projection {
             }
             let used = &path.nodes[..path.nodes.len() - 1];
             let later = rest[index + 1..].iter().filter(|&&later| later != stop);
-            c.block_nodes(used.iter().chain(later).copied().collect::<HashSet<_>>());
+            c.block_nodes(used.iter().chain(later).copied());
             c.max_hops = filter.max_hops.map(|max| max.saturating_sub(path.hops()));
             c.state = state;
             let segment = self.first_path(current, stop, &c)?;

@@ -71,7 +71,7 @@ impl Projection {
         let root_nodes = &last.nodes[..=spur];
         let root_edges = &last.edges[..spur];
         let mut c = Constraints::new(filter);
-        c.block_nodes(root_nodes[..spur].iter().copied().collect());
+        c.block_nodes(root_nodes[..spur].iter().copied());
         // Only the spur node's relations are blocked; a simple spur path touches the spur node
         // through its first relation only, so blocking them everywhere changes nothing.
         c.block_edges(
@@ -80,8 +80,7 @@ impl Projection {
                 .filter(|path| {
                     path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges)
                 })
-                .filter_map(|path| path.edges.get(spur).copied())
-                .collect(),
+                .filter_map(|path| path.edges.get(spur).copied()),
         );
         c.state = root_nodes
             .iter()

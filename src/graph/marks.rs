@@ -1,6 +1,8 @@
-//! Per-node scratch arrays for searches. A search on a large graph touches a few thousand nodes;
-//! allocating and clearing an array of every node for each query would cost more than the search
-//! itself. Arrays are kept per thread and given back with only the touched entries reset.
+//! Per-node scratch arrays for searches. A search on a large graph touches a few thousand nodes
+//! (hundreds of thousands near hubs); allocating and clearing an array of every node for each
+//! query would cost more than the search itself. Arrays are kept per thread, and an entry counts
+//! only if it carries the stamp of the search using the array, so giving one back costs nothing:
+//! the next search takes a new stamp instead of resetting what this one touched.
 
 use std::cell::RefCell;
 
@@ -9,60 +11,71 @@ use super::NodeIndex;
 /// What an untouched entry holds.
 pub(crate) const UNSET: u32 = u32::MAX;
 
+/// (stamp, value) per node, and the stamp of the search holding the array.
+struct Stamped {
+    entries: Vec<(u32, u32)>,
+    stamp: u32,
+}
+
 thread_local! {
-    static POOL: RefCell<Vec<Vec<u32>>> = const { RefCell::new(Vec::new()) };
+    static POOL: RefCell<Vec<Stamped>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A value per node, all [`UNSET`] at first.
 pub(crate) struct NodeMarks {
-    values: Vec<u32>,
-    touched: Vec<u32>,
+    array: Stamped,
 }
 
 impl NodeMarks {
     pub(crate) fn new(nodes: usize) -> Self {
         let pooled = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
-            let found = pool.iter().position(|values| values.len() == nodes);
+            let found = pool.iter().position(|array| array.entries.len() == nodes);
             found.map(|i| pool.swap_remove(i))
         });
-        Self {
-            values: pooled.unwrap_or_else(|| vec![UNSET; nodes]),
-            touched: Vec::new(),
+        let mut array = pooled.unwrap_or_else(|| Stamped {
+            entries: vec![(0, UNSET); nodes],
+            stamp: 0,
+        });
+        array.stamp = array.stamp.wrapping_add(1);
+        if array.stamp == 0 {
+            // Once in 2^32 searches the stamps wrap: clear them all, so no old one matches.
+            array.entries.fill((0, UNSET));
+            array.stamp = 1;
         }
+        Self { array }
     }
 
     pub(crate) fn get(&self, n: NodeIndex) -> u32 {
-        self.values[n.index()]
+        let (stamp, value) = self.array.entries[n.index()];
+        if stamp == self.array.stamp { value } else { UNSET }
     }
 
     pub(crate) fn is_set(&self, n: NodeIndex) -> bool {
-        self.values[n.index()] != UNSET
+        self.get(n) != UNSET
     }
 
     pub(crate) fn set(&mut self, n: NodeIndex, value: u32) {
-        let slot = &mut self.values[n.index()];
-        if *slot == UNSET {
-            // Node indices fit in u32 (the projection's index type).
-            self.touched.push(n.index() as u32);
-        }
-        *slot = value;
+        self.array.entries[n.index()] = (self.array.stamp, value);
     }
 }
 
 impl Drop for NodeMarks {
     fn drop(&mut self) {
-        for &n in &self.touched {
-            self.values[n as usize] = UNSET;
-        }
-        let values = std::mem::take(&mut self.values);
+        let array = std::mem::replace(
+            &mut self.array,
+            Stamped {
+                entries: Vec::new(),
+                stamp: 0,
+            },
+        );
         POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             // A few arrays per thread cover every search (bidirectional uses three at once);
             // arrays for a projection of another size are dropped as they come back.
-            pool.retain(|kept| kept.len() == values.len());
+            pool.retain(|kept| kept.entries.len() == array.entries.len());
             if pool.len() < 4 {
-                pool.push(values);
+                pool.push(array);
             }
         });
     }
@@ -84,5 +97,29 @@ mod tests {
         }
         let marks = NodeMarks::new(10);
         assert!((0..10).all(|n| !marks.is_set(NodeIndex::new(n))), "reused and reset");
+        drop(marks);
+        let (mut outer, inner) = (NodeMarks::new(10), NodeMarks::new(10));
+        outer.set(NodeIndex::new(1), 5);
+        assert!(
+            !inner.is_set(NodeIndex::new(1)),
+            "two arrays in use at once are two arrays"
+        );
+    }
+
+    #[test]
+    fn stamps_that_wrap_clear_the_array() {
+        let mut marks = NodeMarks::new(4);
+        marks.set(NodeIndex::new(2), 9);
+        // Pretend 2^32 - 1 searches used this array since.
+        marks.array.stamp = u32::MAX - 1;
+        marks.set(NodeIndex::new(3), 1);
+        drop(marks);
+        let wrapped = NodeMarks::new(4);
+        assert_eq!(wrapped.array.stamp, u32::MAX);
+        assert!(!wrapped.is_set(NodeIndex::new(3)));
+        drop(wrapped);
+        let cleared = NodeMarks::new(4);
+        assert_eq!(cleared.array.stamp, 1);
+        assert!((0..4).all(|n| !cleared.is_set(NodeIndex::new(n))));
     }
 }

@@ -211,8 +211,7 @@ impl Adjacency {
             total += out_degree[n] + in_degree[n];
         }
         start.push(total);
-        // Filled in edge order, so each run lists its relations by index, like petgraph would
-        // in reverse; searches order ties by ids, never by this order.
+        // Searches order ties by ids, never by the order of a run.
         let mut next_out: Vec<u32> = start[..nodes].to_vec();
         let mut next_in = incoming.clone();
         let mut steps = vec![(EdgeIndex::new(0), NodeIndex::new(0)); total as usize];
@@ -223,6 +222,13 @@ impl Adjacency {
             next_out[source.index()] += 1;
             steps[next_in[target.index()] as usize] = (e, source);
             next_in[target.index()] += 1;
+        }
+        // Each run sorted by the node at the other end, so that a link between two given nodes
+        // is found by binary search (see `path`).
+        for n in 0..nodes {
+            let (first, middle, last) = (start[n] as usize, incoming[n] as usize, start[n + 1] as usize);
+            steps[first..middle].sort_unstable_by_key(|&(e, other)| (other, e));
+            steps[middle..last].sort_unstable_by_key(|&(e, other)| (other, e));
         }
         Self { start, incoming, steps }
     }

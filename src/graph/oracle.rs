@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 
+use super::path::{Constraints, Linking};
 use super::{DayWindow, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder};
 use crate::model::{EntityKind, Openness, PartialDate, RelationKind};
 
@@ -361,6 +362,11 @@ proptest! {
             check_path(&projection, path, from, to, &filter);
         }
         prop_assert_eq!(shortest.as_ref(), expected.first());
+        for linking in [Linking::Search, Linking::Scan] {
+            let mut forced = Constraints::new(&filter);
+            forced.linking = linking;
+            prop_assert_eq!(&projection.first_path(from, to, &forced), &shortest, "{:?}", linking);
+        }
 
         let paths = projection.k_shortest_paths(from, to, k, &filter);
         for path in &paths {

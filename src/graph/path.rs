@@ -21,6 +21,31 @@ pub(crate) struct Constraints<'f> {
     unconstrained: bool,
     /// Nothing is filtered (things may be blocked): steps never read node or relation data.
     unfiltered: bool,
+    pub(crate) linking: Linking,
+}
+
+/// How a bidirectional search finds the links between its layers once the searches have met.
+/// Either way gives the same path; tests force each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code, reason = "only tests force a way"))]
+pub(crate) enum Linking {
+    /// Whichever costs less here.
+    #[default]
+    Cheapest,
+    /// Binary search for links between the candidates.
+    Search,
+    /// Scan the relations of the nodes on one side.
+    Scan,
+}
+
+impl Linking {
+    fn searches(self, search_cost: usize, scan_cost: usize) -> bool {
+        match self {
+            Linking::Cheapest => search_cost < scan_cost,
+            Linking::Search => true,
+            Linking::Scan => false,
+        }
+    }
 }
 
 impl<'f> Constraints<'f> {
@@ -57,6 +82,7 @@ impl<'f> Constraints<'f> {
             max_hops: filter.max_hops,
             unconstrained: filter.passes_everything(),
             unfiltered: filter.passes_everything(),
+            linking: Linking::default(),
         }
     }
 }
@@ -107,11 +133,18 @@ impl Projection {
     }
 
     /// Expands the smaller frontier (by relations to walk) a whole layer at a time until the two
-    /// searches meet, which gives the length `L`. Forward layers are complete up to depth `a` and
-    /// backward ones up to `b`, with `a + b >= L`, so every node on a shortest path is known to
-    /// one side at its position. A forward node is on a shortest path if it lies on one within
-    /// the explored layers ("good"); the path is then walked from `from`, taking at each step the
+    /// searches meet. With forward layers complete to depth `a` and backward ones to `b`, the
+    /// length is then exactly `a + b` (had a shorter path existed, a node on it would have been
+    /// known to both sides one expansion earlier), and the nodes where they met are the nodes of
+    /// shortest paths at position `a`. A forward node at depth `d < a` is on a shortest path
+    /// ("good") if it links to a good node at `d + 1`; a node beyond `a` is on one if its
+    /// backward distance fits. The path is then walked from `from`, taking at each step the
     /// smallest next node id among those on a shortest path, then the smallest relation id.
+    ///
+    /// Hubs make the walk and the spread of goodness costly if done by scanning relations (a
+    /// hub has hundreds of thousands at a million entities), so both look for links between the
+    /// few candidates instead when that is cheaper: a node's relations are sorted by the node at
+    /// their other end, and a link is found by binary search.
     fn bidirectional(&self, from: NodeIndex, to: NodeIndex, c: &Constraints<'_>) -> Option<GraphPath> {
         if from == to {
             return Some(GraphPath::single(from));
@@ -121,82 +154,97 @@ impl Projection {
         forward.set(from, 0);
         backward.set(to, 0);
         let mut forward_layers = vec![vec![from]];
-        let mut backward_frontier = vec![to];
+        let mut backward_layers = vec![vec![to]];
+        let (mut forward_work, mut backward_work) = (self.adjacency.degree(from), self.adjacency.degree(to));
         let (mut a, mut b) = (0_u32, 0_u32);
-        let work = |frontier: &[NodeIndex]| frontier.iter().map(|&n| self.adjacency.degree(n)).sum::<usize>();
-        let length = loop {
-            let forward_frontier = forward_layers.last().map_or(&[][..], Vec::as_slice);
-            if forward_frontier.is_empty() || backward_frontier.is_empty() {
-                return None;
-            }
+        let meeting = loop {
             // Without a meeting so far, every path is longer than a + b.
             if c.max_hops.is_some_and(|max| (a + b) as usize >= max) {
                 return None;
             }
-            let meeting = if work(forward_frontier) <= work(&backward_frontier) {
+            let forward_side = forward_work <= backward_work;
+            let (layers, marks, other, depth, work) = if forward_side {
                 a += 1;
-                let layer = self.expand(forward_frontier, &mut forward, a, false, c);
-                let meeting = layer
-                    .iter()
-                    .filter(|&&n| backward.is_set(n))
-                    .map(|&n| a + backward.get(n))
-                    .min();
-                forward_layers.push(layer);
-                meeting
+                (&mut forward_layers, &mut forward, &backward, a, &mut forward_work)
             } else {
                 b += 1;
-                backward_frontier = self.expand(&backward_frontier, &mut backward, b, true, c);
-                backward_frontier
-                    .iter()
-                    .filter(|&&n| forward.is_set(n))
-                    .map(|&n| b + forward.get(n))
-                    .min()
+                (&mut backward_layers, &mut backward, &forward, b, &mut backward_work)
             };
-            if let Some(length) = meeting {
-                break length;
+            let frontier = layers.last().map_or(&[][..], Vec::as_slice);
+            let grown = self.expand(frontier, marks, other, depth, !forward_side, c);
+            if grown.layer.is_empty() {
+                return None;
             }
+            if !grown.meeting.is_empty() {
+                break grown.meeting;
+            }
+            // Only now: the layer where the searches meet is the largest, and needs no sum.
+            *work = self.work(&grown.layer);
+            layers.push(grown.layer);
         };
+        let length = a + b;
 
-        // Goodness spreads backwards from the meeting nodes, one layer at a time, through the
-        // relations of good nodes only: scanning every explored node's relations again would
-        // cost as much as the search (hubs have tens of thousands).
-        let mut good = NodeMarks::new(self.node_count());
-        let mut good_below: Vec<NodeIndex> = Vec::new();
-        for (depth, layer) in forward_layers.iter().enumerate().rev() {
-            let depth = depth as u32;
-            let mut good_here: Vec<NodeIndex> = layer
-                .iter()
-                .copied()
-                .filter(|&n| backward.is_set(n) && depth + backward.get(n) == length)
-                .collect();
-            for &n in &good_here {
-                good.set(n, 1);
-            }
-            for &next in &good_below {
-                for (e, n) in self.steps(next, c.filter.directed, true) {
-                    if forward.get(n) == depth && good.get(n) != 1 && self.allowed(c, e, next) {
-                        good.set(n, 1);
-                        good_here.push(n);
+        // good[d]: the forward nodes at depth d on a shortest path, in no particular order.
+        let mut good_marks = NodeMarks::new(self.node_count());
+        let mut good: Vec<Vec<NodeIndex>> = vec![Vec::new(); a as usize + 1];
+        for &n in &meeting {
+            good_marks.set(n, 1);
+        }
+        good[a as usize] = meeting;
+        for depth in (0..a as usize).rev() {
+            let (here, above) = (&forward_layers[depth], &good[depth + 1]);
+            let found: Vec<NodeIndex> = if c.linking.searches(self.link_cost(here, above), self.work(above)) {
+                here.iter()
+                    .copied()
+                    .filter(|&n| above.iter().any(|&m| self.links(n, m, c).next().is_some()))
+                    .collect()
+            } else {
+                let mut found = Vec::new();
+                for &m in above {
+                    for (e, n) in self.steps(m, c.filter.directed, true) {
+                        if forward.get(n) == depth as u32 && good_marks.get(n) != 1 && self.allowed(c, e, m) {
+                            good_marks.set(n, 1);
+                            found.push(n);
+                        }
                     }
                 }
+                found
+            };
+            for &n in &found {
+                good_marks.set(n, 1);
             }
-            good_below = good_here;
+            good[depth] = found;
         }
 
         let mut path = GraphPath::single(from);
         let mut current = from;
         for position in 1..=length {
-            let on_shortest = |next: NodeIndex| {
-                if position <= a {
-                    forward.get(next) == position && good.get(next) == 1
-                } else {
-                    backward.get(next) == length - position
-                }
+            let candidates = if position <= a {
+                &good[position as usize]
+            } else {
+                &backward_layers[(length - position) as usize]
             };
-            let (edge, next) = self
-                .steps(current, c.filter.directed, false)
-                .filter(|&(e, next)| on_shortest(next) && self.allowed(c, e, next))
-                .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))?;
+            let best = if c
+                .linking
+                .searches(self.link_cost(&[current], candidates), self.adjacency.degree(current))
+            {
+                candidates
+                    .iter()
+                    .flat_map(|&next| self.links(current, next, c).map(move |e| (e, next)))
+                    .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
+            } else {
+                let on_shortest = |next: NodeIndex| {
+                    if position <= a {
+                        forward.get(next) == position && good_marks.get(next) == 1
+                    } else {
+                        backward.get(next) == length - position
+                    }
+                };
+                self.steps(current, c.filter.directed, false)
+                    .filter(|&(e, next)| on_shortest(next) && self.allowed(c, e, next))
+                    .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
+            };
+            let (edge, next) = best?;
             path.nodes.push(next);
             path.edges.push(edge);
             current = next;
@@ -204,27 +252,74 @@ impl Projection {
         (current == to).then_some(path)
     }
 
-    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`. A node already
-    /// reached is skipped before the filters are asked: on a large graph most steps lead to one.
+    /// Relations to walk from these nodes.
+    fn work(&self, nodes: &[NodeIndex]) -> usize {
+        nodes.iter().map(|&n| self.adjacency.degree(n)).sum()
+    }
+
+    /// About what finding every link from `nodes` to `targets` by binary search costs.
+    fn link_cost(&self, nodes: &[NodeIndex], targets: &[NodeIndex]) -> usize {
+        let searches = nodes.len().saturating_mul(targets.len()).saturating_mul(2);
+        let depth = nodes
+            .iter()
+            .map(|&n| self.adjacency.degree(n).max(2).ilog2() as usize)
+            .max()
+            .unwrap_or(1);
+        searches.saturating_mul(depth + 1)
+    }
+
+    /// The relations a search may take from `n` straight to `m` (in the search's direction).
+    fn links<'a>(&'a self, n: NodeIndex, m: NodeIndex, c: &'a Constraints<'_>) -> impl Iterator<Item = EdgeIndex> + 'a {
+        let along = self.adjacency.outgoing(n);
+        let against = if c.filter.directed {
+            &[][..]
+        } else {
+            self.adjacency.incoming(n)
+        };
+        [along, against]
+            .into_iter()
+            .flat_map(move |run| {
+                let first = run.partition_point(|&(_, other)| other < m);
+                run[first..].iter().take_while(move |&&(_, other)| other == m)
+            })
+            .filter(move |&&(e, other)| self.allowed(c, e, other))
+            .map(|&(e, _)| e)
+    }
+
+    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`, and the ones
+    /// among them the other side knows (where the searches meet). A node already reached is skipped before the filters are asked: on a
+    /// large graph most steps lead to one.
     fn expand(
         &self,
         frontier: &[NodeIndex],
         distance: &mut NodeMarks,
+        other: &NodeMarks,
         depth: u32,
         backward: bool,
         c: &Constraints<'_>,
-    ) -> Vec<NodeIndex> {
-        let mut layer = Vec::new();
+    ) -> Grown {
+        let mut grown = Grown::default();
         for &n in frontier {
             for (e, next) in self.steps(n, c.filter.directed, backward) {
                 if !distance.is_set(next) && self.allowed(c, e, next) {
                     distance.set(next, depth);
-                    layer.push(next);
+                    grown.layer.push(next);
+                    if other.is_set(next) {
+                        grown.meeting.push(next);
+                    }
                 }
             }
         }
-        layer
+        grown
     }
+}
+
+/// A new layer of a bidirectional search.
+#[derive(Default)]
+struct Grown {
+    layer: Vec<NodeIndex>,
+    /// The layer's nodes the other side has reached.
+    meeting: Vec<NodeIndex>,
 }
 
 #[cfg(test)]

@@ -163,15 +163,50 @@ impl Projection {
                 return None;
             }
             let forward_side = forward_work <= backward_work;
-            let (layers, marks, other, depth, work) = if forward_side {
+            let (layers, marks, other, other_layers, depth, work) = if forward_side {
                 a += 1;
-                (&mut forward_layers, &mut forward, &backward, a, &mut forward_work)
+                (
+                    &mut forward_layers,
+                    &mut forward,
+                    &backward,
+                    &backward_layers,
+                    a,
+                    &mut forward_work,
+                )
             } else {
                 b += 1;
-                (&mut backward_layers, &mut backward, &forward, b, &mut backward_work)
+                (
+                    &mut backward_layers,
+                    &mut backward,
+                    &forward,
+                    &forward_layers,
+                    b,
+                    &mut backward_work,
+                )
             };
             let frontier = layers.last().map_or(&[][..], Vec::as_slice);
-            let grown = self.expand(frontier, marks, other, depth, !forward_side, c);
+            let other_layer = other_layers.last().map_or(&[][..], Vec::as_slice);
+            // Once the searches meet, the rest of this layer only serves to find the other
+            // meeting nodes. They are the nodes of the other side's last layer (complete) that
+            // this frontier links to, which binary search may find for less.
+            let stop = Stop {
+                work: *work,
+                search_cost: self.link_cost(frontier, other_layer),
+                linking: c.linking,
+            };
+            let grown = self.expand(frontier, marks, other, depth, !forward_side, c, &stop);
+            if grown.stopped {
+                break other_layer
+                    .iter()
+                    .copied()
+                    .filter(|&m| {
+                        frontier.iter().any(|&n| {
+                            let (near, far) = if forward_side { (n, m) } else { (m, n) };
+                            self.links(near, far, c).next().is_some()
+                        })
+                    })
+                    .collect::<Vec<_>>();
+            }
             if grown.layer.is_empty() {
                 return None;
             }
@@ -187,8 +222,9 @@ impl Projection {
         // good[d]: the forward nodes at depth d on a shortest path, in no particular order.
         let mut good_marks = NodeMarks::new(self.node_count());
         let mut good: Vec<Vec<NodeIndex>> = vec![Vec::new(); a as usize + 1];
+        // A good node's mark is its depth.
         for &n in &meeting {
-            good_marks.set(n, 1);
+            good_marks.set(n, a);
         }
         good[a as usize] = meeting;
         for depth in (0..a as usize).rev() {
@@ -202,8 +238,8 @@ impl Projection {
                 let mut found = Vec::new();
                 for &m in above {
                     for (e, n) in self.steps(m, c.filter.directed, true) {
-                        if forward.get(n) == depth as u32 && good_marks.get(n) != 1 && self.allowed(c, e, m) {
-                            good_marks.set(n, 1);
+                        if forward.get(n) == depth as u32 && !good_marks.is_set(n) && self.allowed(c, e, m) {
+                            good_marks.set(n, depth as u32);
                             found.push(n);
                         }
                     }
@@ -211,7 +247,7 @@ impl Projection {
                 found
             };
             for &n in &found {
-                good_marks.set(n, 1);
+                good_marks.set(n, depth as u32);
             }
             good[depth] = found;
         }
@@ -235,7 +271,7 @@ impl Projection {
             } else {
                 let on_shortest = |next: NodeIndex| {
                     if position <= a {
-                        forward.get(next) == position && good_marks.get(next) == 1
+                        good_marks.get(next) == position
                     } else {
                         backward.get(next) == length - position
                     }
@@ -289,6 +325,7 @@ impl Projection {
     /// The nodes first reached at `depth` from `frontier`, recorded in `distance`, and the ones
     /// among them the other side knows (where the searches meet). A node already reached is skipped before the filters are asked: on a
     /// large graph most steps lead to one.
+    #[allow(clippy::too_many_arguments, reason = "the state of one side of the search")]
     fn expand(
         &self,
         frontier: &[NodeIndex],
@@ -297,9 +334,12 @@ impl Projection {
         depth: u32,
         backward: bool,
         c: &Constraints<'_>,
+        stop: &Stop,
     ) -> Grown {
         let mut grown = Grown::default();
+        let mut walked = 0;
         for &n in frontier {
+            let met_before = !grown.meeting.is_empty();
             for (e, next) in self.steps(n, c.filter.directed, backward) {
                 if !distance.is_set(next) && self.allowed(c, e, next) {
                     distance.set(next, depth);
@@ -309,14 +349,37 @@ impl Projection {
                     }
                 }
             }
+            walked += self.adjacency.degree(n);
+            if !met_before && !grown.meeting.is_empty() && stop.now(walked) {
+                grown.stopped = true;
+                return grown;
+            }
         }
         grown
+    }
+}
+
+/// When a layer expansion that has met the other side stops early.
+struct Stop {
+    /// Relations the whole layer walks.
+    work: usize,
+    /// What finding the meeting nodes by binary search costs instead.
+    search_cost: usize,
+    linking: Linking,
+}
+
+impl Stop {
+    fn now(&self, walked: usize) -> bool {
+        self.linking
+            .searches(self.search_cost, self.work.saturating_sub(walked))
     }
 }
 
 /// A new layer of a bidirectional search.
 #[derive(Default)]
 struct Grown {
+    /// The layer stopped at its first meeting: `layer` and `meeting` are incomplete.
+    stopped: bool,
     layer: Vec<NodeIndex>,
     /// The layer's nodes the other side has reached.
     meeting: Vec<NodeIndex>,

@@ -19,10 +19,10 @@ fn catalog() -> &'static Catalog {
 
 fuzz_target!(|reference: &str| {
     let catalog = catalog();
-    match catalog.search.resolve(reference) {
+    match catalog.resolve_ref(reference) {
         Ok(id) => {
             assert!(catalog.summary(&id).is_some(), "{reference:?} resolved to unknown {id:?}");
-            assert_eq!(catalog.search.resolve(&id).as_deref(), Ok(id.as_str()), "ids resolve to themselves");
+            assert_eq!(catalog.resolve_ref(&id).as_deref(), Ok(id.as_str()), "ids resolve to themselves");
         }
         Err(RefError::NotFound { suggestions, .. }) => {
             assert!(suggestions.len() <= 5);
@@ -32,5 +32,5 @@ fuzz_target!(|reference: &str| {
         }
         Err(RefError::Ambiguous { candidates, .. }) => assert!(candidates.len() > 1),
     }
-    let _ = catalog.search.search(reference);
+    let _ = catalog.search(reference);
 });

@@ -155,15 +155,15 @@ impl Projection {
         backward.set(to, 0);
         let mut forward_layers = vec![vec![from]];
         let mut backward_layers = vec![vec![to]];
-        let (mut forward_work, mut backward_work) = (self.adjacency.degree(from), self.adjacency.degree(to));
+        let (mut forward_cost, mut backward_cost) = (self.layer_cost(&[from]), self.layer_cost(&[to]));
         let (mut a, mut b) = (0_u32, 0_u32);
         let meeting = loop {
             // Without a meeting so far, every path is longer than a + b.
             if c.max_hops.is_some_and(|max| (a + b) as usize >= max) {
                 return None;
             }
-            let forward_side = forward_work <= backward_work;
-            let (layers, marks, other, other_layers, depth, work) = if forward_side {
+            let forward_side = forward_cost.work <= backward_cost.work;
+            let (layers, marks, other, other_layers, depth, cost, other_cost) = if forward_side {
                 a += 1;
                 (
                     &mut forward_layers,
@@ -171,7 +171,8 @@ impl Projection {
                     &backward,
                     &backward_layers,
                     a,
-                    &mut forward_work,
+                    &mut forward_cost,
+                    &backward_cost,
                 )
             } else {
                 b += 1;
@@ -181,31 +182,34 @@ impl Projection {
                     &forward,
                     &forward_layers,
                     b,
-                    &mut backward_work,
+                    &mut backward_cost,
+                    &forward_cost,
                 )
             };
             let frontier = layers.last().map_or(&[][..], Vec::as_slice);
             let other_layer = other_layers.last().map_or(&[][..], Vec::as_slice);
+            // If the searches meet in this layer, they meet at nodes of the other side's last
+            // layer (complete) that this frontier links to, which binary search may find for
+            // less than the expansion walks: near hubs, often far less. Whether they meet is not
+            // known beforehand, so the search is tried first only when it costs at most half the
+            // expansion, which bounds what a miss wastes.
+            let search_cost = Self::link_cost(cost, other_cost);
+            if c.linking.searches(search_cost.saturating_mul(2), cost.work) {
+                let meeting = self.meeting_nodes(frontier, other_layer, forward_side, c);
+                if !meeting.is_empty() {
+                    break meeting;
+                }
+            }
             // Once the searches meet, the rest of this layer only serves to find the other
-            // meeting nodes. They are the nodes of the other side's last layer (complete) that
-            // this frontier links to, which binary search may find for less.
+            // meeting nodes, which binary search may find for less.
             let stop = Stop {
-                work: *work,
-                search_cost: self.link_cost(frontier, other_layer),
+                work: cost.work,
+                search_cost,
                 linking: c.linking,
             };
             let grown = self.expand(frontier, marks, other, depth, !forward_side, c, &stop);
             if grown.stopped {
-                break other_layer
-                    .iter()
-                    .copied()
-                    .filter(|&m| {
-                        frontier.iter().any(|&n| {
-                            let (near, far) = if forward_side { (n, m) } else { (m, n) };
-                            self.links(near, far, c).next().is_some()
-                        })
-                    })
-                    .collect::<Vec<_>>();
+                break self.meeting_nodes(frontier, other_layer, forward_side, c);
             }
             if grown.layer.is_empty() {
                 return None;
@@ -214,7 +218,7 @@ impl Projection {
                 break grown.meeting;
             }
             // Only now: the layer where the searches meet is the largest, and needs no sum.
-            *work = self.work(&grown.layer);
+            *cost = self.layer_cost(&grown.layer);
             layers.push(grown.layer);
         };
         let length = a + b;
@@ -229,10 +233,23 @@ impl Projection {
         good[a as usize] = meeting;
         for depth in (0..a as usize).rev() {
             let (here, above) = (&forward_layers[depth], &good[depth + 1]);
-            let found: Vec<NodeIndex> = if c.linking.searches(self.link_cost(here, above), self.work(above)) {
+            let (here_cost, above_cost) = (self.layer_cost(here), self.layer_cost(above));
+            let search_cost = Self::link_cost(&here_cost, &above_cost);
+            let scan_cost = here_cost.work.min(above_cost.work);
+            let found: Vec<NodeIndex> = if c.linking.searches(search_cost, scan_cost) {
                 here.iter()
                     .copied()
                     .filter(|&n| above.iter().any(|&m| self.links(n, m, c).next().is_some()))
+                    .collect()
+            } else if here_cost.work <= above_cost.work {
+                // Good nodes are marked: a scan reads marks, never another node's relations.
+                let above_depth = depth as u32 + 1;
+                here.iter()
+                    .copied()
+                    .filter(|&n| {
+                        self.steps(n, c.filter.directed, false)
+                            .any(|(e, m)| good_marks.get(m) == above_depth && self.allowed(c, e, m))
+                    })
                     .collect()
             } else {
                 let mut found = Vec::new();
@@ -260,10 +277,11 @@ impl Projection {
             } else {
                 &backward_layers[(length - position) as usize]
             };
-            let best = if c
-                .linking
-                .searches(self.link_cost(&[current], candidates), self.adjacency.degree(current))
-            {
+            let current_cost = self.layer_cost(&[current]);
+            // The candidates may be a whole layer of the backward search: reading their degrees
+            // would cost what the search saves, and with one node on this side it needs none.
+            let search_cost = Self::link_cost(&current_cost, &LayerCost::unmeasured(candidates.len()));
+            let best = if c.linking.searches(search_cost, current_cost.work) {
                 candidates
                     .iter()
                     .flat_map(|&next| self.links(current, next, c).map(move |e| (e, next)))
@@ -288,37 +306,72 @@ impl Projection {
         (current == to).then_some(path)
     }
 
-    /// Relations to walk from these nodes.
-    fn work(&self, nodes: &[NodeIndex]) -> usize {
-        nodes.iter().map(|&n| self.adjacency.degree(n)).sum()
-    }
-
-    /// About what finding every link from `nodes` to `targets` by binary search costs.
-    fn link_cost(&self, nodes: &[NodeIndex], targets: &[NodeIndex]) -> usize {
-        let searches = nodes.len().saturating_mul(targets.len()).saturating_mul(2);
-        let depth = nodes
-            .iter()
-            .map(|&n| self.adjacency.degree(n).max(2).ilog2() as usize)
-            .max()
-            .unwrap_or(1);
-        searches.saturating_mul(depth + 1)
-    }
-
-    /// The relations a search may take from `n` straight to `m` (in the search's direction).
-    fn links<'a>(&'a self, n: NodeIndex, m: NodeIndex, c: &'a Constraints<'_>) -> impl Iterator<Item = EdgeIndex> + 'a {
-        let along = self.adjacency.outgoing(n);
-        let against = if c.filter.directed {
-            &[][..]
-        } else {
-            self.adjacency.incoming(n)
+    /// What the layer costs to expand, and to search for links in.
+    fn layer_cost(&self, nodes: &[NodeIndex]) -> LayerCost {
+        let mut cost = LayerCost {
+            nodes: nodes.len(),
+            ..LayerCost::default()
         };
+        for &n in nodes {
+            let degree = self.adjacency.degree(n);
+            cost.work += degree;
+            cost.search_depths += degree.max(1).ilog2() as usize + 1;
+        }
+        cost
+    }
+
+    /// About what finding every link between two sets of nodes by binary search costs, in
+    /// relations walked: each pair searches the shorter of its two runs (so at most either
+    /// side's), and each run is read into cache about once.
+    fn link_cost(nodes: &LayerCost, targets: &LayerCost) -> usize {
+        let comparisons = targets
+            .nodes
+            .saturating_mul(nodes.search_depths)
+            .min(nodes.nodes.saturating_mul(targets.search_depths));
+        // A comparison in a run in cache costs a fraction of a step to a node out of cache.
+        (nodes.nodes + targets.nodes).saturating_mul(2) + comparisons / 4
+    }
+
+    /// The nodes of the other side's last layer that `frontier` links to.
+    fn meeting_nodes(
+        &self,
+        frontier: &[NodeIndex],
+        other_layer: &[NodeIndex],
+        forward_side: bool,
+        c: &Constraints<'_>,
+    ) -> Vec<NodeIndex> {
+        other_layer
+            .iter()
+            .copied()
+            .filter(|&m| {
+                frontier.iter().any(|&n| {
+                    let (near, far) = if forward_side { (n, m) } else { (m, n) };
+                    self.links(near, far, c).next().is_some()
+                })
+            })
+            .collect()
+    }
+
+    /// The relations a search may take from `n` straight to `m` (in the search's direction),
+    /// in the order of `n`'s run.
+    fn links<'a>(&'a self, n: NodeIndex, m: NodeIndex, c: &'a Constraints<'_>) -> impl Iterator<Item = EdgeIndex> + 'a {
+        // A relation from n to m is in n's outgoing run under m and in m's incoming run under n
+        // (the other way round for relations against the direction): searching the shorter run
+        // finds the same relations in the same order, and a hub's run is left alone.
+        let directed = c.filter.directed;
+        let (along, against, other) = if self.adjacency.degree(m) < self.adjacency.degree(n) {
+            (self.adjacency.incoming(m), self.adjacency.outgoing(m), n)
+        } else {
+            (self.adjacency.outgoing(n), self.adjacency.incoming(n), m)
+        };
+        let against = if directed { &[][..] } else { against };
         [along, against]
             .into_iter()
             .flat_map(move |run| {
-                let first = run.partition_point(|&(_, other)| other < m);
-                run[first..].iter().take_while(move |&&(_, other)| other == m)
+                let first = run.partition_point(|&(_, at)| at < other);
+                run[first..].iter().take_while(move |&&(_, at)| at == other)
             })
-            .filter(move |&&(e, other)| self.allowed(c, e, other))
+            .filter(move |&&(e, _)| self.allowed(c, e, m))
             .map(|&(e, _)| e)
     }
 
@@ -372,6 +425,28 @@ impl Stop {
     fn now(&self, walked: usize) -> bool {
         self.linking
             .searches(self.search_cost, self.work.saturating_sub(walked))
+    }
+}
+
+/// What expanding a layer, or searching it for links, costs.
+#[derive(Clone, Copy, Debug, Default)]
+struct LayerCost {
+    nodes: usize,
+    /// Relations its nodes have.
+    work: usize,
+    /// Steps of a binary search through each node's relations, summed.
+    search_depths: usize,
+}
+
+impl LayerCost {
+    /// `nodes` nodes whose degrees are not known: the cost of links to them is bounded by the
+    /// other side's searches alone.
+    fn unmeasured(nodes: usize) -> Self {
+        Self {
+            nodes,
+            work: usize::MAX,
+            search_depths: usize::MAX,
+        }
     }
 }
 

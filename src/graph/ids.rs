@@ -2,10 +2,11 @@
 //! relations this costs a few bytes per id beyond its text, where an `Arc<str>` per id plus a map
 //! keyed by it costs an allocation, two pointers and a map slot each.
 
-use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
+use foldhash::fast::RandomState;
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 #[derive(Default)]
 pub(crate) struct Ids {
@@ -18,6 +19,16 @@ pub(crate) struct Ids {
 }
 
 impl Ids {
+    /// Room for `count` ids of `text_bytes` in all, so that filling it does not rehash.
+    pub(crate) fn with_capacity(count: usize, text_bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(text_bytes),
+            ends: Vec::with_capacity(count),
+            index: HashTable::with_capacity(count),
+            hasher: RandomState::default(),
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
@@ -34,23 +45,23 @@ impl Ids {
     }
 
     /// Adds `id` at the next position; `None` if it is already there, or if the ids would pass
-    /// 4 GiB of text or 2^32 ids (positions and offsets are u32).
+    /// 4 GiB of text or 2^32 ids (positions and offsets are u32). Hashes `id` once.
     pub(crate) fn insert(&mut self, id: &str) -> Option<usize> {
-        if self.find(id).is_some() {
-            return None;
-        }
         let end = u32::try_from(self.text.len() + id.len()).ok()?;
         let position = u32::try_from(self.ends.len()).ok()?;
-        self.text.push_str(id);
-        self.ends.push(end);
         let hash = self.hasher.hash_one(id);
         let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.index.insert_unique(hash, position, |&other| {
-            let start = (other as usize)
-                .checked_sub(1)
-                .map_or(0, |before| ends[before] as usize);
-            hasher.hash_one(&text[start..ends[other as usize] as usize])
-        });
+        let entry = self.index.entry(
+            hash,
+            |&other| slice(text, ends, other as usize) == id,
+            |&other| hasher.hash_one(slice(text, ends, other as usize)),
+        );
+        match entry {
+            Entry::Occupied(_) => return None,
+            Entry::Vacant(vacant) => vacant.insert(position),
+        };
+        self.text.push_str(id);
+        self.ends.push(end);
         Some(position as usize)
     }
 
@@ -58,12 +69,8 @@ impl Ids {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
         let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.index.shrink_to_fit(|&other| {
-            let start = (other as usize)
-                .checked_sub(1)
-                .map_or(0, |before| ends[before] as usize);
-            hasher.hash_one(&text[start..ends[other as usize] as usize])
-        });
+        self.index
+            .shrink_to_fit(|&other| hasher.hash_one(slice(text, ends, other as usize)));
     }
 
     pub(crate) fn bytes(&self) -> usize {
@@ -85,20 +92,23 @@ mod tests {
 
     #[test]
     fn ids_are_found_by_text_and_kept_once() {
-        let mut ids = Ids::default();
-        assert_eq!(ids.insert("alpha"), Some(0));
-        assert_eq!(ids.insert(""), Some(1), "an empty id is an id");
-        assert_eq!(ids.insert("beta"), Some(2));
-        assert_eq!(ids.insert("alpha"), None, "the first wins");
-        for n in 0..1000 {
-            ids.insert(&format!("id-{n}"));
+        // Growing from nothing and from too little both rehash what is already there.
+        for mut ids in [Ids::default(), Ids::with_capacity(3, 8)] {
+            assert_eq!(ids.insert("alpha"), Some(0));
+            assert_eq!(ids.insert(""), Some(1), "an empty id is an id");
+            assert_eq!(ids.insert("beta"), Some(2));
+            assert_eq!(ids.insert("alpha"), None, "the first wins");
+            for n in 0..1000 {
+                ids.insert(&format!("id-{n}"));
+            }
+            assert_eq!(ids.insert("id-500"), None);
+            ids.shrink_to_fit();
+            assert_eq!(ids.len(), 1003);
+            assert_eq!((ids.get(0), ids.get(1), ids.get(2)), ("alpha", "", "beta"));
+            assert_eq!(ids.find("beta"), Some(2));
+            assert_eq!(ids.find("id-999"), Some(1002));
+            assert_eq!(ids.get(1002), "id-999");
+            assert_eq!(ids.find("gamma"), None);
         }
-        ids.shrink_to_fit();
-        assert_eq!(ids.len(), 1003);
-        assert_eq!((ids.get(0), ids.get(1), ids.get(2)), ("alpha", "", "beta"));
-        assert_eq!(ids.find("beta"), Some(2));
-        assert_eq!(ids.find("id-999"), Some(1002));
-        assert_eq!(ids.get(1002), "id-999");
-        assert_eq!(ids.find("gamma"), None);
     }
 }

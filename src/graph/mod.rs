@@ -109,6 +109,18 @@ impl ProjectionBuilder {
         Self::default()
     }
 
+    /// A builder with room for `nodes` entities and `relations` relations, so that adding them
+    /// neither reallocates the graph nor rehashes the ids (at a million entities, rehashing was a
+    /// fifth of a restart).
+    pub fn with_capacity(nodes: usize, relations: usize) -> Self {
+        Self {
+            graph: Graph::with_capacity(nodes, relations),
+            node_ids: Ids::with_capacity(nodes, 0),
+            relation_ids: Ids::with_capacity(relations, 0),
+            ..Self::default()
+        }
+    }
+
     /// Adds an entity. A second node with an id already present is ignored (the first wins) and
     /// `false` is returned.
     pub fn add_node(&mut self, id: &str, data: NodeData) -> bool {
@@ -133,12 +145,13 @@ impl ProjectionBuilder {
         let (Some(source), Some(target)) = (self.node_ids.find(source_id), self.node_ids.find(target_id)) else {
             return false;
         };
-        if source == target || self.relation_ids.find(relation_id).is_some() {
+        if source == target {
             return false;
         }
         let Some(predicate) = self.intern_predicate(predicate_iri) else {
             return false;
         };
+        // `insert` refuses a relation id already there.
         if self.relation_ids.insert(relation_id).is_none() {
             return false;
         }

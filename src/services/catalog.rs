@@ -227,7 +227,7 @@ impl Catalog {
     }
 
     fn project<'r>(entities: &Summaries, relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
-        let mut builder = ProjectionBuilder::new();
+        let mut builder = ProjectionBuilder::with_capacity(entities.len(), relations.size_hint().0);
         for entity in entities.iter() {
             builder.add_node(
                 entity.id(),

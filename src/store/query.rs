@@ -9,6 +9,7 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use std::io::Write;
+use std::sync::LazyLock;
 
 /// How `govgraph query` prints results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -26,14 +27,19 @@ pub enum ResultsFormat {
 /// The result of a query, to be written in a chosen format.
 pub struct QueryOutput<'a>(QueryResults<'a>);
 
-/// Prefixes every query may use without declaring them (a query's own PREFIX wins).
+/// Prefixes every query may use without declaring them (a query's own PREFIX wins). Built once
+/// and copied per query: building it parses every prefix's IRI and copies the evaluator once per
+/// prefix, which was a sixth of the CPU time of a small SPARQL request.
 pub fn evaluator() -> SparqlEvaluator {
-    prefixes()
-        .iter()
-        .fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
-            // The IRIs above are constants and valid.
-            evaluator.clone().with_prefix(*prefix, *iri).unwrap_or(evaluator)
-        })
+    static PREFIXED: LazyLock<SparqlEvaluator> = LazyLock::new(|| {
+        prefixes()
+            .iter()
+            .fold(SparqlEvaluator::new(), |evaluator, (prefix, iri)| {
+                // The IRIs above are constants and valid.
+                evaluator.clone().with_prefix(*prefix, *iri).unwrap_or(evaluator)
+            })
+    });
+    PREFIXED.clone()
 }
 
 pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreError> {

@@ -101,7 +101,7 @@ pub struct ProjectionBuilder {
     /// Position `i` is relation `i`'s id.
     relation_ids: Ids,
     predicates: Vec<Box<str>>,
-    predicate_index: HashMap<Box<str>, u16>,
+    predicate_index: HashMap<Box<str>, u16, foldhash::fast::RandomState>,
 }
 
 impl ProjectionBuilder {
@@ -145,7 +145,22 @@ impl ProjectionBuilder {
         let (Some(source), Some(target)) = (self.node_ids.find(source_id), self.node_ids.find(target_id)) else {
             return false;
         };
-        if source == target {
+        self.add_edge_between(relation_id, source, target, predicate_iri, kind)
+    }
+
+    /// [`ProjectionBuilder::add_edge`] with the ends given as the positions the nodes were added
+    /// at (a catalog snapshot keeps them, so a restart looks up no ids). Also `false` when a
+    /// position names no node.
+    pub fn add_edge_between(
+        &mut self,
+        relation_id: &str,
+        source: usize,
+        target: usize,
+        predicate_iri: &str,
+        kind: RelationKind,
+    ) -> bool {
+        let nodes = self.node_ids.len();
+        if source == target || source >= nodes || target >= nodes {
             return false;
         }
         let Some(predicate) = self.intern_predicate(predicate_iri) else {

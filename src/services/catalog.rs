@@ -5,7 +5,7 @@
 use crate::graph::{NodeData, Projection, ProjectionBuilder};
 use crate::model::{EntitySummary, RelationKind, RelationSummary};
 use crate::services::search::SearchIndex;
-use crate::services::snapshot::{self, Snapshot};
+use crate::services::snapshot::{self, PlacedRelation, Snapshot};
 use crate::services::summaries::{Summaries, Summary};
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -70,14 +70,45 @@ impl Catalog {
     }
 
     /// The catalog a snapshot describes (see `services::snapshot`); labels of predicates the
-    /// snapshot lacks are read from the store.
-    pub fn from_snapshot(store: &Store, snapshot: Snapshot<'_>) -> Result<Self, StoreError> {
-        let labels = snapshot
-            .labels
+    /// snapshot lacks are read from the store. `None` when the snapshot does not hang together
+    /// (entities out of id order, a relation naming an entity or predicate it lacks): the caller
+    /// then reads the store.
+    pub fn from_snapshot(store: &Store, snapshot: Snapshot<'_>) -> Result<Option<Self>, StoreError> {
+        let Snapshot {
+            version,
+            entities,
+            predicates,
+            relations,
+            labels,
+            ..
+        } = snapshot;
+        let (nodes, predicate_count) = (entities.len(), predicates.len());
+        let fits = |relation: &PlacedRelation<'_>| {
+            (relation.source as usize) < nodes
+                && (relation.target as usize) < nodes
+                && usize::from(relation.predicate) < predicate_count
+        };
+        if !entities.in_id_order() || !relations.iter().all(fits) {
+            return Ok(None);
+        }
+        let catalog = Self::assemble(entities, version, |entities| {
+            let mut builder = Self::builder_with_nodes(entities, relations.len());
+            for relation in &relations {
+                builder.add_edge_between(
+                    relation.id,
+                    relation.source as usize,
+                    relation.target as usize,
+                    predicates[usize::from(relation.predicate)],
+                    relation.kind,
+                );
+            }
+            builder.build()
+        });
+        let labels = labels
             .into_iter()
             .map(|(iri, label, inverse)| (iri, (label, inverse)))
             .collect();
-        Self::build_from(snapshot.entities, snapshot.relations.into_iter(), snapshot.version).with_labels(store, labels)
+        catalog.with_labels(store, labels).map(Some)
     }
 
     /// The catalog of the store in `data_dir`: from its snapshot when that was taken at the
@@ -89,10 +120,14 @@ impl Catalog {
         };
         let file = snapshot::path(data_dir);
         let started = Instant::now();
-        if let Some(found) = snapshot::read(&file, &store.dataset_version()?, |found| {
+        let found = snapshot::read(&file, &store.dataset_version()?, |found| {
             Self::from_snapshot(store, found)
-        }) {
-            let catalog = found?;
+        })
+        .transpose()?;
+        if let Some(None) = found {
+            tracing::warn!(path = %file.display(), "catalog snapshot does not hang together: reading the store");
+        }
+        if let Some(Some(catalog)) = found {
             tracing::info!(
                 entities = catalog.summaries.len(),
                 relations = catalog.projection.edge_count(),
@@ -195,7 +230,7 @@ impl Catalog {
         Self::build_from(in_id_order(entities), relations.iter().map(RelationEnds::of), version)
     }
 
-    /// [`Catalog::build`] from relations borrowed from elsewhere (a snapshot's bytes).
+    /// [`Catalog::build`] from relations borrowed from elsewhere.
     fn build_from<'r>(entities: Summaries, relations: impl Iterator<Item = RelationEnds<'r>>, version: String) -> Self {
         // One order for the summaries, the projection's nodes and the search index's documents.
         let entities = if entities.in_id_order() {
@@ -203,10 +238,27 @@ impl Catalog {
         } else {
             in_id_order(entities.iter().map(|summary| summary.to_owned()).collect())
         };
+        Self::assemble(entities, version, |entities| {
+            let mut builder = Self::builder_with_nodes(entities, relations.size_hint().0);
+            for relation in relations {
+                builder.add_edge(
+                    relation.id,
+                    relation.source,
+                    relation.target,
+                    relation.predicate,
+                    relation.kind,
+                );
+            }
+            builder.build()
+        })
+    }
+
+    /// The catalog of `entities` (in id order) with the projection `project` makes of them.
+    fn assemble(entities: Summaries, version: String, project: impl FnOnce(&Summaries) -> Projection) -> Self {
         // The search index and the projection do not depend on each other: build them at once.
         let (projection, search) = std::thread::scope(|scope| {
             let search = scope.spawn(|| SearchIndex::new(&entities));
-            let projection = Self::project(&entities, relations);
+            let projection = project(&entities);
             let search = search.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (projection, search)
         });
@@ -226,8 +278,10 @@ impl Catalog {
         }
     }
 
-    fn project<'r>(entities: &Summaries, relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
-        let mut builder = ProjectionBuilder::with_capacity(entities.len(), relations.size_hint().0);
+    /// A projection builder holding `entities` as its nodes, in their order (node `i` is summary
+    /// `i`), with room for `relations` relations.
+    fn builder_with_nodes(entities: &Summaries, relations: usize) -> ProjectionBuilder {
+        let mut builder = ProjectionBuilder::with_capacity(entities.len(), relations);
         for entity in entities.iter() {
             builder.add_node(
                 entity.id(),
@@ -239,16 +293,7 @@ impl Catalog {
                 },
             );
         }
-        for relation in relations {
-            builder.add_edge(
-                relation.id,
-                relation.source,
-                relation.target,
-                relation.predicate,
-                relation.kind,
-            );
-        }
-        builder.build()
+        builder
     }
 
     /// An entity's summary by id.

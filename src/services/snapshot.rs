@@ -4,15 +4,17 @@
 //! anything else (missing, older, another format, damaged) falls back to reading the store.
 //! The store stays the only source of truth: a snapshot can always be deleted.
 
-use crate::services::catalog::{Catalog, RelationEnds};
+use crate::model::RelationKind;
+use crate::services::catalog::Catalog;
 use crate::services::summaries::Summaries;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-/// Bumped whenever the layout of [`Snapshot`] or of the types in it changes.
-const FORMAT: u32 = 1;
+/// Bumped whenever the layout of [`Snapshot`] or of the types in it changes. 2: relation ends and
+/// predicates as positions instead of ids and IRIs.
+const FORMAT: u32 = 2;
 const FILE_NAME: &str = "govgraph-catalog.snapshot";
 
 /// What `Catalog::build` needs, as read back; relation strings are borrowed from the file's bytes
@@ -22,10 +24,25 @@ pub struct Snapshot<'a> {
     format: u32,
     pub version: String,
     pub entities: Summaries,
+    /// The relations' predicate IRIs, each once.
     #[serde(borrow)]
-    pub relations: Vec<RelationEnds<'a>>,
+    pub predicates: Vec<&'a str>,
+    #[serde(borrow)]
+    pub relations: Vec<PlacedRelation<'a>>,
     /// (predicate IRI, label, inverse label).
     pub labels: Vec<(String, String, String)>,
+}
+
+/// A relation whose ends are positions in the snapshot's entities (in id order, the projection's
+/// node order) and whose predicate is a position in its predicates: a restart then looks up no
+/// ids, which was most of what remained of it once the tables were sized up front.
+#[derive(Serialize, Deserialize)]
+pub struct PlacedRelation<'a> {
+    pub id: &'a str,
+    pub source: u32,
+    pub target: u32,
+    pub predicate: u16,
+    pub kind: RelationKind,
 }
 
 /// The same layout written from a live catalog without copying its strings.
@@ -34,11 +51,13 @@ struct SnapshotRef<'a> {
     format: u32,
     version: &'a str,
     entities: &'a Summaries,
+    predicates: Vec<&'a str>,
     relations: Relations<'a>,
     labels: Vec<(&'a str, &'a str, &'a str)>,
 }
 
-/// Serializes like `Vec<RelationEnds>`, straight from the projection.
+/// Serializes like `Vec<PlacedRelation>`, straight from the projection, whose node `i` is the
+/// catalog's summary `i` and whose predicate table the snapshot's predicates copy.
 struct Relations<'a>(&'a Catalog);
 
 impl Serialize for Relations<'_> {
@@ -46,12 +65,14 @@ impl Serialize for Relations<'_> {
         let projection = &self.0.projection;
         serializer.collect_seq(projection.edges().map(|edge| {
             let (source, target) = projection.endpoints(edge);
-            RelationEnds {
+            let data = projection.edge_data(edge);
+            PlacedRelation {
                 id: projection.relation_id(edge),
-                source: projection.node_id(source),
-                target: projection.node_id(target),
-                predicate: projection.predicate_iri(edge),
-                kind: projection.edge_data(edge).kind,
+                // Node indices are u32 in the projection.
+                source: u32::try_from(source.index()).unwrap_or(u32::MAX),
+                target: u32::try_from(target.index()).unwrap_or(u32::MAX),
+                predicate: data.predicate,
+                kind: data.kind,
             }
         }))
     }
@@ -100,6 +121,7 @@ pub fn write(path: &Path, catalog: &Catalog) -> io::Result<()> {
         format: FORMAT,
         version: &catalog.version,
         entities: catalog.summaries(),
+        predicates: catalog.projection.predicate_iris().collect(),
         relations: Relations(catalog),
         labels: catalog.labels().collect(),
     };
@@ -135,7 +157,8 @@ mod tests {
             Catalog::from_snapshot(&store, snapshot)
         })
         .expect("the snapshot of this version")
-        .unwrap();
+        .unwrap()
+        .expect("a snapshot that hangs together");
         assert_eq!(restored.version, catalog.version);
         assert!(restored.summaries().iter().eq(catalog.summaries().iter()));
         assert_eq!(
@@ -151,6 +174,19 @@ mod tests {
             labels
         };
         assert_eq!(sorted(&restored), sorted(&catalog));
+
+        // A relation naming an entity or a predicate the snapshot lacks: the store is read instead.
+        for damage in [
+            (|relation: &mut PlacedRelation<'_>| relation.source = u32::MAX) as fn(&mut PlacedRelation<'_>),
+            |relation| relation.target = relation.target.wrapping_add(1 << 30),
+            |relation| relation.predicate = u16::MAX,
+        ] {
+            let rebuilt = read(&file, &catalog.version, |mut snapshot| {
+                damage(&mut snapshot.relations[0]);
+                Catalog::from_snapshot(&store, snapshot)
+            });
+            assert!(matches!(rebuilt, Some(Ok(None))), "a damaged relation is noticed");
+        }
 
         let opened = |file: &Path, version: &str| read(file, version, |_| ()).is_some();
         assert!(!opened(&file, "another version"), "stale");

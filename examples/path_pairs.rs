@@ -28,7 +28,6 @@ fn main() {
     if std::env::var_os("CATALOG").is_some() {
         return through_catalog(&dir, &read("pairs.tsv"), rounds);
     }
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect(name);
     let entities = read("entities.tsv");
     let mut ids: Vec<&str> = entities.lines().filter_map(|line| line.split('\t').next()).collect();
     ids.sort_unstable();

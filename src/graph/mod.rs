@@ -115,8 +115,8 @@ impl ProjectionBuilder {
     pub fn with_capacity(nodes: usize, relations: usize) -> Self {
         Self {
             graph: Graph::with_capacity(nodes, relations),
-            node_ids: Ids::with_capacity(nodes, 0),
-            relation_ids: Ids::with_capacity(relations, 0),
+            node_ids: Ids::with_capacity(nodes),
+            relation_ids: Ids::with_capacity(relations),
             ..Self::default()
         }
     }

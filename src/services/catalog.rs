@@ -5,7 +5,7 @@
 use crate::graph::{NodeData, Projection, ProjectionBuilder};
 use crate::model::{EntitySummary, RelationKind, RelationSummary};
 use crate::services::search::SearchIndex;
-use crate::services::snapshot::{self, PlacedRelation, Snapshot};
+use crate::services::snapshot::{self, Snapshot};
 use crate::services::summaries::{Summaries, Summary};
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -82,28 +82,33 @@ impl Catalog {
             labels,
             ..
         } = snapshot;
-        let (nodes, predicate_count) = (entities.len(), predicates.len());
-        let fits = |relation: &PlacedRelation<'_>| {
-            (relation.source as usize) < nodes
-                && (relation.target as usize) < nodes
-                && usize::from(relation.predicate) < predicate_count
-        };
-        if !entities.in_id_order() || !relations.iter().all(fits) {
+        if !entities.in_id_order() {
             return Ok(None);
         }
+        // A snapshot is written from a projection, which refuses nothing it holds: a relation the
+        // builder refuses (an end or predicate out of range, a self-loop, an id twice) is damage.
+        let mut refused = false;
         let catalog = Self::assemble(entities, version, |entities| {
             let mut builder = Self::builder_with_nodes(entities, relations.len());
             for relation in &relations {
-                builder.add_edge_between(
-                    relation.id,
-                    relation.source as usize,
-                    relation.target as usize,
-                    predicates[usize::from(relation.predicate)],
-                    relation.kind,
-                );
+                let added = predicates
+                    .get(usize::from(relation.predicate))
+                    .is_some_and(|&predicate| {
+                        builder.add_edge_between(
+                            relation.id,
+                            relation.source as usize,
+                            relation.target as usize,
+                            predicate,
+                            relation.kind,
+                        )
+                    });
+                refused |= !added;
             }
             builder.build()
         });
+        if refused {
+            return Ok(None);
+        }
         let labels = labels
             .into_iter()
             .map(|(iri, label, inverse)| (iri, (label, inverse)))

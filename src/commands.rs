@@ -34,6 +34,8 @@ pub enum Error {
     File { path: PathBuf, source: io::Error },
     #[error("the server failed: {0}")]
     Serve(#[source] io::Error),
+    #[error("cannot start a thread: {0}")]
+    Thread(#[source] io::Error),
 }
 
 impl Error {
@@ -49,6 +51,26 @@ impl Error {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    // Parsers recurse as deep as their input nests (the JSON-LD processor, SPARQL's evaluator):
+    // a command runs on a thread with the stack its limits call for.
+    let stack = store::evaluation_stack(&cli.command.input_limits());
+    on_thread(stack, || dispatch(cli))
+}
+
+/// Runs `work` on a thread with `stack` bytes of stack and waits for it; a panic goes on.
+fn on_thread<T: Send>(stack: usize, work: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("govgraph".to_owned())
+            .stack_size(stack)
+            .spawn_scoped(scope, work)
+            .map_err(Error::Thread)?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Serve(args) => serve(*args),
         Command::Load(args) => load(args),
@@ -225,7 +247,7 @@ fn load(args: LoadArgs) -> Result<ExitCode, Error> {
     let documents = args
         .files
         .iter()
-        .map(|path| RdfDocument::from_path(path, graph.as_ref()))
+        .map(|path| RdfDocument::from_path(path, graph.as_ref(), args.input.limits()))
         .collect::<Result<Vec<_>, _>>()?;
     let checked = Store::check(documents, &Bar::new())?;
     let store = open_for_writing(&args.data)?;
@@ -306,8 +328,14 @@ fn export(args: ExportArgs) -> Result<ExitCode, Error> {
 }
 
 fn query(args: QueryArgs) -> Result<ExitCode, Error> {
+    // Opened first: it settles the base of the data IRIs, which the `id:` prefix names.
     let store = open_for_reading(&args.data)?;
-    let results = store.query(&args.query)?;
+    let limits = args.input.limits();
+    let text = &args.query;
+    let checked = on_thread(store::parse_stack(text.len()), || {
+        Ok(store::parse_query(text, &limits)?)
+    })?;
+    let results = store.query(checked)?;
     write_output(None, |output| Ok(results.write(args.format, output)?))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -325,7 +353,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
                 Store::bundled_ontology()
             };
             for path in &args.files {
-                documents.push(RdfDocument::from_path(path, None)?);
+                documents.push(RdfDocument::from_path(path, None, args.input.limits())?);
             }
             let checked = Store::check(documents, &store::NoProgress)?;
             let store = Store::memory()?;

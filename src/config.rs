@@ -1,7 +1,7 @@
 //! The command line: every command and option of CONTRACT.md, each option also readable from a
 //! `GOVGRAPH_*` environment variable.
 
-use crate::store::{ExportFormat, ResultsFormat};
+use crate::store::{ExportFormat, InputLimits, ResultsFormat};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +34,19 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a synthetic dataset in the project's vocabulary (same seed, same file).
     Generate(GenerateArgs),
+}
+
+impl Command {
+    /// The limits on the texts this command parses.
+    pub fn input_limits(&self) -> InputLimits {
+        match self {
+            Command::Serve(args) => args.limits.input.limits(),
+            Command::Load(args) => args.input.limits(),
+            Command::Query(args) => args.input.limits(),
+            Command::Validate(args) => args.input.limits(),
+            Command::Import(_) | Command::Export(_) | Command::Generate(_) => InputLimits::DEFAULT,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -178,6 +191,77 @@ pub struct Limits {
         value_name = "SECONDS"
     )]
     pub request_timeout: f64,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How deep and how large the texts given to the parsers may be (SPARQL, RDF documents). Past a
+/// limit a text is refused with the limit's name (HTTP 400, or 413 for length; the command line
+/// prints `FILE:LINE:COLUMN` and exits non-zero) before a parser could exhaust a stack or memory.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct InputArgs {
+    /// Deepest nesting of brackets, groups and parentheses (SPARQL, Turtle, TriG), of objects and
+    /// arrays (JSON-LD) and of elements (RDF/XML).
+    #[arg(long, env = "GOVGRAPH_MAX_NESTING", default_value_t = InputLimits::DEFAULT.nesting, value_name = "N")]
+    pub max_nesting: usize,
+    /// Longest SPARQL query or update, in bytes (send bulk data with the Graph Store Protocol).
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_SPARQL_LENGTH",
+        default_value_t = InputLimits::DEFAULT.sparql_length,
+        value_name = "BYTES"
+    )]
+    pub max_sparql_length: usize,
+    /// Most triple patterns, property-path steps and operators in one SPARQL query or update.
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_SPARQL_COMPLEXITY",
+        default_value_t = InputLimits::DEFAULT.sparql_complexity,
+        value_name = "N"
+    )]
+    pub max_sparql_complexity: usize,
+    /// Most keys in a JSON-LD document's @context objects (term definitions expand through each
+    /// other).
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_JSONLD_TERMS",
+        default_value_t = InputLimits::DEFAULT.jsonld_terms,
+        value_name = "N"
+    )]
+    pub max_jsonld_terms: usize,
+    /// Most bytes the entities of an RDF/XML document may expand to.
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_ENTITY_EXPANSION",
+        default_value_t = InputLimits::DEFAULT.entity_expansion,
+        value_name = "BYTES"
+    )]
+    pub max_entity_expansion: usize,
+}
+
+impl InputArgs {
+    pub fn limits(&self) -> InputLimits {
+        InputLimits {
+            nesting: self.max_nesting,
+            sparql_length: self.max_sparql_length,
+            sparql_complexity: self.max_sparql_complexity,
+            jsonld_terms: self.max_jsonld_terms,
+            entity_expansion: self.max_entity_expansion,
+        }
+    }
+}
+
+impl Default for InputArgs {
+    fn default() -> Self {
+        let limits = InputLimits::DEFAULT;
+        Self {
+            max_nesting: limits.nesting,
+            max_sparql_length: limits.sparql_length,
+            max_sparql_complexity: limits.sparql_complexity,
+            max_jsonld_terms: limits.jsonld_terms,
+            max_entity_expansion: limits.entity_expansion,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -196,6 +280,7 @@ impl Default for Limits {
             sparql_timeout: 30.0,
             client_timeout: 10.0,
             max_body: 16 * 1024 * 1024,
+            input: InputArgs::default(),
         }
     }
 }
@@ -215,6 +300,8 @@ pub struct LoadArgs {
     /// RDF files; the format comes from the extension.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -266,6 +353,8 @@ pub struct QueryArgs {
     /// The SPARQL 1.1 query.
     #[arg(value_name = "SPARQL")]
     pub query: String,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -276,6 +365,8 @@ pub struct ValidateArgs {
     /// RDF files to check with the ontology (default: the bundled ontology/ and seed/).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Args)]

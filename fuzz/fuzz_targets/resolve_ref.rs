@@ -21,8 +21,15 @@ fuzz_target!(|reference: &str| {
     let catalog = catalog();
     match catalog.resolve_ref(reference) {
         Ok(id) => {
-            assert!(catalog.summary(&id).is_some(), "{reference:?} resolved to unknown {id:?}");
-            assert_eq!(catalog.resolve_ref(&id).as_deref(), Ok(id.as_str()), "ids resolve to themselves");
+            assert!(
+                catalog.summary(&id).is_some(),
+                "{reference:?} resolved to unknown {id:?}"
+            );
+            assert_eq!(
+                catalog.resolve_ref(&id).as_deref(),
+                Ok(id.as_str()),
+                "ids resolve to themselves"
+            );
         }
         Err(RefError::NotFound { suggestions, .. }) => {
             assert!(suggestions.len() <= 5);

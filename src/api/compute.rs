@@ -9,9 +9,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Graph work that did not finish: it panicked (a bug, logged and answered as an internal error).
 #[derive(Debug, thiserror::Error)]
 #[error("graph work panicked: {0}")]
-pub struct Panicked(String);
+pub struct Panicked(pub(super) String);
 
-fn message(panic: &(dyn Any + Send)) -> String {
+pub(super) fn message(panic: &(dyn Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())

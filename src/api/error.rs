@@ -2,7 +2,7 @@
 //! status from the code table below.
 
 use crate::services::explore::QueryError;
-use crate::store::StoreError;
+use crate::store::{InputLimit, StoreError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -59,6 +59,11 @@ impl ApiError {
                 StoreError::NotAcceptable(_) => "NOT_ACCEPTABLE",
                 StoreError::Cancelled => "TIMEOUT",
                 StoreError::Locked { .. } | StoreError::Remote { .. } => "UNAVAILABLE",
+                StoreError::LimitExceeded {
+                    limit: InputLimit::SparqlLength,
+                    ..
+                } => "PAYLOAD_TOO_LARGE",
+                StoreError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
                 _ => "INTERNAL",
             },
             ApiError::Query(error) => match error {
@@ -84,6 +89,7 @@ impl ResponseError for ApiError {
             "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED,
             "NOT_ACCEPTABLE" => StatusCode::NOT_ACCEPTABLE,
             "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
             "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
             "FORBIDDEN" => StatusCode::FORBIDDEN,
             "TIMEOUT" | "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
@@ -108,6 +114,10 @@ impl ResponseError for ApiError {
             ApiError::Query(QueryError::Ambiguous { candidates, .. }) => error["candidates"] = entities(candidates),
             ApiError::Query(QueryError::LimitExceeded { limit, max, .. }) => {
                 error["limit"] = serde_json::json!(limit);
+                error["max"] = serde_json::json!(max);
+            }
+            ApiError::Store(StoreError::LimitExceeded { limit, max, .. }) => {
+                error["limit"] = serde_json::json!(limit.option());
                 error["max"] = serde_json::json!(max);
             }
             _ => {}

@@ -77,7 +77,7 @@ pub async fn write_graph(
         .map(str::trim)
         .unwrap_or_default()
         .to_owned();
-    let document = RdfDocument::from_body(body.to_vec(), &media_type, &target)?;
+    let document = RdfDocument::from_body(body.to_vec(), &media_type, &target, state.limits.input.limits())?;
     let replace = request.method() == Method::PUT;
     let (created, _) = write(
         &state,

@@ -1,6 +1,7 @@
 //! The HTTP API: the actix application and its handlers. Handlers convert requests, call the
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
+mod blocking;
 pub mod compute;
 mod error;
 mod export;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub poll_interval: Option<std::time::Duration>,
     /// Whether the store answered the last poll (always, for the embedded store).
     pub readiness: Arc<replica::Readiness>,
+    /// The stack store work needs within the input limits (see `blocking`).
+    pub evaluation_stack: usize,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             parsed_queries: Arc::default(),
             poll_interval: None,
             readiness: Arc::default(),
+            evaluation_stack: crate::store::evaluation_stack(&limits.input.limits()),
         }
     }
 }
@@ -137,6 +141,7 @@ pub async fn serve(
     cors_origins: Vec<String>,
     stop_on_stdin_eof: bool,
 ) -> io::Result<()> {
+    blocking::configure(state.evaluation_stack);
     if let Some(interval) = state.poll_interval {
         replica::spawn_poller(state.clone(), interval);
     }

@@ -3,11 +3,12 @@
 //! `update=` or `application/sparql-update`), with the admin token. Results in the format the
 //! client accepts; evaluation on blocking threads within the time budget.
 
+use super::blocking;
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
 use crate::services::catalog::{Touched, changes};
-use crate::store::{Cancellation, ProtocolDataset, SparqlFormat, StoreError};
+use crate::store::{self, Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::time::Duration;
@@ -133,9 +134,15 @@ pub async fn post_update(
 
 async fn run_update(request: &HttpRequest, state: &AppState, update: String) -> Result<HttpResponse, ApiError> {
     require_admin(request, state)?;
+    // Checked before the write lock is taken: a refused text keeps no writer waiting.
+    let limits = state.limits.input.limits();
+    let checked = blocking::run(store::parse_stack(update.len()), move || {
+        store::parse_update(&update, &limits)
+    })
+    .await??;
     write(
         state,
-        move |store, _| Ok((store.sparql_update(&update)?, Touched::Everything)),
+        move |store, _| Ok((store.sparql_update(checked)?, Touched::Everything)),
         |(), before, after| changes(before, after),
     )
     .await?;
@@ -152,7 +159,11 @@ async fn run_query(
     let cancellation = Cancellation::default();
     let store = state.store.clone();
     let stopper = cancellation.clone();
-    let evaluation = actix_web::rt::task::spawn_blocking(move || {
+    let limits = state.limits.input.limits();
+    // Parsed and evaluated in one call, on a stack deep enough for both.
+    let stack = store::parse_stack(query.len()).max(state.evaluation_stack);
+    let evaluation = blocking::run(stack, move || {
+        let checked = store::parse_query(&query, &limits)?;
         let choose_format = |form| {
             let options: Vec<(SparqlFormat, &[&str])> = SparqlFormat::MEDIA_TYPES
                 .iter()
@@ -161,28 +172,27 @@ async fn run_query(
                 .collect();
             choose(&preferences, &options, SparqlFormat::default_for(form))
         };
-        store.sparql_query(&query, &dataset, &choose_format, &stopper)
+        store.sparql_query(checked, &dataset, &choose_format, &stopper)
     });
     let budget = Duration::try_from_secs_f64(state.limits.sparql_timeout).unwrap_or(Duration::MAX);
     // At the budget, the evaluation is cancelled (it stops at its next check) and the client is
     // answered at once, without waiting for it.
     let result = tokio::select! {
-        result = evaluation => result,
+        result = evaluation => result?,
         () = actix_web::rt::time::sleep(budget) => {
             cancellation.cancel();
-            Ok(Err(StoreError::Cancelled))
+            Err(StoreError::Cancelled)
         }
     };
     let (format, body) = match result {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(StoreError::Cancelled)) => {
+        Ok(answer) => answer,
+        Err(StoreError::Cancelled) => {
             return Err(ApiError::Timeout(format!(
                 "the query ran longer than its budget of {} s and was stopped",
                 state.limits.sparql_timeout
             )));
         }
-        Ok(Err(error)) => return Err(error.into()),
-        Err(error) => return Err(ApiError::Store(StoreError::QueryEvaluation(error.to_string()))),
+        Err(error) => return Err(error.into()),
     };
     let mut content_type = format.media_type().to_owned();
     if content_type.starts_with("text/") || content_type.ends_with("json") || content_type.ends_with("xml") {

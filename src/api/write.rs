@@ -77,7 +77,7 @@ pub async fn write<T: Send + 'static>(
     let store = state.store.clone();
     let current = state.catalog.clone();
     let events = state.events.clone();
-    actix_web::web::block(move || {
+    super::blocking::run(state.evaluation_stack, move || {
         let _guard = guard;
         // A replica writes on top of the store's latest version, not of its last poll.
         let before = super::replica::resync(&store, &current, &events)?;
@@ -93,8 +93,7 @@ pub async fn write<T: Send + 'static>(
         }
         Ok((result, catalog))
     })
-    .await
-    .map_err(|error| WriteError::Store(StoreError::QueryEvaluation(error.to_string())))?
+    .await?
 }
 
 /// Why a write failed: the store, or a check made inside the write.
@@ -104,6 +103,8 @@ pub enum WriteError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Query(#[from] crate::services::explore::QueryError),
+    #[error(transparent)]
+    Panicked(#[from] super::compute::Panicked),
 }
 
 impl From<WriteError> for ApiError {
@@ -111,6 +112,7 @@ impl From<WriteError> for ApiError {
         match error {
             WriteError::Store(error) => ApiError::Store(error),
             WriteError::Query(error) => ApiError::Query(error),
+            WriteError::Panicked(error) => ApiError::Compute(error),
         }
     }
 }

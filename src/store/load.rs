@@ -2,7 +2,9 @@
 //! then stream them into the store with their blank nodes skolemised and the derived triples
 //! materialised, in one atomic commit.
 
+use super::limits::{Exceeded, InputLimits};
 use super::materialize::{ClassHierarchy, Materializer};
+use super::scan::{self, BracketScan, Brackets};
 use super::version::{bulk_change_quads, hex, record_change};
 use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode, rebase};
 use super::{Progress, StoreError};
@@ -12,7 +14,7 @@ use oxigraph::store::Store;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -30,6 +32,8 @@ pub struct RdfDocument {
     default_graph: GraphName,
     /// A graph sent to a graph's address may not name other graphs.
     triples_only: bool,
+    /// How deep it may nest, how far it may expand.
+    limits: InputLimits,
 }
 
 /// The file extensions `govgraph load` accepts, with their formats.
@@ -52,7 +56,7 @@ impl RdfDocument {
     /// Reads a file, its format given by its extension. Triples (as opposed to quads) go into
     /// `graph`, or into a graph named after the file (`.../graph/{file stem}`), so that every
     /// source keeps a graph of its own and `--replace` can reload it.
-    pub fn from_path(path: &Path, graph: Option<&NamedNode>) -> Result<Self, StoreError> {
+    pub fn from_path(path: &Path, graph: Option<&NamedNode>, limits: InputLimits) -> Result<Self, StoreError> {
         let name = path.display().to_string();
         let extension = path
             .extension()
@@ -94,6 +98,7 @@ impl RdfDocument {
             format,
             default_graph: GraphName::NamedNode(graph.cloned().unwrap_or_else(|| file_graph(path))),
             triples_only: false,
+            limits,
         })
     }
 
@@ -107,12 +112,18 @@ impl RdfDocument {
             format,
             default_graph,
             triples_only: false,
+            limits: InputLimits::DEFAULT,
         }
     }
 
     /// A document received over HTTP: the body of a request, in the format of its media type.
     /// Triples go into `graph`; named graphs in the body are an error.
-    pub fn from_body(bytes: Vec<u8>, media_type: &str, target: &super::GraphTarget) -> Result<Self, StoreError> {
+    pub fn from_body(
+        bytes: Vec<u8>,
+        media_type: &str,
+        target: &super::GraphTarget,
+        limits: InputLimits,
+    ) -> Result<Self, StoreError> {
         let graph = target.graph_name();
         let format = RdfFormat::from_media_type(media_type)
             .filter(|format| !format.supports_datasets() || matches!(format, RdfFormat::JsonLd { .. }))
@@ -125,6 +136,7 @@ impl RdfDocument {
             format,
             default_graph: graph,
             triples_only: true,
+            limits,
         })
     }
 
@@ -138,7 +150,12 @@ impl RdfDocument {
     }
 
     /// Parses the document, yielding quads or a syntax error located as `FILE:LINE:COLUMN`.
+    /// A document past its nesting or expansion limits yields that error instead, before its
+    /// parser reads that far.
     pub(super) fn quads(&self) -> Box<dyn Iterator<Item = Result<Quad, StoreError>> + '_> {
+        if let Err(exceeded) = self.scan_in_memory() {
+            return Box::new(std::iter::once(Err(self.exceeded(exceeded))));
+        }
         if self.format == RdfFormat::RdfXml {
             // Oxigraph's generic parser drops RDF/XML error positions; its own parser keeps the
             // byte offset, which we turn into a line and column.
@@ -171,15 +188,24 @@ impl RdfDocument {
                     return Box::new(std::iter::once(Err(error)));
                 }
             };
+            // Nesting is counted as the file streams by, before the parser reads each part.
+            let scanned = Scanned {
+                inner: file,
+                scan: matches!(self.format, RdfFormat::Turtle | RdfFormat::TriG)
+                    .then(|| BracketScan::new(Brackets::Turtle, self.limits.nesting)),
+            };
             return Box::new(
                 parser
-                    .for_reader(BufReader::with_capacity(1 << 20, file))
+                    .for_reader(BufReader::with_capacity(1 << 20, scanned))
                     .map(|result| {
                         result.map_err(|error| match error {
                             RdfParseError::Syntax(error) => self.syntax_error(error),
-                            RdfParseError::Io(source) => StoreError::Read {
-                                file: self.name.clone(),
-                                source,
+                            RdfParseError::Io(source) => match Scanned::<std::fs::File>::exceeded(&source) {
+                                Some(exceeded) => self.exceeded(exceeded),
+                                None => StoreError::Read {
+                                    file: self.name.clone(),
+                                    source,
+                                },
                             },
                         })
                     }),
@@ -190,6 +216,32 @@ impl RdfDocument {
                 .for_slice(&self.bytes)
                 .map(|result| result.map_err(|error| self.syntax_error(error))),
         )
+    }
+
+    /// Checks a document held in memory against its limits (files are checked as they stream).
+    fn scan_in_memory(&self) -> Result<(), Exceeded> {
+        if self.file.is_some() {
+            return Ok(());
+        }
+        let limits = &self.limits;
+        match self.format {
+            RdfFormat::Turtle | RdfFormat::TriG => scan::brackets(Brackets::Turtle, &self.bytes, limits.nesting),
+            RdfFormat::JsonLd { .. } => scan::json(&self.bytes, limits.nesting, limits.jsonld_terms),
+            RdfFormat::RdfXml => scan::xml(&self.bytes, limits.nesting, limits.entity_expansion),
+            _ => Ok(()),
+        }
+    }
+
+    fn exceeded(&self, exceeded: Exceeded) -> StoreError {
+        StoreError::LimitExceeded {
+            limit: exceeded.limit,
+            max: self.limits.max(exceeded.limit),
+            at: super::Where::File {
+                name: self.name.clone(),
+                line: exceeded.line,
+                column: exceeded.column,
+            },
+        }
     }
 
     fn syntax_error(&self, error: RdfSyntaxError) -> StoreError {
@@ -221,6 +273,42 @@ impl RdfDocument {
                 hex(&hasher.finalize()[..8])
             })
             .clone()
+    }
+}
+
+/// A file read through a bracket scan: a part nested past the limit is a read error carrying
+/// where, so the parser never reads it.
+struct Scanned<R> {
+    inner: R,
+    scan: Option<BracketScan>,
+}
+
+/// The error a [`Scanned`] read fails with.
+#[derive(Debug)]
+struct TooDeep(Exceeded);
+
+impl std::fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "nested too deep at line {}, column {}", self.0.line, self.0.column)
+    }
+}
+
+impl std::error::Error for TooDeep {}
+
+impl<R> Scanned<R> {
+    fn exceeded(error: &std::io::Error) -> Option<Exceeded> {
+        error.get_ref()?.downcast_ref::<TooDeep>().map(|too_deep| too_deep.0)
+    }
+}
+
+impl<R: Read> Read for Scanned<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        if let Some(scan) = &mut self.scan {
+            scan.feed(&buffer[..read])
+                .map_err(|exceeded| std::io::Error::new(std::io::ErrorKind::InvalidData, TooDeep(exceeded)))?;
+        }
+        Ok(read)
     }
 }
 

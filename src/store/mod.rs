@@ -4,15 +4,18 @@
 //! SHACL shapes. Everything above it speaks `crate::model` types and plain strings.
 
 mod bundled;
+mod checked;
 mod curate;
 mod describe;
 mod export;
 mod jsonld;
+mod limits;
 mod load;
 mod materialize;
 mod query;
 mod read;
 mod remote;
+mod scan;
 mod shacl;
 mod sparql;
 mod summaries;
@@ -22,7 +25,9 @@ pub mod vocab;
 mod write;
 mod writer;
 
+pub use checked::{CheckedQuery, CheckedUpdate, evaluation_stack, parse_query, parse_stack, parse_update};
 pub use export::ExportFormat;
+pub use limits::{Exceeded, InputLimit, InputLimits};
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
 pub use remote::{Credentials, RemoteConfig};
@@ -94,6 +99,31 @@ pub enum StoreError {
         "unsupported RDF media type `{0}` (send text/turtle, application/n-triples, application/rdf+xml or application/ld+json)"
     )]
     UnknownMediaType(String),
+    /// A text past one of the [`InputLimits`]: refused before its parser could exhaust a stack or
+    /// memory.
+    #[error("{}", limit_message(*.limit, *.max, .at))]
+    LimitExceeded { limit: InputLimit, max: usize, at: Where },
+}
+
+/// Where in its input a text passed a limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Where {
+    /// The text as a whole (its length, its size).
+    Nowhere,
+    /// A position in a request's text.
+    Text { line: u64, column: u64 },
+    /// A position in a file (or a request body, named as such).
+    File { name: String, line: u64, column: u64 },
+}
+
+fn limit_message(limit: InputLimit, max: usize, at: &Where) -> String {
+    let passed = limit.passed(max);
+    let option = limit.option();
+    match at {
+        Where::Nowhere => format!("{passed} ({option})"),
+        Where::Text { line, column } => format!("{passed} at line {line}, column {column} ({option})"),
+        Where::File { name, line, column } => format!("{name}:{line}:{column}: {passed} ({option})"),
+    }
 }
 
 /// Reports the progress of long operations (a progress bar on a terminal, nothing elsewhere).
@@ -309,8 +339,8 @@ impl Store {
     }
 
     /// Runs a read-only SPARQL query whose default graph is the union of all graphs.
-    pub fn query(&self, sparql: &str) -> Result<QueryOutput<'_>, StoreError> {
-        query::run(&self.inner, sparql)
+    pub fn query(&self, checked: CheckedQuery) -> Result<QueryOutput<'_>, StoreError> {
+        query::run(&self.inner, checked)
     }
 
     /// Checks the data against the SHACL shapes of the ontology graph.

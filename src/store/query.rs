@@ -2,6 +2,7 @@
 //! named graphs, one per source), unless the query names its dataset with FROM / FROM NAMED.
 
 use super::StoreError;
+use super::checked::CheckedQuery;
 use super::vocab::prefixes;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::Term;
@@ -42,10 +43,17 @@ pub fn evaluator() -> SparqlEvaluator {
     PREFIXED.clone()
 }
 
-pub fn run<'a>(store: &'a Store, sparql: &str) -> Result<QueryOutput<'a>, StoreError> {
-    let mut prepared = evaluator()
-        .parse_query(sparql)
-        .map_err(|error| syntax_error(sparql, &error.to_string()))?;
+/// The evaluator for a checked text: without the optimiser for a text too large to plan.
+pub fn evaluator_for(optimize: bool) -> SparqlEvaluator {
+    if optimize {
+        evaluator()
+    } else {
+        evaluator().without_optimizations()
+    }
+}
+
+pub fn run(store: &Store, checked: CheckedQuery) -> Result<QueryOutput<'_>, StoreError> {
+    let mut prepared = evaluator_for(checked.optimize).for_query(checked.query);
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
@@ -91,13 +99,29 @@ pub fn syntax_error(query: &str, message: &str) -> StoreError {
     let excerpt = query
         .lines()
         .nth(line.saturating_sub(1))
-        .map(|text| format!("\n  {text}\n  {}^", " ".repeat(column.saturating_sub(1))))
+        .map(|text| excerpt(text, column))
         .unwrap_or_default();
     StoreError::QuerySyntax {
         position: Some((line, column)),
         message: detail,
         excerpt,
     }
+}
+
+/// The part of a line around `column` (at most 60 characters before it and 20 after, so that a
+/// line of a hundred thousand characters does not fill the answer) with a caret under it.
+fn excerpt(line: &str, column: usize) -> String {
+    const BEFORE: usize = 60;
+    const AFTER: usize = 20;
+    let characters: Vec<char> = line.chars().collect();
+    let at = column.saturating_sub(1).min(characters.len());
+    let start = at.saturating_sub(BEFORE);
+    let end = at.saturating_add(AFTER).min(characters.len());
+    let head = if start > 0 { "…" } else { "" };
+    let tail = if end < characters.len() { "…" } else { "" };
+    let shown: String = characters[start..end].iter().collect();
+    let indent = " ".repeat(head.chars().count() + at - start);
+    format!("\n  {head}{shown}{tail}\n  {indent}^")
 }
 
 impl QueryOutput<'_> {
@@ -238,5 +262,15 @@ mod tests {
         );
         assert!(message.ends_with("\n  WHERE { ?x\n            ^"), "{message}");
         assert!(message.len() < 300, "{message}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_problem() {
+        let line = format!("{}!{}", "a".repeat(1000), "b".repeat(1000));
+        let shown = excerpt(&line, 1001);
+        assert_eq!(
+            shown,
+            format!("\n  …{}!{}…\n  {}^", "a".repeat(60), "b".repeat(19), " ".repeat(61))
+        );
     }
 }

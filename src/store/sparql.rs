@@ -2,7 +2,8 @@
 //! the client accepts, a time budget that really stops evaluation, and no outbound requests
 //! (SERVICE has no HTTP client behind it).
 
-use super::query::{evaluator, syntax_error};
+use super::checked::CheckedQuery;
+use super::query::evaluator_for;
 use super::{StoreError, jsonld};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
@@ -114,15 +115,14 @@ impl super::Store {
     /// the client accepts nothing this query can return).
     pub fn sparql_query(
         &self,
-        text: &str,
+        checked: CheckedQuery,
         dataset: &ProtocolDataset,
         choose: &dyn Fn(QueryForm) -> Option<SparqlFormat>,
         cancellation: &Cancellation,
     ) -> Result<(SparqlFormat, Vec<u8>), StoreError> {
-        let mut prepared = evaluator()
+        let mut prepared = evaluator_for(checked.optimize)
             .with_cancellation_token(cancellation.0.clone())
-            .parse_query(text)
-            .map_err(|error| syntax_error(text, &error.to_string()))?;
+            .for_query(checked.query);
         if !dataset.default_graphs.is_empty() || !dataset.named_graphs.is_empty() {
             let defaults = dataset
                 .default_graphs

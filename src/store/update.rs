@@ -3,16 +3,17 @@
 //! dataset's change log, so it is atomic, keeps SPARQL property paths and the graph projection
 //! consistent, and bumps the dataset version.
 
+use super::checked::CheckedUpdate;
 use super::load::{RdfDocument, Skolemizer};
 use super::materialize::{ClassHierarchy, Materializer};
-use super::query::{evaluator, syntax_error};
+use super::query::evaluator_for;
 use super::sparql::{SparqlFormat, write_triples};
 use super::vocab::ONTOLOGY_GRAPH;
-use super::vocab::prefixes;
 use super::writer::Writer;
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
 use oxigraph::sparql::UpdateEvaluationError;
+use std::sync::LazyLock;
 
 /// What an update implies, added after every SPARQL update (it never deletes: a relation removed
 /// by SPARQL leaves its plain triple and shortcut unless the update removes them too).
@@ -83,38 +84,22 @@ fn update_error(error: UpdateEvaluationError) -> StoreError {
     }
 }
 
-/// LOAD fetches a URL: refused before anything runs.
-fn refuse_load(text: &str) -> Result<(), StoreError> {
-    let parser = prefixes()
-        .iter()
-        .try_fold(spargebra::SparqlParser::new(), |parser, (prefix, iri)| {
-            parser.with_prefix(*prefix, *iri)
-        });
-    let Ok(parser) = parser else { return Ok(()) };
-    if let Ok(update) = parser.parse_update(text)
-        && update
-            .operations
-            .iter()
-            .any(|operation| matches!(operation, spargebra::GraphUpdateOperation::Load { .. }))
-    {
-        return Err(StoreError::Refused(
-            "LOAD is disabled: govgraph never fetches URLs; send the data with the Graph Store Protocol instead"
-                .to_owned(),
-        ));
-    }
-    Ok(())
-}
-
 impl Store {
     /// Runs a SPARQL 1.1 Update atomically, with what it implies and a change-log entry.
-    pub fn sparql_update(&self, text: &str) -> Result<(), StoreError> {
-        let prepared = evaluator()
-            .parse_update(text)
-            .map_err(|error| syntax_error(text, &error.to_string()))?;
-        refuse_load(text)?;
+    pub fn sparql_update(&self, checked: CheckedUpdate) -> Result<(), StoreError> {
+        // LOAD fetches a URL: refused before anything runs.
+        if checked.loads() {
+            return Err(StoreError::Refused(
+                "LOAD is disabled: govgraph never fetches URLs; send the data with the Graph Store Protocol instead"
+                    .to_owned(),
+            ));
+        }
+        let CheckedUpdate { update, text, optimize } = checked;
         let mut transaction = self.begin()?;
-        prepared
-            .on_transaction(transaction.for_update(text)?)
+        let operations = transaction.for_update(&update.operations);
+        evaluator_for(optimize)
+            .for_update(update)
+            .on_transaction(operations)
             .execute()
             .map_err(update_error)?;
         materialize(&mut transaction)?;
@@ -219,13 +204,19 @@ impl Store {
     }
 }
 
+/// The materialisation rules, parsed once.
+static RULES: LazyLock<Option<spargebra::Update>> =
+    LazyLock::new(|| spargebra::SparqlParser::new().parse_update(MATERIALIZE).ok());
+
 /// Adds, inside the transaction, what the data now implies.
 fn materialize(transaction: &mut Writer<'_>) -> Result<(), StoreError> {
-    let prepared = evaluator()
-        .parse_update(MATERIALIZE)
-        .map_err(|error| StoreError::QueryEvaluation(error.to_string()))?;
-    prepared
-        .on_transaction(transaction.for_update(MATERIALIZE)?)
+    let rules = RULES
+        .clone()
+        .ok_or_else(|| StoreError::QueryEvaluation("the materialisation rules do not parse".to_owned()))?;
+    let operations = transaction.for_update(&rules.operations);
+    evaluator_for(true)
+        .for_update(rules)
+        .on_transaction(operations)
         .execute()
         .map_err(update_error)
 }
@@ -236,19 +227,19 @@ mod tests {
 
     #[test]
     fn the_materialisation_update_parses() {
-        assert!(evaluator().parse_update(MATERIALIZE).is_ok());
+        assert!(RULES.is_some());
     }
 
     #[test]
     fn load_is_refused_before_anything_runs() {
-        assert!(matches!(
-            refuse_load("LOAD <http://127.0.0.1:9/x.ttl>"),
-            Err(StoreError::Refused(_))
-        ));
-        assert!(matches!(
-            refuse_load("LOAD SILENT <http://127.0.0.1:9/x.ttl> INTO GRAPH <g:x>"),
-            Err(StoreError::Refused(_))
-        ));
-        assert!(refuse_load("INSERT DATA { gg:a gg:b gg:c }").is_ok());
+        let store = Store::memory().unwrap();
+        for text in [
+            "LOAD <http://127.0.0.1:9/x.ttl>",
+            "LOAD SILENT <http://127.0.0.1:9/x.ttl> INTO GRAPH <g:x>",
+        ] {
+            let checked = crate::store::parse_update(text, &crate::store::InputLimits::DEFAULT).unwrap();
+            assert!(matches!(store.sparql_update(checked), Err(StoreError::Refused(_))));
+        }
+        assert!(store.is_empty().unwrap());
     }
 }

@@ -6,6 +6,11 @@
 //!
 //! A transaction replaces the head; the bulk loader cannot remove anything, so a bulk load adds
 //! a head with a higher count and the next transaction sweeps the old ones.
+//!
+//! The log is bounded: each entry is `"{count} {hash}"`, and the write whose count is a multiple
+//! of [`LOG_KEPT`] removes the entries more than [`LOG_KEPT`] changes old (and any from before
+//! entries were numbered), so the log holds between [`LOG_KEPT`] and twice as many. Nothing
+//! reads further back: a replica compares heads.
 
 use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH};
 use super::{Store, StoreError};
@@ -17,14 +22,30 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The quad that records one change in the log, identified by a fingerprint of what it wrote.
-fn change_quad(fingerprint: &str) -> Quad {
+/// Changes the log keeps (see the module's documentation).
+pub(super) const LOG_KEPT: u64 = 1000;
+
+/// The quad that records change number `count` in the log, identified by a fingerprint of what
+/// it wrote.
+fn change_quad(count: u64, fingerprint: &str) -> Quad {
     Quad::new(
         DATASET,
         GG_CHANGE,
-        Literal::new_simple_literal(change_hash(fingerprint)),
+        Literal::new_simple_literal(format!("{count} {}", change_hash(fingerprint))),
         META_GRAPH,
     )
+}
+
+/// Whether the log entry `term` is one the write numbered `count` compacts away.
+fn stale(term: &Term, count: u64) -> bool {
+    if count % LOG_KEPT != 0 {
+        return false;
+    }
+    let Term::Literal(entry) = term else { return true };
+    match entry.value().split_once(' ').map(|(number, _)| number.parse::<u64>()) {
+        Some(Ok(number)) => number + LOG_KEPT <= count,
+        _ => true,
+    }
 }
 
 /// How a change appears in the log.
@@ -127,9 +148,11 @@ impl Store {
     }
 }
 
-/// The quads with which a bulk load records a change (it cannot remove the previous head).
+/// The quads with which a bulk load records a change (it cannot remove the previous head, nor
+/// compact the log: the next transaction does).
 pub(super) fn bulk_change_quads(store: &oxigraph::store::Store, fingerprint: &str) -> Result<[Quad; 2], StoreError> {
-    Ok([change_quad(fingerprint), head(store)?.next(fingerprint).quad()])
+    let next = head(store)?.next(fingerprint);
+    Ok([change_quad(next.changes, fingerprint), next.quad()])
 }
 
 /// Records a change inside a transaction: the log entry and the new head, replacing the old.
@@ -145,8 +168,16 @@ pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str
     for old in &heads {
         transaction.remove(QuadRef::new(DATASET, GG_VERSION, old.as_ref(), META_GRAPH));
     }
-    transaction.insert(&change_quad(fingerprint));
-    transaction.insert(&head.next(fingerprint).quad());
+    let next = head.next(fingerprint);
+    if next.changes % LOG_KEPT == 0 {
+        for entry in objects(transaction, GG_CHANGE)? {
+            if stale(&entry, next.changes) {
+                transaction.remove(QuadRef::new(DATASET, GG_CHANGE, entry.as_ref(), META_GRAPH));
+            }
+        }
+    }
+    transaction.insert(&change_quad(next.changes, fingerprint));
+    transaction.insert(&next.quad());
     Ok(())
 }
 
@@ -154,6 +185,42 @@ pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str
 mod tests {
     use super::*;
     use crate::store::NoProgress;
+
+    #[test]
+    fn the_log_keeps_between_one_and_two_bounds_of_entries() {
+        let store = Store::memory().unwrap();
+        store.initialize(false, &NoProgress).unwrap();
+        let mut transaction = store.inner.start_transaction().unwrap();
+        // An entry from before entries were numbered goes at the first compaction.
+        transaction.insert(QuadRef::new(
+            DATASET,
+            GG_CHANGE,
+            Literal::new_simple_literal("0123abcd").as_ref(),
+            META_GRAPH,
+        ));
+        transaction.commit().unwrap();
+        let mut most = 0;
+        for n in 0..(3 * LOG_KEPT + 10) {
+            let mut transaction = store.inner.start_transaction().unwrap();
+            record_change(&mut transaction, &format!("change {n}")).unwrap();
+            transaction.commit().unwrap();
+            let entries = objects(&store.inner, GG_CHANGE).unwrap();
+            most = most.max(entries.len() as u64);
+            let changes = head(&store.inner).unwrap().changes;
+            assert!(
+                entries.len() as u64 <= 2 * LOG_KEPT + 1,
+                "{} entries after {changes} changes",
+                entries.len()
+            );
+            if changes % LOG_KEPT == 0 {
+                assert_eq!(entries.len() as u64, LOG_KEPT, "after {changes} changes");
+            }
+        }
+        assert!(most >= 2 * LOG_KEPT - 1, "the log filled up to {most} entries");
+        let entries = objects(&store.inner, GG_CHANGE).unwrap();
+        assert!(entries.iter().all(|entry| !stale(entry, LOG_KEPT * 1000 + 1)));
+        assert!(!entries.iter().any(|entry| entry.to_string().contains("0123abcd")));
+    }
 
     #[test]
     fn every_write_moves_the_head_and_the_same_writes_give_the_same_version() {

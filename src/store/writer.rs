@@ -6,8 +6,8 @@
 //! shows a write its store did not take.
 
 use super::remote::{Remote, append};
-use super::version::{change_hash, record_change};
-use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH, prefixes};
+use super::version::{LOG_KEPT, change_hash, record_change};
+use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH};
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad};
 use oxigraph::store::Transaction;
@@ -101,26 +101,17 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// The transaction, for a SPARQL Update to run on; the remote store runs the same
-    /// operations.
-    pub fn for_update(&mut self, text: &str) -> Result<&mut Transaction<'a>, StoreError> {
+    /// The transaction, for the operations of a SPARQL Update to run on; the remote store runs
+    /// the same operations.
+    pub fn for_update(&mut self, operations: &[spargebra::GraphUpdateOperation]) -> &mut Transaction<'a> {
         if self.journaling() {
-            let failed = |error: &dyn std::fmt::Display| StoreError::QueryEvaluation(error.to_string());
-            let parser = prefixes()
-                .iter()
-                .try_fold(spargebra::SparqlParser::new(), |parser, (prefix, iri)| {
-                    parser.with_prefix(*prefix, *iri)
-                })
-                .map_err(|error| failed(&error))?;
-            let update = parser.parse_update(text).map_err(|error| failed(&error))?;
             self.journal.extend(
-                update
-                    .operations
+                operations
                     .iter()
                     .map(|operation| Step::Operation(operation.to_string())),
             );
         }
-        Ok(&mut self.transaction)
+        &mut self.transaction
     }
 
     /// Records the change in the log and moves the dataset version (see `version`).
@@ -180,17 +171,29 @@ fn journal_request(journal: &[Step], change: Option<&str>) -> String {
 /// that writes through different replicas chain in the order the store took them. The same
 /// arithmetic as `version::Head::next`: count + 1, and the first 8 bytes (16 hex digits) of
 /// SHA-256(previous hash, newline, fingerprint).
+/// The log is compacted by the same rule as `version::record_change`, in a second operation of
+/// the same request: at a count that is a multiple of `LOG_KEPT`, entries more than `LOG_KEPT`
+/// changes old (or not numbered) go.
 fn version_bump(fingerprint: &str) -> String {
     let change = Literal::new_simple_literal(change_hash(fingerprint));
     let fingerprint = Literal::new_simple_literal(fingerprint);
     format!(
         "DELETE {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?old }} }}
-INSERT {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?new . {DATASET} {GG_CHANGE} {change} }} }}
+INSERT {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?new . {DATASET} {GG_CHANGE} ?entry }} }}
 WHERE {{
   OPTIONAL {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?old }} }}
   BIND(IF(BOUND(?old), <http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?old), \" \")), 0) + 1 AS ?count)
   BIND(IF(BOUND(?old), STRAFTER(STR(?old), \" \"), \"\") AS ?previous)
   BIND(CONCAT(STR(?count), \" \", SUBSTR(SHA256(CONCAT(?previous, \"\\n\", {fingerprint})), 1, 16)) AS ?new)
+  BIND(CONCAT(STR(?count), \" \", {change}) AS ?entry)
+}} ;
+DELETE {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_CHANGE} ?stale }} }}
+WHERE {{
+  GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?head . {DATASET} {GG_CHANGE} ?stale }}
+  BIND(<http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?head), \" \")) AS ?count)
+  FILTER(?count - FLOOR(?count / {LOG_KEPT}) * {LOG_KEPT} = 0)
+  FILTER(!CONTAINS(STR(?stale), \" \")
+         || <http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?stale), \" \")) + {LOG_KEPT} <= ?count)
 }}"
     )
 }
@@ -208,14 +211,35 @@ mod tests {
         local.initialize(false, &NoProgress).unwrap();
         let remote_like = Store::memory().unwrap();
         remote_like.initialize(false, &NoProgress).unwrap();
-        for fingerprint in ["update\nINSERT DATA { <a:b> <a:c> \"d\" }", "create \"quoted\" \\ text"] {
+        let mut fingerprints = vec![
+            "update\nINSERT DATA { <a:b> <a:c> \"d\" }".to_owned(),
+            "create \"quoted\" \\ text".to_owned(),
+        ];
+        // Past two compactions of the log, which both sides make at the same changes.
+        fingerprints.extend((0..2 * LOG_KEPT + 3).map(|n| format!("change {n}")));
+        for fingerprint in &fingerprints {
             let mut writer = local.begin().unwrap();
             writer.record_change(fingerprint).unwrap();
             writer.commit().unwrap();
             remote_like.inner.update(version_bump(fingerprint).as_str()).unwrap();
             assert_eq!(local.dataset_version().unwrap(), remote_like.dataset_version().unwrap());
-            assert_eq!(local.len().unwrap(), remote_like.len().unwrap());
+            assert_eq!(
+                local.len().unwrap(),
+                remote_like.len().unwrap(),
+                "after {fingerprint:?}"
+            );
         }
+        let entries = |store: &Store| -> Vec<String> {
+            let mut entries: Vec<String> = store
+                .inner
+                .quads_for_pattern(Some(DATASET.into()), Some(GG_CHANGE), None, Some(META_GRAPH.into()))
+                .map(|quad| quad.unwrap().object.to_string())
+                .collect();
+            entries.sort();
+            entries
+        };
+        assert_eq!(entries(&local), entries(&remote_like));
+        assert!(entries(&local).len() as u64 <= 2 * LOG_KEPT);
     }
 
     #[test]

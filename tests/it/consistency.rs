@@ -6,7 +6,9 @@
 use govgraph::model::EntityKind;
 use govgraph::services::catalog::{Catalog, Touched};
 use govgraph::services::curate::{self, EntityInput, RelationInput, SourceInput};
-use govgraph::store::{ExportFormat, NoProgress, RdfDocument, ResultsFormat, Severity, Store};
+use govgraph::store::{
+    ExportFormat, InputLimits, NoProgress, RdfDocument, ResultsFormat, Severity, Store, parse_query,
+};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -158,7 +160,7 @@ fn apply(store: &Store, catalog: &Catalog, write: &Write) -> Catalog {
 fn ask(store: &Store, query: &str) -> bool {
     let mut output = Vec::new();
     store
-        .query(query)
+        .query(parse_query(query, &InputLimits::DEFAULT).unwrap())
         .unwrap()
         .write(ResultsFormat::Json, &mut output)
         .unwrap();
@@ -234,7 +236,7 @@ proptest! {
         store.export(ExportFormat::Nquads, &mut bytes).unwrap();
         std::fs::write(&dump, bytes).unwrap();
         let fresh = Store::memory().unwrap();
-        let checked = Store::check(vec![RdfDocument::from_path(&dump, None).unwrap()], &NoProgress).unwrap();
+        let checked = Store::check(vec![RdfDocument::from_path(&dump, None, InputLimits::DEFAULT).unwrap()], &NoProgress).unwrap();
         fresh.load(&checked, false, &NoProgress).unwrap();
         prop_assert_eq!(shape(&Catalog::load(&store).unwrap()), shape(&Catalog::load(&fresh).unwrap()));
     }

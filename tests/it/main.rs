@@ -5,6 +5,7 @@
 mod cli;
 mod consistency;
 mod graphql;
+mod hostile;
 mod linked;
 mod replicas;
 mod seed;

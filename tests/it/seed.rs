@@ -2,7 +2,7 @@
 //! path exists, and its sources are named graphs.
 
 use crate::util::project_file;
-use govgraph::store::{NoProgress, ResultsFormat, Store};
+use govgraph::store::{InputLimits, NoProgress, ResultsFormat, Store, parse_query};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -23,7 +23,7 @@ const PREFIXES: &str = "PREFIX gg: <https://w3id.org/govgraph/ns#> PREFIX id: <h
 fn select(sparql: &str) -> Vec<serde_json::Map<String, Value>> {
     let mut output = Vec::new();
     seeded()
-        .query(&format!("{PREFIXES}{sparql}"))
+        .query(parse_query(&format!("{PREFIXES}{sparql}"), &InputLimits::DEFAULT).expect("a valid query"))
         .expect("a valid query")
         .write(ResultsFormat::Json, &mut output)
         .expect("serialisable results");
@@ -45,7 +45,7 @@ fn select(sparql: &str) -> Vec<serde_json::Map<String, Value>> {
 fn ask(sparql: &str) -> bool {
     let mut output = Vec::new();
     seeded()
-        .query(&format!("{PREFIXES}{sparql}"))
+        .query(parse_query(&format!("{PREFIXES}{sparql}"), &InputLimits::DEFAULT).expect("a valid query"))
         .expect("a valid query")
         .write(ResultsFormat::Json, &mut output)
         .expect("serialisable results");

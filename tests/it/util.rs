@@ -160,11 +160,15 @@ impl HttpResponse {
     }
 }
 
-/// A running `govgraph serve`, killed when dropped.
+/// A running `govgraph serve`. A server that dies before the test is done with it fails the test:
+/// `stop` wants it alive and stopping cleanly on SIGTERM, and dropping it checks it did not die
+/// (only `kill_9` ends one without a clean stop, on purpose).
 pub struct Server {
-    pub child: Child,
+    child: Child,
     pub base: String,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Ended by the test (`stop`, `kill_9`): its exit is the test's doing.
+    ended: bool,
 }
 
 impl Server {
@@ -204,7 +208,12 @@ impl Server {
             }
         });
         match receiver.recv_timeout(Duration::from_secs(120)) {
-            Ok(base) => Self { child, base, stderr },
+            Ok(base) => Self {
+                child,
+                base,
+                stderr,
+                ended: false,
+            },
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait().ok();
@@ -278,16 +287,43 @@ impl Server {
         serde_json::from_str(&response.body).expect("a JSON response")
     }
 
-    /// Stops the server with SIGTERM, as a service manager would, and waits for it.
+    /// Whether the process has exited, and how.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().expect("the server's status can be read")
+    }
+
+    /// Fails the test if the server is no longer running.
+    #[track_caller]
+    pub fn assert_alive(&mut self) {
+        if let Some(status) = self.exited() {
+            self.ended = true;
+            panic!("the server died: {status}\n--- stderr ---\n{}", self.stderr());
+        }
+    }
+
+    /// Stops the server with SIGTERM, as a service manager would, and waits for it: it must
+    /// still be running, and exit with status 0.
+    #[track_caller]
     pub fn stop(mut self) {
+        self.assert_alive();
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
         let status = self.child.wait().expect("the server exits");
+        self.ended = true;
         assert!(
-            status.success() || status.code().is_none(),
-            "server exit: {status:?}\n{}",
+            status.success(),
+            "the server did not stop cleanly on SIGTERM: {status}\n--- stderr ---\n{}",
             self.stderr()
         );
+    }
+
+    /// Kills the server without warning (`kill -9`), as a crash or a power cut would.
+    pub fn kill_9(&mut self) {
+        self.assert_alive();
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-KILL", &pid]).status().expect("kill runs");
+        let _ = self.child.wait();
+        self.ended = true;
     }
 
     pub fn stderr(&self) -> String {
@@ -297,8 +333,17 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        let died = if self.ended { None } else { self.exited() };
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(status) = died
+            && !std::thread::panicking()
+        {
+            panic!(
+                "the server died during the test: {status}\n--- stderr ---\n{}",
+                self.stderr()
+            );
+        }
     }
 }
 
@@ -474,4 +519,41 @@ pub fn eventually(mut condition: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     condition()
+}
+
+/// Sends raw bytes (ureq would refuse some of these bodies).
+pub fn raw_request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    let body = body.unwrap_or_default();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    // A server may answer and close before it has read everything (a body over the limit):
+    // its answer is still there to read.
+    let _ = stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.write_all(body));
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
 }

@@ -2,7 +2,7 @@
 //! the next request sees it everywhere, that subscribers hear of it, that a `kill -9` loses no
 //! acknowledged write, and that hostile requests change nothing.
 
-use crate::util::{Server, Workspace};
+use crate::util::{Server, Workspace, raw_request};
 use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -379,7 +379,7 @@ fn subscribers_hear_of_every_acknowledged_write() {
 #[test]
 fn a_kill_9_loses_no_acknowledged_write() {
     let workspace = Workspace::new();
-    let server = Server::start(&["--data", &workspace.data(), "--admin-token", TOKEN]);
+    let mut server = Server::start(&["--data", &workspace.data(), "--admin-token", TOKEN]);
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let base = server.base.clone();
@@ -417,11 +417,7 @@ fn a_kill_9_loses_no_acknowledged_write() {
         std::thread::sleep(Duration::from_millis(20));
     }
     // Kill without warning while writes are in flight.
-    let pid = server.child.id().to_string();
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid])
-        .status()
-        .unwrap();
+    server.kill_9();
     stop.store(true, Ordering::Relaxed);
     for writer in writers {
         writer.join().unwrap();
@@ -577,38 +573,4 @@ fn hostile_requests_are_4xx_and_change_nothing() {
     }
     assert_eq!(version(&server), before, "a hostile request changed the data");
     assert_eq!(server.get("/healthz").0, 200);
-}
-
-/// Sends raw bytes (ureq would refuse some of these bodies).
-fn raw_request(
-    server: &Server,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
-    let address = server.base.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(address).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
-    let body = body.unwrap_or_default();
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).ok()?;
-    let _ = stream.write_all(body);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    Some((status, body))
 }

@@ -107,6 +107,7 @@ fn failed(error: WriteError) -> Error {
                 .extend_with(|_, extensions| extensions.set("code", super::errors::UNAVAILABLE))
         }
         WriteError::Store(error) => internal(error),
+        WriteError::Panicked(error) => internal(error),
     }
 }
 

@@ -144,6 +144,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        // Colours only for a person at a terminal: not in a file, a journal or a container log.
+        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         // When stderr is gone (a supervisor that died), a log line must not become a panic:
         // reporting the failed write would print to stderr again and panic.
         .log_internal_errors(false)
@@ -157,6 +159,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         Store::open(&args.data.data)?
     };
     store.settle_base(args.data.base_iri.as_deref())?;
+    store.set_min_free_space(args.min_free_space);
     match store.initialize(!args.no_seed, &Bar::new())? {
         Some(report) => tracing::info!(
             quads = report.quads_read + report.quads_derived,

@@ -118,6 +118,11 @@ pub struct ServeArgs {
     /// Do not load the bundled seed data into an empty store (the ontology is always loaded).
     #[arg(long, env = "GOVGRAPH_NO_SEED")]
     pub no_seed: bool,
+    /// Room, in bytes, that writes must leave on the disk holding the store: below it a write is
+    /// refused with STORAGE_FULL (HTTP 507) before it could fill the disk, and goes through again
+    /// once space is freed.
+    #[arg(long, env = "GOVGRAPH_MIN_FREE_SPACE", default_value_t = crate::store::DEFAULT_MIN_FREE_SPACE, value_name = "BYTES")]
+    pub min_free_space: u64,
     /// Browser origins allowed to call the API from other sites (CORS), e.g.
     /// `https://yasgui.example.org`; `*` allows any. Off by default.
     #[arg(long, env = "GOVGRAPH_CORS_ORIGIN", value_delimiter = ',', value_name = "ORIGIN")]

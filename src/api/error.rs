@@ -59,6 +59,7 @@ impl ApiError {
                 StoreError::NotAcceptable(_) => "NOT_ACCEPTABLE",
                 StoreError::Cancelled => "TIMEOUT",
                 StoreError::Locked { .. } | StoreError::Remote { .. } => "UNAVAILABLE",
+                StoreError::StorageFull(_) => "STORAGE_FULL",
                 StoreError::LimitExceeded {
                     limit: InputLimit::SparqlLength,
                     ..
@@ -72,6 +73,7 @@ impl ApiError {
                 QueryError::BadInput { .. } => "BAD_USER_INPUT",
                 QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
                 QueryError::Store(StoreError::Remote { .. }) => "UNAVAILABLE",
+                QueryError::Store(StoreError::StorageFull(_)) => "STORAGE_FULL",
                 QueryError::Store(_) => "INTERNAL",
             },
             ApiError::Blocking(_) | ApiError::Compute(_) | ApiError::Panicked => "INTERNAL",
@@ -93,6 +95,7 @@ impl ResponseError for ApiError {
             "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
             "FORBIDDEN" => StatusCode::FORBIDDEN,
             "TIMEOUT" | "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            "STORAGE_FULL" => StatusCode::INSUFFICIENT_STORAGE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

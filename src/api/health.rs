@@ -1,7 +1,9 @@
 //! `GET /healthz`: 200 once the server is up (the store is opened and seeded, and the graph
 //! projection built, before it listens), with the size and version of the data it serves.
 //! `GET /readyz`: 200 while the server can serve current data; 503 with the reason while a
-//! replica cannot reach its SPARQL store (a load balancer then sends requests elsewhere).
+//! replica cannot reach its SPARQL store (a load balancer then sends requests elsewhere). While
+//! the disk is full the server still serves reads: 200, `"status": "degraded"`, and why writes
+//! fail.
 
 use super::AppState;
 use actix_web::{HttpResponse, web};
@@ -19,11 +21,18 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.store.remote_endpoint().unwrap_or("embedded");
     match state.readiness.problem() {
-        None => HttpResponse::Ok().json(serde_json::json!({
-            "status": "ready",
-            "store": backend,
-            "datasetVersion": state.catalog.load().version,
-        })),
+        None => {
+            let writes = state.readiness.writes_problem();
+            HttpResponse::Ok().json(serde_json::json!({
+                "status": if writes.is_some() { "degraded" } else { "ready" },
+                "store": backend,
+                "datasetVersion": state.catalog.load().version,
+                "writes": match writes {
+                    Some(reason) => serde_json::json!({ "status": "refused", "code": "STORAGE_FULL", "reason": reason }),
+                    None => serde_json::json!({ "status": "ok" }),
+                },
+            }))
+        }
         Some(reason) => HttpResponse::ServiceUnavailable().json(serde_json::json!({
             "status": "unavailable",
             "store": backend,

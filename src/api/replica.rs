@@ -11,15 +11,34 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast::Sender;
 
-/// Why the server is not ready to serve, if it is not.
+/// Why the server is not ready to serve, if it is not; and why writes fail, if they do.
 #[derive(Default)]
 pub struct Readiness {
     problem: Mutex<Option<String>>,
+    writes: Mutex<Option<String>>,
 }
 
 impl Readiness {
     pub fn problem(&self) -> Option<String> {
         self.problem.lock().map(|problem| problem.clone()).unwrap_or_default()
+    }
+
+    /// Why the last write failed for lack of disk space, until one succeeds.
+    pub fn writes_problem(&self) -> Option<String> {
+        self.writes.lock().map(|problem| problem.clone()).unwrap_or_default()
+    }
+
+    /// Records whether a write was refused for lack of space, logging the transitions.
+    pub fn writes_refused(&self, reason: Option<String>) {
+        let Ok(mut current) = self.writes.lock() else {
+            return;
+        };
+        match (&*current, &reason) {
+            (None, Some(now)) => tracing::error!(reason = %now, "the disk is full: writes are refused, reads go on"),
+            (Some(_), None) => tracing::info!("writes succeed again: the disk has room"),
+            _ => {}
+        }
+        *current = reason;
     }
 
     /// Records the outcome of a poll, logging only the transitions.

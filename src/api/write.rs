@@ -77,7 +77,7 @@ pub async fn write<T: Send + 'static>(
     let store = state.store.clone();
     let current = state.catalog.clone();
     let events = state.events.clone();
-    super::blocking::run(state.evaluation_stack, move || {
+    let outcome: Result<(T, Arc<Catalog>), WriteError> = super::blocking::run(state.evaluation_stack, move || {
         let _guard = guard;
         // A replica writes on top of the store's latest version, not of its last poll.
         let before = super::replica::resync(&store, &current, &events)?;
@@ -93,7 +93,13 @@ pub async fn write<T: Send + 'static>(
         }
         Ok((result, catalog))
     })
-    .await?
+    .await?;
+    // A full disk is said where operators look: the log, and `/readyz` until a write succeeds.
+    state.readiness.writes_refused(match &outcome {
+        Err(error) => error.storage_full().map(str::to_owned),
+        Ok(_) => None,
+    });
+    outcome
 }
 
 /// Why a write failed: the store, or a check made inside the write.
@@ -105,6 +111,19 @@ pub enum WriteError {
     Query(#[from] crate::services::explore::QueryError),
     #[error(transparent)]
     Panicked(#[from] super::compute::Panicked),
+}
+
+impl WriteError {
+    /// Why the disk refused the write, if it is full.
+    pub fn storage_full(&self) -> Option<&str> {
+        match self {
+            WriteError::Store(StoreError::StorageFull(reason))
+            | WriteError::Query(crate::services::explore::QueryError::Store(StoreError::StorageFull(reason))) => {
+                Some(reason)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl From<WriteError> for ApiError {

@@ -78,7 +78,11 @@ pub enum StoreError {
     #[error("unsupported SHACL in the shapes graph: {0}")]
     UnsupportedShacl(String),
     #[error(transparent)]
-    Storage(#[from] StorageError),
+    Storage(StorageError),
+    /// The disk (or quota) holding the store has no room left: writes fail until some is freed,
+    /// reads go on.
+    #[error("the disk holding the store is full ({0}); free some space and writes resume")]
+    StorageFull(String),
     #[error("cannot write the output: {0}")]
     Output(#[source] io::Error),
     #[error("the query ran out of time and was stopped")]
@@ -103,6 +107,30 @@ pub enum StoreError {
     /// memory.
     #[error("{}", limit_message(*.limit, *.max, .at))]
     LimitExceeded { limit: InputLimit, max: usize, at: Where },
+}
+
+impl From<StorageError> for StoreError {
+    fn from(error: StorageError) -> Self {
+        if is_storage_full(&error) {
+            StoreError::StorageFull(error.to_string())
+        } else {
+            StoreError::Storage(error)
+        }
+    }
+}
+
+/// Whether a storage error says the disk is full: Oxigraph maps RocksDB's "No space left on
+/// device" to `StorageFull`; an error from the file system itself carries ENOSPC or EDQUOT.
+fn is_storage_full(error: &StorageError) -> bool {
+    const ENOSPC: i32 = 28;
+    const EDQUOT: i32 = 122;
+    if let StorageError::Io(io) = error
+        && (io.kind() == io::ErrorKind::StorageFull || matches!(io.raw_os_error(), Some(ENOSPC | EDQUOT)))
+    {
+        return true;
+    }
+    let message = error.to_string();
+    message.contains("No space left on device") || message.contains("Disk quota exceeded")
 }
 
 /// Where in its input a text passed a limit.
@@ -148,7 +176,18 @@ impl Progress for NoProgress {
 pub struct Store {
     inner: oxigraph::store::Store,
     remote: Option<Arc<remote::Remote>>,
+    /// For a store on disk: its directory, and the room a write must leave there.
+    disk: Option<Arc<Disk>>,
 }
+
+/// Where an on-disk store lives and how much room writes leave on its disk.
+struct Disk {
+    path: PathBuf,
+    reserve: std::sync::atomic::AtomicU64,
+}
+
+/// Room left on the disk below which writes are refused, unless set otherwise.
+pub const DEFAULT_MIN_FREE_SPACE: u64 = 128 * 1024 * 1024;
 
 impl Store {
     /// Opens (creating it if needed) the RocksDB store in `path`.
@@ -177,7 +216,14 @@ impl Store {
                 }
             }
         })?;
-        Ok(Self { inner, remote: None })
+        Ok(Self {
+            inner,
+            remote: None,
+            disk: Some(Arc::new(Disk {
+                path: path.to_owned(),
+                reserve: DEFAULT_MIN_FREE_SPACE.into(),
+            })),
+        })
     }
 
     #[cfg(not(feature = "rocksdb"))]
@@ -190,6 +236,7 @@ impl Store {
         Ok(Self {
             inner: oxigraph::store::Store::new()?,
             remote: None,
+            disk: None,
         })
     }
 
@@ -199,9 +246,41 @@ impl Store {
         let store = Self {
             inner: oxigraph::store::Store::new()?,
             remote: Some(Arc::new(remote::Remote::new(config))),
+            disk: None,
         };
         store.sync()?;
         Ok(store)
+    }
+
+    /// Sets the room writes must leave on the disk holding the store (`--min-free-space`).
+    pub fn set_min_free_space(&self, bytes: u64) {
+        if let Some(disk) = &self.disk {
+            disk.reserve.store(bytes, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Refuses a write while the disk holding the store has less room than the reserve: a
+    /// write that fills the disk would leave RocksDB unable to write until it is reopened, while
+    /// one refused here can go through as soon as space is freed.
+    fn check_room(&self) -> Result<(), StoreError> {
+        let Some(disk) = &self.disk else {
+            return Ok(());
+        };
+        let reserve = disk.reserve.load(std::sync::atomic::Ordering::Relaxed);
+        // A file system that cannot say how full it is is not refused for it.
+        let Ok(stats) = rustix::fs::statvfs(&disk.path) else {
+            return Ok(());
+        };
+        let available = stats.f_bavail.saturating_mul(stats.f_frsize);
+        if available < reserve {
+            return Err(StoreError::StorageFull(format!(
+                "{} MiB left on the disk holding {}, less than the {} MiB writes must leave (--min-free-space)",
+                available / (1024 * 1024),
+                disk.path.display(),
+                reserve / (1024 * 1024)
+            )));
+        }
+        Ok(())
     }
 
     /// The remote store's query endpoint, for a replica.

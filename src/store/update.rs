@@ -79,7 +79,7 @@ fn update_error(error: UpdateEvaluationError) -> StoreError {
         UpdateEvaluationError::GraphAlreadyExists(_) | UpdateEvaluationError::GraphDoesNotExist(_) => {
             StoreError::Refused(error.to_string())
         }
-        UpdateEvaluationError::Storage(error) => StoreError::Storage(error),
+        UpdateEvaluationError::Storage(error) => error.into(),
         other => StoreError::QueryEvaluation(other.to_string()),
     }
 }

@@ -42,8 +42,9 @@ impl<'a> Deref for Writer<'a> {
 }
 
 impl Store {
-    /// Starts a write.
+    /// Starts a write (refused while the disk is full).
     pub(super) fn begin(&self) -> Result<Writer<'_>, StoreError> {
+        self.check_room()?;
         Ok(Writer {
             transaction: self.inner.start_transaction()?,
             remote: self.remote.as_deref(),

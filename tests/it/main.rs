@@ -4,6 +4,7 @@
 
 mod cli;
 mod consistency;
+mod disk;
 mod graphql;
 mod hostile;
 mod linked;

@@ -173,12 +173,26 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Self {
+        Self::start_under(&[], args)
+    }
+
+    /// Starts the server through `wrapper`, a command that runs the rest of its arguments (the
+    /// binary and its own), as `unshare ... sh -c '...; exec "$@"'` does.
+    pub fn start_under(wrapper: &[&str], args: &[&str]) -> Self {
         let bind: &[&str] = if args.contains(&"--bind") {
             &[]
         } else {
             &["--bind", "127.0.0.1:0"]
         };
-        let mut child = Command::new(BIN)
+        let mut command = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut command = Command::new(program);
+                command.args(rest).arg(BIN);
+                command
+            }
+            None => Command::new(BIN),
+        };
+        let mut child = command
             .arg("serve")
             .args(bind)
             .arg("--stop-on-stdin-eof")
@@ -285,6 +299,11 @@ impl Server {
         let response = self.request("POST", "/graphql", &[("content-type", "application/json")], Some(&body));
         assert_eq!(response.status, 200, "{}", response.body);
         serde_json::from_str(&response.body).expect("a JSON response")
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Whether the process has exited, and how.

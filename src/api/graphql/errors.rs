@@ -12,6 +12,8 @@ pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 pub const INTERNAL: &str = "INTERNAL";
 /// A replica's SPARQL store cannot be reached; retrying later may succeed.
 pub const UNAVAILABLE: &str = "UNAVAILABLE";
+/// The disk holding the store is full: writes fail until space is freed; reads go on.
+pub const STORAGE_FULL: &str = "STORAGE_FULL";
 pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 pub const BAD_REQUEST: &str = "BAD_REQUEST";
@@ -55,6 +57,9 @@ impl ErrorExtensions for QueryError {
             }
             QueryError::Store(crate::store::StoreError::Remote { .. }) => {
                 extensions.set("code", UNAVAILABLE);
+            }
+            QueryError::Store(crate::store::StoreError::StorageFull(_)) => {
+                extensions.set("code", STORAGE_FULL);
             }
             QueryError::Store(error) => {
                 tracing::error!(%error, "store error in a GraphQL resolver");

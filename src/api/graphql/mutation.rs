@@ -106,6 +106,8 @@ fn failed(error: WriteError) -> Error {
             Error::new(error.to_string())
                 .extend_with(|_, extensions| extensions.set("code", super::errors::UNAVAILABLE))
         }
+        WriteError::Store(error @ StoreError::StorageFull(_)) => Error::new(error.to_string())
+            .extend_with(|_, extensions| extensions.set("code", super::errors::STORAGE_FULL)),
         WriteError::Store(error) => internal(error),
         WriteError::Panicked(error) => internal(error),
     }

@@ -26,7 +26,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGET_DIR := $(HOME)/.cache/govgraph-fuzz-target
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
-	cd fuzz && for target in resolve_ref import_csv; do \
+	cd fuzz && for target in resolve_ref import_csv sparql_query sparql_update rdf_upload; do \
 	  mkdir -p corpus/$$target && \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O --target-dir $(FUZZ_TARGET_DIR) $$target corpus/$$target seeds/$$target \
 	    -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \

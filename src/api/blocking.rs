@@ -24,6 +24,8 @@ struct Pool {
 static POOL: OnceLock<Pool> = OnceLock::new();
 
 fn pool(stack: usize) -> &'static Pool {
+    // Never less than the default limits call for, whoever asks first.
+    let stack = stack.max(crate::store::evaluation_stack(&crate::store::InputLimits::DEFAULT));
     POOL.get_or_init(|| Pool {
         runtime: tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -58,6 +60,12 @@ pub async fn run<T: Send + 'static>(stack: usize, work: impl FnOnce() -> T + Sen
         });
     }
     own_thread(stack, work).await
+}
+
+/// Runs store work that parses nothing a client sent (reads, exports) on the pool.
+pub async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Panicked> {
+    let stack = POOL.get().map_or(0, |pool| pool.stack);
+    run(stack, work).await
 }
 
 async fn own_thread<T: Send + 'static>(stack: usize, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Panicked> {

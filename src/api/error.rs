@@ -31,8 +31,6 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Query(QueryError),
-    #[error("the server could not run the request: {0}")]
-    Blocking(#[from] actix_web::error::BlockingError),
     #[error(transparent)]
     Compute(#[from] super::compute::Panicked),
     #[error("internal error")]
@@ -76,7 +74,7 @@ impl ApiError {
                 QueryError::Store(StoreError::StorageFull(_)) => "STORAGE_FULL",
                 QueryError::Store(_) => "INTERNAL",
             },
-            ApiError::Blocking(_) | ApiError::Compute(_) | ApiError::Panicked => "INTERNAL",
+            ApiError::Compute(_) | ApiError::Panicked => "INTERNAL",
         }
     }
 }

@@ -67,7 +67,7 @@ pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>
         .map_err(|_| ApiError::BadRequest(format!("unknown format `{name}`; use one of: {}", names.join(", "))))?;
     let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(4);
     let store = state.store.clone();
-    actix_web::rt::task::spawn_blocking(move || {
+    let streaming = super::blocking::on_pool(move || {
         let mut writer = ChannelWriter {
             buffer: Vec::with_capacity(ChannelWriter::CHUNK),
             sender,
@@ -80,6 +80,8 @@ pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>
             let _ = writer.sender.blocking_send(Err(io::Error::other(error.to_string())));
         }
     });
+    // Runs while the response streams; the channel ends the body when it is done.
+    actix_web::rt::spawn(streaming);
     let body = futures_util::stream::poll_fn(move |context| receiver.poll_recv(context));
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, format!("{}; charset=utf-8", format.media_type())))

@@ -47,7 +47,7 @@ pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     })?;
     let store = state.store.clone();
     let lookup = target.clone();
-    let body = web::block(move || store.graph_document(&lookup, format)).await??;
+    let body = super::blocking::on_pool(move || store.graph_document(&lookup, format)).await??;
     let Some(body) = body else {
         return Err(ApiError::NotFound(format!("there is no graph {target}")));
     };

@@ -70,7 +70,7 @@ pub async fn entity(
         Representation::Rdf(format) => {
             let store = state.store.clone();
             let lookup = id.clone();
-            let document = web::block(move || store.entity_document(&lookup, format)).await??;
+            let document = super::blocking::on_pool(move || store.entity_document(&lookup, format)).await??;
             let Some(document) = document else {
                 return Err(unknown(&id));
             };
@@ -100,7 +100,7 @@ async fn page(state: &AppState, id: &str) -> Result<String, ApiError> {
     let relation_ids = catalog.relations_of(id, None);
     let store = state.store.clone();
     let wanted = id.to_owned();
-    let (entity, relations) = web::block(move || -> Result<_, crate::store::StoreError> {
+    let (entity, relations) = super::blocking::on_pool(move || -> Result<_, crate::store::StoreError> {
         let entity = store.entities(std::slice::from_ref(&wanted))?.remove(&wanted);
         let mut relations: Vec<Relation> = store.relations(&relation_ids)?.into_values().collect();
         relations.sort_by(|a, b| a.id.cmp(&b.id));

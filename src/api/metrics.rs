@@ -135,7 +135,7 @@ pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) ->
         .subscribers
         .set(i64::try_from(state.events.receiver_count()).unwrap_or(i64::MAX));
     let data_dir = state.data_dir.clone();
-    let bytes = web::block(move || data_dir.as_deref().map_or(0, directory_size))
+    let bytes = super::blocking::on_pool(move || data_dir.as_deref().map_or(0, directory_size))
         .await
         .unwrap_or(0);
     metrics.store_bytes.set(bytes);

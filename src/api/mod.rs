@@ -1,7 +1,7 @@
 //! The HTTP API: the actix application and its handlers. Handlers convert requests, call the
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
-mod blocking;
+pub(crate) mod blocking;
 pub mod compute;
 mod error;
 mod export;
@@ -164,7 +164,11 @@ pub async fn serve(
     .client_request_timeout(client_timeout)
     .client_disconnect_timeout(Duration::from_secs(2))
     .keep_alive(Duration::from_secs(30))
+    // Our own handlers, installed before the address is announced: actix installs its own only
+    // once the server future first runs, and a SIGTERM sent in between would kill the process.
+    .disable_signals()
     .bind(bind)?;
+    let stop_signals = StopSignals::install()?;
     for address in server.addrs() {
         tracing::info!(%address, "listening");
         let mut stdout = io::stdout().lock();
@@ -172,6 +176,12 @@ pub async fn serve(
         stdout.flush()?;
     }
     let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let name = stop_signals.received().await;
+        tracing::info!(signal = name, "stopping gracefully");
+        handle.stop(true).await;
+    });
     if stop_on_stdin_eof {
         let handle = server.handle();
         actix_web::rt::spawn(async move {
@@ -184,4 +194,27 @@ pub async fn serve(
         });
     }
     server.await
+}
+
+/// SIGINT and SIGTERM, registered with the runtime (from then on they no longer kill the process).
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn received(mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
 }

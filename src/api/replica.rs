@@ -87,7 +87,7 @@ pub fn spawn_poller(state: AppState, interval: Duration) {
             let store = state.store.clone();
             let current = state.catalog.clone();
             let events = state.events.clone();
-            let outcome = actix_web::web::block(move || {
+            let outcome = super::blocking::on_pool(move || {
                 let _guard = guard;
                 resync(&store, &current, &events).map(drop)
             })

@@ -38,7 +38,7 @@ fn change_quad(count: u64, fingerprint: &str) -> Quad {
 
 /// Whether the log entry `term` is one the write numbered `count` compacts away.
 fn stale(term: &Term, count: u64) -> bool {
-    if count % LOG_KEPT != 0 {
+    if !count.is_multiple_of(LOG_KEPT) {
         return false;
     }
     let Term::Literal(entry) = term else { return true };
@@ -169,7 +169,7 @@ pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str
         transaction.remove(QuadRef::new(DATASET, GG_VERSION, old.as_ref(), META_GRAPH));
     }
     let next = head.next(fingerprint);
-    if next.changes % LOG_KEPT == 0 {
+    if next.changes.is_multiple_of(LOG_KEPT) {
         for entry in objects(transaction, GG_CHANGE)? {
             if stale(&entry, next.changes) {
                 transaction.remove(QuadRef::new(DATASET, GG_CHANGE, entry.as_ref(), META_GRAPH));
@@ -212,7 +212,7 @@ mod tests {
                 "{} entries after {changes} changes",
                 entries.len()
             );
-            if changes % LOG_KEPT == 0 {
+            if changes.is_multiple_of(LOG_KEPT) {
                 assert_eq!(entries.len() as u64, LOG_KEPT, "after {changes} changes");
             }
         }

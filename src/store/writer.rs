@@ -30,6 +30,7 @@ pub(super) struct Writer<'a> {
     remote: Option<&'a Remote>,
     journal: Vec<Step>,
     change: Option<String>,
+    store: &'a Store,
 }
 
 impl<'a> Deref for Writer<'a> {
@@ -50,6 +51,7 @@ impl Store {
             remote: self.remote.as_deref(),
             journal: Vec::new(),
             change: None,
+            store: self,
         })
     }
 }
@@ -128,7 +130,7 @@ impl<'a> Writer<'a> {
             remote.update(&journal_request(&self.journal, self.change.as_deref()))?;
         }
         self.transaction.commit()?;
-        Ok(())
+        self.store.committed()
     }
 }
 

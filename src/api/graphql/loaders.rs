@@ -19,7 +19,7 @@ pub type LoadError = Arc<String>;
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, LoadError> {
-    match tokio::task::spawn_blocking(work).await {
+    match crate::api::blocking::on_pool(work).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(Arc::new(error.to_string())),
         Err(error) => Err(Arc::new(error.to_string())),

@@ -161,7 +161,7 @@ pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Resul
     let store = state.store.clone();
     let (node_ids, relation_ids) = (found.nodes.clone(), found.relations.clone());
     let format = parameters.format;
-    let body = web::block(move || -> Result<Vec<u8>, crate::store::StoreError> {
+    let body = crate::api::blocking::on_pool(move || -> Result<Vec<u8>, crate::store::StoreError> {
         if format == Format::JsonLd {
             return store.resources_document(&node_ids, &relation_ids, SparqlFormat::JsonLd);
         }

@@ -2,8 +2,8 @@
 //! service, print the outcome. Progress bars (on a terminal only) live here, at the edge.
 
 use crate::config::{
-    Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, QueryArgs, RemoteArgs, ServeArgs,
-    ValidateArgs,
+    Cli, Command, DataArgs, ExportArgs, GenerateArgs, ImportArgs, LoadArgs, LogFormat, QueryArgs, RemoteArgs,
+    ServeArgs, ValidateArgs,
 };
 use crate::services::catalog::Catalog;
 use crate::services::generate::Generator;
@@ -141,15 +141,18 @@ fn open_for_reading(data: &DataArgs) -> Result<Store, Error> {
 fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GOVGRAPH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
-        // Colours only for a person at a terminal: not in a file, a journal or a container log.
-        .with_ansi(io::IsTerminal::is_terminal(&io::stderr()))
         // When stderr is gone (a supervisor that died), a log line must not become a panic:
         // reporting the failed write would print to stderr again and panic.
-        .log_internal_errors(false)
-        .init();
+        .log_internal_errors(false);
+    match args.log_format {
+        // Colours only for a person at a terminal: not in a file, a journal or a container log.
+        LogFormat::Text => log.with_ansi(io::IsTerminal::is_terminal(&io::stderr())).init(),
+        // The request's span (its id, method and route) goes with every line logged inside it.
+        LogFormat::Json => log.json().with_current_span(true).with_span_list(false).init(),
+    }
     let store = if let Some(config) = remote_config(&args.remote)? {
         tracing::info!(endpoint = %config.query, "replica: pulling the data of the SPARQL store");
         Store::connect(config)?

@@ -2,7 +2,7 @@
 //! `GOVGRAPH_*` environment variable.
 
 use crate::store::{ExportFormat, InputLimits, ResultsFormat};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -135,6 +135,10 @@ pub struct ServeArgs {
     /// pipe to the server's input can be sure the server never outlives it.
     #[arg(long, env = "GOVGRAPH_STOP_ON_STDIN_EOF")]
     pub stop_on_stdin_eof: bool,
+    /// How the log on standard error is written: `text` for people (coloured only on a
+    /// terminal), `json` for log collectors (one object per line, with the request's id).
+    #[arg(long, env = "GOVGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub limits: Limits,
 }
@@ -403,4 +407,10 @@ mod tests {
         let parsed = format!("{:?}", args.limits);
         assert_eq!(parsed, format!("{:?}", Limits::default()));
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

@@ -4,6 +4,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// jemalloc for everything the process allocates, RocksDB's C++ too (see Cargo.toml).
+#[cfg(all(feature = "rocksdb", target_os = "linux"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = govgraph::config::Cli::parse();
     match govgraph::run(cli) {

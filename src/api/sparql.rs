@@ -19,6 +19,8 @@ struct Parameters {
     query: Option<String>,
     update: Option<String>,
     dataset: ProtocolDataset,
+    /// SPARQL 1.2's `version` announcements: parameters, and the media type's `version`.
+    versions: Vec<String>,
 }
 
 impl Parameters {
@@ -30,12 +32,45 @@ impl Parameters {
                 "update" => replace_once(&mut self.update, value, "update")?,
                 "default-graph-uri" | "using-graph-uri" => self.dataset.default_graphs.push(value),
                 "named-graph-uri" | "using-named-graph-uri" => self.dataset.named_graphs.push(value),
+                "version" => self.versions.push(value),
                 _ => {}
             }
         }
         Ok(())
     }
+
+    /// A URL-encoded POST carries the query or update in its body (SPARQL 1.1 Protocol 2.2.2,
+    /// 2.2.3): one in the URL beside it is refused rather than run.
+    fn read_form(&mut self, url: &[u8], body: &[u8]) -> Result<(), ApiError> {
+        let mut in_url = Parameters::default();
+        in_url.read(url)?;
+        if in_url.query.is_some() || in_url.update.is_some() {
+            return Err(ApiError::BadRequest(
+                "with a URL-encoded POST, the `query` or `update` parameter goes in the body, not the URL".to_owned(),
+            ));
+        }
+        *self = in_url;
+        self.read(body)
+    }
+
+    /// SPARQL 1.2 Protocol: at most one version announcement, and one this server speaks.
+    fn check_version(&self) -> Result<(), ApiError> {
+        match self.versions.as_slice() {
+            [] => Ok(()),
+            [version] if SPARQL_VERSIONS.contains(&version.as_str()) => Ok(()),
+            [version] => Err(ApiError::BadRequest(format!(
+                "SPARQL version `{version}` is not one this server speaks ({})",
+                SPARQL_VERSIONS.join(", ")
+            ))),
+            _ => Err(ApiError::BadRequest(
+                "the SPARQL version is announced more than once".to_owned(),
+            )),
+        }
+    }
 }
+
+/// The versions a request may announce (SPARQL 1.2 Protocol, section 2.1).
+const SPARQL_VERSIONS: [&str; 3] = ["1.1", "1.2", "1.2-basic"];
 
 fn replace_once(slot: &mut Option<String>, value: String, name: &str) -> Result<(), ApiError> {
     if slot.replace(value).is_some() {
@@ -47,13 +82,29 @@ fn replace_once(slot: &mut Option<String>, value: String, name: &str) -> Result<
 }
 
 fn media_type(request: &HttpRequest) -> String {
+    content_type(request)
+        .split(';')
+        .next()
+        .map(|value| value.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn content_type(request: &HttpRequest) -> &str {
     request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(|value| value.trim().to_ascii_lowercase())
         .unwrap_or_default()
+}
+
+/// The `version` parameters of the media type (`application/sparql-query; version=1.2`).
+fn media_type_versions(request: &HttpRequest) -> impl Iterator<Item = String> + '_ {
+    content_type(request).split(';').skip(1).filter_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("version")
+            .then(|| value.trim().trim_matches('"').to_owned())
+    })
 }
 
 fn utf8(body: web::Bytes) -> Result<String, ApiError> {
@@ -64,6 +115,7 @@ fn utf8(body: web::Bytes) -> Result<String, ApiError> {
 pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let mut parameters = Parameters::default();
     parameters.read(request.query_string().as_bytes())?;
+    parameters.check_version()?;
     if parameters.update.is_some() {
         return Err(ApiError::MethodNotAllowed(
             "updates must be sent with POST".to_owned(),
@@ -85,17 +137,25 @@ pub async fn post(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut parameters = Parameters::default();
-    parameters.read(request.query_string().as_bytes())?;
+    let url = request.query_string().as_bytes();
     match media_type(&request).as_str() {
-        "application/x-www-form-urlencoded" => parameters.read(&body)?,
-        "application/sparql-query" => replace_once(&mut parameters.query, utf8(body)?, "query")?,
-        "application/sparql-update" => replace_once(&mut parameters.update, utf8(body)?, "update")?,
+        "application/x-www-form-urlencoded" => parameters.read_form(url, &body)?,
+        "application/sparql-query" => {
+            parameters.read(url)?;
+            replace_once(&mut parameters.query, utf8(body)?, "query")?;
+        }
+        "application/sparql-update" => {
+            parameters.read(url)?;
+            replace_once(&mut parameters.update, utf8(body)?, "update")?;
+        }
         other => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "send application/sparql-query, application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
             )));
         }
     }
+    parameters.versions.extend(media_type_versions(&request));
+    parameters.check_version()?;
     match (parameters.query, parameters.update) {
         (Some(query), None) => run_query(&request, &state, query, parameters.dataset).await,
         (None, Some(update)) => run_update(&request, &state, update).await,
@@ -115,15 +175,21 @@ pub async fn post_update(
     // Authorisation first: without the token, nothing about the update is even read.
     require_admin(&request, &state)?;
     let mut parameters = Parameters::default();
+    let url = request.query_string().as_bytes();
     match media_type(&request).as_str() {
-        "application/x-www-form-urlencoded" => parameters.read(&body)?,
-        "application/sparql-update" => replace_once(&mut parameters.update, utf8(body)?, "update")?,
+        "application/x-www-form-urlencoded" => parameters.read_form(url, &body)?,
+        "application/sparql-update" => {
+            parameters.read(url)?;
+            replace_once(&mut parameters.update, utf8(body)?, "update")?;
+        }
         other => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "send application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
             )));
         }
     }
+    parameters.versions.extend(media_type_versions(&request));
+    parameters.check_version()?;
     let Some(update) = parameters.update else {
         return Err(ApiError::BadRequest(
             "give a SPARQL update in the `update` parameter".to_owned(),

@@ -85,7 +85,7 @@ pub async fn write<T: Send + 'static>(
         let (result, touched) = work(&store, &before)?;
         let written = started.elapsed();
         let catalog = Arc::new(before.refresh(&store, &touched)?);
-        tracing::debug!(?written, refreshed = ?(started.elapsed() - written), "write committed");
+        tracing::debug!(?written, refreshed = ?(started.elapsed() - written), "write and catalog refresh");
         current.store(catalog.clone());
         for change in describe(&result, &before, &catalog) {
             // No subscriber is not an error; a slow one misses events rather than slowing writers.
@@ -94,6 +94,10 @@ pub async fn write<T: Send + 'static>(
         Ok((result, catalog))
     })
     .await?;
+    // Logged here, in the request's span, so that the line carries the request's id.
+    if let Ok((_, catalog)) = &outcome {
+        tracing::info!(version = %catalog.version, "write committed");
+    }
     // A full disk is said where operators look: the log, and `/readyz` until a write succeeds.
     state.readiness.writes_refused(match &outcome {
         Err(error) => error.storage_full().map(str::to_owned),

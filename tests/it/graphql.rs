@@ -416,8 +416,24 @@ fn graphql_over_http_status_codes_and_media_types() {
     // Plain JSON answers 200 for any well-formed request.
     let response = server.request("POST", "/graphql", &json, Some(r#"{"query":"{ stats { "}"#));
     assert_eq!(response.status, 200);
-    // Malformed requests.
-    assert_eq!(server.request("POST", "/graphql", &json, Some("{not json")).status, 400);
+    // Malformed requests, whatever the client accepts: not JSON, parameters of the wrong type, no
+    // document at all (graphql-http's audits 8764 and 3E3A send `qeury`).
+    for accept in ["application/json", "application/graphql-response+json"] {
+        let headers = [("content-type", "application/json"), ("accept", accept)];
+        for body in [
+            "{not json",
+            r#"{"qeury":"{ __typename }"}"#,
+            r#"{"query":42}"#,
+            r#"{"query":""}"#,
+            r#"{"query":"{ __typename }","variables":"x"}"#,
+            r#"[{"query":"{ __typename }"},{"qeury":"{ __typename }"}]"#,
+        ] {
+            let response = server.request("POST", "/graphql", &headers, Some(body));
+            assert_eq!(response.status, 400, "{accept} {body}: {}", response.body);
+            let answer: Value = serde_json::from_str(&response.body).unwrap();
+            assert_eq!(error_code(&answer), "BAD_REQUEST", "{accept} {body}");
+        }
+    }
     assert_eq!(
         server
             .request("POST", "/graphql", &[("content-type", "text/plain")], Some("{}"))

@@ -214,6 +214,110 @@ fn malformed_queries_are_400_with_their_position() {
     );
 }
 
+/// The SPARQL 1.2 Protocol's version announcements and the 1.1 rule that a URL-encoded POST
+/// carries its operation in the body (the W3C protocol cases `query_get_with_version`,
+/// `query_post_direct_with_version_param`, `bad_query_multiple_versions`,
+/// `update_post_form_with_version`, `update_post_direct_with_version_param`,
+/// `bad_update_multiple_versions`, `bad_update_form_body_missing`, `bad_multiple_queries_form`).
+#[test]
+fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in_the_body() {
+    let server = server();
+    let before = quads(&server);
+    let ask = encode("ASK {}");
+    let code = |response: &crate::util::HttpResponse| -> String {
+        let body: Value = serde_json::from_str(&response.body).unwrap_or_else(|_| panic!("{}", response.body));
+        body["error"]["code"].as_str().unwrap_or_default().to_owned()
+    };
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let admin = format!("Bearer {TOKEN}");
+    let admin_form = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("authorization", admin.as_str()),
+    ];
+
+    // Queries: one version in the URL, the form or the media type is fine; two are not.
+    let get = |query: &str| server.request("GET", &format!("/sparql?{query}"), &[], None);
+    assert_eq!(get(&format!("query={ask}&version=1.2")).status, 200);
+    assert_eq!(get(&format!("query={ask}&version=1.1")).status, 200);
+    let twice = get(&format!("query={ask}&version=1.2&version=1.1"));
+    assert_eq!(
+        (twice.status, code(&twice).as_str()),
+        (400, "BAD_REQUEST"),
+        "{}",
+        twice.body
+    );
+    assert!(twice.body.contains("more than once"), "{}", twice.body);
+    assert_eq!(get(&format!("query={ask}&version=9.9")).status, 400);
+    let direct =
+        |content_type: &str| server.request("POST", "/sparql", &[("content-type", content_type)], Some("ASK {}"));
+    assert_eq!(direct("application/sparql-query; version=1.2").status, 200);
+    assert_eq!(direct("application/sparql-query;version=\"1.2\"").status, 200);
+    assert_eq!(direct("application/sparql-query; version=1.2; version=1.1").status, 400);
+    let posted = |body: String| server.request("POST", "/sparql", &form, Some(&body));
+    assert_eq!(posted(format!("query={ask}&version=1.2")).status, 200);
+    assert_eq!(posted(format!("query={ask}&version=1.2&version=1.2")).status, 400);
+    // Two queries in one form, and a form whose query is in the URL instead of the body.
+    assert_eq!(posted(format!("query={ask}&query={ask}")).status, 400);
+    let misplaced = server.request("POST", &format!("/sparql?query={ask}"), &form, Some(""));
+    assert_eq!((misplaced.status, code(&misplaced).as_str()), (400, "BAD_REQUEST"));
+    assert!(misplaced.body.contains("in the body"), "{}", misplaced.body);
+    // Dataset parameters may still come in the URL beside a form body.
+    let counted = server.request(
+        "POST",
+        "/sparql?default-graph-uri=https%3A%2F%2Fexample.org%2Fnothing",
+        &form,
+        Some(&format!(
+            "query={}",
+            encode("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        )),
+    );
+    assert_eq!(counted.status, 200, "{}", counted.body);
+    assert!(counted.body.contains("\"0\""), "an empty dataset: {}", counted.body);
+
+    // Updates, on both update routes, with the token: the same rules, and nothing is written.
+    let update =
+        encode("INSERT DATA { GRAPH <https://example.org/v> { <https://example.org/a> <https://example.org/p> 1 } }");
+    for route in ["/sparql", "/sparql/update"] {
+        let post = |url: &str, body: String| server.request("POST", url, &admin_form, Some(&body));
+        let twice = post(route, format!("update={update}&version=1.2&version=1.1"));
+        assert_eq!((twice.status, code(&twice).as_str()), (400, "BAD_REQUEST"), "{route}");
+        let misplaced = post(&format!("{route}?update={update}"), String::new());
+        assert_eq!(
+            (misplaced.status, code(&misplaced).as_str()),
+            (400, "BAD_REQUEST"),
+            "{route}"
+        );
+        let direct = server.request(
+            "POST",
+            route,
+            &[
+                ("content-type", "application/sparql-update; version=1.2; version=1.1"),
+                ("authorization", admin.as_str()),
+            ],
+            Some("CLEAR ALL"),
+        );
+        assert_eq!(direct.status, 400, "{route}: {}", direct.body);
+        assert_eq!(quads(&server), before, "{route}: a refused update changed the store");
+    }
+    // One version is fine: the update runs (and is undone).
+    let written = || single(&server, "ASK { GRAPH <https://example.org/v> { ?s ?p ?o } }");
+    assert_eq!(written(), "false");
+    let post = |body: String| server.request("POST", "/sparql/update", &admin_form, Some(&body));
+    assert_eq!(post(format!("update={update}&version=1.2")).status, 204);
+    assert_eq!(written(), "true");
+    let direct = server.request(
+        "POST",
+        "/sparql/update",
+        &[
+            ("content-type", "application/sparql-update; version=1.2"),
+            ("authorization", admin.as_str()),
+        ],
+        Some("DROP GRAPH <https://example.org/v>"),
+    );
+    assert_eq!(direct.status, 204, "{}", direct.body);
+    assert_eq!(written(), "false");
+}
+
 #[test]
 fn a_query_over_its_time_budget_is_stopped_and_the_server_carries_on() {
     let server = server();

@@ -226,3 +226,55 @@ fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
     wait_for_log(&server, "catalog read from the store");
     server.stop();
 }
+
+#[test]
+fn the_log_is_plain_text_off_a_terminal_and_json_lines_on_request() {
+    // The harness reads the server's standard error through a pipe: no colour codes.
+    let server = Server::start(&["--memory"]);
+    wait_for_log(&server, "listening");
+    assert!(!server.stderr().contains('\u{1b}'), "{}", server.stderr());
+    server.stop();
+
+    let server = Server::start(&["--memory", "--admin-token", "t", "--log-format", "json"]);
+    wait_for_log(&server, "listening");
+    let created = server.request(
+        "POST",
+        "/graphql",
+        &[("content-type", "application/json"), ("authorization", "Bearer t")],
+        Some(
+            r#"{"query":"mutation { createEntity(input: { id: \"log-check\", label: \"Log check\", kind: MEETING, sources: [{ document: \"https://example.org/s\", quote: \"s\" }] }) { id } }"}"#,
+        ),
+    );
+    assert!(!created.body.contains("errors"), "{}", created.body);
+    let request_id = created
+        .header("x-request-id")
+        .expect("an x-request-id header")
+        .to_owned();
+    wait_for_log(&server, "write committed");
+    let lines: Vec<serde_json::Value> = server
+        .stderr()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|error| panic!("not a JSON line ({error}): {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .all(|line| line["level"].is_string() && line["timestamp"].is_string())
+    );
+    let listening = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "listening")
+        .unwrap();
+    assert!(
+        listening["fields"]["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+    let write = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "write committed")
+        .unwrap();
+    assert_eq!(write["span"]["request_id"], request_id.as_str(), "{write}");
+    server.stop();
+}

@@ -238,6 +238,20 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
             );
         }
     };
+    // async-graphql reads a missing `query` as an empty one; a request without a document is
+    // malformed (GraphQL over HTTP: 400), not a document that fails to parse (200 with errors).
+    let missing_query = match &batch {
+        BatchRequest::Single(graphql) => graphql.query.trim().is_empty(),
+        BatchRequest::Batch(requests) => requests.iter().any(|graphql| graphql.query.trim().is_empty()),
+    };
+    if missing_query {
+        return request_error(
+            media,
+            StatusCode::BAD_REQUEST,
+            BAD_REQUEST,
+            "the request has no `query` (a GraphQL document as a string)".to_owned(),
+        );
+    }
     match batch {
         BatchRequest::Single(graphql) => respond_single(media, execute(&state, &request, graphql).await),
         BatchRequest::Batch(requests) => {
@@ -284,6 +298,8 @@ async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) 
     let finished = if data.authorization.is_ok() {
         // A writer's request runs to its end even if the client goes away or the timeout answers
         // first, so that a document of several mutations is never cut between two writes.
+        // In the request's span, so that what the writes log carries the request's id.
+        let execution = tracing::Instrument::in_current_span(execution);
         match tokio::time::timeout(timeout, tokio::spawn(execution)).await {
             Ok(Ok(response)) => Ok(response),
             Ok(Err(failed)) => Ok(Response::from_errors(vec![

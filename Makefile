@@ -1,10 +1,15 @@
-# The two commands of the README. Both install missing system packages first.
-.PHONY: serve test deps playground fuzz
+# The two commands of the README. Each installs what it needs first (scripts/install-deps):
+# serving, only the build's system packages; testing, the test tools too.
+.PHONY: serve test deps deps-serve playground fuzz
 
 BIN := $(or $(CARGO_TARGET_DIR),target)/release/govgraph
+# The test tools scripts/install-deps puts there (a Python virtual environment's commands, and
+# Node.js 20 where the system's is older) come first on PATH, before the system's.
+export GOVGRAPH_TOOLS ?= $(HOME)/.cache/govgraph-tools
+export PATH := $(GOVGRAPH_TOOLS)/bin:$(PATH)
 
 # Run the server on ./data with the seed loaded (http://127.0.0.1:8080).
-serve: deps
+serve: deps-serve
 	cargo run --release -- serve
 
 # Run the whole test suite: unit and integration tests (in the release profile the server uses
@@ -16,7 +21,7 @@ test: deps
 	cd playground && npm ci --no-audit --no-fund --loglevel=error && GOVGRAPH_BIN=$(abspath $(BIN)) npm test
 
 # Rebuild the playground bundle (playground/dist/, committed and embedded in the binary).
-playground:
+playground: deps
 	cd playground && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 # Run each fuzz target for FUZZ_SECONDS (default 20). cargo-fuzz wants nightly's -Z flags:
@@ -33,4 +38,7 @@ fuzz:
 	done
 
 deps:
-	@scripts/install-deps
+	@scripts/install-deps test
+
+deps-serve:
+	@scripts/install-deps serve

@@ -113,6 +113,18 @@ fn utf8(body: web::Bytes) -> Result<String, ApiError> {
 
 /// `GET /sparql`.
 pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    // SPARQL 1.1 Protocol 2.1.1: a GET carries its query in the URL and nothing in a body.
+    let has_body = request.headers().contains_key(header::TRANSFER_ENCODING)
+        || request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|length| length.trim() != "0");
+    if has_body {
+        return Err(ApiError::BadRequest(
+            "a GET request carries its query in the URL, not in a body (POST it instead)".to_owned(),
+        ));
+    }
     let mut parameters = Parameters::default();
     parameters.read(request.query_string().as_bytes())?;
     parameters.check_version()?;
@@ -158,7 +170,7 @@ pub async fn post(
     parameters.check_version()?;
     match (parameters.query, parameters.update) {
         (Some(query), None) => run_query(&request, &state, query, parameters.dataset).await,
-        (None, Some(update)) => run_update(&request, &state, update).await,
+        (None, Some(update)) => run_update(&request, &state, update, parameters.dataset).await,
         (Some(_), Some(_)) => Err(ApiError::BadRequest(
             "give either a query or an update, not both".to_owned(),
         )),
@@ -195,15 +207,20 @@ pub async fn post_update(
             "give a SPARQL update in the `update` parameter".to_owned(),
         ));
     };
-    run_update(&request, &state, update).await
+    run_update(&request, &state, update, parameters.dataset).await
 }
 
-async fn run_update(request: &HttpRequest, state: &AppState, update: String) -> Result<HttpResponse, ApiError> {
+async fn run_update(
+    request: &HttpRequest,
+    state: &AppState,
+    update: String,
+    dataset: ProtocolDataset,
+) -> Result<HttpResponse, ApiError> {
     require_admin(request, state)?;
     // Checked before the write lock is taken: a refused text keeps no writer waiting.
     let limits = state.limits.input.limits();
     let checked = blocking::run(store::parse_stack(update.len()), move || {
-        store::parse_update(&update, &limits)
+        store::parse_update(&update, &limits)?.with_using(&dataset)
     })
     .await??;
     write(

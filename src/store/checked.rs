@@ -15,7 +15,10 @@ use super::limits::{InputLimit, InputLimits};
 use super::query::syntax_error;
 use super::scan::{Brackets, brackets};
 use super::vocab::prefixes;
-use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression};
+use spargebra::algebra::{
+    AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression, QueryDataset,
+};
+use spargebra::term::NamedNode;
 use spargebra::{GraphUpdateOperation, Query, SparqlParser, Update};
 use std::sync::LazyLock;
 
@@ -60,6 +63,42 @@ pub struct CheckedUpdate {
 }
 
 impl CheckedUpdate {
+    /// Gives every `DELETE`/`INSERT ... WHERE` the dataset a request names with
+    /// `using-graph-uri` / `using-named-graph-uri` (SPARQL 1.1 Protocol 2.2.3). An operation that
+    /// names its own (`USING`, `USING NAMED`, `WITH`) conflicts with it: refused, as the
+    /// protocol asks.
+    pub fn with_using(mut self, dataset: &super::ProtocolDataset) -> Result<Self, StoreError> {
+        if dataset.default_graphs.is_empty() && dataset.named_graphs.is_empty() {
+            return Ok(self);
+        }
+        let iris = |texts: &[String]| -> Result<Vec<NamedNode>, StoreError> {
+            texts
+                .iter()
+                .map(|text| {
+                    NamedNode::new(text.as_str()).map_err(|error| StoreError::InvalidIri {
+                        iri: text.clone(),
+                        message: error.to_string(),
+                    })
+                })
+                .collect()
+        };
+        let using = QueryDataset {
+            default: iris(&dataset.default_graphs)?,
+            named: Some(iris(&dataset.named_graphs)?),
+        };
+        for operation in &mut self.update.operations {
+            if let GraphUpdateOperation::DeleteInsert { using: own, .. } = operation {
+                if own.is_some() {
+                    return Err(StoreError::Refused(
+                        "the request names a dataset (using-graph-uri, using-named-graph-uri) and the update its own (USING, USING NAMED or WITH): give one".to_owned(),
+                    ));
+                }
+                *own = Some(using.clone());
+            }
+        }
+        Ok(self)
+    }
+
     /// Whether it loads a URL (`LOAD`), which govgraph never does.
     pub(super) fn loads(&self) -> bool {
         self.update

@@ -316,6 +316,67 @@ fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in
     );
     assert_eq!(direct.status, 204, "{}", direct.body);
     assert_eq!(written(), "false");
+
+    // A GET carries nothing in a body (`bad_query_get_with_body`).
+    let with_body = server.request("GET", &format!("/sparql?query={ask}"), &[], Some("ASK {}"));
+    assert_eq!((with_body.status, code(&with_body).as_str()), (400, "BAD_REQUEST"));
+
+    // The request's dataset for an update (`update_dataset_*`): the WHERE reads only the named
+    // graph; an update that names its own dataset conflicts (`bad_update_dataset_conflict`).
+    let source = "https://example.org/using-source";
+    let copy = "https://example.org/using-copy";
+    let seeded = post(format!(
+        "update={}",
+        encode(&format!(
+            "INSERT DATA {{ GRAPH <{source}> {{ <https://example.org/a> <https://example.org/p> 1 }} }}"
+        ))
+    ));
+    assert_eq!(seeded.status, 204, "{}", seeded.body);
+    let copy_all = format!("INSERT {{ GRAPH <{copy}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}");
+    let copied = post(format!(
+        "update={}&using-graph-uri={}",
+        encode(&copy_all),
+        encode(source)
+    ));
+    assert_eq!(copied.status, 204, "{}", copied.body);
+    let in_copy = single(
+        &server,
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{copy}> {{ ?s ?p ?o }} }}"),
+    );
+    assert_eq!(in_copy, "1", "only the using graph's one triple was copied");
+    let named = format!("INSERT {{ GRAPH <{copy}> {{ ?s ?p 2 }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}");
+    let copied = post(format!(
+        "update={}&using-named-graph-uri={}",
+        encode(&named),
+        encode(source)
+    ));
+    assert_eq!(copied.status, 204, "{}", copied.body);
+    let in_copy = single(
+        &server,
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{copy}> {{ ?s ?p ?o }} }}"),
+    );
+    assert_eq!(in_copy, "2", "GRAPH ?g saw only the named graph");
+    for conflicting in [
+        format!("WITH <{source}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}"),
+        format!("DELETE {{ GRAPH <{source}> {{ ?s ?p ?o }} }} USING <{source}> WHERE {{ ?s ?p ?o }}"),
+    ] {
+        let refused = post(format!(
+            "update={}&using-graph-uri={}",
+            encode(&conflicting),
+            encode(copy)
+        ));
+        assert_eq!(refused.status, 400, "{conflicting}: {}", refused.body);
+    }
+    let in_source = single(
+        &server,
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} }}"),
+    );
+    assert_eq!(in_source, "1", "a refused update deleted nothing");
+    let dropped = post(format!(
+        "update={}",
+        encode(&format!("DROP GRAPH <{source}> ; DROP GRAPH <{copy}>"))
+    ));
+    assert_eq!(dropped.status, 204, "{}", dropped.body);
 }
 
 #[test]

@@ -53,6 +53,34 @@ impl Parameters {
         self.read(body)
     }
 
+    /// The parameters of a POST whose media type is one of `accepted`: a URL-encoded body, or
+    /// the URL's parameters and the query or update as the body; then the version check.
+    fn posted(request: &HttpRequest, body: &[u8], accepted: &[&str]) -> Result<Self, ApiError> {
+        let media = media_type(request);
+        if !accepted.contains(&media.as_str()) {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send {}, not `{media}`",
+                accepted.join(" or ")
+            )));
+        }
+        let url = request.query_string().as_bytes();
+        let mut parameters = Parameters::default();
+        if media == FORM {
+            parameters.read_form(url, body)?;
+        } else {
+            parameters.read(url)?;
+            let text = utf8(body)?;
+            if media == QUERY {
+                replace_once(&mut parameters.query, text, "query")?;
+            } else {
+                replace_once(&mut parameters.update, text, "update")?;
+            }
+        }
+        parameters.versions.extend(media_type_versions(request));
+        parameters.check_version()?;
+        Ok(parameters)
+    }
+
     /// SPARQL 1.2 Protocol: at most one version announcement, and one this server speaks.
     fn check_version(&self) -> Result<(), ApiError> {
         match self.versions.as_slice() {
@@ -68,6 +96,10 @@ impl Parameters {
         }
     }
 }
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const QUERY: &str = "application/sparql-query";
+const UPDATE: &str = "application/sparql-update";
 
 /// The versions a request may announce (SPARQL 1.2 Protocol, section 2.1).
 const SPARQL_VERSIONS: [&str; 3] = ["1.1", "1.2", "1.2-basic"];
@@ -107,7 +139,7 @@ fn media_type_versions(request: &HttpRequest) -> impl Iterator<Item = String> + 
     })
 }
 
-fn utf8(body: web::Bytes) -> Result<String, ApiError> {
+fn utf8(body: &[u8]) -> Result<String, ApiError> {
     String::from_utf8(body.to_vec()).map_err(|_| ApiError::BadRequest("the body is not valid UTF-8".to_owned()))
 }
 
@@ -148,26 +180,7 @@ pub async fn post(
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut parameters = Parameters::default();
-    let url = request.query_string().as_bytes();
-    match media_type(&request).as_str() {
-        "application/x-www-form-urlencoded" => parameters.read_form(url, &body)?,
-        "application/sparql-query" => {
-            parameters.read(url)?;
-            replace_once(&mut parameters.query, utf8(body)?, "query")?;
-        }
-        "application/sparql-update" => {
-            parameters.read(url)?;
-            replace_once(&mut parameters.update, utf8(body)?, "update")?;
-        }
-        other => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "send application/sparql-query, application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
-            )));
-        }
-    }
-    parameters.versions.extend(media_type_versions(&request));
-    parameters.check_version()?;
+    let parameters = Parameters::posted(&request, &body, &[FORM, QUERY, UPDATE])?;
     match (parameters.query, parameters.update) {
         (Some(query), None) => run_query(&request, &state, query, parameters.dataset).await,
         (None, Some(update)) => run_update(&request, &state, update, parameters.dataset).await,
@@ -186,22 +199,7 @@ pub async fn post_update(
 ) -> Result<HttpResponse, ApiError> {
     // Authorisation first: without the token, nothing about the update is even read.
     require_admin(&request, &state)?;
-    let mut parameters = Parameters::default();
-    let url = request.query_string().as_bytes();
-    match media_type(&request).as_str() {
-        "application/x-www-form-urlencoded" => parameters.read_form(url, &body)?,
-        "application/sparql-update" => {
-            parameters.read(url)?;
-            replace_once(&mut parameters.update, utf8(body)?, "update")?;
-        }
-        other => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "send application/sparql-update or application/x-www-form-urlencoded, not `{other}`"
-            )));
-        }
-    }
-    parameters.versions.extend(media_type_versions(&request));
-    parameters.check_version()?;
+    let parameters = Parameters::posted(&request, &body, &[FORM, UPDATE])?;
     let Some(update) = parameters.update else {
         return Err(ApiError::BadRequest(
             "give a SPARQL update in the `update` parameter".to_owned(),

@@ -332,6 +332,12 @@ fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in
         ))
     ));
     assert_eq!(seeded.status, 204, "{}", seeded.body);
+    let triples_in = |graph: &str| {
+        single(
+            &server,
+            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"),
+        )
+    };
     let copy_all = format!("INSERT {{ GRAPH <{copy}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}");
     let copied = post(format!(
         "update={}&using-graph-uri={}",
@@ -339,10 +345,7 @@ fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in
         encode(source)
     ));
     assert_eq!(copied.status, 204, "{}", copied.body);
-    let in_copy = single(
-        &server,
-        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{copy}> {{ ?s ?p ?o }} }}"),
-    );
+    let in_copy = triples_in(copy);
     assert_eq!(in_copy, "1", "only the using graph's one triple was copied");
     let named = format!("INSERT {{ GRAPH <{copy}> {{ ?s ?p 2 }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}");
     let copied = post(format!(
@@ -351,10 +354,7 @@ fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in
         encode(source)
     ));
     assert_eq!(copied.status, 204, "{}", copied.body);
-    let in_copy = single(
-        &server,
-        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{copy}> {{ ?s ?p ?o }} }}"),
-    );
+    let in_copy = triples_in(copy);
     assert_eq!(in_copy, "2", "GRAPH ?g saw only the named graph");
     for conflicting in [
         format!("WITH <{source}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}"),
@@ -367,10 +367,7 @@ fn sparql_versions_are_announced_at_most_once_and_forms_carry_their_operation_in
         ));
         assert_eq!(refused.status, 400, "{conflicting}: {}", refused.body);
     }
-    let in_source = single(
-        &server,
-        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} }}"),
-    );
+    let in_source = triples_in(source);
     assert_eq!(in_source, "1", "a refused update deleted nothing");
     let dropped = post(format!(
         "update={}",

@@ -176,6 +176,21 @@ fn wait_for_log(server: &Server, expected: &str) {
     panic!("the server never logged {expected:?}\n{}", server.stderr());
 }
 
+/// Creates an entity with the admin token `t` through GraphQL; the write must succeed.
+fn create_entity(server: &Server, id: &str, label: &str) -> crate::util::HttpResponse {
+    let query = format!(
+        r#"mutation {{ createEntity(input: {{ id: "{id}", label: "{label}", kind: MEETING, sources: [{{ document: "https://example.org/s", quote: "s" }}] }}) {{ id }} }}"#
+    );
+    let created = server.request(
+        "POST",
+        "/graphql",
+        &[("content-type", "application/json"), ("authorization", "Bearer t")],
+        Some(&serde_json::json!({ "query": query }).to_string()),
+    );
+    assert!(!created.body.contains("errors"), "{}", created.body);
+    created
+}
+
 #[test]
 fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
     let workspace = Workspace::new();
@@ -183,15 +198,7 @@ fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
     let server = Server::start(&["--data", &data, "--admin-token", "t"]);
     wait_for_log(&server, "catalog read from the store");
     wait_for_log(&server, "catalog snapshot written");
-    let created = server.request(
-        "POST",
-        "/graphql",
-        &[("content-type", "application/json"), ("authorization", "Bearer t")],
-        Some(
-            r#"{"query":"mutation { createEntity(input: { id: \"snapshot-check\", label: \"Snapshot check\", kind: MEETING, sources: [{ document: \"https://example.org/s\", quote: \"s\" }] }) { id } }"}"#,
-        ),
-    );
-    assert!(!created.body.contains("errors"), "{}", created.body);
+    create_entity(&server, "snapshot-check", "Snapshot check");
     let counts = health(&server);
     server.stop(); // a graceful stop saves the catalog as it now is
 
@@ -237,15 +244,7 @@ fn the_log_is_plain_text_off_a_terminal_and_json_lines_on_request() {
 
     let server = Server::start(&["--memory", "--admin-token", "t", "--log-format", "json"]);
     wait_for_log(&server, "listening");
-    let created = server.request(
-        "POST",
-        "/graphql",
-        &[("content-type", "application/json"), ("authorization", "Bearer t")],
-        Some(
-            r#"{"query":"mutation { createEntity(input: { id: \"log-check\", label: \"Log check\", kind: MEETING, sources: [{ document: \"https://example.org/s\", quote: \"s\" }] }) { id } }"}"#,
-        ),
-    );
-    assert!(!created.body.contains("errors"), "{}", created.body);
+    let created = create_entity(&server, "log-check", "Log check");
     let request_id = created
         .header("x-request-id")
         .expect("an x-request-id header")

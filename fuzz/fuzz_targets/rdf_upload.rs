@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let store = Store::memory().expect("an in-memory store");
     let target = GraphTarget::named("https://example.org/fuzz").expect("a graph name");
     let outcome = shared::as_the_server_does(0, || {
-        let document = RdfDocument::from_body(document.to_vec(), media_type, &target, shared::LIMITS)?;
-        store.write_graph(&target, &document, true)
+        let document = RdfDocument::from_body(document.to_vec(), media_type, None, &target, shared::LIMITS)?;
+        store.write_graph(&target, &[document], true)
     });
     match outcome {
         Ok(_) => {}

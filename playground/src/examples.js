@@ -2,84 +2,119 @@
 // (`id label kind openness startDate endDate`) and relations (`source`/`target` with the
 // same fields, `kind` and `label`), so the graph view shows each of them.
 
-const ENTITY = 'id label kind openness startDate endDate';
-const RELATION = `id label kind source { ${ENTITY} } target { ${ENTITY} }`;
+// Fragments keep every line short enough to read whole in the editor's default width.
+const FRAGMENTS = `
+fragment Entity on Entity {
+  id label kind openness
+  startDate endDate
+}
+
+fragment Relation on Relation {
+  id label kind
+  source { ...Entity }
+  target { ...Entity }
+}
+`;
 
 export const EXAMPLES = [
   {
     id: 'montevideo',
     title: 'Path: Montevideo Statement → /1net → São Paulo',
-    query: `# Every hop from the Montevideo Statement, through /1net, to the São Paulo meeting
-# (NETmundial), with the sources that attest each relation.
+    query: `# Every hop from the Montevideo
+# Statement through /1net to the
+# São Paulo meeting (NETmundial),
+# with the sources of each hop.
 {
-  path(from: "Montevideo Statement", via: ["1Net"], to: "São Paulo") {
+  path(
+    from: "Montevideo Statement"
+    via: ["1Net"]
+    to: "São Paulo"
+  ) {
     length
-    nodes { ${ENTITY} }
+    nodes { ...Entity }
     relations {
-      ${RELATION}
+      ...Relation
       sources { document quote }
     }
   }
 }
-`,
+${FRAGMENTS}`,
   },
   {
     id: 'netmundial',
     title: 'Neighbourhood of NETmundial (2 hops)',
-    query: `# Everything within two relations of NETmundial (at most 80 entities).
+    query: `# Everything within two relations of
+# NETmundial (at most 80 entities).
 {
-  subgraph(roots: ["NETmundial"], depth: 2, limit: 80) {
+  subgraph(
+    roots: ["NETmundial"]
+    depth: 2
+    limit: 80
+  ) {
     truncated
-    nodes { ${ENTITY} }
-    relations { ${RELATION} }
+    nodes { ...Entity }
+    relations { ...Relation }
   }
 }
-`,
+${FRAGMENTS}`,
   },
   {
     id: 'closed',
     title: 'Everything closed, with its relations',
-    query: `# The closed (or partially closed) spaces and meetings, and every relation of each.
+    query: `# The closed (or partially closed)
+# spaces and meetings, and every
+# relation of each.
 {
-  entities(openness: CLOSED, first: 200) {
+  entities(
+    openness: CLOSED
+    first: 200
+  ) {
     totalCount
     edges {
       node {
-        ${ENTITY}
+        ...Entity
         opennessNote
-        relations { ${RELATION} }
+        relations { ...Relation }
       }
     }
   }
 }
-`,
+${FRAGMENTS}`,
   },
   {
     id: 'timeline2014',
     title: 'Timeline of 2014',
-    query: `# What happened in 2014, in date order, with the relations of each entity.
+    query: `# What happened in 2014, in date
+# order, with the relations of each
+# entity.
 {
   timeline(from: "2014", to: "2014") {
-    ${ENTITY}
-    relations { ${RELATION} }
+    ...Entity
+    relations { ...Relation }
   }
 }
-`,
+${FRAGMENTS}`,
   },
   {
     id: 'connection',
     title: 'Explain a connection: /1net and NETmundial',
-    query: `# How /1net and NETmundial are connected: the relations between them, direct or
-# indirect, each with its evidence type, any inference reason, and its sources.
+    query: `# How /1net and NETmundial are
+# connected: the relations between
+# them, direct or indirect, each
+# with its evidence type, any
+# inference reason, and its sources.
 {
-  connections(a: "/1net", b: "NETmundial") {
-    ${RELATION}
+  connections(
+    a: "/1net"
+    b: "NETmundial"
+  ) {
+    ...Relation
     evidenceType
     confidence
     inferenceReason
     sources { document quote title }
   }
 }
-`,
+${FRAGMENTS}`,
   },
 ];

@@ -69,6 +69,31 @@ async function* drawEach(iterable) {
   }
 }
 
+// GraphiQL keeps the panes' sizes in localStorage; until the user drags a bar, the query editor
+// gets two thirds of the room beside the JSON response (the graph panel draws the result too).
+const PANE_DEFAULTS = { 'graphiql:editorFlex': '2' };
+
+function paneStorage() {
+  let local = null;
+  try {
+    local = window.localStorage;
+  } catch {
+    // Storage disabled (private mode, sandboxed frame): defaults only, nothing remembered.
+  }
+  const ours = () => (local ? Object.keys(local).filter((key) => key.startsWith('graphiql:')) : []);
+  return {
+    getItem: (key) => local?.getItem(key) ?? PANE_DEFAULTS[key] ?? null,
+    setItem: (key, value) => local?.setItem(key, value),
+    removeItem: (key) => local?.removeItem(key),
+    get length() {
+      return ours().length;
+    },
+    clear: () => ours().forEach((key) => local.removeItem(key)),
+  };
+}
+
+const PANE_STORAGE = paneStorage();
+
 /** Fetches the details of one entity (its sources) for the details panel. */
 async function fetchEntity(ref) {
   const response = await fetch(endpoint, {
@@ -145,6 +170,7 @@ function App({ query, variables, operationName }) {
       operationName={operationName}
       introspectionQueryName={INTROSPECTION}
       shouldPersistHeaders={false}
+      storage={PANE_STORAGE}
     >
       <div className="gg-left">
         <Header />

@@ -6,8 +6,9 @@
 // Checks: nothing is requested outside the server's origin; the Montevideo example run with
 // GraphiQL's own Run button is drawn with as many nodes/edges as the result has distinct
 // entities/relations (3 and 2); clicking a node shows its details and sources; the timeline
-// layout orders nodes by date; `?query=` pre-fills the editor; a screenshot goes to
-// <repo>/target/playground.png.
+// layout orders nodes by date; `?query=` pre-fills the editor; at 1400 px every example fits the
+// editor, which is wider than the result by default, and both split bars resize; a screenshot
+// goes to <repo>/target/playground.png.
 //
 // Run: `npm test` (in playground/). Exits non-zero on any failure.
 
@@ -302,6 +303,56 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     const vars = await editorValue(second, '.graphiql-editor-tool .graphiql-editor:not(.hidden)');
     assert.ok(vars !== null && vars.includes('São Paulo'), `the variables editor should contain the variables from the URL; it has:\n${vars}`);
     await second.close();
+  });
+
+  test('at 1400 px the editor shows every example whole beside a narrower result; both bars resize', async (t) => {
+    if (!needsPage(t)) return;
+    const narrow = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await narrow.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort('blockedbyclient')));
+    const small = await narrow.newPage();
+    small.on('pageerror', (error) => pageErrors.push(String(error)));
+    await small.goto(`${origin}/playground`);
+    await small.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+    const widths = () =>
+      small.evaluate(() => {
+        const width = (selector) => document.querySelector(selector)?.getBoundingClientRect().width ?? 0;
+        return { editor: width('.graphiql-editors'), result: width('.graphiql-response'), graph: width('#graph-panel') };
+      });
+    const before = await widths();
+    assert.ok(before.editor >= 1.5 * before.result, `by default the editor is the wider pane: ${JSON.stringify(before)}`);
+    // Every example fits the editor's width: no line runs past its right edge.
+    const examples = await small.$$eval('#examples option:not([disabled])', (options) => options.map((o) => o.value));
+    assert.ok(examples.length >= 5, `the examples are listed: ${examples}`);
+    for (const example of examples) {
+      await small.selectOption('#examples', example);
+      const scroll = await small.evaluate(() => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getScrollInfo());
+      assert.ok(scroll.width <= scroll.clientWidth, `example "${example}" is wider than the editor: ${scroll.width} > ${scroll.clientWidth}`);
+    }
+    // Dragging GraphiQL's bar gives the result more room; dragging ours gives the graph more.
+    const drag = async (selector, dx) => {
+      const box = await small.locator(selector).first().boundingBox();
+      assert.ok(box, `${selector} is on the page`);
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      await small.mouse.move(x, y);
+      await small.mouse.down();
+      await small.mouse.move(x + dx / 2, y, { steps: 4 });
+      await small.mouse.move(x + dx, y, { steps: 4 });
+      await small.mouse.up();
+    };
+    await drag('.graphiql-session .graphiql-horizontal-drag-bar', -120);
+    const dragged = await widths();
+    assert.ok(Math.abs(before.editor - dragged.editor - 120) <= 20, `the editor shrank by the drag: ${JSON.stringify({ before, dragged })}`);
+    assert.ok(dragged.result > before.result + 100, `the result grew: ${JSON.stringify({ before, dragged })}`);
+    await drag('#splitter', -100);
+    const wider = await widths();
+    assert.ok(Math.abs(wider.graph - dragged.graph - 100) <= 20, `the graph panel grew by the drag: ${JSON.stringify({ dragged, wider })}`);
+    // GraphiQL remembers the split it was given (after its half-second debounce).
+    await small.waitForTimeout(800);
+    await small.reload();
+    await small.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 30_000 });
+    const reloaded = await widths();
+    assert.ok(reloaded.editor < before.editor - 50, `the dragged split is kept on reload: ${JSON.stringify({ before, reloaded })}`);
+    await narrow.close();
   });
 
   test('nothing was requested outside the server\'s origin, and no script error happened', () => {

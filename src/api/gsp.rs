@@ -6,13 +6,14 @@ use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
 use crate::services::catalog::{Touched, changes};
-use crate::store::{GraphTarget, RdfDocument, SparqlFormat};
+use crate::store::{GraphTarget, InputLimits, RdfDocument, SparqlFormat};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// Which graph the query string names: exactly one of `default` and `graph=IRI`.
-fn target(request: &HttpRequest) -> Result<GraphTarget, ApiError> {
+/// Which graph the query string names: exactly one of `default` and `graph=IRI`, or neither
+/// (`None`: the graph store itself, which only `POST` addresses).
+fn target(request: &HttpRequest) -> Result<Option<GraphTarget>, ApiError> {
     let mut default = false;
     let mut graph = None;
     for (key, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
@@ -24,12 +25,22 @@ fn target(request: &HttpRequest) -> Result<GraphTarget, ApiError> {
         }
     }
     match (default, graph) {
-        (true, None) => Ok(GraphTarget::Default),
-        (false, Some(iri)) => Ok(GraphTarget::named(&iri)?),
-        _ => Err(ApiError::BadRequest(
-            "name the graph with either `?default` or `?graph=IRI`".to_owned(),
+        (true, None) => Ok(Some(GraphTarget::Default)),
+        (false, Some(iri)) => Ok(Some(GraphTarget::named(&iri)?)),
+        (false, None) => Ok(None),
+        (true, Some(_)) => Err(ApiError::BadRequest(
+            "name the graph with either `?default` or `?graph=IRI`, not both".to_owned(),
         )),
     }
+}
+
+/// The graph a `GET`, `PUT` or `DELETE` names.
+fn named_target(request: &HttpRequest) -> Result<GraphTarget, ApiError> {
+    target(request)?.ok_or_else(no_graph_named)
+}
+
+fn no_graph_named() -> ApiError {
+    ApiError::BadRequest("name the graph with either `?default` or `?graph=IRI`".to_owned())
 }
 
 const GRAPH_FORMATS: &[(SparqlFormat, &[&str])] = &[
@@ -41,7 +52,7 @@ const GRAPH_FORMATS: &[(SparqlFormat, &[&str])] = &[
 
 /// `GET` and `HEAD`.
 pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let target = target(&request)?;
+    let target = named_target(&request)?;
     let format = choose(&preferences(&request), GRAPH_FORMATS, SparqlFormat::Turtle).ok_or_else(|| {
         ApiError::NotAcceptable("graphs are served as Turtle, N-Triples, RDF/XML or JSON-LD".to_owned())
     })?;
@@ -61,30 +72,38 @@ pub async fn read(request: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     Ok(response.body(body))
 }
 
-/// `PUT` replaces the graph, `POST` adds to it.
+/// `PUT` replaces the graph, `POST` adds to it; a `POST` to the graph store itself creates a
+/// new graph and answers `201 Created` with its `Location`. The body is one RDF document, or a
+/// `multipart/form-data` body of several, each in the format of its part's media type.
 pub async fn write_graph(
     request: HttpRequest,
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     require_admin(&request, &state)?;
-    let target = target(&request)?;
-    let media_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_owned();
-    let document = RdfDocument::from_body(body.to_vec(), &media_type, &target, state.limits.input.limits())?;
     let replace = request.method() == Method::PUT;
+    let (target, minted) = match target(&request)? {
+        Some(target) => (target, false),
+        None if replace => return Err(no_graph_named()),
+        None => (GraphTarget::minted(), true),
+    };
+    let documents = documents(&request, body, &target, state.limits.input.limits()).await?;
+    let written = target.clone();
     let (created, _) = write(
         &state,
-        move |store, _| Ok((store.write_graph(&target, &document, replace)?, Touched::Everything)),
+        move |store, _| Ok((store.write_graph(&written, &documents, replace)?, Touched::Everything)),
         |_, before, after| changes(before, after),
     )
     .await?;
+    if minted && let GraphTarget::Named(graph) = &target {
+        let location = format!(
+            "/store?graph={}",
+            form_urlencoded::byte_serialize(graph.as_str().as_bytes()).collect::<String>()
+        );
+        return Ok(HttpResponse::Created()
+            .insert_header((header::LOCATION, location))
+            .finish());
+    }
     Ok(if created {
         HttpResponse::Created().finish()
     } else {
@@ -92,10 +111,58 @@ pub async fn write_graph(
     })
 }
 
+/// The RDF documents of a write's body.
+async fn documents(
+    request: &HttpRequest,
+    body: web::Bytes,
+    target: &GraphTarget,
+    limits: InputLimits,
+) -> Result<Vec<RdfDocument>, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type.split(';').next().map(str::trim).unwrap_or_default();
+    if !media_type.eq_ignore_ascii_case("multipart/form-data") {
+        return Ok(vec![RdfDocument::from_body(
+            body.to_vec(),
+            media_type,
+            None,
+            target,
+            limits,
+        )?]);
+    }
+    let malformed = |error: multer::Error| ApiError::BadRequest(format!("the multipart body is malformed: {error}"));
+    let boundary = multer::parse_boundary(content_type).map_err(malformed)?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut documents = Vec::new();
+    while let Some(part) = parts.next_field().await.map_err(malformed)? {
+        let media_type = part
+            .content_type()
+            .map(|mime| mime.essence_str().to_owned())
+            .unwrap_or_default();
+        let file_name = part.file_name().map(str::to_owned);
+        let bytes = part.bytes().await.map_err(malformed)?;
+        documents.push(RdfDocument::from_body(
+            bytes.to_vec(),
+            &media_type,
+            file_name.as_deref(),
+            target,
+            limits,
+        )?);
+    }
+    if documents.is_empty() {
+        return Err(ApiError::BadRequest("the multipart body has no parts".to_owned()));
+    }
+    Ok(documents)
+}
+
 /// `DELETE` removes the graph.
 pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require_admin(&request, &state)?;
-    let target = target(&request)?;
+    let target = named_target(&request)?;
     let description = target.to_string();
     let (existed, _) = write(
         &state,

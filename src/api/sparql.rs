@@ -68,6 +68,13 @@ impl Parameters {
         if media == FORM {
             parameters.read_form(url, body)?;
         } else {
+            // SPARQL Protocol 2.2.3: UTF-8 is the only valid charset of the text itself.
+            if let Some(charset) = media_type_parameters(request, "charset").find(|c| !c.eq_ignore_ascii_case("utf-8"))
+            {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "send the {media} body as UTF-8, not `{charset}`"
+                )));
+            }
             parameters.read(url)?;
             let text = utf8(body)?;
             if media == QUERY {
@@ -76,7 +83,7 @@ impl Parameters {
                 replace_once(&mut parameters.update, text, "update")?;
             }
         }
-        parameters.versions.extend(media_type_versions(request));
+        parameters.versions.extend(media_type_parameters(request, "version"));
         parameters.check_version()?;
         Ok(parameters)
     }
@@ -129,12 +136,12 @@ fn content_type(request: &HttpRequest) -> &str {
         .unwrap_or_default()
 }
 
-/// The `version` parameters of the media type (`application/sparql-query; version=1.2`).
-fn media_type_versions(request: &HttpRequest) -> impl Iterator<Item = String> + '_ {
-    content_type(request).split(';').skip(1).filter_map(|parameter| {
+/// The values of the media type's parameter `wanted` (`application/sparql-query; version=1.2`).
+fn media_type_parameters<'a>(request: &'a HttpRequest, wanted: &'a str) -> impl Iterator<Item = String> + 'a {
+    content_type(request).split(';').skip(1).filter_map(move |parameter| {
         let (name, value) = parameter.split_once('=')?;
         name.trim()
-            .eq_ignore_ascii_case("version")
+            .eq_ignore_ascii_case(wanted)
             .then(|| value.trim().trim_matches('"').to_owned())
     })
 }

@@ -108,13 +108,20 @@ impl CheckedUpdate {
     }
 }
 
-/// The parser with the prefixes every text may use undeclared (a text's own PREFIX wins).
+/// The parser with the prefixes every text may use undeclared (a text's own PREFIX wins) and
+/// the service's base IRI, `{base}sparql` (SPARQL Protocol 2.4: the service defines one; a
+/// text's own BASE wins). Under it, `<id/onenet>` is the entity `{base}id/onenet`.
 fn parser() -> SparqlParser {
     static PREFIXED: LazyLock<SparqlParser> = LazyLock::new(|| {
-        prefixes().iter().fold(SparqlParser::new(), |parser, (prefix, iri)| {
+        let prefixed = prefixes().iter().fold(SparqlParser::new(), |parser, (prefix, iri)| {
             // The IRIs are constants and valid.
             parser.clone().with_prefix(*prefix, *iri).unwrap_or(parser)
-        })
+        });
+        // The base was checked to be an absolute IRI when the store settled it.
+        prefixed
+            .clone()
+            .with_base_iri(format!("{}sparql", super::vocab::base()))
+            .unwrap_or(prefixed)
     });
     PREFIXED.clone()
 }

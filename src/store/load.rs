@@ -116,16 +116,23 @@ impl RdfDocument {
         }
     }
 
-    /// A document received over HTTP: the body of a request, in the format of its media type.
-    /// Triples go into `graph`; named graphs in the body are an error.
+    /// A document received over HTTP: the body of a request (or a part of a multipart one), in
+    /// the format of its media type, or else of its file name's extension. Triples go into
+    /// `graph`; named graphs in the body are an error.
     pub fn from_body(
         bytes: Vec<u8>,
         media_type: &str,
+        file_name: Option<&str>,
         target: &super::GraphTarget,
         limits: InputLimits,
     ) -> Result<Self, StoreError> {
         let graph = target.graph_name();
+        let by_extension = || {
+            let (_, extension) = file_name?.rsplit_once('.')?;
+            RdfFormat::from_extension(extension)
+        };
         let format = RdfFormat::from_media_type(media_type)
+            .or_else(by_extension)
             .filter(|format| !format.supports_datasets() || matches!(format, RdfFormat::JsonLd { .. }))
             .ok_or_else(|| StoreError::UnknownMediaType(media_type.to_owned()))?;
         Ok(Self {

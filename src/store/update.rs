@@ -8,7 +8,7 @@ use super::load::{RdfDocument, Skolemizer};
 use super::materialize::{ClassHierarchy, Materializer};
 use super::query::evaluator_for;
 use super::sparql::{SparqlFormat, write_triples};
-use super::vocab::ONTOLOGY_GRAPH;
+use super::vocab::{GRAPH, ONTOLOGY_GRAPH};
 use super::writer::Writer;
 use super::{Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
@@ -40,8 +40,8 @@ WHERE { ?x gg:evidence ?evidence . ?evidence gg:document ?document }
 /// The graph a Graph Store Protocol request addresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GraphTarget {
-    /// `?default`: read as the union of all graphs (the SPARQL default graph here), written as
-    /// the store's own default graph.
+    /// `?default`: the store's own default graph, read and written alike (so a `GET` returns what
+    /// a `PUT` wrote). SPARQL queries see the union of all graphs as their default graph instead.
     Default,
     /// `?graph=IRI`.
     Named(NamedNode),
@@ -50,6 +50,12 @@ pub enum GraphTarget {
 impl GraphTarget {
     pub fn named(iri: &str) -> Result<Self, StoreError> {
         Store::graph_name(iri).map(GraphTarget::Named)
+    }
+
+    /// A new graph's name, for a `POST` to the graph store itself (Graph Store Protocol 5.5).
+    pub fn minted() -> Self {
+        let name = format!("{GRAPH}store/{:032x}", rand::random::<u128>());
+        GraphTarget::Named(NamedNode::new_unchecked(name))
     }
 
     pub(super) fn graph_name(&self) -> GraphName {
@@ -116,23 +122,18 @@ impl Store {
         })
     }
 
-    /// The triples of a graph (`?default`: of all graphs), each once; `None` for a named graph
-    /// that does not exist.
+    /// The triples of a graph, sorted; `None` for a named graph that does not exist.
     fn graph_triples(&self, target: &GraphTarget) -> Result<Option<Vec<Triple>>, StoreError> {
         if !self.graph_exists(target)? {
             return Ok(None);
         }
-        let graph = match target {
-            GraphTarget::Default => None,
-            GraphTarget::Named(node) => Some(GraphNameRef::NamedNode(node.as_ref())),
-        };
+        let graph = target.graph_name();
         let mut triples: Vec<Triple> = self
             .inner
-            .quads_for_pattern(None, None, None, graph)
+            .quads_for_pattern(None, None, None, Some(graph.as_ref()))
             .map(|quad| quad.map(Triple::from))
             .collect::<Result<_, _>>()?;
         triples.sort_by_cached_key(ToString::to_string);
-        triples.dedup();
         Ok(Some(triples))
     }
 
@@ -146,15 +147,22 @@ impl Store {
         Ok(Some(output))
     }
 
-    /// Writes a parsed RDF document into a graph: replacing it (PUT) or adding to it (POST).
-    /// Returns whether the graph was created.
-    pub fn write_graph(&self, target: &GraphTarget, document: &RdfDocument, replace: bool) -> Result<bool, StoreError> {
+    /// Writes RDF documents (one body, or the parts of a multipart one) into a graph: replacing
+    /// it (PUT) or adding to it (POST). Returns whether the graph was created.
+    pub fn write_graph(
+        &self,
+        target: &GraphTarget,
+        documents: &[RdfDocument],
+        replace: bool,
+    ) -> Result<bool, StoreError> {
         // Parse whole before the transaction starts, so a syntax error changes nothing.
-        let mut skolemizer = Skolemizer::new(document);
-        let quads: Vec<_> = document
-            .quads()
-            .map(|quad| quad.map(|quad| skolemizer.quad(quad)))
-            .collect::<Result<_, _>>()?;
+        let mut quads = Vec::new();
+        for document in documents {
+            let mut skolemizer = Skolemizer::new(document);
+            for quad in document.quads() {
+                quads.push(skolemizer.quad(quad?));
+            }
+        }
         let created = !self.graph_exists(target)?;
         let mut hierarchy = ClassHierarchy::from_store(&self.inner)?;
         for quad in &quads {
@@ -174,10 +182,11 @@ impl Store {
         }
         transaction.extend(&quads);
         transaction.extend(&materializer.finish());
+        let fingerprints: Vec<String> = documents.iter().map(RdfDocument::fingerprint).collect();
         let change = format!(
             "graph-store {} {graph}\n{}",
             if replace { "put" } else { "post" },
-            document.fingerprint()
+            fingerprints.join("\n")
         );
         transaction.record_change(&change)?;
         transaction.commit()?;

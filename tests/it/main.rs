@@ -5,9 +5,11 @@
 mod cli;
 mod consistency;
 mod disk;
+mod graph_store;
 mod graphql;
 mod hostile;
 mod linked;
+mod protocol;
 mod replicas;
 mod seed;
 mod serve;

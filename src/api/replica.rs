@@ -1,11 +1,12 @@
 //! A replica over a remote SPARQL store (`--sparql-endpoint`): a task polls the store's dataset
 //! version and, when it moved (a write through another replica, or straight into the store),
-//! pulls the data again, rebuilds the read model and tells live subscribers what changed.
+//! applies the changes made since (or pulls the data again), refreshes the read model and tells
+//! live subscribers what changed.
 //! Whether the last poll reached the store is what `/readyz` reports.
 
 use super::AppState;
-use crate::services::catalog::{Catalog, GraphChange, changes};
-use crate::store::{Store, StoreError};
+use crate::services::catalog::{Catalog, GraphChange, Touched, changes};
+use crate::store::{Store, StoreError, Synced};
 use arc_swap::ArcSwap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -56,23 +57,27 @@ impl Readiness {
 }
 
 /// Brings the data and the read model up to the store, with the write lock held; returns the
-/// read model to work from. On the embedded store, the current one.
+/// read model to work from. Changes applied from the store's feed refresh only what they
+/// touched; a full pull rebuilds the read model. On the embedded store, the current one.
 pub fn resync(
     store: &Store,
     current: &ArcSwap<Catalog>,
     events: &Sender<GraphChange>,
 ) -> Result<Arc<Catalog>, StoreError> {
     let before = current.load_full();
-    if !store.sync()? {
-        return Ok(before);
-    }
-    let catalog = Arc::new(Catalog::load(store)?);
+    let started = std::time::Instant::now();
+    let (catalog, from) = match store.sync()? {
+        Synced::Current => return Ok(before),
+        Synced::Applied(changed) => (before.refresh(store, &Touched::from(changed))?, "the change feed"),
+        Synced::Pulled => (Catalog::load(store)?, "a full pull"),
+    };
+    let catalog = Arc::new(catalog);
     current.store(catalog.clone());
     for change in changes(&before, &catalog) {
         // No subscriber is not an error.
         let _ = events.send(change);
     }
-    tracing::info!(version = %catalog.version, "pulled a new version of the store");
+    tracing::info!(version = %catalog.version, from, ms = started.elapsed().as_millis(), "caught up with the store");
     Ok(catalog)
 }
 

@@ -354,6 +354,18 @@ pub enum Touched {
     },
 }
 
+impl From<crate::store::Changed> for Touched {
+    fn from(changed: crate::store::Changed) -> Self {
+        if changed.everything {
+            return Touched::Everything;
+        }
+        Touched::Only {
+            entities: changed.entities.into_iter().collect(),
+            relations: changed.relations.into_iter().collect(),
+        }
+    }
+}
+
 impl Touched {
     pub fn entity(id: impl Into<String>) -> Self {
         Self::Only {

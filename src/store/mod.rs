@@ -8,6 +8,7 @@ mod checked;
 mod curate;
 mod describe;
 mod export;
+mod feed;
 mod jsonld;
 mod limits;
 mod load;
@@ -27,6 +28,7 @@ mod writer;
 
 pub use checked::{CheckedQuery, CheckedUpdate, evaluation_stack, parse_query, parse_stack, parse_update};
 pub use export::ExportFormat;
+pub use feed::Changed;
 pub use limits::{Exceeded, InputLimit, InputLimits};
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
@@ -170,6 +172,17 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
+/// What bringing a replica's copy up to its store did.
+#[derive(Debug)]
+pub enum Synced {
+    /// Nothing: the copy was current (or there is no remote store).
+    Current,
+    /// Applied the store's change feed, which touched these.
+    Applied(Changed),
+    /// Pulled the whole dataset again.
+    Pulled,
+}
+
 /// The govgraph dataset: an embedded Oxigraph store, or, for a replica, an in-memory copy of a
 /// remote SPARQL store that every write goes to first.
 #[derive(Clone)]
@@ -310,12 +323,14 @@ impl Store {
         self.remote.as_deref().map(remote::Remote::endpoint)
     }
 
-    /// Brings a replica's copy up to the remote store's dataset version, pulling it whole when
-    /// the version moved; returns whether the copy changed. Fails fast when the store cannot be
+    /// Brings a replica's copy up to the remote store's dataset version: by applying the changes
+    /// the store's feed holds since the copy's version, or, when the feed cannot (the copy fell
+    /// further behind than the feed reaches, a write left no entry, a write of this replica's
+    /// own raced the others), by pulling the whole dataset. Fails fast when the store cannot be
     /// reached. The embedded store is always current.
-    pub fn sync(&self) -> Result<bool, StoreError> {
+    pub fn sync(&self) -> Result<Synced, StoreError> {
         let Some(remote) = &self.remote else {
-            return Ok(false);
+            return Ok(Synced::Current);
         };
         let remote_head = remote.head()?;
         let local_head = self.head_value()?;
@@ -325,23 +340,65 @@ impl Store {
             None => !self.inner.is_empty()? || remote.is_empty()?,
         };
         if current {
-            return Ok(false);
+            return Ok(Synced::Current);
         }
+        let number = |head: &Option<String>| head.as_deref()?.split(' ').next()?.parse::<u64>().ok();
+        if let (Some(local), Some(remote_number)) = (number(&local_head), number(&remote_head))
+            && remote_number > local
+            && let Some(changed) = self.apply_feed(remote, local, remote_number)?
+        {
+            return Ok(Synced::Applied(changed));
+        }
+        self.pull(remote)?;
+        Ok(Synced::Pulled)
+    }
+
+    /// Applies the feed's entries from change `local + 1` to at least `remote_number`, all in one
+    /// transaction; `None` (nothing changed) when the feed does not hold them all or they do not
+    /// lead from this copy's head.
+    fn apply_feed(
+        &self,
+        remote: &remote::Remote,
+        local: u64,
+        remote_number: u64,
+    ) -> Result<Option<Changed>, StoreError> {
+        let entries = remote.entries_after(local)?;
+        let contiguous = entries
+            .iter()
+            .enumerate()
+            .all(|(offset, entry)| entry.number == local + 1 + offset as u64);
+        if !contiguous || entries.last().is_none_or(|last| last.number < remote_number) {
+            return Ok(None);
+        }
+        let mut changed = Changed::default();
+        let mut transaction = self.inner.start_transaction()?;
+        if !feed::apply(&mut transaction, &entries, &mut changed)? {
+            return Ok(None);
+        }
+        transaction.commit()?;
+        tracing::debug!(entries = entries.len(), "applied the store's change feed");
+        Ok(Some(changed))
+    }
+
+    /// Replaces the copy with the whole dataset, less the feed (a copy applies changes, it does
+    /// not serve them).
+    fn pull(&self, remote: &remote::Remote) -> Result<(), StoreError> {
         let (pulled, _) = remote.pull()?;
+        let quads = pulled.iter().filter(|quad| !quad.as_ref().is_ok_and(feed::in_feed));
         if self.inner.is_empty()? {
             // Nothing to replace atomically: load the first copy in bulk.
             let mut loader = self.inner.bulk_loader();
-            loader.load_ok_quads::<StoreError, StoreError>(pulled.iter().map(|quad| Ok(quad?)))?;
+            loader.load_ok_quads::<StoreError, StoreError>(quads.map(|quad| Ok(quad?)))?;
             loader.commit()?;
-            return Ok(true);
+            return Ok(());
         }
         let mut transaction = self.inner.start_transaction()?;
         transaction.clear()?;
-        for quad in pulled.iter() {
+        for quad in quads {
             transaction.insert(&quad?);
         }
         transaction.commit()?;
-        Ok(true)
+        Ok(())
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {

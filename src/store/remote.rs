@@ -5,6 +5,7 @@
 //! copy, every write is sent to the store first (see `writer`).
 
 use super::StoreError;
+use super::feed::{self, Entry};
 use super::vocab::{DATASET, GG_VERSION, META_GRAPH};
 use base64::Engine as _;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -135,6 +136,51 @@ impl Remote {
             }
         }
         Ok(values)
+    }
+
+    /// The rows of a SELECT, each value by position (`None` where unbound).
+    fn select_rows(&self, sparql: &str) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let reader = self.query(sparql, "application/sparql-results+json")?;
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+            .for_reader(reader)
+            .map_err(|error| self.unavailable(&self.config.query, error))?;
+        let ReaderQueryResultsParserOutput::Solutions(solutions) = parsed else {
+            return Err(self.unavailable(&self.config.query, "expected SELECT results"));
+        };
+        solutions
+            .map(|solution| {
+                let solution = solution.map_err(|error| self.unavailable(&self.config.query, error))?;
+                Ok(solution.values().to_vec())
+            })
+            .collect()
+    }
+
+    /// The change feed's entries after change `after`, in order (see `feed`).
+    pub fn entries_after(&self, after: u64) -> Result<Vec<Entry>, StoreError> {
+        let text = |term: &Option<Term>| match term {
+            Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
+            _ => None,
+        };
+        let mut entries = Vec::new();
+        for row in self.select_rows(&feed::entries_after(after))? {
+            let [number, head, fingerprint, patch] = row.as_slice() else {
+                return Err(self.unavailable(&self.config.query, "the change feed's rows have four columns"));
+            };
+            let entry = (|| {
+                Some(Entry {
+                    number: text(number)?.parse().ok()?,
+                    head: text(head)?,
+                    fingerprint: text(fingerprint)?,
+                    patch: text(patch)?,
+                })
+            })();
+            // A malformed entry is a gap: whoever reads past it pulls everything.
+            match entry {
+                Some(entry) => entries.push(entry),
+                None => break,
+            }
+        }
+        Ok(entries)
     }
 
     /// Runs a SPARQL 1.1 Update; the store runs one request atomically.

@@ -156,7 +156,8 @@ pub(super) fn bulk_change_quads(store: &oxigraph::store::Store, fingerprint: &st
 }
 
 /// Records a change inside a transaction: the log entry and the new head, replacing the old.
-pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str) -> Result<(), StoreError> {
+/// Returns the new head, `"{changes} {hash}"`.
+pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str) -> Result<String, StoreError> {
     let objects = |transaction: &Transaction<'_>, predicate| -> Result<Vec<Term>, StoreError> {
         transaction
             .quads_for_pattern(Some(DATASET.into()), Some(predicate), None, Some(META_GRAPH.into()))
@@ -178,7 +179,7 @@ pub(super) fn record_change(transaction: &mut Transaction<'_>, fingerprint: &str
     }
     transaction.insert(&change_quad(next.changes, fingerprint));
     transaction.insert(&next.quad());
-    Ok(())
+    Ok(format!("{} {}", next.changes, next.hash))
 }
 
 #[cfg(test)]

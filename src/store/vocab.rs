@@ -20,6 +20,8 @@ pub const IMPORT: &str = "https://w3id.org/govgraph/import/";
 pub const GENID: &str = "https://w3id.org/govgraph/.well-known/genid/";
 
 pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+/// The entries of the change feed are `{CHANGE}{number}`, in the meta graph.
+pub const CHANGE: &str = "https://w3id.org/govgraph/change/";
 
 macro_rules! iris {
     ($($(#[$meta:meta])* $name:ident = $iri:expr;)+) => {
@@ -56,6 +58,10 @@ iris! {
     GG_INVERSE_LABEL = "https://w3id.org/govgraph/ns#inverseLabel";
     GG_CHANGE = "https://w3id.org/govgraph/ns#change";
     GG_VERSION = "https://w3id.org/govgraph/ns#version";
+    /// A change-feed entry's number, the patch it applies and the fingerprint it was logged with.
+    GG_CHANGE_NUMBER = "https://w3id.org/govgraph/ns#changeNumber";
+    GG_PATCH = "https://w3id.org/govgraph/ns#patch";
+    GG_FINGERPRINT = "https://w3id.org/govgraph/ns#fingerprint";
     DCTERMS_IDENTIFIER = "http://purl.org/dc/terms/identifier";
     DCTERMS_ISSUED = "http://purl.org/dc/terms/issued";
     /// The dataset itself, subject of the change log.

@@ -5,6 +5,7 @@
 //! only when the remote store has accepted it does the local copy commit, so a replica never
 //! shows a write its store did not take.
 
+use super::feed::{Patch, record_entry};
 use super::remote::{Remote, append};
 use super::version::{LOG_KEPT, change_hash, record_change};
 use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH};
@@ -29,6 +30,8 @@ pub(super) struct Writer<'a> {
     transaction: Transaction<'a>,
     remote: Option<&'a Remote>,
     journal: Vec<Step>,
+    /// What the write changed, for the change feed other replicas follow.
+    patch: Patch,
     change: Option<String>,
     store: &'a Store,
 }
@@ -50,6 +53,7 @@ impl Store {
             transaction: self.inner.start_transaction()?,
             remote: self.remote.as_deref(),
             journal: Vec::new(),
+            patch: Patch::new(),
             change: None,
             store: self,
         })
@@ -64,6 +68,7 @@ impl<'a> Writer<'a> {
     pub fn insert(&mut self, quad: &Quad) {
         self.transaction.insert(quad);
         if self.journaling() {
+            self.patch.add(quad);
             self.journal.push(Step::Insert(quad.clone()));
         }
     }
@@ -71,6 +76,7 @@ impl<'a> Writer<'a> {
     pub fn remove(&mut self, quad: &Quad) {
         self.transaction.remove(quad);
         if self.journaling() {
+            self.patch.delete(quad);
             self.journal.push(Step::Remove(quad.clone()));
         }
     }
@@ -82,9 +88,18 @@ impl<'a> Writer<'a> {
     }
 
     pub fn clear_graph(&mut self, graph: GraphNameRef<'_>) -> Result<(), StoreError> {
-        self.transaction.clear_graph(graph)?;
         if self.journaling() {
+            self.patch_deletions(graph)?;
             self.journal.push(Step::Clear(graph.into_owned()));
+        }
+        self.transaction.clear_graph(graph)?;
+        Ok(())
+    }
+
+    /// The patch states a cleared or dropped graph as the deletion of each of its quads.
+    fn patch_deletions(&mut self, graph: GraphNameRef<'_>) -> Result<(), StoreError> {
+        for quad in self.transaction.quads_for_pattern(None, None, None, Some(graph)) {
+            self.patch.delete(&quad?);
         }
         Ok(())
     }
@@ -97,10 +112,11 @@ impl<'a> Writer<'a> {
     }
 
     pub fn remove_named_graph(&mut self, graph: NamedNodeRef<'_>) -> Result<(), StoreError> {
-        self.transaction.remove_named_graph(graph)?;
         if self.journaling() {
+            self.patch_deletions(graph.into())?;
             self.journal.push(Step::Drop(graph.into_owned()));
         }
+        self.transaction.remove_named_graph(graph)?;
         Ok(())
     }
 
@@ -108,6 +124,7 @@ impl<'a> Writer<'a> {
     /// the same operations.
     pub fn for_update(&mut self, operations: &[spargebra::GraphUpdateOperation]) -> &mut Transaction<'a> {
         if self.journaling() {
+            self.patch.unstatable();
             self.journal.extend(
                 operations
                     .iter()
@@ -127,15 +144,20 @@ impl<'a> Writer<'a> {
     /// Commits: first in the remote store if there is one, then locally.
     pub fn commit(self) -> Result<(), StoreError> {
         if let Some(remote) = self.remote {
-            remote.update(&journal_request(&self.journal, self.change.as_deref()))?;
+            remote.update(&journal_request(
+                &self.journal,
+                self.change.as_deref(),
+                self.patch.rows(),
+            ))?;
         }
         self.transaction.commit()?;
         self.store.committed()
     }
 }
 
-/// The journal as one SPARQL 1.1 Update request.
-fn journal_request(journal: &[Step], change: Option<&str>) -> String {
+/// The journal as one SPARQL 1.1 Update request: the steps, the version bump, and the change's
+/// entry in the feed when its patch can state it.
+fn journal_request(journal: &[Step], change: Option<&str>, patch: Option<&str>) -> String {
     let mut operations: Vec<String> = Vec::new();
     let mut index = 0;
     while index < journal.len() {
@@ -166,6 +188,9 @@ fn journal_request(journal: &[Step], change: Option<&str>) -> String {
     }
     if let Some(fingerprint) = change {
         operations.push(version_bump(fingerprint));
+        if let Some(rows) = patch {
+            operations.push(record_entry(fingerprint, rows));
+        }
     }
     operations.join(" ;\n")
 }
@@ -173,7 +198,8 @@ fn journal_request(journal: &[Step], change: Option<&str>) -> String {
 /// The change-log entry and the next head, computed by the remote store from its own head, so
 /// that writes through different replicas chain in the order the store took them. The same
 /// arithmetic as `version::Head::next`: count + 1, and the first 8 bytes (16 hex digits) of
-/// SHA-256(previous hash, newline, fingerprint).
+/// SHA-256(previous hash, newline, fingerprint), from the latest head when a bulk load left more
+/// than one (all of which go).
 /// The log is compacted by the same rule as `version::record_change`, in a second operation of
 /// the same request: at a count that is a multiple of `LOG_KEPT`, entries more than `LOG_KEPT`
 /// changes old (or not numbered) go.
@@ -184,9 +210,13 @@ fn version_bump(fingerprint: &str) -> String {
         "DELETE {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?old }} }}
 INSERT {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?new . {DATASET} {GG_CHANGE} ?entry }} }}
 WHERE {{
+  OPTIONAL {{ {{
+    SELECT ?latest WHERE {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?latest }} }}
+    ORDER BY DESC(<http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?latest), \" \"))) LIMIT 1
+  }} }}
   OPTIONAL {{ GRAPH {META_GRAPH} {{ {DATASET} {GG_VERSION} ?old }} }}
-  BIND(IF(BOUND(?old), <http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?old), \" \")), 0) + 1 AS ?count)
-  BIND(IF(BOUND(?old), STRAFTER(STR(?old), \" \"), \"\") AS ?previous)
+  BIND(IF(BOUND(?latest), <http://www.w3.org/2001/XMLSchema#integer>(STRBEFORE(STR(?latest), \" \")), 0) + 1 AS ?count)
+  BIND(IF(BOUND(?latest), STRAFTER(STR(?latest), \" \"), \"\") AS ?previous)
   BIND(CONCAT(STR(?count), \" \", SUBSTR(SHA256(CONCAT(?previous, \"\\n\", {fingerprint})), 1, 16)) AS ?new)
   BIND(CONCAT(STR(?count), \" \", {change}) AS ?entry)
 }} ;
@@ -214,6 +244,13 @@ mod tests {
         local.initialize(false, &NoProgress).unwrap();
         let remote_like = Store::memory().unwrap();
         remote_like.initialize(false, &NoProgress).unwrap();
+        // Both hold a second head, as a bulk load leaves one until the next write sweeps it.
+        for store in [&local, &remote_like] {
+            let bulk = crate::store::version::bulk_change_quads(&store.inner, "a bulk load").unwrap();
+            let mut loader = store.inner.bulk_loader();
+            loader.load_quads(bulk).unwrap();
+            loader.commit().unwrap();
+        }
         let mut fingerprints = vec![
             "update\nINSERT DATA { <a:b> <a:c> \"d\" }".to_owned(),
             "create \"quoted\" \\ text".to_owned(),
@@ -224,11 +261,21 @@ mod tests {
             let mut writer = local.begin().unwrap();
             writer.record_change(fingerprint).unwrap();
             writer.commit().unwrap();
-            remote_like.inner.update(version_bump(fingerprint).as_str()).unwrap();
+            let request = format!(
+                "{} ;\n{}",
+                version_bump(fingerprint),
+                record_entry(fingerprint, "A <a:s> <a:p> <a:o> .\n")
+            );
+            remote_like.inner.update(request.as_str()).unwrap();
             assert_eq!(local.dataset_version().unwrap(), remote_like.dataset_version().unwrap());
             assert_eq!(
                 local.len().unwrap(),
-                remote_like.len().unwrap(),
+                remote_like.len().unwrap()
+                    - remote_like
+                        .inner
+                        .iter()
+                        .filter(|quad| super::super::feed::in_feed(quad.as_ref().unwrap()))
+                        .count(),
                 "after {fingerprint:?}"
             );
         }
@@ -243,6 +290,108 @@ mod tests {
         };
         assert_eq!(entries(&local), entries(&remote_like));
         assert!(entries(&local).len() as u64 <= 2 * LOG_KEPT);
+        // The feed keeps the last FEED_KEPT entries, numbered up to the head.
+        let feed = entries_after(&remote_like, 0);
+        let head: u64 = remote_like
+            .head_value()
+            .unwrap()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(feed.len() as u64, super::super::feed::FEED_KEPT);
+        assert_eq!(feed.last().map(|entry| entry.number), Some(head));
+    }
+
+    /// The feed's entries as a replica reads them, here from an in-memory store.
+    fn entries_after(store: &Store, after: u64) -> Vec<super::super::feed::Entry> {
+        use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+        let prepared = SparqlEvaluator::new()
+            .parse_query(&super::super::feed::entries_after(after))
+            .unwrap();
+        let QueryResults::Solutions(solutions) = prepared.on_store(&store.inner).execute().unwrap() else {
+            panic!("a SELECT");
+        };
+        let text = |solution: &oxigraph::sparql::QuerySolution, name: &str| match solution.get(name) {
+            Some(oxigraph::model::Term::Literal(literal)) => literal.value().to_owned(),
+            other => panic!("{name}: {other:?}"),
+        };
+        solutions
+            .map(|solution| {
+                let solution = solution.unwrap();
+                super::super::feed::Entry {
+                    number: text(&solution, "number").parse().unwrap(),
+                    head: text(&solution, "head"),
+                    fingerprint: text(&solution, "fingerprint"),
+                    patch: text(&solution, "patch"),
+                }
+            })
+            .collect()
+    }
+
+    fn sorted_quads(store: &Store) -> Vec<String> {
+        let mut quads: Vec<String> = store
+            .inner
+            .iter()
+            .map(Result::unwrap)
+            .filter(|quad| !super::super::feed::in_feed(quad))
+            .map(|quad| quad.to_string())
+            .collect();
+        quads.sort();
+        quads
+    }
+
+    /// A replica that applies the feed ends where the store that ran the requests is: the same
+    /// quads (less the feed) and the same head; and one whose copy went elsewhere is told so.
+    #[test]
+    fn a_copy_that_applies_the_feed_equals_the_store_that_ran_the_requests() {
+        use super::super::feed::{Changed, apply};
+        let store = Store::memory().unwrap();
+        store.initialize(false, &NoProgress).unwrap();
+        let copy = Store::memory().unwrap();
+        copy.initialize(false, &NoProgress).unwrap();
+        let entity = |n: u32| {
+            Quad::new(
+                NamedNode::new_unchecked(crate::store::vocab::entity_iri(&format!("e{n}"))),
+                crate::store::vocab::RDFS_LABEL,
+                Literal::new_simple_literal(format!("E \"{n}\"\n")),
+                NamedNode::new_unchecked("https://example.org/g"),
+            )
+        };
+        for n in 0..6 {
+            let mut patch = Patch::new();
+            let mut journal = vec![Step::Insert(entity(n))];
+            patch.add(&entity(n));
+            if n % 2 == 1 {
+                journal.push(Step::Remove(entity(n - 1)));
+                patch.delete(&entity(n - 1));
+            }
+            let request = journal_request(&journal, Some(&format!("change {n}")), patch.rows());
+            store.inner.update(request.as_str()).unwrap();
+        }
+        let before = copy.head_value().unwrap().unwrap();
+        let number: u64 = before.split(' ').next().unwrap().parse().unwrap();
+        let entries = entries_after(&store, number);
+        assert_eq!(entries.len(), 6);
+        let mut changed = Changed::default();
+        let mut transaction = copy.inner.start_transaction().unwrap();
+        assert!(apply(&mut transaction, &entries, &mut changed).unwrap());
+        transaction.commit().unwrap();
+        assert_eq!(sorted_quads(&copy), sorted_quads(&store));
+        assert_eq!(copy.dataset_version().unwrap(), store.dataset_version().unwrap());
+        let expected: std::collections::BTreeSet<String> = (0..6).map(|n| format!("e{n}")).collect();
+        assert_eq!((changed.everything, changed.entities), (false, expected));
+
+        // A copy that made a change of its own in between does not line up with the entries.
+        let other = Store::memory().unwrap();
+        other.initialize(false, &NoProgress).unwrap();
+        let mut writer = other.begin().unwrap();
+        writer.record_change("a change the store never saw").unwrap();
+        writer.commit().unwrap();
+        let mut transaction = other.inner.start_transaction().unwrap();
+        assert!(!apply(&mut transaction, &entries[1..], &mut Changed::default()).unwrap());
     }
 
     #[test]
@@ -275,7 +424,7 @@ mod tests {
                 .iter()
                 .map(|operation| Step::Operation(operation.to_string())),
         );
-        let request = journal_request(&journal, Some("test"));
+        let request = journal_request(&journal, Some("test"), None);
         let store = Store::memory().unwrap();
         store.initialize(false, &NoProgress).unwrap();
         let before = store.len().unwrap();

@@ -1,15 +1,20 @@
 //! Stateless replicas over a real SPARQL store (an Oxigraph server process): the first replica
 //! fills an empty store with the seed, writes through one replica reach the others' GraphQL,
 //! paths and subscriptions, and a store that goes away and comes back costs readiness for a
-//! while, never an acknowledged write or a replica.
+//! while, never an acknowledged write or a replica. Replicas catch up through the store's change
+//! feed, and pull everything only when the feed cannot bring them up to date.
 
 use crate::util::{OxigraphServer, Server, Workspace, eventually};
 use crate::writes::{CREATE, RELATE, TOKEN, entity, next_change, post, subscribe, version};
 use serde_json::{Value, json};
 
 fn replica(store: &OxigraphServer, extra: &[&str]) -> Server {
+    polling_every(store, "0.2", extra)
+}
+
+fn polling_every(store: &OxigraphServer, interval: &str, extra: &[&str]) -> Server {
     let mut args: Vec<String> = store.replica_args();
-    args.extend(["--admin-token", TOKEN, "--poll-interval", "0.2"].map(str::to_owned));
+    args.extend(["--admin-token", TOKEN, "--poll-interval", interval].map(str::to_owned));
     args.extend(extra.iter().map(|arg| (*arg).to_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Server::start(&args)
@@ -145,6 +150,104 @@ fn a_replica_goes_unready_while_its_store_is_away_and_loses_no_acknowledged_writ
     let fresh = replica(&store, &[]);
     assert_eq!(label_of(&fresh, "durable-forum").as_deref(), Some("Durable Forum"));
     assert_eq!(label_of(&fresh, "later-forum").as_deref(), Some("Later Forum"));
+}
+
+/// How many times a replica caught up from the feed and from a full pull, by its log.
+fn catch_ups(server: &Server) -> (usize, usize) {
+    let log = server.stderr();
+    let lines = || log.lines().filter(|line| line.contains("caught up with the store"));
+    (
+        lines().filter(|line| line.contains("the change feed")).count(),
+        lines().filter(|line| line.contains("a full pull")).count(),
+    )
+}
+
+fn create(server: &Server, label: &str) {
+    let created = post(server, Some(TOKEN), CREATE, json!({ "input": entity(label) }));
+    assert!(created["errors"].is_null(), "{created}");
+}
+
+#[test]
+fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_date() {
+    let workspace = Workspace::new();
+    let mut store = OxigraphServer::start(&workspace.path("oxigraph"));
+    let writer = replica(&store, &[]);
+    let reader = replica(&store, &[]);
+    // Curated writes reach the other replica through the feed, not a pull.
+    create(&writer, "Fed Forum");
+    let related = post(
+        &writer,
+        Some(TOKEN),
+        RELATE,
+        json!({ "input": { "source": "fed-forum", "target": "onenet", "kind": "DIRECT",
+            "sources": [{ "document": "https://example.org/minutes" }] } }),
+    );
+    assert!(related["errors"].is_null(), "{related}");
+    assert!(
+        eventually(|| version(&reader) == version(&writer)),
+        "the reader caught up"
+    );
+    assert_eq!(label_of(&reader, "fed-forum").as_deref(), Some("Fed Forum"));
+    let path = reader.graphql(r#"{ path(from: "fed-forum", to: "onenet") { length } }"#, json!({}));
+    assert_eq!(path["data"]["path"]["length"], 1, "{path}");
+    let (fed, pulled) = catch_ups(&reader);
+    assert!(
+        fed >= 1 && pulled == 0,
+        "fed {fed} times, pulled {pulled} times:\n{}",
+        reader.stderr()
+    );
+
+    // The store restarts: its feed is on its disk, and the reader still follows it.
+    store.stop();
+    store.restart();
+    assert!(eventually(|| readiness(&writer).0 == 200 && readiness(&reader).0 == 200));
+    create(&writer, "After Restart Forum");
+    assert!(eventually(|| label_of(&reader, "after-restart-forum").is_some()));
+    assert_eq!(
+        catch_ups(&reader).1,
+        0,
+        "no pull after the restart:\n{}",
+        reader.stderr()
+    );
+
+    // A SPARQL Update runs operations a patch cannot state: it leaves a gap, and a full pull.
+    let update =
+        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:fed-forum skos:altLabel \"FF\" } }";
+    let headers = [
+        ("content-type", "application/sparql-update"),
+        ("authorization", "Bearer writer-token"),
+    ];
+    assert_eq!(
+        writer.request("POST", "/sparql/update", &headers, Some(update)).status,
+        204
+    );
+    assert!(eventually(|| reader
+        .graphql(r#"{ entity(ref: "fed-forum") { aliases } }"#, json!({}))
+        .to_string()
+        .contains("\"FF\"")));
+    assert_eq!(catch_ups(&reader).1, 1, "one pull for the gap:\n{}", reader.stderr());
+    assert_eq!(version(&reader), version(&writer));
+}
+
+#[test]
+fn a_replica_further_behind_than_the_feed_reaches_pulls_everything() {
+    let workspace = Workspace::new();
+    let store = OxigraphServer::start(&workspace.path("oxigraph"));
+    let writer = replica(&store, &[]);
+    // It polls once an hour: only its own writes bring it up to date first.
+    let behind = polling_every(&store, "3600", &[]);
+    // The feed keeps the last 1 000 changes; 1 001 leave the laggard out of its reach.
+    let count = 1_001;
+    for n in 0..count {
+        create(&writer, &format!("Lag {n}"));
+    }
+    create(&behind, "Laggard Forum");
+    assert_eq!(catch_ups(&behind), (0, 1), "{}", behind.stderr());
+    for n in [0, count / 2, count - 1] {
+        assert_eq!(label_of(&behind, &format!("lag-{n}")), Some(format!("Lag {n}")));
+    }
+    assert!(eventually(|| label_of(&writer, "laggard-forum").is_some()));
+    assert!(eventually(|| version(&writer) == version(&behind)));
 }
 
 #[test]

@@ -258,6 +258,7 @@ fn load(args: LoadArgs) -> Result<ExitCode, Error> {
     let checked = Store::check(documents, &Bar::new())?;
     let store = open_for_writing(&args.data)?;
     let report = store.load(&checked, args.replace, &Bar::new())?;
+    leave_catalog(&store, &args.data)?;
     println!(
         "loaded {} quads (and {} derived) from {} file{}{}",
         report.quads_read,
@@ -290,11 +291,31 @@ fn import(args: ImportArgs) -> Result<ExitCode, Error> {
         &args.graph,
         &Bar::new(),
     )?;
+    leave_catalog(&store, &args.data)?;
     println!(
         "imported {} entities and {} relations ({} quads) into {}",
         report.entities, report.relations, report.quads, args.graph
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Leaves the read model of what `load` or `import` wrote beside the store, as a snapshot at the
+/// store's new version: the next `serve` starts from it instead of reading every entity and
+/// relation (minutes at a million entities).
+fn leave_catalog(store: &Store, data: &DataArgs) -> Result<(), Error> {
+    let bar = Bar::new();
+    bar.start("read model", None);
+    let catalog = Catalog::load(store)?;
+    let file = snapshot::path(&data.data);
+    // The data is in: a snapshot that cannot be written only costs the next start its time.
+    if let Err(error) = snapshot::write(&file, &catalog) {
+        eprintln!(
+            "warning: {}: {error} (the next start reads the store instead)",
+            file.display()
+        );
+    }
+    bar.finish();
+    Ok(())
 }
 
 /// Writes to `path` through a temporary file renamed at the end, so a failed write leaves

@@ -28,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
     let target = GraphTarget::named("https://example.org/fuzz").expect("a graph name");
     let outcome = shared::as_the_server_does(0, || {
         let document = RdfDocument::from_body(document.to_vec(), media_type, None, &target, shared::LIMITS)?;
-        store.write_graph(&target, &[document], true)
+        store
+            .write_graph(&target, &[document], true)
+            .map(|(created, _)| created)
     });
     match outcome {
         Ok(_) => {}

@@ -91,7 +91,10 @@ pub async fn write_graph(
     let written = target.clone();
     let (created, _) = write(
         &state,
-        move |store, _| Ok((store.write_graph(&written, &documents, replace)?, Touched::Everything)),
+        move |store, _| {
+            let (created, changed) = store.write_graph(&written, &documents, replace)?;
+            Ok((created, Touched::from(changed)))
+        },
         |_, before, after| changes(before, after),
     )
     .await?;
@@ -166,7 +169,10 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
     let description = target.to_string();
     let (existed, _) = write(
         &state,
-        move |store, _| Ok((store.delete_graph(&target)?, Touched::Everything)),
+        move |store, _| {
+            let (existed, changed) = store.delete_graph(&target)?;
+            Ok((existed, Touched::from(changed)))
+        },
         |_, before, after| changes(before, after),
     )
     .await?;

@@ -129,7 +129,7 @@ pub struct Changed {
 impl Changed {
     /// Notes a changed quad. The read model reads entities and relations from their own triples
     /// (the subject), and kinds and predicate labels from the ontology.
-    fn observe(&mut self, quad: &Quad) {
+    pub(super) fn observe(&mut self, quad: &Quad) {
         if quad.graph_name.as_ref() == GraphNameRef::NamedNode(ONTOLOGY_GRAPH) {
             self.everything = true;
         }

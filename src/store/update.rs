@@ -10,7 +10,7 @@ use super::query::evaluator_for;
 use super::sparql::{SparqlFormat, write_triples};
 use super::vocab::{GRAPH, ONTOLOGY_GRAPH};
 use super::writer::Writer;
-use super::{Store, StoreError};
+use super::{Changed, Store, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
 use oxigraph::sparql::UpdateEvaluationError;
 use std::sync::LazyLock;
@@ -148,13 +148,14 @@ impl Store {
     }
 
     /// Writes RDF documents (one body, or the parts of a multipart one) into a graph: replacing
-    /// it (PUT) or adding to it (POST). Returns whether the graph was created.
+    /// it (PUT) or adding to it (POST). Returns whether the graph was created, and what the
+    /// write touched.
     pub fn write_graph(
         &self,
         target: &GraphTarget,
         documents: &[RdfDocument],
         replace: bool,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<(bool, Changed), StoreError> {
         // Parse whole before the transaction starts, so a syntax error changes nothing.
         let mut quads = Vec::new();
         for document in documents {
@@ -189,18 +190,18 @@ impl Store {
             fingerprints.join("\n")
         );
         transaction.record_change(&change)?;
-        transaction.commit()?;
-        Ok(created)
+        Ok((created, transaction.commit()?))
     }
 
     /// Removes a graph (`?default`: empties the store's own default graph). Returns whether it
-    /// existed. The ontology graph cannot be removed: everything else depends on it.
-    pub fn delete_graph(&self, target: &GraphTarget) -> Result<bool, StoreError> {
+    /// existed, and what the removal touched. The ontology graph cannot be removed: everything
+    /// else depends on it.
+    pub fn delete_graph(&self, target: &GraphTarget) -> Result<(bool, Changed), StoreError> {
         if *target == GraphTarget::Named(ONTOLOGY_GRAPH.into_owned()) {
             return Err(StoreError::Refused("the ontology graph cannot be deleted".to_owned()));
         }
         if !self.graph_exists(target)? {
-            return Ok(false);
+            return Ok((false, Changed::default()));
         }
         let mut transaction = self.begin()?;
         match target {
@@ -208,8 +209,7 @@ impl Store {
             GraphTarget::Named(node) => transaction.remove_named_graph(node.as_ref())?,
         }
         transaction.record_change(&format!("graph-store delete {}", target.graph_name()))?;
-        transaction.commit()?;
-        Ok(true)
+        Ok((true, transaction.commit()?))
     }
 }
 

@@ -5,7 +5,7 @@
 //! only when the remote store has accepted it does the local copy commit, so a replica never
 //! shows a write its store did not take.
 
-use super::feed::{Patch, record_entry};
+use super::feed::{Changed, Patch, record_entry};
 use super::remote::{Remote, append};
 use super::version::{LOG_KEPT, change_hash, record_change};
 use super::vocab::{DATASET, GG_CHANGE, GG_VERSION, META_GRAPH};
@@ -32,6 +32,8 @@ pub(super) struct Writer<'a> {
     journal: Vec<Step>,
     /// What the write changed, for the change feed other replicas follow.
     patch: Patch,
+    /// What the write touched, for the read model.
+    changed: Changed,
     change: Option<String>,
     store: &'a Store,
 }
@@ -54,6 +56,7 @@ impl Store {
             remote: self.remote.as_deref(),
             journal: Vec::new(),
             patch: Patch::new(),
+            changed: Changed::default(),
             change: None,
             store: self,
         })
@@ -67,6 +70,7 @@ impl<'a> Writer<'a> {
 
     pub fn insert(&mut self, quad: &Quad) {
         self.transaction.insert(quad);
+        self.changed.observe(quad);
         if self.journaling() {
             self.patch.add(quad);
             self.journal.push(Step::Insert(quad.clone()));
@@ -75,6 +79,7 @@ impl<'a> Writer<'a> {
 
     pub fn remove(&mut self, quad: &Quad) {
         self.transaction.remove(quad);
+        self.changed.observe(quad);
         if self.journaling() {
             self.patch.delete(quad);
             self.journal.push(Step::Remove(quad.clone()));
@@ -88,18 +93,24 @@ impl<'a> Writer<'a> {
     }
 
     pub fn clear_graph(&mut self, graph: GraphNameRef<'_>) -> Result<(), StoreError> {
+        self.note_deletions(graph)?;
         if self.journaling() {
-            self.patch_deletions(graph)?;
             self.journal.push(Step::Clear(graph.into_owned()));
         }
         self.transaction.clear_graph(graph)?;
         Ok(())
     }
 
-    /// The patch states a cleared or dropped graph as the deletion of each of its quads.
-    fn patch_deletions(&mut self, graph: GraphNameRef<'_>) -> Result<(), StoreError> {
+    /// A cleared or dropped graph is the deletion of each of its quads, for the read model and
+    /// the patch.
+    fn note_deletions(&mut self, graph: GraphNameRef<'_>) -> Result<(), StoreError> {
+        let journaling = self.journaling();
         for quad in self.transaction.quads_for_pattern(None, None, None, Some(graph)) {
-            self.patch.delete(&quad?);
+            let quad = quad?;
+            self.changed.observe(&quad);
+            if journaling {
+                self.patch.delete(&quad);
+            }
         }
         Ok(())
     }
@@ -112,8 +123,8 @@ impl<'a> Writer<'a> {
     }
 
     pub fn remove_named_graph(&mut self, graph: NamedNodeRef<'_>) -> Result<(), StoreError> {
+        self.note_deletions(graph.into())?;
         if self.journaling() {
-            self.patch_deletions(graph.into())?;
             self.journal.push(Step::Drop(graph.into_owned()));
         }
         self.transaction.remove_named_graph(graph)?;
@@ -123,6 +134,7 @@ impl<'a> Writer<'a> {
     /// The transaction, for the operations of a SPARQL Update to run on; the remote store runs
     /// the same operations.
     pub fn for_update(&mut self, operations: &[spargebra::GraphUpdateOperation]) -> &mut Transaction<'a> {
+        self.changed.everything = true;
         if self.journaling() {
             self.patch.unstatable();
             self.journal.extend(
@@ -141,8 +153,9 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Commits: first in the remote store if there is one, then locally.
-    pub fn commit(self) -> Result<(), StoreError> {
+    /// Commits: first in the remote store if there is one, then locally. Returns what the write
+    /// touched.
+    pub fn commit(self) -> Result<Changed, StoreError> {
         if let Some(remote) = self.remote {
             remote.update(&journal_request(
                 &self.journal,
@@ -151,7 +164,8 @@ impl<'a> Writer<'a> {
             ))?;
         }
         self.transaction.commit()?;
-        self.store.committed()
+        self.store.committed()?;
+        Ok(self.changed)
     }
 }
 

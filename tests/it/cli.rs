@@ -255,6 +255,19 @@ fn import_reads_spreadsheets_into_the_vocabulary() {
     govgraph(["validate", "--data", &workspace.data()])
         .success()
         .stderr_contains("0 violations");
+    // `import` left the read model of what it wrote: the next start reads it, not the store.
+    let server = crate::util::Server::start(&["--data", &workspace.data()]);
+    assert!(
+        crate::util::eventually(|| server.stderr().contains("catalog read from its snapshot")),
+        "{}",
+        server.stderr()
+    );
+    let found = server.graphql(
+        r#"{ entity(ref: "cstd-wgigf-2011-meeting") { label } }"#,
+        serde_json::json!({}),
+    );
+    assert_eq!(found["data"]["entity"]["label"], "WGIGF meeting, \"first\"", "{found}");
+    server.stop();
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Property test: after any sequence of curators' writes (the mutations' path: checks in
-//! `services::curate`, then `Store` edits), the data passes every constraint, the derived
+//! `services::curate`, then `Store` edits; and Graph Store uploads and deletions, refreshed from
+//! what the store says they touched), the data passes every constraint, the derived
 //! triples are exactly what the relation nodes imply, and the graph projection equals one built
 //! from scratch out of an export of the store.
 
@@ -7,7 +8,7 @@ use govgraph::model::EntityKind;
 use govgraph::services::catalog::{Catalog, Touched};
 use govgraph::services::curate::{self, EntityInput, RelationInput, SourceInput};
 use govgraph::store::{
-    ExportFormat, InputLimits, NoProgress, RdfDocument, ResultsFormat, Severity, Store, parse_query,
+    ExportFormat, GraphTarget, InputLimits, NoProgress, RdfDocument, ResultsFormat, Severity, Store, parse_query,
 };
 use proptest::prelude::*;
 
@@ -36,6 +37,17 @@ enum Write {
     Delete {
         entity: usize,
     },
+    /// A Graph Store `PUT` (or `POST`) of two entities and a relation between them.
+    Upload {
+        graph: usize,
+        first: usize,
+        second: usize,
+        replace: bool,
+    },
+    /// A Graph Store `DELETE`.
+    Drop {
+        graph: usize,
+    },
 }
 
 const PREDICATES: &[&str] = &["precedes", "inspired", "feedsInto"];
@@ -48,6 +60,8 @@ fn write() -> impl Strategy<Value = Write> {
         2 => (0..6usize, 0..6usize, 0..3usize).prop_map(|(source, target, predicate)| Write::Unrelate { source, target, predicate }),
         1 => (0..6usize, proptest::option::of(2000..2020i32)).prop_map(|(entity, year)| Write::Rename { entity, year }),
         1 => (0..6usize).prop_map(|entity| Write::Delete { entity }),
+        2 => (0..2usize, 0..4usize, 0..4usize, any::<bool>()).prop_map(|(graph, first, second, replace)| Write::Upload { graph, first, second, replace }),
+        1 => (0..2usize).prop_map(|graph| Write::Drop { graph }),
     ]
 }
 
@@ -65,6 +79,9 @@ fn source() -> Vec<SourceInput> {
 /// Applies a write as a mutation would (writes the checks refuse are skipped), and refreshes
 /// the catalog from what the write touched, as the server does.
 fn apply(store: &Store, catalog: &Catalog, write: &Write) -> Catalog {
+    if let Some(touched) = graph_store(store, write) {
+        return catalog.refresh(store, &touched).unwrap();
+    }
     let touched = match write {
         Write::Create { entity, .. } | Write::Rename { entity, .. } | Write::Delete { entity } => {
             Touched::entity(id(*entity))
@@ -80,6 +97,7 @@ fn apply(store: &Store, catalog: &Catalog, write: &Write) -> Catalog {
             target,
             predicate,
         } => Touched::relation(format!("{}--{}--{}", id(*source), PREDICATES[*predicate], id(*target))),
+        Write::Upload { .. } | Write::Drop { .. } => unreachable!("a Graph Store write"),
     };
     match write {
         Write::Create { entity, kind, year } => {
@@ -153,8 +171,52 @@ fn apply(store: &Store, catalog: &Catalog, write: &Write) -> Catalog {
         Write::Delete { entity } => {
             store.delete_entity(&id(*entity)).unwrap();
         }
+        Write::Upload { .. } | Write::Drop { .. } => {}
     }
     catalog.refresh(store, &touched).unwrap()
+}
+
+/// Runs a Graph Store write; what it touched, as the server refreshes from it.
+fn graph_store(store: &Store, write: &Write) -> Option<Touched> {
+    let target = |graph: usize| GraphTarget::named(&format!("https://example.org/upload/{graph}")).unwrap();
+    let (_, changed) = match write {
+        Write::Upload {
+            graph,
+            first,
+            second,
+            replace,
+        } => {
+            let entity = |n: usize| {
+                format!(
+                    "id:upload-{n} a gg:Organization ; rdfs:label \"Upload {n}\" ; gg:evidence [ gg:document <https://example.org/src> ] .\n"
+                )
+            };
+            let mut turtle = format!(
+                "@prefix gg: <https://w3id.org/govgraph/ns#> . @prefix id: <https://w3id.org/govgraph/id/> .
+                 @prefix rel: <https://w3id.org/govgraph/rel/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+                 <https://example.org/src> a gg:PublicSource .\n{}",
+                entity(*first)
+            );
+            if first != second {
+                turtle.push_str(&entity(*second));
+                turtle.push_str(&format!(
+                    "rel:upload-{first}--precedes--upload-{second} a gg:Relation ; gg:source id:upload-{first} ;                      gg:predicate gg:precedes ; gg:target id:upload-{second} ; gg:relationKind gg:Direct ;                      gg:evidenceType gg:Asserted ; gg:evidence [ gg:document <https://example.org/src> ] .\n"
+                ));
+            }
+            let document = RdfDocument::from_body(
+                turtle.into_bytes(),
+                "text/turtle",
+                None,
+                &target(*graph),
+                InputLimits::DEFAULT,
+            )
+            .unwrap();
+            store.write_graph(&target(*graph), &[document], *replace).unwrap()
+        }
+        Write::Drop { graph } => store.delete_graph(&target(*graph)).unwrap(),
+        _ => return None,
+    };
+    Some(Touched::from(changed))
 }
 
 fn ask(store: &Store, query: &str) -> bool {

@@ -209,7 +209,9 @@ fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
     assert_eq!(found["data"]["entity"]["label"], "Snapshot check");
     server.stop();
 
-    // A load behind the server's back moves the dataset version: the snapshot is stale.
+    // `load` leaves the snapshot of what it wrote: the next start reads it, not the store.
+    let snapshot = std::path::Path::new(&data).join("govgraph-catalog.snapshot");
+    let before_load = std::fs::read(&snapshot).unwrap();
     govgraph([
         "load",
         "--data",
@@ -218,14 +220,21 @@ fn restarts_read_the_catalog_snapshot_only_when_it_is_current() {
     ])
     .success();
     let server = Server::start(&["--data", &data]);
+    wait_for_log(&server, "catalog read from its snapshot");
+    let loaded = health(&server);
+    assert!(loaded.0 > counts.0, "the loaded entities are there");
+    server.stop();
+
+    // A snapshot from before the load is stale: the store is read instead.
+    std::fs::write(&snapshot, &before_load).unwrap();
+    let server = Server::start(&["--data", &data]);
     wait_for_log(&server, "catalog snapshot is stale");
     wait_for_log(&server, "catalog read from the store");
-    assert!(health(&server).0 > counts.0, "the loaded entities are there");
+    assert_eq!(health(&server), loaded);
     wait_for_log(&server, "catalog snapshot written");
     server.stop();
 
     // A damaged snapshot (cut short, as by a full disk) is reported and ignored.
-    let snapshot = std::path::Path::new(&data).join("govgraph-catalog.snapshot");
     let whole = std::fs::read(&snapshot).unwrap();
     std::fs::write(&snapshot, &whole[..whole.len() / 2]).unwrap();
     let server = Server::start(&["--data", &data]);

@@ -5,7 +5,8 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::{Touched, changes};
+use crate::services::catalog::Touched;
+use crate::services::writes::Written;
 use crate::store::{GraphTarget, InputLimits, RdfDocument, SparqlFormat};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
@@ -89,14 +90,10 @@ pub async fn write_graph(
     };
     let documents = documents(&request, body, &target, state.limits.input.limits()).await?;
     let written = target.clone();
-    let (created, _) = write(
-        &state,
-        move |store, _| {
-            let (created, changed) = store.write_graph(&written, &documents, replace)?;
-            Ok((created, Touched::from(changed)))
-        },
-        |_, before, after| changes(before, after),
-    )
+    let (created, _) = write(&state, move |store, _| {
+        let (created, changed) = store.write_graph(&written, &documents, replace)?;
+        Ok(Written::compared(created, Touched::from(changed)))
+    })
     .await?;
     if minted && let GraphTarget::Named(graph) = &target {
         let location = format!(
@@ -167,14 +164,10 @@ pub async fn delete(request: HttpRequest, state: web::Data<AppState>) -> Result<
     require_admin(&request, &state)?;
     let target = named_target(&request)?;
     let description = target.to_string();
-    let (existed, _) = write(
-        &state,
-        move |store, _| {
-            let (existed, changed) = store.delete_graph(&target)?;
-            Ok((existed, Touched::from(changed)))
-        },
-        |_, before, after| changes(before, after),
-    )
+    let (existed, _) = write(&state, move |store, _| {
+        let (existed, changed) = store.delete_graph(&target)?;
+        Ok(Written::compared(existed, Touched::from(changed)))
+    })
     .await?;
     if existed {
         Ok(HttpResponse::NoContent().finish())

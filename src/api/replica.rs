@@ -5,12 +5,8 @@
 //! Whether the last poll reached the store is what `/readyz` reports.
 
 use super::AppState;
-use crate::services::catalog::{Catalog, GraphChange, Touched, changes};
-use crate::store::{Store, StoreError, Synced};
-use arc_swap::ArcSwap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
-use tokio::sync::broadcast::Sender;
 
 /// Why the server is not ready to serve, if it is not; and why writes fail, if they do.
 #[derive(Default)]
@@ -56,35 +52,11 @@ impl Readiness {
     }
 }
 
-/// Brings the data and the read model up to the store, with the write lock held; returns the
-/// read model to work from. Changes applied from the store's feed refresh only what they
-/// touched; a full pull rebuilds the read model. On the embedded store, the current one.
-pub fn resync(
-    store: &Store,
-    current: &ArcSwap<Catalog>,
-    events: &Sender<GraphChange>,
-) -> Result<Arc<Catalog>, StoreError> {
-    let before = current.load_full();
-    let started = std::time::Instant::now();
-    let (catalog, from) = match store.sync()? {
-        Synced::Current => return Ok(before),
-        Synced::Applied(changed) => (before.refresh(store, &Touched::from(changed))?, "the change feed"),
-        Synced::Pulled => (Catalog::load(store)?, "a full pull"),
-    };
-    let catalog = Arc::new(catalog);
-    current.store(catalog.clone());
-    for change in changes(&before, &catalog) {
-        // No subscriber is not an error.
-        let _ = events.send(change);
-    }
-    tracing::info!(version = %catalog.version, from, ms = started.elapsed().as_millis(), "caught up with the store");
-    Ok(catalog)
-}
-
 /// Polls the store every `interval` for as long as the server runs.
 pub fn spawn_poller(state: AppState, interval: Duration) {
     actix_web::rt::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
+        // The first poll one interval after the start: the start itself pulled the store.
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
@@ -94,7 +66,7 @@ pub fn spawn_poller(state: AppState, interval: Duration) {
             let events = state.events.clone();
             let outcome = super::blocking::on_pool(move || {
                 let _guard = guard;
-                resync(&store, &current, &events).map(drop)
+                crate::services::writes::catch_up(&store, &current, &events).map(drop)
             })
             .await;
             let problem = match outcome {

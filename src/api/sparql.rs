@@ -7,7 +7,8 @@ use super::blocking;
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::{Touched, changes};
+use crate::services::catalog::Touched;
+use crate::services::writes::Written;
 use crate::store::{self, Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -228,11 +229,10 @@ async fn run_update(
         store::parse_update(&update, &limits)?.with_using(&dataset)
     })
     .await??;
-    write(
-        state,
-        move |store, _| Ok((store.sparql_update(checked)?, Touched::Everything)),
-        |(), before, after| changes(before, after),
-    )
+    write(state, move |store, _| {
+        store.sparql_update(checked)?;
+        Ok(Written::compared((), Touched::Everything))
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,8 @@
 //! Curators' writes, checked field by field before anything is written: the precise
 //! `BAD_USER_INPUT` errors of the mutations (naming the field), refs resolved, provenance
 //! required, ids derived from labels when absent. The checks that depend on the store's current
-//! content run again inside the write (see `api::write`), so two writers cannot race past them.
+//! content run again inside the write (see `write` below and `services::writes`), so two writers
+//! cannot race past them.
 
 use super::catalog::Catalog;
 use super::explore::QueryError;
@@ -262,4 +263,115 @@ pub fn patch_date(field: &'static str, value: &str) -> Result<PartialDate, Query
 /// Checks a patch's text.
 pub fn patch_text(field: &'static str, value: &str) -> Result<String, QueryError> {
     text(field, value)
+}
+
+/// The graph curators' writes go to.
+const CURATED_GRAPH: &str = "https://w3id.org/govgraph/graph/curated";
+
+/// The mutations, as the write path runs them (`services::writes::apply`): the checks against
+/// the catalog of the moment, the store's write, and what it touched and changed.
+pub mod write {
+    use super::{EntityInput, RelationInput, check_patch, new_entity, new_relation};
+    use crate::model::EntityPatch;
+    use crate::services::catalog::{Catalog, ChangeOp, GraphChange, Touched};
+    use crate::services::explore::QueryError;
+    use crate::services::writes::{WriteError, Written};
+    use crate::store::{Store, new_relation_id};
+
+    /// Creates an entity in the curated graph; its id.
+    pub fn create_entity(store: &Store, catalog: &Catalog, input: &EntityInput) -> Result<Written<String>, WriteError> {
+        let entity = new_entity(catalog, store, input)?;
+        store.create(
+            std::slice::from_ref(&entity),
+            &[],
+            &Store::graph_name(super::CURATED_GRAPH)?,
+        )?;
+        let id = entity.id.to_string();
+        Ok(Written::described(
+            id.clone(),
+            Touched::entity(id.clone()),
+            vec![GraphChange::entity(ChangeOp::Created, id)],
+        ))
+    }
+
+    /// Changes an entity's own fields.
+    pub fn update_entity(
+        store: &Store,
+        catalog: &Catalog,
+        id: &str,
+        patch: &EntityPatch,
+    ) -> Result<Written<()>, WriteError> {
+        check_patch(catalog, id, patch)?;
+        store.update_entity(id, patch)?;
+        Ok(Written::described(
+            (),
+            Touched::entity(id),
+            vec![GraphChange::entity(ChangeOp::Updated, id)],
+        ))
+    }
+
+    /// Deletes an entity and its relations, unless it is cited as a source.
+    pub fn delete_entity(store: &Store, catalog: &Catalog, id: &str) -> Result<Written<bool>, WriteError> {
+        if catalog.summary(id).is_none() {
+            return Err(QueryError::NotFound {
+                reference: id.to_owned(),
+                suggestions: catalog.suggest(id, 5),
+            }
+            .into());
+        }
+        let citations = store.cited_as_source(id)?;
+        if citations > 0 {
+            return Err(QueryError::BadInput {
+                field: "id",
+                message: format!("`{id}` is cited as the source of {citations} statement(s); change those first"),
+            }
+            .into());
+        }
+        let deleted = store.delete_entity(id)?;
+        // Its relations go with it: subscribers hear of each.
+        let mut changes = vec![GraphChange::entity(ChangeOp::Deleted, id)];
+        if let Some(node) = catalog.projection.node(id) {
+            changes.extend(
+                catalog
+                    .projection
+                    .edges_of(node)
+                    .map(|edge| GraphChange::relation(ChangeOp::Deleted, catalog.projection.relation_id(edge))),
+            );
+        }
+        Ok(Written::described(deleted, Touched::entity(id), changes))
+    }
+
+    /// Creates a relation in the curated graph; its id.
+    pub fn create_relation(
+        store: &Store,
+        catalog: &Catalog,
+        input: &RelationInput,
+    ) -> Result<Written<String>, WriteError> {
+        let (relation, property) = new_relation(catalog, store, input)?;
+        let graph = Store::graph_name(super::CURATED_GRAPH)?;
+        store.create(&[], &[(relation.clone(), property.clone())], &graph)?;
+        let id = new_relation_id(&relation, &property);
+        Ok(Written::described(
+            id.clone(),
+            Touched::relation(id.clone()),
+            vec![GraphChange::relation(ChangeOp::Created, id)],
+        ))
+    }
+
+    /// Deletes a relation, and the triples it alone implied.
+    pub fn delete_relation(store: &Store, catalog: &Catalog, id: &str) -> Result<Written<bool>, WriteError> {
+        if catalog.projection.relation(id).is_none() {
+            return Err(QueryError::NotFound {
+                reference: id.to_owned(),
+                suggestions: Vec::new(),
+            }
+            .into());
+        }
+        let deleted = store.delete_relation(id)?;
+        Ok(Written::described(
+            deleted,
+            Touched::relation(id),
+            vec![GraphChange::relation(ChangeOp::Deleted, id)],
+        ))
+    }
 }

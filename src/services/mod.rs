@@ -9,3 +9,4 @@ pub mod import;
 pub mod search;
 pub mod snapshot;
 pub mod summaries;
+pub mod writes;

@@ -7,20 +7,18 @@ use super::request;
 use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
 use crate::api::write::{Refusal, WriteError, write};
 use crate::model::{Change, EntityPatch as ModelPatch};
-use crate::services::catalog::{ChangeOp as ModelChangeOp, GraphChange as ModelChange, Touched};
+use crate::services::catalog::{Catalog, ChangeOp as ModelChangeOp, GraphChange as ModelChange};
 use crate::services::curate::{
     self, EntityInput as ModelEntityInput, RelationInput as ModelRelationInput, SourceInput as ModelSource,
 };
 use crate::services::explore::QueryError;
-use crate::store::StoreError;
+use crate::services::writes::{self, Written};
+use crate::store::{Store, StoreError};
 use async_graphql::futures_util::Stream;
 use async_graphql::{
     Context, Enum, Error, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject, Subscription,
 };
 use tokio::sync::broadcast;
-
-/// Where curators' writes go.
-const CURATED_GRAPH: &str = "https://w3id.org/govgraph/graph/curated";
 
 /// Where a statement comes from: a document — a URL, a document entity's id or label, or a seed
 /// file name — and the words it says.
@@ -100,58 +98,33 @@ fn refused(refusal: Refusal) -> Error {
 
 fn failed(error: WriteError) -> Error {
     match error {
-        WriteError::Query(error) => error.extend(),
-        WriteError::Store(error @ StoreError::Remote { .. }) => {
+        WriteError::Write(writes::WriteError::Query(error)) => error.extend(),
+        WriteError::Write(writes::WriteError::Store(error @ StoreError::Remote { .. })) => {
             tracing::warn!(%error, "write refused: the store is unavailable");
             Error::new(error.to_string())
                 .extend_with(|_, extensions| extensions.set("code", super::errors::UNAVAILABLE))
         }
-        WriteError::Store(error @ StoreError::StorageFull(_)) => Error::new(error.to_string())
-            .extend_with(|_, extensions| extensions.set("code", super::errors::STORAGE_FULL)),
-        WriteError::Store(error) => internal(error),
+        WriteError::Write(writes::WriteError::Store(error @ StoreError::StorageFull(_))) => {
+            Error::new(error.to_string())
+                .extend_with(|_, extensions| extensions.set("code", super::errors::STORAGE_FULL))
+        }
+        WriteError::Write(writes::WriteError::Store(error)) => internal(error),
         WriteError::Panicked(error) => internal(error),
     }
 }
 
-/// Checks the token, runs the write, moves this request to the new catalog. `describe` names
-/// the one entity or relation the write changed (an entity's deletion also reports its
-/// relations' deletions).
+/// Checks the token, runs the write through the write path, moves this request to the new
+/// catalog (read-your-writes).
 async fn mutate<T: Send + 'static>(
     ctx: &Context<'_>,
-    work: impl FnOnce(&crate::store::Store, &crate::services::catalog::Catalog) -> Result<T, WriteError> + Send + 'static,
-    describe: impl FnOnce(&T) -> ModelChange + Send + 'static,
+    work: impl FnOnce(&Store, &Catalog) -> Result<Written<T>, writes::WriteError> + Send + 'static,
 ) -> Result<T> {
     let data = request(ctx);
     data.authorization.map_err(refused)?;
     let Some(state) = &data.state else {
         return Err(internal("a mutation without the application state"));
     };
-    let work = move |store: &crate::store::Store, catalog: &crate::services::catalog::Catalog| {
-        let result = work(store, catalog)?;
-        let change = describe(&result);
-        let touched = match (&change.entity_id, &change.relation_id) {
-            (Some(entity), _) => Touched::entity(entity.clone()),
-            (None, Some(relation)) => Touched::relation(relation.clone()),
-            (None, None) => Touched::Everything,
-        };
-        Ok(((result, change), touched))
-    };
-    let ((result, _), catalog) = write(state, work, |(_, change), before, _| {
-        let mut changes = vec![change.clone()];
-        if let (ModelChangeOp::Deleted, Some(entity)) = (change.op, &change.entity_id)
-            && let Some(node) = before.projection.node(entity)
-        {
-            changes.extend(
-                before
-                    .projection
-                    .edges_of(node)
-                    .map(|edge| ModelChange::relation(ModelChangeOp::Deleted, before.projection.relation_id(edge))),
-            );
-        }
-        changes
-    })
-    .await
-    .map_err(failed)?;
+    let (result, catalog) = write(state, work).await.map_err(failed)?;
     data.move_to(catalog);
     Ok(result)
 }
@@ -182,16 +155,9 @@ impl Mutation {
             location: input.location,
             sources: sources(&input.sources),
         };
-        let id = mutate(
-            ctx,
-            move |store, catalog| {
-                let entity = curate::new_entity(catalog, store, &input)?;
-                let graph = crate::store::Store::graph_name(CURATED_GRAPH)?;
-                store.create(std::slice::from_ref(&entity), &[], &graph)?;
-                Ok(entity.id.to_string())
-            },
-            |id| ModelChange::entity(ModelChangeOp::Created, id.clone()),
-        )
+        let id = mutate(ctx, move |store, catalog| {
+            curate::write::create_entity(store, catalog, &input)
+        })
         .await?;
         load_entity(ctx, id).await
     }
@@ -212,18 +178,9 @@ impl Mutation {
         .map_err(|error| error.extend())?;
         let id = id.0;
         let target = id.clone();
-        mutate(
-            ctx,
-            move |store, catalog| {
-                curate::check_patch(catalog, &target, &patch)?;
-                store.update_entity(&target, &patch)?;
-                Ok(())
-            },
-            {
-                let id = id.clone();
-                move |()| ModelChange::entity(ModelChangeOp::Updated, id)
-            },
-        )
+        mutate(ctx, move |store, catalog| {
+            curate::write::update_entity(store, catalog, &target, &patch)
+        })
         .await?;
         load_entity(ctx, id).await
     }
@@ -231,32 +188,9 @@ impl Mutation {
     /// Deletes an entity and its relations. A document still cited as a source cannot be
     /// deleted.
     async fn delete_entity(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        let id = id.0;
-        let target = id.clone();
-        mutate(
-            ctx,
-            move |store, catalog| {
-                if catalog.summary(&target).is_none() {
-                    return Err(QueryError::NotFound {
-                        reference: target.clone(),
-                        suggestions: catalog.suggest(&target, 5),
-                    }
-                    .into());
-                }
-                let citations = store.cited_as_source(&target)?;
-                if citations > 0 {
-                    return Err(QueryError::BadInput {
-                        field: "id",
-                        message: format!(
-                            "`{target}` is cited as the source of {citations} statement(s); change those first"
-                        ),
-                    }
-                    .into());
-                }
-                Ok(store.delete_entity(&target)?)
-            },
-            move |_| ModelChange::entity(ModelChangeOp::Deleted, id),
-        )
+        mutate(ctx, move |store, catalog| {
+            curate::write::delete_entity(store, catalog, &id.0)
+        })
         .await
     }
 
@@ -269,16 +203,9 @@ impl Mutation {
             predicate: input.predicate,
             sources: sources(&input.sources),
         };
-        let id = mutate(
-            ctx,
-            move |store, catalog| {
-                let (relation, property) = curate::new_relation(catalog, store, &input)?;
-                let graph = crate::store::Store::graph_name(CURATED_GRAPH)?;
-                store.create(&[], &[(relation.clone(), property.clone())], &graph)?;
-                Ok(crate::store::new_relation_id(&relation, &property))
-            },
-            |id| ModelChange::relation(ModelChangeOp::Created, id.clone()),
-        )
+        let id = mutate(ctx, move |store, catalog| {
+            curate::write::create_relation(store, catalog, &input)
+        })
         .await?;
         super::types::relations(ctx, std::slice::from_ref(&id))
             .await?
@@ -289,22 +216,9 @@ impl Mutation {
 
     /// Deletes a relation, and the triples it alone implied.
     async fn delete_relation(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        let id = id.0;
-        let target = id.clone();
-        mutate(
-            ctx,
-            move |store, catalog| {
-                if catalog.projection.relation(&target).is_none() {
-                    return Err(QueryError::NotFound {
-                        reference: target.clone(),
-                        suggestions: Vec::new(),
-                    }
-                    .into());
-                }
-                Ok(store.delete_relation(&target)?)
-            },
-            move |_| ModelChange::relation(ModelChangeOp::Deleted, id),
-        )
+        mutate(ctx, move |store, catalog| {
+            curate::write::delete_relation(store, catalog, &id.0)
+        })
         .await
     }
 }

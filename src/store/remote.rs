@@ -121,21 +121,11 @@ impl Remote {
 
     /// The values of the first variable of a SELECT.
     fn select_column(&self, sparql: &str) -> Result<Vec<Term>, StoreError> {
-        let reader = self.query(sparql, "application/sparql-results+json")?;
-        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
-            .for_reader(reader)
-            .map_err(|error| self.unavailable(&self.config.query, error))?;
-        let ReaderQueryResultsParserOutput::Solutions(solutions) = parsed else {
-            return Err(self.unavailable(&self.config.query, "expected SELECT results"));
-        };
-        let mut values = Vec::new();
-        for solution in solutions {
-            let solution = solution.map_err(|error| self.unavailable(&self.config.query, error))?;
-            if let Some(value) = solution.values().first().cloned().flatten() {
-                values.push(value);
-            }
-        }
-        Ok(values)
+        Ok(self
+            .select_rows(sparql)?
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().flatten())
+            .collect())
     }
 
     /// The rows of a SELECT, each value by position (`None` where unbound).

@@ -49,21 +49,8 @@ fn a_write_through_one_replica_reaches_the_others_queries_paths_and_subscribers(
 
     let mut socket = subscribe(&second);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let created = post(
-        &first,
-        Some(TOKEN),
-        CREATE,
-        json!({ "input": entity("Replicated Forum") }),
-    );
-    assert!(created["errors"].is_null(), "{created}");
-    let related = post(
-        &first,
-        Some(TOKEN),
-        RELATE,
-        json!({ "input": { "source": "replicated-forum", "target": "onenet", "kind": "DIRECT",
-            "sources": [{ "document": "https://example.org/minutes" }] } }),
-    );
-    assert!(related["errors"].is_null(), "{related}");
+    create(&first, "Replicated Forum");
+    relate(&first, "replicated-forum", "onenet");
 
     assert!(
         eventually(|| label_of(&second, "replicated-forum").is_some()),
@@ -167,6 +154,13 @@ fn create(server: &Server, label: &str) {
     assert!(created["errors"].is_null(), "{created}");
 }
 
+fn relate(server: &Server, source: &str, target: &str) {
+    let input = json!({ "input": { "source": source, "target": target, "kind": "DIRECT",
+        "sources": [{ "document": "https://example.org/minutes" }] } });
+    let related = post(server, Some(TOKEN), RELATE, input);
+    assert!(related["errors"].is_null(), "{related}");
+}
+
 #[test]
 fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_date() {
     let workspace = Workspace::new();
@@ -175,14 +169,7 @@ fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_
     let reader = replica(&store, &[]);
     // Curated writes reach the other replica through the feed, not a pull.
     create(&writer, "Fed Forum");
-    let related = post(
-        &writer,
-        Some(TOKEN),
-        RELATE,
-        json!({ "input": { "source": "fed-forum", "target": "onenet", "kind": "DIRECT",
-            "sources": [{ "document": "https://example.org/minutes" }] } }),
-    );
-    assert!(related["errors"].is_null(), "{related}");
+    relate(&writer, "fed-forum", "onenet");
     assert!(
         eventually(|| version(&reader) == version(&writer)),
         "the reader caught up"

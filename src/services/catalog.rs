@@ -37,10 +37,11 @@ impl<'a> RelationEnds<'a> {
 
 pub struct Catalog {
     pub projection: Projection,
-    /// Entity summaries, in the projection's node order (id order).
-    summaries: Summaries,
-    /// Documents are positions in `summaries`.
-    search: SearchIndex,
+    /// Entity summaries, in the projection's node order (id order); shared with the next catalog
+    /// when a write changed no entity.
+    summaries: Arc<Summaries>,
+    /// Documents are positions in `summaries`; shared like them.
+    search: Arc<SearchIndex>,
     /// The dataset version the catalog was built from.
     pub version: String,
     /// Betweenness is costly (O(nodes x relations)): computed on first use, once per catalog.
@@ -200,16 +201,6 @@ impl Catalog {
         for node in touched_entities.iter().filter_map(|id| projection.node(id)) {
             touched_relations.extend(projection.edges_of(node).map(|edge| projection.relation_id(edge)));
         }
-        let mut summaries: Vec<EntitySummary> = self
-            .summaries
-            .iter()
-            .filter(|summary| !touched_entities.contains(summary.id()))
-            .map(|summary| summary.to_owned())
-            .collect();
-        for id in &touched_entities {
-            summaries.extend(store.entity_summary(id)?);
-        }
-        summaries.sort_by(|a, b| a.id.cmp(&b.id));
         let mut relation_summaries: Vec<RelationSummary> = projection
             .edges()
             .filter(|&edge| !touched_relations.contains(projection.relation_id(edge)))
@@ -228,7 +219,31 @@ impl Catalog {
             relation_summaries.extend(store.relation_summary_by_id(id)?);
         }
         relation_summaries.sort_by(|a, b| a.id.cmp(&b.id));
-        Self::build(summaries, &relation_summaries, store.dataset_version()?).with_labels(store, self.labels.clone())
+        let version = store.dataset_version()?;
+        if touched_entities.is_empty() {
+            // No entity changed: the summaries and the search index stay as they are, shared;
+            // only the projection is rebuilt.
+            let catalog = Self {
+                projection: project(&self.summaries, relation_summaries.iter().map(RelationEnds::of)),
+                summaries: Arc::clone(&self.summaries),
+                search: Arc::clone(&self.search),
+                version,
+                betweenness: OnceLock::new(),
+                labels: HashMap::new(),
+            };
+            return catalog.with_labels(store, self.labels.clone());
+        }
+        let mut summaries: Vec<EntitySummary> = self
+            .summaries
+            .iter()
+            .filter(|summary| !touched_entities.contains(summary.id()))
+            .map(|summary| summary.to_owned())
+            .collect();
+        for id in &touched_entities {
+            summaries.extend(store.entity_summary(id)?);
+        }
+        summaries.sort_by(|a, b| a.id.cmp(&b.id));
+        Self::build(summaries, &relation_summaries, version).with_labels(store, self.labels.clone())
     }
 
     pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
@@ -243,19 +258,7 @@ impl Catalog {
         } else {
             in_id_order(entities.iter().map(|summary| summary.to_owned()).collect())
         };
-        Self::assemble(entities, version, |entities| {
-            let mut builder = Self::builder_with_nodes(entities, relations.size_hint().0);
-            for relation in relations {
-                builder.add_edge(
-                    relation.id,
-                    relation.source,
-                    relation.target,
-                    relation.predicate,
-                    relation.kind,
-                );
-            }
-            builder.build()
-        })
+        Self::assemble(entities, version, |entities| project(entities, relations))
     }
 
     /// The catalog of `entities` (in id order) with the projection `project` makes of them.
@@ -275,8 +278,8 @@ impl Catalog {
         );
         Self {
             projection,
-            summaries: entities,
-            search,
+            summaries: Arc::new(entities),
+            search: Arc::new(search),
             version,
             betweenness: OnceLock::new(),
             labels: HashMap::new(),
@@ -331,6 +334,21 @@ impl Catalog {
     pub fn betweenness(&self) -> &[f64] {
         self.betweenness.get_or_init(|| self.projection.betweenness())
     }
+}
+
+/// The projection of `entities` (in id order) and `relations`.
+fn project<'r>(entities: &Summaries, relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
+    let mut builder = Catalog::builder_with_nodes(entities, relations.size_hint().0);
+    for relation in relations {
+        builder.add_edge(
+            relation.id,
+            relation.source,
+            relation.target,
+            relation.predicate,
+            relation.kind,
+        );
+    }
+    builder.build()
 }
 
 /// Summaries in id order, the first of duplicate ids kept (the sort is stable).

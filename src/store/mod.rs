@@ -342,7 +342,7 @@ impl Store {
         if current {
             return Ok(Synced::Current);
         }
-        let number = |head: &Option<String>| head.as_deref()?.split(' ').next()?.parse::<u64>().ok();
+        let number = |head: &Option<String>| version::change_number(head.as_deref()?);
         if let (Some(local), Some(remote_number)) = (number(&local_head), number(&remote_head))
             && remote_number > local
             && let Some(changed) = self.apply_feed(remote, local, remote_number)?

@@ -190,7 +190,7 @@ impl Remote {
                 Term::Literal(literal) => Some(literal.value().to_owned()),
                 _ => None,
             })
-            .max_by_key(|head| head.split(' ').next().and_then(|count| count.parse::<u64>().ok())))
+            .max_by_key(|head| super::version::change_number(head)))
     }
 
     /// Copies a whole dataset into the (empty) store: the meta graph, with the dataset version,

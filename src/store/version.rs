@@ -22,6 +22,11 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// The number of changes in a head or log entry, `"{number} {hash}"`.
+pub(super) fn change_number(value: &str) -> Option<u64> {
+    value.split_once(' ')?.0.parse().ok()
+}
+
 /// Changes the log keeps (see the module's documentation).
 pub(super) const LOG_KEPT: u64 = 1000;
 
@@ -42,10 +47,7 @@ fn stale(term: &Term, count: u64) -> bool {
         return false;
     }
     let Term::Literal(entry) = term else { return true };
-    match entry.value().split_once(' ').map(|(number, _)| number.parse::<u64>()) {
-        Some(Ok(number)) => number + LOG_KEPT <= count,
-        _ => true,
-    }
+    change_number(entry.value()).is_none_or(|number| number + LOG_KEPT <= count)
 }
 
 /// How a change appears in the log.

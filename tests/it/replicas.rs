@@ -70,15 +70,9 @@ fn a_write_through_one_replica_reaches_the_others_queries_paths_and_subscribers(
     );
 
     // SPARQL Update through the second, seen by the first.
-    let update =
-        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:replicated-forum skos:altLabel \"RF\" } }";
-    let headers = [
-        ("content-type", "application/sparql-update"),
-        ("authorization", "Bearer writer-token"),
-    ];
-    assert_eq!(
-        second.request("POST", "/sparql/update", &headers, Some(update)).status,
-        204
+    sparql_update(
+        &second,
+        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:replicated-forum skos:altLabel \"RF\" } }",
     );
     assert!(
         eventually(|| first
@@ -154,6 +148,15 @@ fn create(server: &Server, label: &str) {
     assert!(created["errors"].is_null(), "{created}");
 }
 
+fn sparql_update(server: &Server, update: &str) {
+    let headers = [
+        ("content-type", "application/sparql-update"),
+        ("authorization", "Bearer writer-token"),
+    ];
+    let response = server.request("POST", "/sparql/update", &headers, Some(update));
+    assert_eq!(response.status, 204, "{}", response.body);
+}
+
 fn relate(server: &Server, source: &str, target: &str) {
     let input = json!({ "input": { "source": source, "target": target, "kind": "DIRECT",
         "sources": [{ "document": "https://example.org/minutes" }] } });
@@ -198,15 +201,9 @@ fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_
     );
 
     // A SPARQL Update runs operations a patch cannot state: it leaves a gap, and a full pull.
-    let update =
-        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:fed-forum skos:altLabel \"FF\" } }";
-    let headers = [
-        ("content-type", "application/sparql-update"),
-        ("authorization", "Bearer writer-token"),
-    ];
-    assert_eq!(
-        writer.request("POST", "/sparql/update", &headers, Some(update)).status,
-        204
+    sparql_update(
+        &writer,
+        "INSERT DATA { GRAPH <https://w3id.org/govgraph/graph/curated> { id:fed-forum skos:altLabel \"FF\" } }",
     );
     assert!(eventually(|| reader
         .graphql(r#"{ entity(ref: "fed-forum") { aliases } }"#, json!({}))

@@ -43,6 +43,8 @@ pub struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// Writers take turns, so that each one's new catalog reflects every earlier write.
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Whether the catalog's delta is being folded (see `services::writes::fold_when_due`).
+    pub folding: Arc<std::sync::atomic::AtomicBool>,
     /// Serve the playground from this directory instead of the embedded bundle (development).
     pub playground_dir: Option<std::path::PathBuf>,
     /// No writes at all, whatever the token.
@@ -73,6 +75,7 @@ impl AppState {
             limits,
             admin_token: admin_token.map(Arc::from),
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            folding: Arc::default(),
             playground_dir: None,
             read_only: false,
             data_dir: None,

@@ -69,6 +69,7 @@ pub fn spawn_poller(state: AppState, interval: Duration) {
                 crate::services::writes::catch_up(&store, &current, &events).map(drop)
             })
             .await;
+            crate::services::writes::fold_when_due(&state.catalog, &state.write_lock, &state.folding);
             let problem = match outcome {
                 Ok(Ok(())) => None,
                 Ok(Err(error)) => Some(error.to_string()),

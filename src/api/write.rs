@@ -85,6 +85,7 @@ pub async fn write<T: Send + 'static>(
     // Logged here, in the request's span, so that the line carries the request's id.
     if let Ok((_, catalog)) = &outcome {
         tracing::info!(version = %catalog.version, "write committed");
+        writes::fold_when_due(&state.catalog, &state.write_lock, &state.folding);
     }
     // A full disk is said where operators look: the log, and `/readyz` until a write succeeds.
     state.readiness.writes_refused(match &outcome {

@@ -3,8 +3,6 @@
 
 use std::collections::VecDeque;
 
-use petgraph::visit::EdgeRef;
-
 use super::{NodeIndex, Projection};
 
 impl Projection {
@@ -13,7 +11,8 @@ impl Projection {
         if !self.contains(n) {
             return 0;
         }
-        self.adjacency.outgoing(n).len() + self.adjacency.incoming(n).len()
+        let (outgoing, incoming) = self.runs(n);
+        outgoing.len() + incoming.len()
     }
 
     /// PageRank along relation directions, starting uniform. Each relation carries an equal share
@@ -27,19 +26,30 @@ impl Projection {
         }
         let damping = damping.clamp(0.0, 1.0);
         let share = 1.0 / count as f64;
-        let out: Vec<usize> = self.nodes().map(|n| self.adjacency.outgoing(n).len()).collect();
-        let mut rank = vec![share; count];
+        // Indexed by node; a removed node's entry stays 0 and counts for nothing.
+        let live: Vec<NodeIndex> = self.nodes().collect();
+        let mut out = vec![0_usize; self.node_bound()];
+        for &n in &live {
+            out[n.index()] = self.outgoing(n).len();
+        }
+        let mut rank = vec![0.0; self.node_bound()];
+        for &n in &live {
+            rank[n.index()] = share;
+        }
         for _ in 0..iterations {
-            let dangling: f64 = rank
+            let dangling: f64 = live
                 .iter()
-                .zip(&out)
-                .filter(|&(_, &out)| out == 0)
-                .map(|(rank, _)| rank)
+                .filter(|n| out[n.index()] == 0)
+                .map(|n| rank[n.index()])
                 .sum();
-            let mut next = vec![(1.0 - damping) * share + damping * dangling * share; count];
-            for edge in self.graph.edge_references() {
-                let source = edge.source().index();
-                next[edge.target().index()] += damping * rank[source] / out[source] as f64;
+            let mut next = vec![0.0; self.node_bound()];
+            for &n in &live {
+                next[n.index()] = (1.0 - damping) * share + damping * dangling * share;
+            }
+            for edge in self.edges() {
+                let (source, target) = self.endpoints(edge);
+                let source = source.index();
+                next[target.index()] += damping * rank[source] / out[source] as f64;
             }
             rank = next;
         }
@@ -50,12 +60,12 @@ impl Projection {
     /// parallel relations counted once), normalised by `(n - 1)(n - 2) / 2`, the number of pairs
     /// a node could lie between, so that the centre of a star scores 1.
     pub fn betweenness(&self) -> Vec<f64> {
-        let count = self.node_count();
+        let count = self.node_bound();
         let neighbours = self.undirected_neighbours();
         let mut score = vec![0.0; count];
         let mut order = Vec::with_capacity(count);
         let mut queue = VecDeque::new();
-        for source in 0..count {
+        for source in self.nodes().map(NodeIndex::index) {
             let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
             let mut paths = vec![0.0_f64; count];
             let mut distance = vec![usize::MAX; count];
@@ -87,6 +97,7 @@ impl Projection {
             }
         }
         // Each unordered pair was counted from both ends.
+        let count = self.node_count();
         let pairs = if count > 2 {
             ((count - 1) * (count - 2)) as f64
         } else {
@@ -99,9 +110,9 @@ impl Projection {
     /// nodes sorted by id.
     pub fn components(&self) -> Vec<Vec<NodeIndex>> {
         let neighbours = self.undirected_neighbours();
-        let mut component = vec![usize::MAX; self.node_count()];
+        let mut component = vec![usize::MAX; self.node_bound()];
         let mut components: Vec<Vec<NodeIndex>> = Vec::new();
-        for start in 0..self.node_count() {
+        for start in self.nodes().map(NodeIndex::index) {
             if component[start] != usize::MAX {
                 continue;
             }
@@ -126,16 +137,17 @@ impl Projection {
         components
     }
 
-    /// Each node's distinct neighbours, either direction.
+    /// Each node's distinct neighbours, either direction, by node index (none for a removed
+    /// node).
     fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
-        self.nodes()
-            .map(|n| {
-                let mut next: Vec<usize> = self.steps(n, false, false).map(|(_, next)| next.index()).collect();
-                next.sort_unstable();
-                next.dedup();
-                next
-            })
-            .collect()
+        let mut neighbours = vec![Vec::new(); self.node_bound()];
+        for n in self.nodes() {
+            let mut next: Vec<usize> = self.steps(n, false, false).map(|(_, next)| next.index()).collect();
+            next.sort_unstable();
+            next.dedup();
+            neighbours[n.index()] = next;
+        }
+        neighbours
     }
 }
 

@@ -30,11 +30,13 @@ impl NodeMarks {
     pub(crate) fn new(nodes: usize) -> Self {
         let pooled = POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
-            let found = pool.iter().position(|array| array.entries.len() == nodes);
+            let found = pool.iter().position(|array| array.entries.len() >= nodes);
             found.map(|i| pool.swap_remove(i))
         });
+        // Room for some more: writes add nodes one by one, and each would otherwise cost every
+        // thread a new array.
         let mut array = pooled.unwrap_or_else(|| Stamped {
-            entries: vec![(0, UNSET); nodes],
+            entries: vec![(0, UNSET); nodes + nodes / 32 + 64],
             stamp: 0,
         });
         array.stamp = array.stamp.wrapping_add(1);
@@ -72,7 +74,7 @@ impl Drop for NodeMarks {
         POOL.with(|pool| {
             let mut pool = pool.borrow_mut();
             // A few arrays per thread cover every search (bidirectional uses three at once);
-            // arrays for a projection of another size are dropped as they come back.
+            // arrays of another size (for a projection of another size) are dropped as they come back.
             pool.retain(|kept| kept.entries.len() == array.entries.len());
             if pool.len() < 4 {
                 pool.push(array);

@@ -1,7 +1,9 @@
 //! The graph projection: a read-only petgraph copy of the store's entities and relations, fed once
-//! by the caller through [`ProjectionBuilder`], then shared behind an `Arc` and replaced whole on
-//! writes. This module owns the interned ids, the path type and the tie order; the queries live in
-//! the sibling modules (`path`, `temporal`, `yen`, `via`, `neighbourhood`, `centrality`).
+//! by the caller through [`ProjectionBuilder`] into an immutable base, to which writes add a small
+//! delta (`delta`: [`Projection::with_changes`] derives a new projection sharing the base,
+//! [`Projection::folded`] makes a new base). This module owns the interned ids, the path type and
+//! the tie order; the queries live in the sibling modules (`path`, `temporal`, `yen`, `via`,
+//! `neighbourhood`, `centrality`).
 //!
 //! # Tie order
 //!
@@ -13,6 +15,7 @@
 //! components) are ordered by node id where the query does not fix another order.
 
 mod centrality;
+mod delta;
 mod filter;
 pub(crate) mod ids;
 mod marks;
@@ -25,14 +28,17 @@ mod yen;
 #[cfg(test)]
 mod oracle;
 
+use delta::Delta;
 use ids::Ids;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::{Directed, Graph};
 
 use crate::model::{DayRange, EntityKind, Openness, RelationKind};
 
+pub use delta::RelationChange;
 pub use filter::{DayWindow, Filter};
 pub use neighbourhood::Neighbourhood;
 pub use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -189,22 +195,27 @@ impl ProjectionBuilder {
     }
 
     pub fn build(self) -> Projection {
-        let node_rank = ranks(&self.node_ids);
-        let edge_rank = ranks(&self.relation_ids);
+        let node_ranks = Ranks::new(&self.node_ids);
+        let edge_ranks = Ranks::new(&self.relation_ids);
         let mut graph = self.graph;
         graph.shrink_to_fit();
         let adjacency = Adjacency::new(&graph);
         let (mut node_ids, mut relation_ids) = (self.node_ids, self.relation_ids);
         node_ids.shrink_to_fit();
         relation_ids.shrink_to_fit();
-        Projection {
+        let base = Frozen {
             graph,
             adjacency,
             node_ids,
             relation_ids,
             predicates: self.predicates,
-            node_rank,
-            edge_rank,
+            predicate_index: self.predicate_index,
+            node_ranks,
+            edge_ranks,
+        };
+        Projection {
+            delta: Delta::new(base.graph.node_count()),
+            base: Arc::new(base),
         }
     }
 }
@@ -261,17 +272,14 @@ impl Adjacency {
         Self { start, incoming, steps }
     }
 
-    pub(crate) fn outgoing(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
-        &self.steps[self.start[n.index()] as usize..self.incoming[n.index()] as usize]
-    }
-
-    pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
-        &self.steps[self.incoming[n.index()] as usize..self.start[n.index() + 1] as usize]
-    }
-
-    /// How many relations touch `n`.
-    pub(crate) fn degree(&self, n: NodeIndex) -> usize {
-        (self.start[n.index() + 1] - self.start[n.index()]) as usize
+    /// Node `n`'s outgoing and incoming relations.
+    fn runs(&self, n: usize) -> (&[(EdgeIndex, NodeIndex)], &[(EdgeIndex, NodeIndex)]) {
+        let (first, middle, last) = (
+            self.start[n] as usize,
+            self.incoming[n] as usize,
+            self.start[n + 1] as usize,
+        );
+        (&self.steps[first..middle], &self.steps[middle..last])
     }
 
     fn bytes(&self) -> usize {
@@ -281,113 +289,223 @@ impl Adjacency {
     }
 }
 
-/// Each id's position in string order, so that the tie order compares integers, not strings.
-fn ranks(ids: &Ids) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)));
-    let mut rank = vec![0; ids.len()];
-    for (position, index) in order.into_iter().enumerate() {
-        rank[index] = u32::try_from(position).unwrap_or(u32::MAX);
-    }
-    rank
+/// Each id's position in id order, so that the tie order compares integers, not strings.
+enum Ranks {
+    /// The ids were added in id order (as the catalog adds them): position `i` has rank `i`.
+    InOrder,
+    /// `rank[i]` is position `i`'s rank, `by_rank[r]` the position of rank `r`.
+    Sorted { rank: Vec<u32>, by_rank: Vec<u32> },
 }
 
-/// The read-only graph the queries run on. Node and edge indices are dense (`0..node_count`,
-/// `0..edge_count`) and only meaningful for the projection that handed them out: the accessors
-/// taking an index panic on an index from elsewhere, like slice indexing does.
-pub struct Projection {
+impl Ranks {
+    fn new(ids: &Ids) -> Self {
+        if (1..ids.len()).all(|i| ids.get(i - 1) < ids.get(i)) {
+            return Ranks::InOrder;
+        }
+        let mut by_rank: Vec<u32> = (0..ids.len()).map(|i| i as u32).collect();
+        by_rank.sort_unstable_by(|&a, &b| ids.get(a as usize).cmp(ids.get(b as usize)));
+        let mut rank = vec![0; ids.len()];
+        for (position, &index) in by_rank.iter().enumerate() {
+            rank[index as usize] = position as u32;
+        }
+        Ranks::Sorted { rank, by_rank }
+    }
+
+    fn rank(&self, i: usize) -> u32 {
+        match self {
+            Ranks::InOrder => i as u32,
+            Ranks::Sorted { rank, .. } => rank[i],
+        }
+    }
+
+    /// How many of `ids` sort before `id`.
+    fn before(&self, ids: &Ids, id: &str) -> u32 {
+        let at_rank = |r: usize| match self {
+            Ranks::InOrder => r,
+            Ranks::Sorted { by_rank, .. } => by_rank[r] as usize,
+        };
+        let (mut low, mut high) = (0, ids.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            if ids.get(at_rank(middle)) < id {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low as u32
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Ranks::InOrder => 0,
+            Ranks::Sorted { rank, by_rank } => (rank.capacity() + by_rank.capacity()) * 4,
+        }
+    }
+}
+
+/// A rank in the tie order: a base id's rank in its upper half, and in the lower half room for
+/// ids a delta adds between two base ids (see `delta`).
+pub(crate) type Rank = u64;
+
+/// The rank of the base id of rank `r`: after every added id that sorts before it.
+fn base_rank(r: u32) -> Rank {
+    (Rank::from(r) << 32) | (1 << 31)
+}
+
+/// What a projection was built with: immutable, shared by every projection derived from it.
+struct Frozen {
     graph: Graph<NodeData, EdgeData, Directed, u32>,
-    pub(crate) adjacency: Adjacency,
+    adjacency: Adjacency,
     node_ids: Ids,
     relation_ids: Ids,
     predicates: Vec<Box<str>>,
-    node_rank: Vec<u32>,
-    edge_rank: Vec<u32>,
+    predicate_index: HashMap<Box<str>, u16, foldhash::fast::RandomState>,
+    node_ranks: Ranks,
+    edge_ranks: Ranks,
+}
+
+/// The read-only graph the queries run on: an immutable base (compressed adjacency, interned
+/// ids) shared through an `Arc`, plus a small delta of what writes changed since (see `delta`),
+/// which every accessor consults. Node and edge indices run over `0..node_bound()` and
+/// `0..edge_bound()`, with gaps where a node or relation was removed; they are only meaningful for
+/// the projection that handed them out: the accessors taking an index panic on an index from
+/// elsewhere, like slice indexing does.
+#[derive(Clone)]
+pub struct Projection {
+    base: Arc<Frozen>,
+    delta: Delta,
 }
 
 impl Projection {
     pub fn node(&self, id: &str) -> Option<NodeIndex> {
-        self.node_ids.find(id).map(NodeIndex::new)
+        let n = match self.delta.added_node(id) {
+            Some(k) => NodeIndex::new(self.base_nodes() + k),
+            None => NodeIndex::new(self.base.node_ids.find(id)?),
+        };
+        self.is_live(n).then_some(n)
     }
 
     pub fn node_id(&self, n: NodeIndex) -> &str {
-        self.node_ids.get(n.index())
+        match n.index().checked_sub(self.base_nodes()) {
+            None => self.base.node_ids.get(n.index()),
+            Some(k) => self.delta.added_nodes[k].id(),
+        }
     }
 
     pub fn node_data(&self, n: NodeIndex) -> &NodeData {
-        &self.graph[n]
+        match n.index().checked_sub(self.base_nodes()) {
+            None if self.delta.marked(n.index()) => self.delta.node_data(n.index()).unwrap_or(&self.base.graph[n]),
+            None => &self.base.graph[n],
+            Some(k) => &self.delta.added_nodes[k].value,
+        }
     }
 
     pub fn relation(&self, relation_id: &str) -> Option<EdgeIndex> {
-        self.relation_ids.find(relation_id).map(EdgeIndex::new)
+        // A relation changed since the base lives in the delta under the same id.
+        let e = match self.delta.added_edge(relation_id) {
+            Some(k) => EdgeIndex::new(self.base_edges() + k),
+            None => EdgeIndex::new(self.base.relation_ids.find(relation_id)?),
+        };
+        (!self.delta.edge_removed(e.index())).then_some(e)
     }
 
     pub fn relation_id(&self, e: EdgeIndex) -> &str {
-        self.relation_ids.get(e.index())
+        match e.index().checked_sub(self.base_edges()) {
+            None => self.base.relation_ids.get(e.index()),
+            Some(k) => self.delta.added_edges[k].id(),
+        }
     }
 
     pub fn edge_data(&self, e: EdgeIndex) -> &EdgeData {
-        &self.graph[e]
+        match e.index().checked_sub(self.base_edges()) {
+            None => &self.base.graph[e],
+            Some(k) => &self.delta.added_edges[k].value.data,
+        }
     }
 
     /// The relation's source and target.
     pub fn endpoints(&self, e: EdgeIndex) -> (NodeIndex, NodeIndex) {
-        let edge = &self.graph.raw_edges()[e.index()];
-        (edge.source(), edge.target())
+        match e.index().checked_sub(self.base_edges()) {
+            None => {
+                let edge = &self.base.graph.raw_edges()[e.index()];
+                (edge.source(), edge.target())
+            }
+            Some(k) => {
+                let edge = &self.delta.added_edges[k].value;
+                (edge.source, edge.target)
+            }
+        }
     }
 
     pub fn predicate_iri(&self, e: EdgeIndex) -> &str {
-        self.predicates
-            .get(usize::from(self.edge_data(e).predicate))
-            .map_or("", |iri| iri)
+        let predicate = usize::from(self.edge_data(e).predicate);
+        match predicate.checked_sub(self.base.predicates.len()) {
+            None => &self.base.predicates[predicate],
+            Some(k) => self.delta.predicates.get(k).map_or("", |iri| iri),
+        }
     }
 
     /// The IRIs of the relations' predicates, each once.
     pub fn predicate_iris(&self) -> impl Iterator<Item = &str> {
-        self.predicates.iter().map(|iri| &**iri)
+        let base = self.base.predicates.iter().map(|iri| &**iri);
+        base.chain(self.delta.predicates.iter().map(|iri| &**iri))
     }
 
+    /// How many entities there are.
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.node_bound() - self.delta.removed_nodes.len()
     }
 
+    /// How many relations there are.
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.edge_bound() - self.delta.removed_edges.len()
     }
 
-    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> {
-        self.graph.node_indices()
+    /// One past the largest node index: the length of an array indexed by node.
+    pub fn node_bound(&self) -> usize {
+        self.base_nodes() + self.delta.added_nodes.len()
+    }
+
+    /// One past the largest edge index.
+    pub fn edge_bound(&self) -> usize {
+        self.base_edges() + self.delta.added_edges.len()
+    }
+
+    /// Every node, in index order.
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        skipping(self.node_bound(), &self.delta.removed_nodes).map(NodeIndex::new)
     }
 
     /// Every relation, in index order.
     pub fn edges(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
-        self.graph.edge_indices()
+        skipping(self.edge_bound(), &self.delta.removed_edges).map(EdgeIndex::new)
     }
 
     /// The relations touching `n`, outgoing ones first, then incoming ones.
     pub fn edges_of(&self, n: NodeIndex) -> impl Iterator<Item = EdgeIndex> + '_ {
-        self.adjacency
-            .outgoing(n)
-            .iter()
-            .chain(self.adjacency.incoming(n))
-            .map(|&(edge, _)| edge)
+        let (outgoing, incoming) = self.runs(n);
+        outgoing.iter().chain(incoming).map(|&(edge, _)| edge)
     }
 
     /// A rough estimate of the heap and inline memory the projection holds, for benchmarks.
     pub fn approximate_bytes(&self) -> usize {
         use std::mem::size_of;
+        let base = &self.base;
         size_of::<Self>()
-            + self.graph.node_count() * size_of::<petgraph::graph::Node<NodeData, u32>>()
-            + self.graph.edge_count() * size_of::<petgraph::graph::Edge<EdgeData, u32>>()
-            + self.node_ids.bytes()
-            + self.relation_ids.bytes()
-            + self
+            + base.graph.node_count() * size_of::<petgraph::graph::Node<NodeData, u32>>()
+            + base.graph.edge_count() * size_of::<petgraph::graph::Edge<EdgeData, u32>>()
+            + base.node_ids.bytes()
+            + base.relation_ids.bytes()
+            + base
                 .predicates
                 .iter()
                 .map(|iri| iri.len() + size_of::<Box<str>>())
                 .sum::<usize>()
-            + (self.node_rank.capacity() + self.edge_rank.capacity()) * size_of::<u32>()
-            + self.adjacency.bytes()
+            + base.node_ranks.bytes()
+            + base.edge_ranks.bytes()
+            + base.adjacency.bytes()
+            + self.delta.bytes()
     }
 
     /// Compares two paths in the tie order of the module documentation: fewer relations first,
@@ -407,20 +525,70 @@ impl Projection {
             })
     }
 
-    /// The node's position in id order.
-    pub(crate) fn rank(&self, n: NodeIndex) -> u32 {
-        self.node_rank[n.index()]
+    /// The node's place in id order.
+    pub(crate) fn rank(&self, n: NodeIndex) -> Rank {
+        match n.index().checked_sub(self.base_nodes()) {
+            None => base_rank(self.base.node_ranks.rank(n.index())),
+            Some(k) => self.delta.added_nodes[k].rank,
+        }
     }
 
-    /// The relation's position in id order.
-    pub(crate) fn edge_rank(&self, e: EdgeIndex) -> u32 {
-        self.edge_rank[e.index()]
+    /// The relation's place in id order.
+    pub(crate) fn edge_rank(&self, e: EdgeIndex) -> Rank {
+        match e.index().checked_sub(self.base_edges()) {
+            None => base_rank(self.base.edge_ranks.rank(e.index())),
+            Some(k) => self.delta.added_edges[k].rank,
+        }
     }
 
     /// Whether `n` is a node of this projection; searches check their arguments with it so that a
     /// stale index gives no path rather than a panic.
     pub(crate) fn contains(&self, n: NodeIndex) -> bool {
-        n.index() < self.graph.node_count()
+        n.index() < self.node_bound() && self.is_live(n)
+    }
+
+    /// Whether a write touched `n` since the base was built (its data, its relations, or its
+    /// existence); always for a node added since.
+    pub fn changed_since_base(&self, n: NodeIndex) -> bool {
+        n.index() >= self.base_nodes() || self.delta.marked(n.index())
+    }
+
+    fn is_live(&self, n: NodeIndex) -> bool {
+        let i = n.index();
+        if i < self.base_nodes() && !self.delta.marked(i) {
+            return true;
+        }
+        !self.delta.node_removed(i)
+    }
+
+    fn base_nodes(&self) -> usize {
+        self.base.graph.node_count()
+    }
+
+    fn base_edges(&self) -> usize {
+        self.base.graph.edge_count()
+    }
+
+    /// Node `n`'s outgoing relations, then its incoming ones, each with the node at the other
+    /// end and sorted by it (then by relation).
+    pub(crate) fn runs(&self, n: NodeIndex) -> (&[(EdgeIndex, NodeIndex)], &[(EdgeIndex, NodeIndex)]) {
+        let i = n.index();
+        if i < self.base_nodes() && !self.delta.marked(i) {
+            return self.base.adjacency.runs(i);
+        }
+        match self.delta.run(i) {
+            Some(run) => run.split(),
+            None if i < self.base_nodes() => self.base.adjacency.runs(i),
+            None => (&[], &[]),
+        }
+    }
+
+    pub(crate) fn outgoing(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
+        self.runs(n).0
+    }
+
+    pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
+        self.runs(n).1
     }
 
     /// The relations leading away from `n` with the node each leads to: outgoing ones (incoming
@@ -431,14 +599,26 @@ impl Projection {
         directed: bool,
         backward: bool,
     ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
+        let (outgoing, incoming) = self.runs(n);
         let (along, against) = if backward {
-            (self.adjacency.incoming(n), self.adjacency.outgoing(n))
+            (incoming, outgoing)
         } else {
-            (self.adjacency.outgoing(n), self.adjacency.incoming(n))
+            (outgoing, incoming)
         };
         let against = if directed { &[][..] } else { against };
         along.iter().chain(against).copied()
     }
+}
+
+/// `0..bound` without the sorted `removed`.
+fn skipping(bound: usize, removed: &[u32]) -> impl Iterator<Item = usize> + '_ {
+    let mut next_removed = 0;
+    (0..bound).filter(move |&i| {
+        while removed.get(next_removed).is_some_and(|&r| (r as usize) < i) {
+            next_removed += 1;
+        }
+        removed.get(next_removed).is_none_or(|&r| r as usize != i)
+    })
 }
 
 /// Lists nodes and relations by id, one line each, which is what a failing test needs to show.
@@ -459,8 +639,7 @@ impl std::fmt::Debug for Projection {
             })
             .collect();
         let edges: Vec<String> = self
-            .graph
-            .edge_indices()
+            .edges()
             .map(|e| format!("{} {:?}", self.relation_id(e), self.edge_data(e).kind))
             .collect();
         f.debug_struct("Projection")

@@ -21,7 +21,7 @@ impl Projection {
     /// most `limit` nodes are returned: a layer that does not fit whole is cut by node id.
     pub fn neighbourhood(&self, roots: &[NodeIndex], depth: usize, filter: &Filter, limit: usize) -> Neighbourhood {
         let usable = |n: NodeIndex| self.contains(n) && filter.node_passes(self.node_data(n));
-        let mut member = vec![false; self.node_count()];
+        let mut member = vec![false; self.node_bound()];
         let mut nodes = Vec::new();
         let mut truncated = false;
         let mut layer: Vec<NodeIndex> = roots.iter().copied().filter(|&n| usable(n)).collect();

@@ -100,7 +100,7 @@ pub(super) fn all_paths(projection: &Projection, from: NodeIndex, to: NodeIndex,
         if filter.max_hops.is_some_and(|max| path.hops() >= max) {
             return;
         }
-        for e in (0..projection.edge_count()).map(EdgeIndex::new) {
+        for e in projection.edges() {
             let Some(next) = walk(projection, filter, e, last) else {
                 continue;
             };
@@ -190,7 +190,7 @@ fn arb_node() -> impl Strategy<Value = (Option<Openness>, Option<DateSeed>, Opti
 /// paths are long and have alternatives; the others join random nodes. In half of the graphs dates
 /// mostly grow along the backbone, so that time-respecting paths exist but shortcuts often go back
 /// in time; in the other half they are random.
-fn arb_projection() -> impl Strategy<Value = Projection> {
+fn arb_spec() -> impl Strategy<Value = Spec> {
     let count = prop_oneof![1 => 1..=9_usize, 3 => 7..=9_usize];
     let nodes = count.prop_flat_map(|count| proptest::collection::vec(arb_node(), count));
     let relation = (0..3_u8, proptest::bool::weighted(0.8));
@@ -207,7 +207,7 @@ fn arb_projection() -> impl Strategy<Value = Projection> {
     ];
     let ids = Just(IDS.to_vec()).prop_shuffle();
     (nodes, backbone, extra, ids, any::<bool>()).prop_map(|(nodes, backbone, extra, ids, in_order)| {
-        let mut builder = ProjectionBuilder::new();
+        let mut spec = Spec::default();
         for (position, (id, (openness, start, end))) in ids.iter().zip(&nodes).enumerate() {
             let day_range = |(offset, month, day): DateSeed| {
                 let year = if in_order {
@@ -223,7 +223,7 @@ fn arb_projection() -> impl Strategy<Value = Projection> {
                 start: start.map(day_range),
                 end: end.map(day_range),
             };
-            builder.add_node(id, data);
+            spec.nodes.push((id, data));
         }
         let backbone = backbone
             .into_iter()
@@ -244,10 +244,84 @@ fn arb_projection() -> impl Strategy<Value = Projection> {
                 RelationKind::Indirect
             };
             let id = format!("{source}--p{predicate}--{target}");
-            builder.add_edge(&id, source, target, &format!("https://example.org/p{predicate}"), kind);
+            spec.edges
+                .push((id, source, target, format!("https://example.org/p{predicate}"), kind));
+        }
+        spec
+    })
+}
+
+/// A projection of [`arb_spec`], built at once or, half the time, through a delta.
+fn arb_projection() -> impl Strategy<Value = Projection> {
+    (arb_spec(), proptest::option::weighted(0.5, any::<u64>())).prop_map(|(spec, delta)| match delta {
+        None => spec.build(),
+        Some(seed) => spec.through_a_delta(seed),
+    })
+}
+
+/// A projection's nodes and relations, to build at once or through a delta.
+#[derive(Clone, Debug, Default)]
+struct Spec {
+    nodes: Vec<(&'static str, NodeData)>,
+    edges: Vec<(String, &'static str, &'static str, String, RelationKind)>,
+}
+
+impl Spec {
+    fn build(&self) -> Projection {
+        let mut builder = ProjectionBuilder::new();
+        for (id, data) in &self.nodes {
+            builder.add_node(id, *data);
+        }
+        for (id, source, target, predicate, kind) in &self.edges {
+            builder.add_edge(id, source, target, predicate, *kind);
         }
         builder.build()
-    })
+    }
+
+    /// The same projection, reached by changes to a base that differs from it: some nodes
+    /// missing or with other data, some relations missing, reversed or of the other kind, and
+    /// a node and relations that must go. `seed` chooses which.
+    fn through_a_delta(&self, seed: u64) -> Projection {
+        let chosen = |salt: u64, i: usize| (seed.rotate_left((salt * 13 + i as u64) as u32 % 64)) & 1 == 1;
+        let mut base = ProjectionBuilder::new();
+        base.add_node("zz-gone", plain());
+        for (i, (id, data)) in self.nodes.iter().enumerate() {
+            if chosen(1, i) {
+                base.add_node(id, if chosen(2, i) { closed() } else { *data });
+            }
+        }
+        base.add_node("a-gone", plain());
+        for (i, (id, source, target, predicate, kind)) in self.edges.iter().enumerate() {
+            let other = match kind {
+                RelationKind::Direct => RelationKind::Indirect,
+                RelationKind::Indirect => RelationKind::Direct,
+            };
+            match (chosen(3, i), chosen(4, i)) {
+                (true, true) => base.add_edge(id, source, target, predicate, *kind),
+                (true, false) => base.add_edge(id, target, source, predicate, other),
+                _ => false,
+            };
+            base.add_edge(&format!("{id}-gone"), source, "zz-gone", predicate, *kind);
+        }
+        let base = base.build();
+        // The builder keeps the first of two relations with one id; a delta keeps the last set.
+        let mut seen = std::collections::HashSet::new();
+        let edges: Vec<_> = self.edges.iter().filter(|edge| seen.insert(&edge.0)).collect();
+        let nodes = self.nodes.iter().map(|(id, data)| (*id, Some(*data)));
+        let gone = [("zz-gone", None), ("a-gone", None)];
+        let relations = edges.iter().map(|(id, source, target, predicate, kind)| {
+            let change = super::RelationChange {
+                source,
+                target,
+                predicate,
+                kind: *kind,
+            };
+            (id.as_str(), Some(change))
+        });
+        // In two steps, so that a delta is built on a delta.
+        let half = base.with_changes(nodes.chain(gone), []);
+        half.with_changes([], relations)
+    }
 }
 
 fn arb_filter() -> impl Strategy<Value = Filter> {
@@ -299,7 +373,7 @@ fn joins(projection: &Projection, e: EdgeIndex, nodes: &[NodeIndex]) -> bool {
 
 /// Each node's BFS distance from the nearest allowed root within `depth`, `usize::MAX` beyond.
 fn distances(projection: &Projection, roots: &[NodeIndex], depth: usize, filter: &Filter) -> Vec<usize> {
-    let mut distance = vec![usize::MAX; projection.node_count()];
+    let mut distance = vec![usize::MAX; projection.node_bound()];
     let mut frontier: Vec<NodeIndex> = roots
         .iter()
         .copied()
@@ -311,7 +385,7 @@ fn distances(projection: &Projection, roots: &[NodeIndex], depth: usize, filter:
     for level in 1..=depth {
         let mut next = Vec::new();
         for &n in &frontier {
-            for e in (0..projection.edge_count()).map(EdgeIndex::new) {
+            for e in projection.edges() {
                 let Some(other) = walk(projection, filter, e, n) else {
                     continue;
                 };
@@ -337,11 +411,13 @@ fn arb_ends() -> impl Strategy<Value = (usize, usize)> {
         .prop_map(|((a, b), ordered)| if ordered { (a.min(b), a.max(b)) } else { (a, b) })
 }
 
+/// The `n`th node (modulo their number), in index order.
+fn nth_node(projection: &Projection, n: usize) -> NodeIndex {
+    projection.nodes().nth(n % projection.node_count()).unwrap()
+}
+
 fn ends_in(projection: &Projection, (from, to): (usize, usize)) -> (NodeIndex, NodeIndex) {
-    (
-        NodeIndex::new(from % projection.node_count()),
-        NodeIndex::new(to % projection.node_count()),
-    )
+    (nth_node(projection, from), nth_node(projection, to))
 }
 
 proptest! {
@@ -406,7 +482,7 @@ proptest! {
         filter in arb_filter(),
         stops in proptest::collection::vec(0..9_usize, 1..5),
     ) {
-        let stops: Vec<NodeIndex> = stops.iter().map(|&s| NodeIndex::new(s % projection.node_count())).collect();
+        let stops: Vec<NodeIndex> = stops.iter().map(|&s| nth_node(&projection, s)).collect();
         if let Some(path) = projection.path_via(&stops, &filter) {
             check_path(&projection, &path, stops[0], *stops.last().unwrap(), &filter);
             let mut position = 0;
@@ -426,7 +502,7 @@ proptest! {
         depth in 0..4_usize,
         limit in 0..10_usize,
     ) {
-        let roots: Vec<NodeIndex> = roots.iter().map(|&r| NodeIndex::new(r % projection.node_count())).collect();
+        let roots: Vec<NodeIndex> = roots.iter().map(|&r| nth_node(&projection, r)).collect();
         let found = projection.neighbourhood(&roots, depth, &filter, limit);
 
         let distance = distances(&projection, &roots, depth, &filter);
@@ -442,14 +518,43 @@ proptest! {
         let closer = distance.iter().filter(|&&d| d < last).count();
         prop_assert!(keys.iter().filter(|&&(d, _)| d < last).count() == closer, "a nearer node was left out");
 
-        let mut expected_edges: Vec<&str> = (0..projection.edge_count())
-            .map(EdgeIndex::new)
+        let mut expected_edges: Vec<&str> = projection
+            .edges()
             .filter(|&e| joins(&projection, e, &found.nodes) && filter.edge_passes(projection.edge_data(e)))
             .map(|e| projection.relation_id(e))
             .collect();
         expected_edges.sort();
         let edges: Vec<&str> = found.edges.iter().map(|&e| projection.relation_id(e)).collect();
         prop_assert_eq!(edges, expected_edges);
+    }
+
+    #[test]
+    fn a_delta_gives_the_projection_a_build_gives(spec in arb_spec(), seed in any::<u64>()) {
+        let (built, changed) = (spec.build(), spec.through_a_delta(seed));
+        prop_assert_eq!(format!("{:?}", built.folded()), format!("{:?}", changed.folded()));
+        prop_assert_eq!((built.node_count(), built.edge_count()), (changed.node_count(), changed.edge_count()));
+        for n in built.nodes() {
+            let m = changed.node(built.node_id(n)).unwrap();
+            let steps = |projection: &Projection, n, backward| {
+                let mut steps: Vec<(String, String)> = projection
+                    .steps(n, true, backward)
+                    .map(|(e, other)| (projection.relation_id(e).to_owned(), projection.node_id(other).to_owned()))
+                    .collect();
+                steps.sort();
+                steps
+            };
+            prop_assert_eq!(steps(&built, n, false), steps(&changed, m, false));
+            prop_assert_eq!(steps(&built, n, true), steps(&changed, m, true));
+            prop_assert_eq!(built.degree(n), changed.degree(m));
+        }
+        let mut ranked: Vec<NodeIndex> = changed.nodes().collect();
+        ranked.sort_by_key(|&n| changed.rank(n));
+        let ids: Vec<&str> = ranked.iter().map(|&n| changed.node_id(n)).collect();
+        prop_assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ranks out of id order: {:?}", ids);
+        let mut ranked: Vec<EdgeIndex> = changed.edges().collect();
+        ranked.sort_by_key(|&e| changed.edge_rank(e));
+        let ids: Vec<&str> = ranked.iter().map(|&e| changed.relation_id(e)).collect();
+        prop_assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ranks out of id order: {:?}", ids);
     }
 
     #[test]

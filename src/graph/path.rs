@@ -149,8 +149,8 @@ impl Projection {
         if from == to {
             return Some(GraphPath::single(from));
         }
-        let mut forward = NodeMarks::new(self.node_count());
-        let mut backward = NodeMarks::new(self.node_count());
+        let mut forward = NodeMarks::new(self.node_bound());
+        let mut backward = NodeMarks::new(self.node_bound());
         forward.set(from, 0);
         backward.set(to, 0);
         let mut forward_layers = vec![vec![from]];
@@ -224,7 +224,7 @@ impl Projection {
         let length = a + b;
 
         // good[d]: the forward nodes at depth d on a shortest path, in no particular order.
-        let mut good_marks = NodeMarks::new(self.node_count());
+        let mut good_marks = NodeMarks::new(self.node_bound());
         let mut good: Vec<Vec<NodeIndex>> = vec![Vec::new(); a as usize + 1];
         // A good node's mark is its depth.
         for &n in &meeting {
@@ -313,7 +313,7 @@ impl Projection {
             ..LayerCost::default()
         };
         for &n in nodes {
-            let degree = self.adjacency.degree(n);
+            let degree = self.degree(n);
             cost.work += degree;
             cost.search_depths += degree.max(1).ilog2() as usize + 1;
         }
@@ -359,10 +359,10 @@ impl Projection {
         // (the other way round for relations against the direction): searching the shorter run
         // finds the same relations in the same order, and a hub's run is left alone.
         let directed = c.filter.directed;
-        let (along, against, other) = if self.adjacency.degree(m) < self.adjacency.degree(n) {
-            (self.adjacency.incoming(m), self.adjacency.outgoing(m), n)
+        let (along, against, other) = if self.degree(m) < self.degree(n) {
+            (self.incoming(m), self.outgoing(m), n)
         } else {
-            (self.adjacency.outgoing(n), self.adjacency.incoming(n), m)
+            (self.outgoing(n), self.incoming(n), m)
         };
         let against = if directed { &[][..] } else { against };
         [along, against]
@@ -402,7 +402,7 @@ impl Projection {
                     }
                 }
             }
-            walked += self.adjacency.degree(n);
+            walked += self.degree(n);
             if !met_before && !grown.meeting.is_empty() && stop.now(walked) {
                 grown.stopped = true;
                 return grown;

@@ -32,7 +32,7 @@ pub(crate) fn first_path(
     }
 
     // The earliest state each node was reached in, in the layers built so far.
-    let mut best: Vec<Option<i32>> = vec![None; projection.node_count()];
+    let mut best: Vec<Option<i32>> = vec![None; projection.node_bound()];
     best[from.index()] = Some(start);
     let mut layers: Vec<Vec<State>> = vec![vec![(from, start)]];
     loop {

@@ -23,7 +23,7 @@ use super::path::Constraints;
 use super::{Filter, GraphPath, NodeIndex, Projection};
 
 /// A path's position in the tie order: hops, then node ranks, then relation ranks.
-type OrderKey = (usize, Vec<u32>, Vec<u32>);
+type OrderKey = (usize, Vec<super::Rank>, Vec<super::Rank>);
 
 impl Projection {
     /// Up to `k` simple paths from `from` to `to`, shortest first, ties in the tie order; fewer

@@ -1,14 +1,20 @@
 //! The read model the API answers from: the graph projection, the entities' summaries, the search
-//! index and the dataset version, built together from the store so they always agree, and
-//! replaced whole (never edited) when the data changes.
+//! index and the dataset version, built together from the store so they always agree.
+//!
+//! A catalog is an immutable *base* (the projection's compressed graph, the packed summaries and
+//! the search index, shared through `Arc`s) plus a small *delta* of what writes changed since
+//! (the projection's own delta, and the summaries and search documents of the entities added or
+//! changed). A write never edits a catalog: it derives the next one, at the cost of what it
+//! touched, and swaps it in. When the delta grows past [`Catalog::needs_folding`], the write path
+//! folds it into a new base in the background (`services::writes`).
 
-use crate::graph::{NodeData, Projection, ProjectionBuilder};
+use crate::graph::{NodeData, NodeIndex, Projection, ProjectionBuilder, RelationChange};
 use crate::model::{EntitySummary, RelationKind, RelationSummary};
-use crate::services::search::SearchIndex;
+use crate::services::search::{Corpus, Document, SearchIndex};
 use crate::services::snapshot::{self, Snapshot};
 use crate::services::summaries::{Summaries, Summary};
 use crate::store::{Store, StoreError};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -35,19 +41,118 @@ impl<'a> RelationEnds<'a> {
     }
 }
 
+/// The summaries of the projection's base nodes (summary `i` is base node `i`, in id order) and
+/// their search index.
+struct Base {
+    summaries: Summaries,
+    search: SearchIndex,
+}
+
+/// An entity added or changed since the base: its summary (one entry) and search document.
+struct Changed {
+    summary: Summaries,
+    document: Document,
+}
+
+/// What the catalog's entities changed since the base.
+#[derive(Clone, Default)]
+struct Delta {
+    /// Entities added or changed, by node index.
+    entities: HashMap<u32, Arc<Changed>, foldhash::fast::RandomState>,
+    /// The same, by id, for walks in id order.
+    by_id: BTreeMap<Arc<str>, u32>,
+    /// Every entity and relation id a write set or removed since the base: what a fold replays.
+    touched_entities: BTreeSet<Arc<str>>,
+    touched_relations: BTreeSet<Arc<str>>,
+}
+
+/// Where a refresh reads the entities and relations a write touched: the store, or (when a
+/// fold replays the writes made while it ran) the catalog they were written to.
+pub trait Source {
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>, StoreError>;
+    fn relation(&self, id: &str) -> Result<Option<RelationSummary>, StoreError>;
+    fn predicate_label(&self, iri: &str) -> Result<(String, String), StoreError>;
+}
+
+impl Source for Store {
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>, StoreError> {
+        self.entity_summary(id)
+    }
+
+    fn relation(&self, id: &str) -> Result<Option<RelationSummary>, StoreError> {
+        self.relation_summary_by_id(id)
+    }
+
+    fn predicate_label(&self, iri: &str) -> Result<(String, String), StoreError> {
+        Store::predicate_label(self, iri)
+    }
+}
+
+impl Source for Catalog {
+    fn entity(&self, id: &str) -> Result<Option<EntitySummary>, StoreError> {
+        Ok(self.summary(id).map(|summary| summary.to_owned()))
+    }
+
+    fn relation(&self, id: &str) -> Result<Option<RelationSummary>, StoreError> {
+        let projection = &self.projection;
+        Ok(projection.relation(id).map(|edge| {
+            let (source, target) = projection.endpoints(edge);
+            RelationSummary {
+                id: id.to_owned(),
+                source: projection.node_id(source).to_owned(),
+                target: projection.node_id(target).to_owned(),
+                predicate: projection.predicate_iri(edge).to_owned(),
+                kind: projection.edge_data(edge).kind,
+            }
+        }))
+    }
+
+    fn predicate_label(&self, iri: &str) -> Result<(String, String), StoreError> {
+        let (label, inverse) = self.predicate_labels(iri);
+        Ok((label.to_owned(), inverse.to_owned()))
+    }
+}
+
 pub struct Catalog {
     pub projection: Projection,
-    /// Entity summaries, in the projection's node order (id order); shared with the next catalog
-    /// when a write changed no entity.
-    summaries: Arc<Summaries>,
-    /// Documents are positions in `summaries`; shared like them.
-    search: Arc<SearchIndex>,
+    /// Shared with every catalog derived from the same base.
+    base: Arc<Base>,
+    delta: Arc<Delta>,
     /// The dataset version the catalog was built from.
     pub version: String,
     /// Betweenness is costly (O(nodes x relations)): computed on first use, once per catalog.
     betweenness: OnceLock<Vec<f64>>,
     /// How each predicate of the projection reads, forwards and backwards.
     labels: HashMap<String, (String, String)>,
+}
+
+/// A catalog shares its parts: a clone costs its labels and the delta's bookkeeping.
+impl Clone for Catalog {
+    fn clone(&self) -> Self {
+        Self {
+            projection: self.projection.clone(),
+            base: Arc::clone(&self.base),
+            delta: Arc::clone(&self.delta),
+            version: self.version.clone(),
+            betweenness: OnceLock::new(),
+            labels: self.labels.clone(),
+        }
+    }
+}
+
+/// How big a delta may grow before it is folded into a new base: a write costs a little more
+/// with each change the delta holds (it is copied), a fold costs the whole graph.
+const FOLD_AT_LEAST: usize = 2_000;
+const FOLD_PER_NODES: usize = 200;
+
+/// What the projection keeps of an entity.
+fn node_data(entity: &Summary<'_>) -> NodeData {
+    NodeData {
+        kind: entity.kind(),
+        openness: entity.openness(),
+        start: entity.start().map(|date| date.day_range()),
+        end: entity.end().map(|date| date.day_range()),
+    }
 }
 
 impl Catalog {
@@ -60,7 +165,7 @@ impl Catalog {
         let read_relations = started.elapsed() - read_entities;
         let catalog = Self::build(entities, &relations, version).with_labels(store, HashMap::new())?;
         tracing::debug!(
-            entities = catalog.summaries.len(),
+            entities = catalog.entity_count(),
             relations = relations.len(),
             read_entities_ms = read_entities.as_millis(),
             read_relations_ms = read_relations.as_millis(),
@@ -135,7 +240,7 @@ impl Catalog {
         }
         if let Some(Some(catalog)) = found {
             tracing::info!(
-                entities = catalog.summaries.len(),
+                entities = catalog.entity_count(),
                 relations = catalog.projection.edge_count(),
                 ms = started.elapsed().as_millis(),
                 "catalog read from its snapshot"
@@ -144,7 +249,7 @@ impl Catalog {
         }
         let catalog = Arc::new(Self::load(store)?);
         tracing::info!(
-            entities = catalog.summaries.len(),
+            entities = catalog.entity_count(),
             relations = catalog.projection.edge_count(),
             ms = started.elapsed().as_millis(),
             "catalog read from the store"
@@ -154,9 +259,17 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Writes this catalog's snapshot, logging the outcome (a snapshot only saves time).
+    /// Writes this catalog's snapshot (of its folded form: a snapshot has no delta), logging the
+    /// outcome (a snapshot only saves time).
     pub fn save_snapshot(&self, file: &Path) {
-        match snapshot::write(file, self) {
+        let folded;
+        let catalog = if self.is_folded() {
+            self
+        } else {
+            folded = self.folded();
+            &folded
+        };
+        match snapshot::write(file, catalog) {
             Ok(()) => tracing::info!(path = %file.display(), version = %self.version, "catalog snapshot written"),
             Err(error) => tracing::warn!(path = %file.display(), %error, "catalog snapshot not written"),
         }
@@ -170,10 +283,14 @@ impl Catalog {
     }
 
     /// Reads the labels of the predicates this catalog lacks (`known` are reused).
-    fn with_labels(mut self, store: &Store, mut known: HashMap<String, (String, String)>) -> Result<Self, StoreError> {
+    fn with_labels(
+        mut self,
+        source: &impl Source,
+        mut known: HashMap<String, (String, String)>,
+    ) -> Result<Self, StoreError> {
         for iri in self.projection.predicate_iris() {
             if !known.contains_key(iri) {
-                known.insert(iri.to_owned(), store.predicate_label(iri)?);
+                known.insert(iri.to_owned(), source.predicate_label(iri)?);
             }
         }
         self.labels = known;
@@ -188,62 +305,141 @@ impl Catalog {
     }
 
     /// The catalog after a write: rebuilt from the store, or, when the write says what it
-    /// touched, from this catalog with only those entities and relations read again (and the
+    /// touched, this catalog with only those entities and relations read again (and the
     /// relations of touched entities, which a deletion takes along). Either way it equals
     /// `Catalog::load` on the store as it now is.
     pub fn refresh(&self, store: &Store, touched: &Touched) -> Result<Self, StoreError> {
         let Touched::Only { entities, relations } = touched else {
             return Self::load(store);
         };
-        let projection = &self.projection;
-        let touched_entities: HashSet<&str> = entities.iter().map(String::as_str).collect();
-        let mut touched_relations: HashSet<&str> = relations.iter().map(String::as_str).collect();
-        for node in touched_entities.iter().filter_map(|id| projection.node(id)) {
-            touched_relations.extend(projection.edges_of(node).map(|edge| projection.relation_id(edge)));
-        }
-        let mut relation_summaries: Vec<RelationSummary> = projection
-            .edges()
-            .filter(|&edge| !touched_relations.contains(projection.relation_id(edge)))
-            .map(|edge| {
-                let (source, target) = projection.endpoints(edge);
-                RelationSummary {
-                    id: projection.relation_id(edge).to_owned(),
-                    source: projection.node_id(source).to_owned(),
-                    target: projection.node_id(target).to_owned(),
-                    predicate: projection.predicate_iri(edge).to_owned(),
-                    kind: projection.edge_data(edge).kind,
-                }
-            })
-            .collect();
-        for id in &touched_relations {
-            relation_summaries.extend(store.relation_summary_by_id(id)?);
-        }
-        relation_summaries.sort_by(|a, b| a.id.cmp(&b.id));
         let version = store.dataset_version()?;
-        if touched_entities.is_empty() {
-            // No entity changed: the summaries and the search index stay as they are, shared;
-            // only the projection is rebuilt.
-            let catalog = Self {
-                projection: project(&self.summaries, relation_summaries.iter().map(RelationEnds::of)),
-                summaries: Arc::clone(&self.summaries),
-                search: Arc::clone(&self.search),
-                version,
-                betweenness: OnceLock::new(),
-                labels: HashMap::new(),
+        self.reread(
+            store,
+            entities.iter().map(String::as_str),
+            relations.iter().map(String::as_str),
+            version,
+        )
+    }
+
+    /// This catalog with `entities` and `relations` (and the relations of those entities) set
+    /// to what `source` says of them now, at `version`. Costs what they are, not the graph.
+    fn reread<'a>(
+        &self,
+        source: &impl Source,
+        entities: impl Iterator<Item = &'a str>,
+        relations: impl Iterator<Item = &'a str>,
+        version: String,
+    ) -> Result<Self, StoreError> {
+        let projection = &self.projection;
+        let entities: BTreeSet<&str> = entities.collect();
+        let mut relations: BTreeSet<&str> = relations.collect();
+        for node in entities.iter().filter_map(|id| projection.node(id)) {
+            relations.extend(projection.edges_of(node).map(|edge| projection.relation_id(edge)));
+        }
+        // An entity the packed summaries cannot hold (over 65 535 aliases) is left out, as a
+        // build leaves it out.
+        let mut entity_values: Vec<(&str, Option<Summaries>)> = Vec::with_capacity(entities.len());
+        for &id in &entities {
+            let packed = source.entity(id)?.and_then(|entity| {
+                let mut one = Summaries::default();
+                one.push(&entity).then_some(one)
+            });
+            entity_values.push((id, packed));
+        }
+        let mut relation_values = Vec::with_capacity(relations.len());
+        for &id in &relations {
+            relation_values.push((id, source.relation(id)?));
+        }
+        let projection = projection.with_changes(
+            entity_values.iter().map(|(id, packed)| {
+                let data = packed.as_ref().map(|one| node_data(&one.at(0)));
+                (*id, data)
+            }),
+            relation_values.iter().map(|(id, relation)| {
+                let change = relation.as_ref().map(|relation| RelationChange {
+                    source: &relation.source,
+                    target: &relation.target,
+                    predicate: &relation.predicate,
+                    kind: relation.kind,
+                });
+                (*id, change)
+            }),
+        );
+        let mut delta = (*self.delta).clone();
+        for (id, packed) in entity_values {
+            delta.touched_entities.insert(Arc::from(id));
+            if let Some(node) = delta.by_id.remove(id) {
+                delta.entities.remove(&node);
+            }
+            let (Some(one), Some(node)) = (packed, projection.node(id)) else {
+                continue;
             };
-            return catalog.with_labels(store, self.labels.clone());
+            let unchanged = self
+                .base
+                .summaries
+                .get(node.index())
+                .is_some_and(|base| base == one.at(0));
+            if unchanged {
+                continue;
+            }
+            let document = Document::new(&one.at(0));
+            let node = node.index() as u32;
+            delta.by_id.insert(Arc::from(id), node);
+            delta
+                .entities
+                .insert(node, Arc::new(Changed { summary: one, document }));
         }
-        let mut summaries: Vec<EntitySummary> = self
-            .summaries
-            .iter()
-            .filter(|summary| !touched_entities.contains(summary.id()))
-            .map(|summary| summary.to_owned())
-            .collect();
-        for id in &touched_entities {
-            summaries.extend(store.entity_summary(id)?);
+        delta
+            .touched_relations
+            .extend(relations.iter().map(|&id| Arc::from(id)));
+        let catalog = Self {
+            projection,
+            base: Arc::clone(&self.base),
+            delta: Arc::new(delta),
+            version,
+            betweenness: OnceLock::new(),
+            labels: HashMap::new(),
+        };
+        catalog.with_labels(source, self.labels.clone())
+    }
+
+    /// Whether the delta has grown enough to fold (see [`Catalog::folded`]).
+    pub fn needs_folding(&self) -> bool {
+        self.projection.delta_len() > FOLD_AT_LEAST.max(self.entity_count() / FOLD_PER_NODES)
+    }
+
+    /// Whether the two catalogs derive from the same base (a full reload starts a new one).
+    pub fn same_base(&self, other: &Catalog) -> bool {
+        Arc::ptr_eq(&self.base, &other.base)
+    }
+
+    fn is_folded(&self) -> bool {
+        self.projection.delta_len() == 0 && self.delta.entities.is_empty()
+    }
+
+    /// The same catalog as a new base without a delta: what `Catalog::load` would build from the
+    /// same data. Costs the whole graph, and reads only this catalog.
+    pub fn folded(&self) -> Self {
+        let entities: Summaries = self.entities().map(|entity| entity.to_owned()).collect();
+        // Both in id order: node `i` of the folded projection is summary `i`.
+        let projection = self.projection.folded();
+        let catalog = Self::assemble(entities, self.version.clone(), |_| projection);
+        Self {
+            labels: self.labels.clone(),
+            ..catalog
         }
-        summaries.sort_by(|a, b| a.id.cmp(&b.id));
-        Self::build(summaries, &relation_summaries, version).with_labels(store, self.labels.clone())
+    }
+
+    /// `folded` (a fold of an earlier catalog of this lineage) brought up to this catalog: the
+    /// entities and relations written since the base are read again, from this catalog.
+    pub fn rebase(&self, folded: &Catalog) -> Result<Self, StoreError> {
+        let delta = &self.delta;
+        folded.reread(
+            self,
+            delta.touched_entities.iter().map(|id| &**id),
+            delta.touched_relations.iter().map(|id| &**id),
+            self.version.clone(),
+        )
     }
 
     pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
@@ -278,8 +474,11 @@ impl Catalog {
         );
         Self {
             projection,
-            summaries: Arc::new(entities),
-            search: Arc::new(search),
+            base: Arc::new(Base {
+                summaries: entities,
+                search,
+            }),
+            delta: Arc::default(),
             version,
             betweenness: OnceLock::new(),
             labels: HashMap::new(),
@@ -291,44 +490,91 @@ impl Catalog {
     fn builder_with_nodes(entities: &Summaries, relations: usize) -> ProjectionBuilder {
         let mut builder = ProjectionBuilder::with_capacity(entities.len(), relations);
         for entity in entities.iter() {
-            builder.add_node(
-                entity.id(),
-                NodeData {
-                    kind: entity.kind(),
-                    openness: entity.openness(),
-                    start: entity.start().map(|date| date.day_range()),
-                    end: entity.end().map(|date| date.day_range()),
-                },
-            );
+            builder.add_node(entity.id(), node_data(&entity));
         }
         builder
     }
 
     /// An entity's summary by id.
     pub fn summary(&self, id: &str) -> Option<Summary<'_>> {
-        self.projection
-            .node(id)
-            .and_then(|node| self.summaries.get(node.index()))
+        self.projection.node(id).map(|node| self.entity(node))
     }
 
-    /// In the projection's node order, which is id order.
-    pub fn summaries(&self) -> &Summaries {
-        &self.summaries
+    /// The summary of a node of this catalog's projection (it panics on a node of another, as
+    /// slice indexing does).
+    pub fn entity(&self, node: NodeIndex) -> Summary<'_> {
+        match self.delta.entities.get(&(node.index() as u32)) {
+            Some(changed) => changed.summary.at(0).placed_at(node.index()),
+            None => self.base.summaries.at(node.index()),
+        }
+    }
+
+    /// Whether the base summary at `position` is still the entity's.
+    fn base_current(&self, position: usize) -> bool {
+        let node = NodeIndex::new(position);
+        !self.projection.changed_since_base(node)
+            || (self.projection.contains(node) && !self.delta.entities.contains_key(&(position as u32)))
+    }
+
+    /// Every entity, in id order.
+    pub fn entities(&self) -> impl Iterator<Item = Summary<'_>> {
+        let base = self
+            .base
+            .summaries
+            .iter()
+            .filter(|summary| self.base_current(summary.position()));
+        let changed = self
+            .delta
+            .by_id
+            .values()
+            .map(|&node| self.entity(NodeIndex::new(node as usize)));
+        let (mut base, mut changed) = (base.peekable(), changed.peekable());
+        // Two walks in id order, merged (an id is in one of them only).
+        std::iter::from_fn(move || match (base.peek(), changed.peek()) {
+            (Some(a), Some(b)) if b.id() < a.id() => changed.next(),
+            (Some(_), _) => base.next(),
+            (None, _) => changed.next(),
+        })
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.projection.node_count()
+    }
+
+    fn corpus(&self) -> Corpus<'_> {
+        Corpus {
+            index: &self.base.search,
+            base: &self.base.summaries,
+            current: Box::new(|position| self.base_current(position)),
+            added: self
+                .delta
+                .entities
+                .iter()
+                .map(|(&node, changed)| (changed.summary.at(0).placed_at(node as usize), &changed.document))
+                .collect(),
+            count: self.entity_count(),
+        }
+    }
+
+    /// The summaries of the base: every entity's, in node order, when the catalog is folded
+    /// (what a snapshot holds).
+    pub(crate) fn base_summaries(&self) -> Option<&Summaries> {
+        self.is_folded().then_some(&self.base.summaries)
     }
 
     /// Entities whose names look most like `text`, best first, as (id, label).
     pub fn suggest(&self, text: &str, limit: usize) -> Vec<(String, String)> {
-        self.search.suggest(&self.summaries, text, limit)
+        self.corpus().suggest(text, limit)
     }
 
     /// Entities matching every word of `text`, best first, as (id, score).
     pub fn search(&self, text: &str) -> Vec<(String, f64)> {
-        self.search.search(&self.summaries, text)
+        self.corpus().search(text)
     }
 
-    /// The id a ref names (see [`SearchIndex::resolve`]).
+    /// The id a ref names (see [`Corpus::resolve`]).
     pub fn resolve_ref(&self, reference: &str) -> Result<String, crate::services::search::RefError> {
-        self.search.resolve(&self.summaries, reference)
+        self.corpus().resolve(reference)
     }
 
     pub fn betweenness(&self) -> &[f64] {
@@ -439,14 +685,14 @@ impl GraphChange {
 /// shows is still reported, as an update of nothing in particular.
 pub fn changes(old: &Catalog, new: &Catalog) -> Vec<GraphChange> {
     let mut changes = Vec::new();
-    for entity in new.summaries().iter() {
+    for entity in new.entities() {
         match old.summary(entity.id()) {
             None => changes.push(GraphChange::entity(ChangeOp::Created, entity.id())),
             Some(before) if before != entity => changes.push(GraphChange::entity(ChangeOp::Updated, entity.id())),
             Some(_) => {}
         }
     }
-    for entity in old.summaries().iter() {
+    for entity in old.entities() {
         if new.summary(entity.id()).is_none() {
             changes.push(GraphChange::entity(ChangeOp::Deleted, entity.id()));
         }

@@ -298,8 +298,7 @@ impl Catalog {
         let first = check_limit("first", first, limits.max_page)?;
         let wanted = window.range();
         let mut dated: Vec<(i32, &str)> = self
-            .summaries()
-            .iter()
+            .entities()
             .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind())))
             .filter_map(|entity| {
                 entity
@@ -335,8 +334,7 @@ impl Catalog {
                 .collect(),
             None => {
                 let mut entities: Vec<(String, &str)> = self
-                    .summaries()
-                    .iter()
+                    .entities()
                     .filter(|entity| keep(entity.id()))
                     .map(|entity| (crate::model::fold(entity.label()), entity.id()))
                     .collect();
@@ -349,11 +347,11 @@ impl Catalog {
     /// Counts by kind, openness and relation kind.
     pub fn stats(&self) -> Stats {
         let mut stats = Stats {
-            entities: self.summaries().len(),
+            entities: self.entity_count(),
             relations: self.projection.edge_count(),
             ..Stats::default()
         };
-        for entity in self.summaries().iter() {
+        for entity in self.entities() {
             *stats.by_kind.entry(entity.kind()).or_default() += 1;
             *stats.by_openness.entry(entity.openness()).or_default() += 1;
         }
@@ -376,11 +374,13 @@ impl Catalog {
     ) -> Result<Vec<(String, f64)>, QueryError> {
         let first = check_limit("first", first, limits.max_page)?;
         let scores: Vec<f64> = match metric {
-            Centrality::Degree => self
-                .projection
-                .nodes()
-                .map(|node| self.projection.degree(node) as f64)
-                .collect(),
+            Centrality::Degree => {
+                let mut degrees = vec![0.0; self.projection.node_bound()];
+                for node in self.projection.nodes() {
+                    degrees[node.index()] = self.projection.degree(node) as f64;
+                }
+                degrees
+            }
             Centrality::PageRank => self.projection.pagerank(0.85, 100),
             Centrality::Betweenness => self.betweenness().to_vec(),
         };

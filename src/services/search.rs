@@ -9,7 +9,7 @@ use crate::graph::ids::Ids;
 use crate::model::fold;
 use crate::services::summaries::{Summaries, Summary};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 
 /// Why a ref did not name exactly one entity.
@@ -115,12 +115,7 @@ impl SearchIndex {
             by_name.extend(keys.into_iter().map(|key| (key, document)));
 
             counts.clear();
-            let fields = [
-                (Field::Label, entity.label()),
-                (Field::Description, entity.description().unwrap_or("")),
-            ];
-            let aliases = entity.aliases().map(|alias| (Field::Alias, alias));
-            for (field, text) in fields.into_iter().chain(aliases).chain([(Field::Alias, entity.id())]) {
+            for (field, text) in fields(&entity) {
                 for token in tokens(text) {
                     let token = narrow(
                         vocabulary
@@ -219,33 +214,146 @@ impl SearchIndex {
         low
     }
 
-    /// Documents with a label or alias whose name key is `key`.
-    fn named<'s>(&self, entities: &'s Summaries, key: &str) -> Vec<Summary<'s>> {
-        let hash = self.hasher.hash_one(key);
-        let first = self.by_name.partition_point(|&(h, _)| h < hash);
-        self.by_name[first..]
+    /// The id a ref names (see [`Corpus::resolve`]) among `entities`, the ones the index was
+    /// built from.
+    pub fn resolve(&self, entities: &Summaries, reference: &str) -> Result<String, RefError> {
+        Corpus::whole(self, entities).resolve(reference)
+    }
+
+    /// See [`Corpus::suggest`].
+    pub fn suggest(&self, entities: &Summaries, text: &str, limit: usize) -> Vec<(String, String)> {
+        Corpus::whole(self, entities).suggest(text, limit)
+    }
+
+    /// See [`Corpus::search`].
+    pub fn search(&self, entities: &Summaries, text: &str) -> Vec<(String, f64)> {
+        Corpus::whole(self, entities).search(text)
+    }
+}
+
+/// One entity indexed on its own: the terms and name keys of an entity added or changed since
+/// an index was built, worked out once, when it is written.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// (token, occurrences, best field), by token.
+    terms: Vec<(Box<str>, u16, Field)>,
+    /// The name keys of its label and aliases.
+    keys: Vec<String>,
+}
+
+impl Document {
+    pub fn new(entity: &Summary<'_>) -> Self {
+        let mut terms: Vec<(Box<str>, u16, Field)> = Vec::new();
+        for (field, text) in fields(entity) {
+            for token in tokens(text) {
+                match terms.iter_mut().find(|(known, _, _)| **known == *token) {
+                    Some((_, count, best)) => {
+                        *best = (*best).max(field);
+                        *count = count.saturating_add(1);
+                    }
+                    None => terms.push((token.into(), 1, field)),
+                }
+            }
+        }
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut keys: Vec<String> = entity.names().map(name_key).filter(|key| !key.is_empty()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        Self { terms, keys }
+    }
+}
+
+/// The fields of an entity that search reads, each with the field it counts as.
+fn fields<'s>(entity: &Summary<'s>) -> impl Iterator<Item = (Field, &'s str)> + use<'s> {
+    let fields = [
+        (Field::Label, entity.label()),
+        (Field::Description, entity.description().unwrap_or("")),
+    ];
+    let aliases = entity.aliases().map(|alias| (Field::Alias, alias));
+    fields.into_iter().chain(aliases).chain([(Field::Alias, entity.id())])
+}
+
+/// What refs and search run over: the entities an index was built from, less those changed or
+/// removed since, plus documents for the entities added or changed since. Answers equal those
+/// of an index built from scratch over the same entities (scores included: a word's weight
+/// counts the documents of both).
+pub struct Corpus<'a> {
+    pub index: &'a SearchIndex,
+    /// The entities the index was built from, in id order.
+    pub base: &'a Summaries,
+    /// Whether the base entity at a position is still as it was.
+    pub current: Box<dyn Fn(usize) -> bool + Sync + 'a>,
+    /// Entities added or changed since, with their documents.
+    pub added: Vec<(Summary<'a>, &'a Document)>,
+    /// How many entities there are in all.
+    pub count: usize,
+}
+
+/// A document of the corpus: a base position, or an entry of `added`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Doc {
+    Base(u32),
+    Added(u32),
+}
+
+impl<'a> Corpus<'a> {
+    /// The entities the index was built from, unchanged.
+    pub fn whole(index: &'a SearchIndex, base: &'a Summaries) -> Self {
+        Self {
+            index,
+            base,
+            current: Box::new(|_| true),
+            added: Vec::new(),
+            count: base.len(),
+        }
+    }
+
+    fn summary(&self, doc: Doc) -> Option<Summary<'a>> {
+        match doc {
+            Doc::Base(position) => self.base.get(position as usize),
+            Doc::Added(k) => self.added.get(k as usize).map(|&(summary, _)| summary),
+        }
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        self.base.position(id).is_some_and(|position| (self.current)(position))
+            || self.added.iter().any(|(summary, _)| summary.id() == id)
+    }
+
+    /// Entities with a label or alias whose name key is `key`.
+    fn named(&self, key: &str) -> Vec<Summary<'a>> {
+        let index = self.index;
+        let hash = index.hasher.hash_one(key);
+        let first = index.by_name.partition_point(|&(h, _)| h < hash);
+        let base = index.by_name[first..]
             .iter()
             .take_while(|&&(h, _)| h == hash)
-            .filter_map(|&(_, document)| entities.get(document as usize))
-            .filter(|entity| entity.names().any(|name| name_key(name) == key))
-            .collect()
+            .filter(|&&(_, document)| (self.current)(document as usize))
+            .filter_map(|&(_, document)| self.base.get(document as usize))
+            .filter(|entity| entity.names().any(|name| name_key(name) == key));
+        let added = self
+            .added
+            .iter()
+            .filter(|(_, document)| document.keys.iter().any(|known| known == key))
+            .map(|&(summary, _)| summary);
+        base.chain(added).collect()
     }
 
     /// The id a ref names: an id or IRI exactly, else a label or alias ignoring case, accents
-    /// and punctuation. `entities` are the ones the index was built from.
-    pub fn resolve(&self, entities: &Summaries, reference: &str) -> Result<String, RefError> {
+    /// and punctuation.
+    pub fn resolve(&self, reference: &str) -> Result<String, RefError> {
         let trimmed = reference.trim();
         let id = trimmed
             .strip_prefix(crate::store::vocab::id_namespace())
             .unwrap_or(trimmed);
-        if entities.position(id).is_some() {
+        if self.has_id(id) {
             return Ok(id.to_owned());
         }
-        match self.named(entities, &name_key(trimmed)).as_slice() {
+        match self.named(&name_key(trimmed)).as_slice() {
             [single] => Ok(single.id().to_owned()),
             [] => Err(RefError::NotFound {
                 reference: reference.to_owned(),
-                suggestions: self.suggest(entities, trimmed, 5),
+                suggestions: self.suggest(trimmed, 5),
             }),
             several => {
                 let mut candidates: Vec<(String, String)> = several
@@ -262,75 +370,97 @@ impl SearchIndex {
     }
 
     /// Entities whose names look most like `text` (string similarity, then text search), best
-    /// first. Names are folded here rather than kept folded: this runs on a miss, not per query,
-    /// and on every core.
-    pub fn suggest(&self, entities: &Summaries, text: &str, limit: usize) -> Vec<(String, String)> {
+    /// first, as (id, label). Names are folded here rather than kept folded: this runs on a
+    /// miss, not per query, and on every core.
+    pub fn suggest(&self, text: &str, limit: usize) -> Vec<(String, String)> {
         let wanted = fold(text);
-        let mut scored: Vec<(f64, usize)> = (0..entities.len())
+        let similarity = |entity: Summary<'a>| {
+            let best = entity
+                .names()
+                .map(|name| strsim::jaro_winkler(&wanted, &fold(name)))
+                .fold(0.0, f64::max);
+            (best, entity)
+        };
+        let base = (0..self.base.len())
             .into_par_iter()
-            .filter_map(|position| entities.get(position))
-            .map(|entity| {
-                let best = entity
-                    .names()
-                    .map(|name| strsim::jaro_winkler(&wanted, &fold(name)))
-                    .fold(0.0, f64::max);
-                (best, entity.position())
-            })
+            .filter(|&position| (self.current)(position))
+            .filter_map(|position| self.base.get(position))
+            .map(similarity);
+        let mut scored: Vec<(f64, Summary<'a>)> = base
+            .chain(self.added.par_iter().map(|&(summary, _)| similarity(summary)))
             .filter(|(score, _)| *score >= 0.75)
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut suggestions: Vec<usize> = scored.into_iter().map(|(_, position)| position).collect();
-        for (document, _) in self.ranked(entities, text) {
-            if !suggestions.contains(&document) {
-                suggestions.push(document);
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id().cmp(b.1.id())));
+        let mut suggestions: Vec<Summary<'a>> = scored.into_iter().map(|(_, entity)| entity).collect();
+        for (entity, _) in self.ranked(text) {
+            if !suggestions.iter().any(|known| known.id() == entity.id()) {
+                suggestions.push(entity);
             }
         }
         suggestions
             .into_iter()
             .take(limit)
-            .filter_map(|position| entities.get(position))
             .map(|entity| (entity.id().to_owned(), entity.label().to_owned()))
             .collect()
     }
 
     /// Entities matching every word of `text` (the last word may be a prefix), ranked by a
     /// BM25-like score weighted by field; ties by id.
-    pub fn search(&self, entities: &Summaries, text: &str) -> Vec<(String, f64)> {
-        self.ranked(entities, text)
+    pub fn search(&self, text: &str) -> Vec<(String, f64)> {
+        self.ranked(text)
             .into_iter()
-            .filter_map(|(document, score)| Some((entities.get(document)?.id().to_owned(), score)))
+            .map(|(entity, score)| (entity.id().to_owned(), score))
             .collect()
     }
 
-    /// [`SearchIndex::search`] by document; documents are in id order, so ties stay by id.
-    fn ranked(&self, entities: &Summaries, text: &str) -> Vec<(usize, f64)> {
+    /// The documents holding a token that `word` matches (the token itself, or one it begins
+    /// when `prefix`), by token: (document, occurrences, field).
+    fn matches(&self, word: &str, prefix: bool) -> BTreeMap<&'a str, Vec<(Doc, u16, Field)>> {
+        let index = self.index;
+        let wanted = |token: &str| if prefix { token.starts_with(word) } else { token == word };
+        let mut found: BTreeMap<&'a str, Vec<(Doc, u16, Field)>> = BTreeMap::new();
+        for t in (index.seek(word)..index.ends.len()).take_while(|&t| wanted(index.token(t))) {
+            let live = index
+                .postings_of(t)
+                .iter()
+                .filter(|posting| (self.current)(posting.document as usize))
+                .map(|posting| (Doc::Base(posting.document), posting.occurrences, posting.field));
+            found.entry(index.token(t)).or_default().extend(live);
+        }
+        for (k, (_, document)) in self.added.iter().enumerate() {
+            let first = document.terms.partition_point(|(token, _, _)| &**token < word);
+            for (token, occurrences, field) in document.terms[first..].iter().take_while(|(token, _, _)| wanted(token))
+            {
+                found
+                    .entry(token)
+                    .or_default()
+                    .push((Doc::Added(k as u32), *occurrences, *field));
+            }
+        }
+        found.retain(|_, documents| !documents.is_empty());
+        found
+    }
+
+    fn ranked(&self, text: &str) -> Vec<(Summary<'a>, f64)> {
         let words = tokens(text);
         if words.is_empty() {
             return Vec::new();
         }
-        let total = entities.len().max(1) as f64;
-        let mut scores: HashMap<u32, (f64, usize)> = HashMap::new();
+        let total = self.count.max(1) as f64;
+        let mut scores: HashMap<Doc, (f64, usize)> = HashMap::new();
         for (position, word) in words.iter().enumerate() {
             let is_last = position + 1 == words.len();
-            let mut per_document: HashMap<u32, f64> = HashMap::new();
-            let first = self.seek(word);
-            let candidates = (first..self.ends.len()).take_while(|&t| {
-                if is_last {
-                    self.token(t).starts_with(word.as_str())
-                } else {
-                    self.token(t) == word
-                }
-            });
-            for t in candidates {
-                let postings = self.postings_of(t);
-                let idf = (1.0 + (total - postings.len() as f64 + 0.5) / (postings.len() as f64 + 0.5)).ln();
+            let mut per_document: HashMap<Doc, f64> = HashMap::new();
+            for (token, documents) in self.matches(word, is_last) {
+                let count = documents.len() as f64;
+                let idf = (1.0 + (total - count + 0.5) / (count + 0.5)).ln();
                 // A word completed from a prefix counts less than the whole word.
-                let exactness = if self.token(t) == word { 1.0 } else { 0.6 };
-                for posting in postings {
-                    let count = f64::from(posting.occurrences);
-                    let saturation = count * 2.2 / (count + 1.2);
-                    let score = idf * posting.field.weight() * saturation * exactness;
-                    let best = per_document.entry(posting.document).or_insert(0.0);
+                let exactness = if token == word { 1.0 } else { 0.6 };
+                for (document, occurrences, field) in documents {
+                    let occurrences = f64::from(occurrences);
+                    let saturation = occurrences * 2.2 / (occurrences + 1.2);
+                    let score = idf * field.weight() * saturation * exactness;
+                    let best = per_document.entry(document).or_insert(0.0);
                     *best = best.max(score);
                 }
             }
@@ -341,17 +471,17 @@ impl SearchIndex {
             }
         }
         let wanted = name_key(text);
-        let mut hits: Vec<(usize, f64)> = scores
+        let mut hits: Vec<(Summary<'a>, f64)> = scores
             .into_iter()
             .filter(|(_, (_, matched))| *matched == words.len())
             .filter_map(|(document, (score, _))| {
-                let entity = entities.get(document as usize)?;
+                let entity = self.summary(document)?;
                 // Naming an entity exactly puts it first.
                 let exact = entity.names().any(|name| name_key(name) == wanted);
-                Some((document as usize, if exact { score * 2.0 + 10.0 } else { score }))
+                Some((entity, if exact { score * 2.0 + 10.0 } else { score }))
             })
             .collect();
-        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id().cmp(b.0.id())));
         hits
     }
 }

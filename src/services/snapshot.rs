@@ -62,19 +62,23 @@ struct Relations<'a>(&'a Catalog);
 
 impl Serialize for Relations<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
         let projection = &self.0.projection;
-        serializer.collect_seq(projection.edges().map(|edge| {
+        // The format writes the length first.
+        let mut relations = serializer.serialize_seq(Some(projection.edge_count()))?;
+        for edge in projection.edges() {
             let (source, target) = projection.endpoints(edge);
             let data = projection.edge_data(edge);
-            PlacedRelation {
+            relations.serialize_element(&PlacedRelation {
                 id: projection.relation_id(edge),
                 // Node indices are u32 in the projection.
                 source: u32::try_from(source.index()).unwrap_or(u32::MAX),
                 target: u32::try_from(target.index()).unwrap_or(u32::MAX),
                 predicate: data.predicate,
                 kind: data.kind,
-            }
-        }))
+            })?;
+        }
+        relations.end()
     }
 }
 
@@ -120,7 +124,9 @@ pub fn write(path: &Path, catalog: &Catalog) -> io::Result<()> {
     let snapshot = SnapshotRef {
         format: FORMAT,
         version: &catalog.version,
-        entities: catalog.summaries(),
+        entities: catalog
+            .base_summaries()
+            .ok_or_else(|| io::Error::other("the catalog has a delta: fold it first"))?,
         predicates: catalog.projection.predicate_iris().collect(),
         relations: Relations(catalog),
         labels: catalog.labels().collect(),
@@ -160,7 +166,7 @@ mod tests {
         .unwrap()
         .expect("a snapshot that hangs together");
         assert_eq!(restored.version, catalog.version);
-        assert!(restored.summaries().iter().eq(catalog.summaries().iter()));
+        assert!(restored.entities().eq(catalog.entities()));
         assert_eq!(
             format!("{:?}", restored.projection),
             format!("{:?}", catalog.projection)

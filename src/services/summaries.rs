@@ -159,6 +159,12 @@ impl<'s> Summary<'s> {
         self.position
     }
 
+    /// The same summary at another position: an entity kept apart from the catalog's base
+    /// summaries still answers with its node index.
+    pub fn placed_at(self, position: usize) -> Self {
+        Self { position, ..self }
+    }
+
     pub fn id(&self) -> &'s str {
         self.summaries.string(self.record.first)
     }

@@ -10,6 +10,7 @@ use crate::services::explore::QueryError;
 use crate::store::{Store, StoreError, Synced};
 use arc_swap::ArcSwap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::broadcast::Sender;
 
 /// What a write did.
@@ -98,9 +99,11 @@ pub fn catch_up(
         Synced::Pulled => (Catalog::load(store)?, "a full pull"),
     };
     let catalog = Arc::new(catalog);
+    // Logged before the swap, so whoever sees the new catalog also finds the line (the
+    // replica tests count catch-ups by it).
+    tracing::info!(version = %catalog.version, from, ms = started.elapsed().as_millis(), "caught up with the store");
     current.store(catalog.clone());
     publish(events, changes(&before, &catalog));
-    tracing::info!(version = %catalog.version, from, ms = started.elapsed().as_millis(), "caught up with the store");
     Ok(catalog)
 }
 
@@ -109,4 +112,39 @@ fn publish(events: &Sender<GraphChange>, changes: Vec<GraphChange>) {
         // No subscriber is not an error; a slow one misses events rather than slowing writers.
         let _ = events.send(change);
     }
+}
+
+/// Folds the catalog's delta into a new base once it has grown past its bound
+/// ([`Catalog::needs_folding`]), on a thread of its own so that no write waits for it: the fold
+/// reads only the catalog it starts from; then, holding the write lock, it is brought up to the
+/// catalog current by then (the writes made meanwhile, read from that catalog) and swapped in.
+/// One fold at a time; a fold overtaken by a full reload is dropped.
+pub fn fold_when_due(current: &Arc<ArcSwap<Catalog>>, lock: &Arc<tokio::sync::Mutex<()>>, folding: &Arc<AtomicBool>) {
+    if !current.load().needs_folding() || folding.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let (current, lock, folding) = (Arc::clone(current), Arc::clone(lock), Arc::clone(folding));
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let from = current.load_full();
+        let folded = from.folded();
+        let folded_ms = started.elapsed().as_millis();
+        let _guard = lock.blocking_lock();
+        let now = current.load_full();
+        if now.same_base(&from) {
+            match now.rebase(&folded) {
+                Ok(catalog) => {
+                    current.store(Arc::new(catalog));
+                    tracing::info!(
+                        version = %now.version,
+                        folded_ms,
+                        ms = started.elapsed().as_millis(),
+                        "catalog delta folded into a new base"
+                    );
+                }
+                Err(error) => tracing::warn!(%error, "catalog fold not applied"),
+            }
+        }
+        folding.store(false, Ordering::Release);
+    });
 }

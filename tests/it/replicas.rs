@@ -180,6 +180,7 @@ fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_
     assert_eq!(label_of(&reader, "fed-forum").as_deref(), Some("Fed Forum"));
     let path = reader.graphql(r#"{ path(from: "fed-forum", to: "onenet") { length } }"#, json!({}));
     assert_eq!(path["data"]["path"]["length"], 1, "{path}");
+    assert!(eventually(|| catch_ups(&reader).0 >= 1), "{}", reader.stderr());
     let (fed, pulled) = catch_ups(&reader);
     assert!(
         fed >= 1 && pulled == 0,
@@ -209,6 +210,8 @@ fn replicas_apply_the_change_feed_and_pull_only_when_it_cannot_bring_them_up_to_
         .graphql(r#"{ entity(ref: "fed-forum") { aliases } }"#, json!({}))
         .to_string()
         .contains("\"FF\"")));
+    // The log reaches the test through a pipe and a reader thread: give it a moment.
+    assert!(eventually(|| catch_ups(&reader).1 >= 1), "{}", reader.stderr());
     assert_eq!(catch_ups(&reader).1, 1, "one pull for the gap:\n{}", reader.stderr());
     assert_eq!(version(&reader), version(&writer));
 }
@@ -226,6 +229,7 @@ fn a_replica_further_behind_than_the_feed_reaches_pulls_everything() {
         create(&writer, &format!("Lag {n}"));
     }
     create(&behind, "Laggard Forum");
+    assert!(eventually(|| catch_ups(&behind).1 >= 1), "{}", behind.stderr());
     assert_eq!(catch_ups(&behind), (0, 1), "{}", behind.stderr());
     for n in [0, count / 2, count - 1] {
         assert_eq!(label_of(&behind, &format!("lag-{n}")), Some(format!("Lag {n}")));

@@ -149,7 +149,7 @@ impl Entity {
 
     /// Built only from nodes of this catalog, whose summaries are in node order.
     fn summary(&self) -> Summary<'_> {
-        self.catalog.summaries().at(self.node.index())
+        self.catalog.entity(self.node)
     }
 
     async fn details(&self, ctx: &Context<'_>) -> Result<Arc<model::Entity>> {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 
-use super::{EdgeData, EdgeIndex, NodeData, NodeIndex, Projection, ProjectionBuilder, Rank};
+use super::{EdgeData, EdgeIndex, NodeData, NodeIndex, Projection, ProjectionBuilder, Rank, Runs, Step};
 use crate::model::RelationKind;
 
 type Map<K, V> = std::collections::HashMap<K, V, RandomState>;
@@ -61,8 +61,6 @@ pub(super) struct AddedEdge {
     pub(super) data: EdgeData,
 }
 
-type Step = (EdgeIndex, NodeIndex);
-
 /// A node's relations as the delta knows them: outgoing ones, then incoming ones.
 #[derive(Clone, Default)]
 pub(super) struct Run {
@@ -71,7 +69,7 @@ pub(super) struct Run {
 }
 
 impl Run {
-    pub(super) fn split(&self) -> (&[Step], &[Step]) {
+    pub(super) fn split(&self) -> Runs<'_> {
         self.steps.split_at(self.incoming)
     }
 

@@ -220,6 +220,12 @@ impl ProjectionBuilder {
     }
 }
 
+/// A relation taken from a node, with the node at its other end.
+pub(crate) type Step = (EdgeIndex, NodeIndex);
+
+/// A node's outgoing relations, then its incoming ones.
+pub(crate) type Runs<'a> = (&'a [Step], &'a [Step]);
+
 /// Every node's relations in one array (compressed sparse rows): searches walk a node's
 /// neighbours as one contiguous run instead of following petgraph's per-edge linked lists, which
 /// costs a cache miss per relation on a large graph.
@@ -273,7 +279,7 @@ impl Adjacency {
     }
 
     /// Node `n`'s outgoing and incoming relations.
-    fn runs(&self, n: usize) -> (&[(EdgeIndex, NodeIndex)], &[(EdgeIndex, NodeIndex)]) {
+    fn runs(&self, n: usize) -> Runs<'_> {
         let (first, middle, last) = (
             self.start[n] as usize,
             self.incoming[n] as usize,
@@ -571,7 +577,7 @@ impl Projection {
 
     /// Node `n`'s outgoing relations, then its incoming ones, each with the node at the other
     /// end and sorted by it (then by relation).
-    pub(crate) fn runs(&self, n: NodeIndex) -> (&[(EdgeIndex, NodeIndex)], &[(EdgeIndex, NodeIndex)]) {
+    pub(crate) fn runs(&self, n: NodeIndex) -> Runs<'_> {
         let i = n.index();
         if i < self.base_nodes() && !self.delta.marked(i) {
             return self.base.adjacency.runs(i);

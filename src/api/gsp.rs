@@ -5,7 +5,7 @@
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::Touched;
+use crate::services::changes::Touched;
 use crate::services::writes::Written;
 use crate::store::{GraphTarget, InputLimits, RdfDocument, SparqlFormat};
 use actix_web::http::Method;

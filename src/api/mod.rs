@@ -53,7 +53,7 @@ pub struct AppState {
     pub data_dir: Option<std::path::PathBuf>,
     /// Every acknowledged write's changes, for live subscribers. Bounded: a subscriber that
     /// falls behind misses events (and is told how many) instead of slowing writers.
-    pub events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
+    pub events: tokio::sync::broadcast::Sender<crate::services::changes::GraphChange>,
     /// GraphQL documents already parsed, by their text.
     pub parsed_queries: Arc<graphql::parsed::ParsedQueries>,
     /// For a replica: how often to poll the remote store's dataset version.

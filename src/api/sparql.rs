@@ -7,7 +7,7 @@ use super::blocking;
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
-use crate::services::catalog::Touched;
+use crate::services::changes::Touched;
 use crate::services::writes::Written;
 use crate::store::{self, Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};

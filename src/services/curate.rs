@@ -273,7 +273,8 @@ const CURATED_GRAPH: &str = "https://w3id.org/govgraph/graph/curated";
 pub mod write {
     use super::{EntityInput, RelationInput, check_patch, new_entity, new_relation};
     use crate::model::EntityPatch;
-    use crate::services::catalog::{Catalog, ChangeOp, GraphChange, Touched};
+    use crate::services::catalog::Catalog;
+    use crate::services::changes::{ChangeOp, GraphChange, Touched};
     use crate::services::explore::QueryError;
     use crate::services::writes::{WriteError, Written};
     use crate::store::{Store, new_relation_id};

@@ -2,6 +2,7 @@
 //! projection). They speak `crate::model` types; no RDF or HTTP here.
 
 pub mod catalog;
+pub mod changes;
 pub mod curate;
 pub mod explore;
 pub mod generate;

@@ -5,7 +5,8 @@
 //! write touched and swapped in (so the very next request sees it), and its changes go to the
 //! live subscribers. Callers run one write at a time, on a blocking thread.
 
-use crate::services::catalog::{Catalog, GraphChange, Touched, changes};
+use crate::services::catalog::Catalog;
+use crate::services::changes::{GraphChange, Touched, changes};
 use crate::services::explore::QueryError;
 use crate::store::{Store, StoreError, Synced};
 use arc_swap::ArcSwap;

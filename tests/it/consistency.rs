@@ -5,7 +5,8 @@
 //! from scratch out of an export of the store.
 
 use govgraph::model::EntityKind;
-use govgraph::services::catalog::{Catalog, Touched};
+use govgraph::services::catalog::Catalog;
+use govgraph::services::changes::Touched;
 use govgraph::services::curate::{self, EntityInput, RelationInput, SourceInput};
 use govgraph::store::{
     ExportFormat, GraphTarget, InputLimits, NoProgress, RdfDocument, ResultsFormat, Severity, Store, parse_query,

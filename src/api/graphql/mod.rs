@@ -66,7 +66,7 @@ fn request<'a>(ctx: &Context<'a>) -> &'a RequestData {
 /// The schema with its limits. Introspection stays on: researchers explore the schema.
 pub fn schema(
     limits: Limits,
-    events: tokio::sync::broadcast::Sender<crate::services::catalog::GraphChange>,
+    events: tokio::sync::broadcast::Sender<crate::services::changes::GraphChange>,
 ) -> GovSchema {
     Schema::build(query::Query, mutation::Mutation, mutation::Subscription)
         .data(events)

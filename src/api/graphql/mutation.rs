@@ -7,7 +7,8 @@ use super::request;
 use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
 use crate::api::write::{Refusal, WriteError, write};
 use crate::model::{Change, EntityPatch as ModelPatch};
-use crate::services::catalog::{Catalog, ChangeOp as ModelChangeOp, GraphChange as ModelChange};
+use crate::services::catalog::Catalog;
+use crate::services::changes::{ChangeOp as ModelChangeOp, GraphChange as ModelChange};
 use crate::services::curate::{
     self, EntityInput as ModelEntityInput, RelationInput as ModelRelationInput, SourceInput as ModelSource,
 };

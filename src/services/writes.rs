@@ -149,3 +149,58 @@ pub fn fold_when_due(current: &Arc<ArcSwap<Catalog>>, lock: &Arc<tokio::sync::Mu
         folding.store(false, Ordering::Release);
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::curate::{EntityInput, SourceInput, write};
+    use crate::store::NoProgress;
+
+    #[test]
+    fn a_grown_delta_is_folded_in_the_background_and_loses_no_write() {
+        let store = Store::memory().unwrap();
+        store.initialize(false, &NoProgress).unwrap();
+        let current = Arc::new(ArcSwap::new(Arc::new(Catalog::load(&store).unwrap())));
+        let (events, _) = tokio::sync::broadcast::channel(16);
+        let (lock, folding) = (Arc::new(tokio::sync::Mutex::new(())), Arc::new(AtomicBool::new(false)));
+        let create = |n: usize| {
+            let input = EntityInput {
+                label: format!("Folded {n}"),
+                kind: Some(crate::model::EntityKind::Meeting),
+                sources: vec![SourceInput {
+                    document: "https://example.org/minutes".to_owned(),
+                    quote: None,
+                }],
+                ..EntityInput::default()
+            };
+            apply(&store, &current, &events, |store, catalog| {
+                write::create_entity(store, catalog, &input)
+            })
+            .unwrap();
+        };
+        let mut n = 0;
+        while !current.load().needs_folding() {
+            create(n);
+            n += 1;
+        }
+        let before = current.load_full();
+        fold_when_due(&current, &lock, &folding);
+        // Writes go on while it folds; each takes the lock, as the server's do.
+        for _ in 0..50 {
+            let _guard = lock.blocking_lock();
+            create(n);
+            n += 1;
+        }
+        while folding.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let folded = current.load_full();
+        assert!(!folded.same_base(&before), "a new base was swapped in");
+        assert!(folded.projection.delta_len() <= 50, "{}", folded.projection.delta_len());
+        let loaded = Catalog::load(&store).unwrap();
+        assert_eq!(folded.version, loaded.version);
+        assert!(folded.entities().eq(loaded.entities()), "no write lost");
+        assert_eq!(folded.entity_count(), loaded.entity_count());
+        assert!(folded.summary(&format!("folded-{}", n - 1)).is_some());
+    }
+}

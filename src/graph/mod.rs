@@ -15,6 +15,7 @@
 //! components) are ordered by node id where the query does not fix another order.
 
 mod centrality;
+mod constraints;
 mod delta;
 mod filter;
 pub(crate) mod ids;

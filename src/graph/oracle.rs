@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::path::{Constraints, Linking};
+use super::constraints::{Constraints, Linking};
 use super::{DayWindow, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder};
 use crate::model::{EntityKind, Openness, PartialDate, RelationKind};
 
@@ -73,6 +73,18 @@ fn node_allowed(projection: &Projection, filter: &Filter, n: NodeIndex) -> bool 
     };
     let last = data.end.or(data.start).unwrap();
     window.from.is_none_or(|from| last.latest >= from) && window.to.is_none_or(|to| first.earliest <= to)
+}
+
+/// The shortest path between two ids as ids, checked against brute force on the way.
+pub(super) fn shortest<'p>(projection: &'p Projection, from: &str, to: &str, filter: &Filter) -> Option<Vec<&'p str>> {
+    let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
+    let path = projection.shortest_path(from, to, filter);
+    assert_eq!(
+        path,
+        all_paths(projection, from, to, filter).into_iter().next(),
+        "against brute force"
+    );
+    path.map(|path| ids(projection, &path))
 }
 
 /// No dated node is definitely before a dated node earlier on the path.

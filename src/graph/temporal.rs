@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::path::Constraints;
+use super::constraints::Constraints;
 use super::{GraphPath, NodeIndex, Projection};
 
 type State = (NodeIndex, i32);
@@ -99,8 +99,8 @@ pub(crate) fn first_path(
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::oracle::{all_paths, build, ids, on, plain};
-    use crate::graph::{Filter, Projection};
+    use crate::graph::Filter;
+    use crate::graph::oracle::{build, on, plain, shortest};
 
     fn temporal(max_hops: Option<usize>, directed: bool) -> Filter {
         Filter {
@@ -109,17 +109,6 @@ mod tests {
             directed,
             ..Filter::default()
         }
-    }
-
-    fn shortest<'p>(projection: &'p Projection, from: &str, to: &str, filter: &Filter) -> Option<Vec<&'p str>> {
-        let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
-        let path = projection.shortest_path(from, to, filter);
-        assert_eq!(
-            path,
-            all_paths(projection, from, to, filter).into_iter().next(),
-            "against brute force"
-        );
-        path.map(|path| ids(projection, &path))
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! whole paths would find one: e.g. from `a` via `b` to `c` where `a - x - b` is the only short
 //! way to `b` and `x` is also the only way on to `c`, while `a - y - z - b` was available.
 
+use super::constraints::Constraints;
 use super::filter::NO_DATE;
-use super::path::Constraints;
 use super::{Filter, GraphPath, NodeIndex, Projection};
 
 impl Projection {

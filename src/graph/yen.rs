@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::constraints::Constraints;
 use super::filter::NO_DATE;
-use super::path::Constraints;
 use super::{Filter, GraphPath, NodeIndex, Projection};
 
 /// A path's position in the tie order: hops, then node ranks, then relation ranks.

@@ -598,15 +598,10 @@ fn entity_iris_dereference_by_content_negotiation() {
     );
 }
 
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 #[test]
 fn with_a_configured_base_the_data_iris_are_the_servers_own_addresses() {
     let workspace = crate::util::Workspace::new();
-    let port = free_port();
+    let port = crate::util::free_port();
     let base = format!("http://127.0.0.1:{port}/");
     let bind = format!("127.0.0.1:{port}");
     let data = workspace.data();

@@ -39,6 +39,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// Its row in the error table, which gives the exit status.
+    pub fn code(&self) -> crate::error_code::ErrorCode {
+        use crate::error_code::ErrorCode;
+        match self {
+            Error::Store(error) => error.code(),
+            Error::Import(error) => error.code(),
+            Error::Usage(_) => ErrorCode::BadRequest,
+            Error::File { source, .. } if source.kind() == io::ErrorKind::NotFound => ErrorCode::NotFound,
+            Error::File { .. } => ErrorCode::Internal,
+            Error::Serve(_) | Error::Thread(_) => ErrorCode::Internal,
+        }
+    }
+
     /// Output piped into a program that stopped reading (`| head`) is not a failure.
     pub fn is_broken_pipe(&self) -> bool {
         let io_error = match self {

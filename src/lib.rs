@@ -8,6 +8,7 @@
 pub mod api;
 mod commands;
 pub mod config;
+pub mod error_code;
 pub mod graph;
 pub mod model;
 pub mod services;

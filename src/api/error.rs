@@ -1,8 +1,9 @@
 //! The one place where errors become HTTP responses: `{"error": {"code", "message"}}` with a
 //! status from the code table below.
 
+use crate::error_code::ErrorCode;
 use crate::services::explore::QueryError;
-use crate::store::{InputLimit, StoreError};
+use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -38,71 +39,35 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The `error.code` of the body; the status follows from it.
-    pub fn code(&self) -> &'static str {
+    /// Its row in the error table (`crate::error_code`), which gives the status and the body's
+    /// `error.code`.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::BadRequest(_) => "BAD_REQUEST",
-            ApiError::MethodNotAllowed(..) => "METHOD_NOT_ALLOWED",
-            ApiError::NotAcceptable(_) => "NOT_ACCEPTABLE",
-            ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
-            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
-            ApiError::Forbidden(_) => "FORBIDDEN",
-            ApiError::Timeout(_) => "TIMEOUT",
-            ApiError::Store(error) => match error {
-                StoreError::Syntax { .. } | StoreError::QuerySyntax { .. } => "SYNTAX_ERROR",
-                StoreError::UnknownFormat { .. } | StoreError::UnknownMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
-                StoreError::InvalidIri { .. } => "BAD_REQUEST",
-                StoreError::Refused(_) => "REFUSED",
-                StoreError::NotAcceptable(_) => "NOT_ACCEPTABLE",
-                StoreError::Cancelled => "TIMEOUT",
-                StoreError::Locked { .. } | StoreError::Remote { .. } => "UNAVAILABLE",
-                StoreError::StorageFull(_) => "STORAGE_FULL",
-                StoreError::LimitExceeded {
-                    limit: InputLimit::SparqlLength,
-                    ..
-                } => "PAYLOAD_TOO_LARGE",
-                StoreError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
-                _ => "INTERNAL",
-            },
-            ApiError::Query(error) => match error {
-                QueryError::NotFound { .. } => "NOT_FOUND",
-                QueryError::Ambiguous { .. } => "AMBIGUOUS",
-                QueryError::BadInput { .. } => "BAD_USER_INPUT",
-                QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
-                QueryError::Store(StoreError::Remote { .. }) => "UNAVAILABLE",
-                QueryError::Store(StoreError::StorageFull(_)) => "STORAGE_FULL",
-                QueryError::Store(_) => "INTERNAL",
-            },
-            ApiError::Compute(_) | ApiError::Panicked => "INTERNAL",
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::MethodNotAllowed(..) => ErrorCode::MethodNotAllowed,
+            ApiError::NotAcceptable(_) => ErrorCode::NotAcceptable,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::Timeout(_) => ErrorCode::Timeout,
+            ApiError::Store(error) => error.code(),
+            ApiError::Query(error) => error.code(),
+            ApiError::Compute(_) | ApiError::Panicked => ErrorCode::Internal,
         }
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self.code() {
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "BAD_REQUEST" | "SYNTAX_ERROR" | "REFUSED" | "AMBIGUOUS" | "BAD_USER_INPUT" | "LIMIT_EXCEEDED" => {
-                StatusCode::BAD_REQUEST
-            }
-            "METHOD_NOT_ALLOWED" => StatusCode::METHOD_NOT_ALLOWED,
-            "NOT_ACCEPTABLE" => StatusCode::NOT_ACCEPTABLE,
-            "UNSUPPORTED_MEDIA_TYPE" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "PAYLOAD_TOO_LARGE" => StatusCode::PAYLOAD_TOO_LARGE,
-            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "TIMEOUT" | "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-            "STORAGE_FULL" => StatusCode::INSUFFICIENT_STORAGE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        status_of(self.code())
     }
 
     fn error_response(&self) -> HttpResponse {
         if self.status_code().is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let mut error = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        let mut error = serde_json::json!({ "code": self.code().as_str(), "message": self.to_string() });
         // What a client needs to recover from a bad ref or a limit.
         let entities = |pairs: &[(String, String)]| -> serde_json::Value {
             pairs
@@ -139,6 +104,11 @@ impl ResponseError for ApiError {
         }
         response
     }
+}
+
+/// The HTTP status of an error code.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -28,7 +28,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
                 "store": backend,
                 "datasetVersion": state.catalog.load().version,
                 "writes": match writes {
-                    Some(reason) => serde_json::json!({ "status": "refused", "code": "STORAGE_FULL", "reason": reason }),
+                    Some(reason) => serde_json::json!({ "status": "refused", "code": crate::error_code::ErrorCode::StorageFull.as_str(), "reason": reason }),
                     None => serde_json::json!({ "status": "ok" }),
                 },
             }))

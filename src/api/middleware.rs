@@ -3,6 +3,7 @@
 //! each response carries its request id, and each request is counted for `/metrics`.
 
 use super::metrics::Metrics;
+use crate::error_code::ErrorCode;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -13,8 +14,8 @@ use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
-fn error_body(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "error": { "code": code, "message": message } }))
+fn error_body(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": { "code": code.as_str(), "message": message } }))
 }
 
 /// Catches a panicking handler, counts the request, and names it with its request id.
@@ -76,16 +77,16 @@ pub fn json_errors<B>(response: ServiceResponse<B>) -> actix_web::Result<ErrorHa
     let status = response.status();
     let (code, message) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PayloadTooLarge,
             "the request body is larger than the server accepts (--max-body)",
         ),
-        StatusCode::URI_TOO_LONG => ("URI_TOO_LONG", "the request line is too long"),
-        StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "this method is not allowed here"),
-        StatusCode::NOT_FOUND => ("NOT_FOUND", "not found"),
-        StatusCode::REQUEST_TIMEOUT => ("TIMEOUT", "the request took too long to arrive"),
-        status if status.is_server_error() => ("INTERNAL", "internal error"),
+        StatusCode::URI_TOO_LONG => (ErrorCode::UriTooLong, "the request line is too long"),
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "this method is not allowed here"),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "not found"),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::Timeout, "the request took too long to arrive"),
+        status if status.is_server_error() => (ErrorCode::Internal, "internal error"),
         _ => (
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "the request could not be read (check its query string, headers and body)",
         ),
     };

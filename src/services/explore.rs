@@ -34,6 +34,20 @@ pub enum QueryError {
     Store(#[from] StoreError),
 }
 
+impl QueryError {
+    /// Its row in the error table.
+    pub fn code(&self) -> crate::error_code::ErrorCode {
+        use crate::error_code::ErrorCode;
+        match self {
+            QueryError::NotFound { .. } => ErrorCode::NotFound,
+            QueryError::Ambiguous { .. } => ErrorCode::Ambiguous,
+            QueryError::BadInput { .. } => ErrorCode::BadUserInput,
+            QueryError::LimitExceeded { .. } => ErrorCode::LimitExceeded,
+            QueryError::Store(error) => error.code(),
+        }
+    }
+}
+
 impl From<RefError> for QueryError {
     fn from(error: RefError) -> Self {
         match error {

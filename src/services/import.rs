@@ -22,6 +22,18 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+impl ImportError {
+    /// Its row in the error table.
+    pub fn code(&self) -> crate::error_code::ErrorCode {
+        use crate::error_code::ErrorCode;
+        match self {
+            ImportError::Row { .. } | ImportError::NothingToImport => ErrorCode::BadRequest,
+            ImportError::File { .. } => ErrorCode::NotFound,
+            ImportError::Store(error) => error.code(),
+        }
+    }
+}
+
 const ENTITY_COLUMNS: &[&str] = &[
     "id",
     "label",

@@ -39,6 +39,7 @@ pub use sparql::{Cancellation, ProtocolDataset, QueryForm, SparqlFormat};
 pub use update::GraphTarget;
 pub use write::{DataFileFormat, ImportReport, RelationProperty, new_relation_id, write_rdf};
 
+use crate::error_code::ErrorCode;
 use oxigraph::model::NamedNode;
 use oxigraph::store::StorageError;
 use std::io;
@@ -109,6 +110,37 @@ pub enum StoreError {
     /// memory.
     #[error("{}", limit_message(*.limit, *.max, .at))]
     LimitExceeded { limit: InputLimit, max: usize, at: Where },
+}
+
+impl StoreError {
+    /// Its row in the error table.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::Syntax { .. } | StoreError::QuerySyntax { .. } => ErrorCode::SyntaxError,
+            StoreError::UnknownFormat { .. } | StoreError::UnknownMediaType(_) => ErrorCode::UnsupportedMediaType,
+            StoreError::InvalidIri { .. }
+            | StoreError::UnsupportedShacl(_)
+            | StoreError::BaseIri(_)
+            | StoreError::BaseMismatch { .. } => ErrorCode::BadRequest,
+            StoreError::Refused(_) => ErrorCode::Refused,
+            StoreError::NotAcceptable(_) => ErrorCode::NotAcceptable,
+            StoreError::Cancelled => ErrorCode::Timeout,
+            StoreError::Locked { .. } | StoreError::Remote { .. } => ErrorCode::Unavailable,
+            StoreError::StorageFull(_) => ErrorCode::StorageFull,
+            StoreError::LimitExceeded {
+                limit: InputLimit::SparqlLength,
+                ..
+            } => ErrorCode::PayloadTooLarge,
+            StoreError::LimitExceeded { .. } => ErrorCode::LimitExceeded,
+            StoreError::Read { .. } => ErrorCode::NotFound,
+            StoreError::NoDiskStore { .. }
+            | StoreError::DataDir { .. }
+            | StoreError::Open { .. }
+            | StoreError::QueryEvaluation(_)
+            | StoreError::Storage(_)
+            | StoreError::Output(_) => ErrorCode::Internal,
+        }
+    }
 }
 
 impl From<StorageError> for StoreError {

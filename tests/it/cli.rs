@@ -126,6 +126,7 @@ fn a_broken_file_is_rejected_whole_with_its_location_and_the_store_is_unchanged(
     // The good file listed first is not loaded either.
     govgraph(["load", "--data", &workspace.data(), &other, &broken])
         .failure()
+        .exit_code(65)
         .stderr_contains("broken.ttl:3:");
     assert_eq!(workspace.quad_count(), before);
 
@@ -154,13 +155,16 @@ fn a_broken_file_is_rejected_whole_with_its_location_and_the_store_is_unchanged(
 fn unknown_formats_missing_files_and_bad_directories_get_one_clear_line() {
     let workspace = Workspace::new();
     let csv = workspace.write("data.csv", "a,b\n");
+    // Exit codes after sysexits(3), from the one error table: bad input 65, a missing one 66.
     let run = govgraph(["load", "--data", &workspace.data(), &csv])
         .failure()
+        .exit_code(65)
         .stderr_contains("unknown RDF format `.csv`");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     let missing = workspace.path("missing.ttl").display().to_string();
     let run = govgraph(["load", "--data", &workspace.data(), &missing])
         .failure()
+        .exit_code(66)
         .stderr_contains("missing.ttl");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     // A data directory below a regular file cannot be created.
@@ -179,7 +183,7 @@ fn unknown_formats_missing_files_and_bad_directories_get_one_clear_line() {
     .failure()
     .stderr_contains("there is no govgraph store");
     govgraph(["export", "--format", "yaml"])
-        .failure()
+        .exit_code(2)
         .stderr_contains("invalid value 'yaml'");
 }
 

@@ -28,6 +28,13 @@ impl Run {
         )
     }
 
+    /// Fails unless the command exited with `code` (see `govgraph::error_code`).
+    #[track_caller]
+    pub fn exit_code(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "expected exit code {code}\n{}", self.describe());
+        self
+    }
+
     #[track_caller]
     pub fn success(self) -> Self {
         assert_eq!(self.code, Some(0), "expected success\n{}", self.describe());

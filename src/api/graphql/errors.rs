@@ -1,22 +1,10 @@
 //! The one mapping from service errors to GraphQL errors: a message and `extensions.code`, plus
 //! what a client needs to recover (suggestions, candidates, the limit that was hit).
 
+use crate::error_code::ErrorCode;
 use crate::services::explore::QueryError;
+use crate::store::StoreError;
 use async_graphql::{Error, ErrorExtensions, Value};
-
-/// `extensions.code` values, documented in the README.
-pub const NOT_FOUND: &str = "NOT_FOUND";
-pub const AMBIGUOUS: &str = "AMBIGUOUS";
-pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
-pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
-pub const INTERNAL: &str = "INTERNAL";
-/// A replica's SPARQL store cannot be reached; retrying later may succeed.
-pub const UNAVAILABLE: &str = "UNAVAILABLE";
-/// The disk holding the store is full: writes fail until space is freed; reads go on.
-pub const STORAGE_FULL: &str = "STORAGE_FULL";
-pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
-pub const BAD_REQUEST: &str = "BAD_REQUEST";
 
 fn entities(pairs: &[(String, String)]) -> Value {
     Value::List(
@@ -34,51 +22,51 @@ fn entities(pairs: &[(String, String)]) -> Value {
 
 impl ErrorExtensions for QueryError {
     fn extend(&self) -> Error {
-        Error::new(self.to_string()).extend_with(|_, extensions| match self {
+        if let QueryError::Store(error) = self {
+            return store_error(error);
+        }
+        coded(self.to_string(), self.code()).extend_with(|_, extensions| match self {
             QueryError::NotFound { reference, suggestions } => {
-                extensions.set("code", NOT_FOUND);
                 extensions.set("ref", reference.as_str());
                 extensions.set("suggestions", entities(suggestions));
             }
             QueryError::Ambiguous { reference, candidates } => {
-                extensions.set("code", AMBIGUOUS);
                 extensions.set("ref", reference.as_str());
                 extensions.set("candidates", entities(candidates));
             }
-            QueryError::BadInput { field, .. } => {
-                extensions.set("code", BAD_USER_INPUT);
-                extensions.set("field", *field);
-            }
+            QueryError::BadInput { field, .. } => extensions.set("field", *field),
             QueryError::LimitExceeded { limit, max, asked } => {
-                extensions.set("code", LIMIT_EXCEEDED);
                 extensions.set("limit", *limit);
                 extensions.set("max", *max as u64);
                 extensions.set("asked", *asked as u64);
             }
-            QueryError::Store(crate::store::StoreError::Remote { .. }) => {
-                extensions.set("code", UNAVAILABLE);
-            }
-            QueryError::Store(crate::store::StoreError::StorageFull(_)) => {
-                extensions.set("code", STORAGE_FULL);
-            }
-            QueryError::Store(error) => {
-                tracing::error!(%error, "store error in a GraphQL resolver");
-                extensions.set("code", INTERNAL);
-            }
+            QueryError::Store(_) => {}
         })
+    }
+}
+
+/// An error with its `extensions.code`: the one place GraphQL errors get their codes.
+pub fn coded(message: impl Into<String>, code: ErrorCode) -> Error {
+    Error::new(message).extend_with(|_, extensions| extensions.set("code", code.as_str()))
+}
+
+/// A store error: its message and code, or, for a failure of ours, no details.
+pub fn store_error(error: &StoreError) -> Error {
+    match error.code() {
+        ErrorCode::Internal => internal(error),
+        code => coded(error.to_string(), code),
     }
 }
 
 /// An internal failure, logged here and shown to the client without details.
 pub fn internal(error: impl std::fmt::Display) -> Error {
     tracing::error!(%error, "GraphQL resolver failed");
-    Error::new("internal error").extend_with(|_, extensions| extensions.set("code", INTERNAL))
+    coded("internal error", ErrorCode::Internal)
 }
 
 /// An error naming a limit, for limits checked outside the services (batch size, aliases, time).
 pub fn limit_exceeded(limit: &str, max: usize, message: String) -> Error {
-    Error::new(message).extend_with(|_, extensions| {
-        extensions.set("code", LIMIT_EXCEEDED);
+    coded(message, ErrorCode::LimitExceeded).extend_with(|_, extensions| {
         extensions.set("limit", limit);
         extensions.set("max", max as u64);
     })

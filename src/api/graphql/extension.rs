@@ -3,7 +3,8 @@
 //! their `extensions.code`. (The dataset version is added by the HTTP layer, which knows the
 //! catalog snapshot the request ran on.)
 
-use super::errors::{BAD_USER_INPUT, GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED, limit_exceeded};
+use super::errors::limit_exceeded;
+use crate::error_code::ErrorCode;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
 };
@@ -74,10 +75,10 @@ fn invalid_argument(message: &str) -> Option<String> {
     Some(path.rsplit('.').next().unwrap_or(&path).to_owned())
 }
 
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
+fn with_code(mut error: ServerError, code: ErrorCode) -> ServerError {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
-        extensions.set("code", code);
+        extensions.set("code", code.as_str());
     }
     error
 }
@@ -106,7 +107,7 @@ impl Extension for GovernanceExtension {
         let document = next
             .run(ctx, query, variables)
             .await
-            .map_err(|error| with_code(error, GRAPHQL_PARSE_FAILED))?;
+            .map_err(|error| with_code(error, ErrorCode::GraphqlParseFailed))?;
         let count = document_aliases(&document);
         if count > self.max_aliases {
             let error = limit_exceeded(
@@ -143,7 +144,7 @@ impl Extension for GovernanceExtension {
                         None
                     };
                     if let Some(field) = invalid_argument(&error.message) {
-                        let mut error = with_code(error, BAD_USER_INPUT);
+                        let mut error = with_code(error, ErrorCode::BadUserInput);
                         if let Some(extensions) = error.extensions.as_mut() {
                             extensions.set("field", field);
                         }
@@ -151,13 +152,13 @@ impl Extension for GovernanceExtension {
                     }
                     match limit {
                         Some(limit) => {
-                            let mut error = with_code(error, LIMIT_EXCEEDED);
+                            let mut error = with_code(error, ErrorCode::LimitExceeded);
                             if let Some(extensions) = error.extensions.as_mut() {
                                 extensions.set("limit", limit);
                             }
                             error
                         }
-                        None => with_code(error, GRAPHQL_VALIDATION_FAILED),
+                        None => with_code(error, ErrorCode::GraphqlValidationFailed),
                     }
                 })
                 .collect()),

@@ -4,8 +4,9 @@
 //! and the request timeout.
 
 use super::RequestData;
-use super::errors::{BAD_REQUEST, internal, limit_exceeded};
+use super::errors::{internal, limit_exceeded};
 use crate::api::AppState;
+use crate::error_code::ErrorCode;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -86,8 +87,8 @@ fn negotiate(request: &HttpRequest) -> Option<MediaType> {
 }
 
 /// An error response for a request that could not be read, in the negotiated type.
-fn request_error(media: MediaType, status: StatusCode, code: &str, message: String) -> HttpResponse {
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+fn request_error(media: MediaType, status: StatusCode, code: ErrorCode, message: String) -> HttpResponse {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, media.content_type()))
         .body(body.to_string())
@@ -96,7 +97,7 @@ fn request_error(media: MediaType, status: StatusCode, code: &str, message: Stri
 fn not_acceptable() -> HttpResponse {
     HttpResponse::NotAcceptable().json(serde_json::json!({
         "error": {
-            "code": "NOT_ACCEPTABLE",
+            "code": ErrorCode::NotAcceptable.as_str(),
             "message": format!("/graphql answers {GRAPHQL_RESPONSE} or application/json"),
         }
     }))
@@ -126,7 +127,12 @@ pub async fn get_or_subscribe(
     if upgrade.is_some_and(|value| value.eq_ignore_ascii_case("websocket")) {
         return match async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone()).start(&request, payload) {
             Ok(response) => response,
-            Err(error) => request_error(MediaType::Json, StatusCode::BAD_REQUEST, BAD_REQUEST, error.to_string()),
+            Err(error) => request_error(
+                MediaType::Json,
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+                error.to_string(),
+            ),
         };
     }
     get(request, params, state).await
@@ -158,7 +164,7 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
         return request_error(
             media,
             StatusCode::BAD_REQUEST,
-            BAD_REQUEST,
+            ErrorCode::BadRequest,
             "the `query` parameter is missing".to_owned(),
         );
     };
@@ -166,7 +172,7 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
         let mut response = request_error(
             media,
             StatusCode::METHOD_NOT_ALLOWED,
-            BAD_REQUEST,
+            ErrorCode::BadRequest,
             "mutations must be sent with POST".to_owned(),
         );
         response
@@ -182,7 +188,7 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
                 return request_error(
                     media,
                     StatusCode::BAD_REQUEST,
-                    BAD_REQUEST,
+                    ErrorCode::BadRequest,
                     format!("`variables` is not JSON: {error}"),
                 );
             }
@@ -223,7 +229,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
         return request_error(
             media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            BAD_REQUEST,
+            ErrorCode::BadRequest,
             format!("send the request as application/json (got `{content_type}`)"),
         );
     }
@@ -233,7 +239,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
             return request_error(
                 media,
                 StatusCode::BAD_REQUEST,
-                BAD_REQUEST,
+                ErrorCode::BadRequest,
                 format!("the body is not a GraphQL request: {error}"),
             );
         }
@@ -248,7 +254,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
         return request_error(
             media,
             StatusCode::BAD_REQUEST,
-            BAD_REQUEST,
+            ErrorCode::BadRequest,
             "the request has no `query` (a GraphQL document as a string)".to_owned(),
         );
     }

@@ -2,10 +2,11 @@
 //! admin token, checks its input field by field (`BAD_USER_INPUT` naming the field), writes in
 //! one transaction, and answers from the catalog it made (read-your-writes).
 
-use super::errors::internal;
+use super::errors::{coded, internal, store_error};
 use super::request;
 use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
 use crate::api::write::{Refusal, WriteError, write};
+use crate::error_code::ErrorCode;
 use crate::model::{Change, EntityPatch as ModelPatch};
 use crate::services::catalog::Catalog;
 use crate::services::changes::{ChangeOp as ModelChangeOp, GraphChange as ModelChange};
@@ -91,25 +92,21 @@ fn change<T: Clone, U>(
 
 fn refused(refusal: Refusal) -> Error {
     let code = match refusal {
-        Refusal::NoToken | Refusal::WrongToken => "UNAUTHENTICATED",
-        Refusal::ReadOnly => "READ_ONLY",
+        Refusal::NoToken | Refusal::WrongToken => ErrorCode::Unauthenticated,
+        Refusal::ReadOnly => ErrorCode::ReadOnly,
     };
-    Error::new(refusal.message()).extend_with(|_, extensions| extensions.set("code", code))
+    coded(refusal.message(), code)
 }
 
 fn failed(error: WriteError) -> Error {
     match error {
         WriteError::Write(writes::WriteError::Query(error)) => error.extend(),
-        WriteError::Write(writes::WriteError::Store(error @ StoreError::Remote { .. })) => {
-            tracing::warn!(%error, "write refused: the store is unavailable");
-            Error::new(error.to_string())
-                .extend_with(|_, extensions| extensions.set("code", super::errors::UNAVAILABLE))
+        WriteError::Write(writes::WriteError::Store(error)) => {
+            if let StoreError::Remote { .. } = error {
+                tracing::warn!(%error, "write refused: the store is unavailable");
+            }
+            store_error(&error)
         }
-        WriteError::Write(writes::WriteError::Store(error @ StoreError::StorageFull(_))) => {
-            Error::new(error.to_string())
-                .extend_with(|_, extensions| extensions.set("code", super::errors::STORAGE_FULL))
-        }
-        WriteError::Write(writes::WriteError::Store(error)) => internal(error),
         WriteError::Panicked(error) => internal(error),
     }
 }

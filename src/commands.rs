@@ -321,7 +321,7 @@ fn leave_catalog(store: &Store, data: &DataArgs) -> Result<(), Error> {
     let catalog = Catalog::load(store)?;
     let file = snapshot::path(&data.data);
     // The data is in: a snapshot that cannot be written only costs the next start its time.
-    if let Err(error) = snapshot::write(&file, &catalog) {
+    if let Err(error) = catalog.write_snapshot(&file) {
         eprintln!(
             "warning: {}: {error} (the next start reads the store instead)",
             file.display()

@@ -260,9 +260,8 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Writes this catalog's snapshot (of its folded form: a snapshot has no delta), logging the
-    /// outcome (a snapshot only saves time).
-    pub fn save_snapshot(&self, file: &Path) {
+    /// Writes this catalog's snapshot (of its folded form: a snapshot has no delta).
+    pub fn write_snapshot(&self, file: &Path) -> std::io::Result<()> {
         let folded;
         let catalog = if self.is_folded() {
             self
@@ -270,7 +269,18 @@ impl Catalog {
             folded = self.folded();
             &folded
         };
-        match snapshot::write(file, catalog) {
+        let parts = snapshot::Parts {
+            version: &catalog.version,
+            entities: &catalog.base.summaries,
+            projection: &catalog.projection,
+            labels: catalog.labels().collect(),
+        };
+        snapshot::write(file, parts)
+    }
+
+    /// [`Catalog::write_snapshot`], logging the outcome (a snapshot only saves time).
+    pub fn save_snapshot(&self, file: &Path) {
+        match self.write_snapshot(file) {
             Ok(()) => tracing::info!(path = %file.display(), version = %self.version, "catalog snapshot written"),
             Err(error) => tracing::warn!(path = %file.display(), %error, "catalog snapshot not written"),
         }
@@ -557,12 +567,6 @@ impl Catalog {
         }
     }
 
-    /// The summaries of the base: every entity's, in node order, when the catalog is folded
-    /// (what a snapshot holds).
-    pub(crate) fn base_summaries(&self) -> Option<&Summaries> {
-        self.is_folded().then_some(&self.base.summaries)
-    }
-
     /// Entities whose names look most like `text`, best first, as (id, label).
     pub fn suggest(&self, text: &str, limit: usize) -> Vec<(String, String)> {
         self.corpus().suggest(text, limit)
@@ -605,4 +609,64 @@ fn in_id_order(mut entities: Vec<EntitySummary>) -> Summaries {
         entities.dedup_by(|later, first| later.id == first.id);
     }
     entities.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::snapshot::{PlacedRelation, path, read};
+    use std::fs;
+
+    #[test]
+    fn a_snapshot_rebuilds_the_same_catalog_and_only_at_its_version() {
+        let store = Store::memory().unwrap();
+        store.initialize(true, &crate::store::NoProgress).unwrap();
+        let catalog = Catalog::load(&store).unwrap();
+        let directory = tempfile::tempdir().unwrap();
+        let file = path(directory.path());
+        catalog.write_snapshot(&file).unwrap();
+
+        let restored = read(&file, &catalog.version, |snapshot| {
+            Catalog::from_snapshot(&store, snapshot)
+        })
+        .expect("the snapshot of this version")
+        .unwrap()
+        .expect("a snapshot that hangs together");
+        assert_eq!(restored.version, catalog.version);
+        assert!(restored.entities().eq(catalog.entities()));
+        assert_eq!(
+            format!("{:?}", restored.projection),
+            format!("{:?}", catalog.projection)
+        );
+        let sorted = |catalog: &Catalog| {
+            let mut labels: Vec<_> = catalog
+                .labels()
+                .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
+                .collect();
+            labels.sort();
+            labels
+        };
+        assert_eq!(sorted(&restored), sorted(&catalog));
+
+        // A relation naming an entity or a predicate the snapshot lacks: the store is read instead.
+        for damage in [
+            (|relation: &mut PlacedRelation<'_>| relation.source = u32::MAX) as fn(&mut PlacedRelation<'_>),
+            |relation| relation.target = relation.target.wrapping_add(1 << 30),
+            |relation| relation.predicate = u16::MAX,
+        ] {
+            let rebuilt = read(&file, &catalog.version, |mut snapshot| {
+                damage(&mut snapshot.relations[0]);
+                Catalog::from_snapshot(&store, snapshot)
+            });
+            assert!(matches!(rebuilt, Some(Ok(None))), "a damaged relation is noticed");
+        }
+
+        let opened = |file: &Path, version: &str| read(file, version, |_| ()).is_some();
+        assert!(!opened(&file, "another version"), "stale");
+        fs::write(&file, b"\x01garbage").unwrap();
+        assert!(!opened(&file, &catalog.version), "damaged");
+        fs::write(&file, b"\x07").unwrap();
+        assert!(!opened(&file, &catalog.version), "another format");
+        assert!(!opened(&directory.path().join("missing"), &catalog.version));
+    }
 }

@@ -4,8 +4,8 @@
 //! anything else (missing, older, another format, damaged) falls back to reading the store.
 //! The store stays the only source of truth: a snapshot can always be deleted.
 
+use crate::graph::Projection;
 use crate::model::RelationKind;
-use crate::services::catalog::Catalog;
 use crate::services::summaries::Summaries;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -58,12 +58,12 @@ struct SnapshotRef<'a> {
 
 /// Serializes like `Vec<PlacedRelation>`, straight from the projection, whose node `i` is the
 /// catalog's summary `i` and whose predicate table the snapshot's predicates copy.
-struct Relations<'a>(&'a Catalog);
+struct Relations<'a>(&'a Projection);
 
 impl Serialize for Relations<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let projection = &self.0.projection;
+        let projection = self.0;
         // The format writes the length first.
         let mut relations = serializer.serialize_seq(Some(projection.edge_count()))?;
         for edge in projection.edges() {
@@ -119,17 +119,25 @@ pub fn read<T>(path: &Path, version: &str, build: impl FnOnce(Snapshot<'_>) -> T
     }
 }
 
-/// Writes the catalog's snapshot atomically: readers see the old file or the new one, whole.
-pub fn write(path: &Path, catalog: &Catalog) -> io::Result<()> {
+/// What a snapshot is written from: a catalog without a delta, whose summary `i` is node `i` of
+/// its projection.
+pub struct Parts<'a> {
+    pub version: &'a str,
+    pub entities: &'a Summaries,
+    pub projection: &'a Projection,
+    /// (predicate IRI, label, inverse label).
+    pub labels: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+/// Writes a snapshot atomically: readers see the old file or the new one, whole.
+pub fn write(path: &Path, parts: Parts<'_>) -> io::Result<()> {
     let snapshot = SnapshotRef {
         format: FORMAT,
-        version: &catalog.version,
-        entities: catalog
-            .base_summaries()
-            .ok_or_else(|| io::Error::other("the catalog has a delta: fold it first"))?,
-        predicates: catalog.projection.predicate_iris().collect(),
-        relations: Relations(catalog),
-        labels: catalog.labels().collect(),
+        version: parts.version,
+        entities: parts.entities,
+        predicates: parts.projection.predicate_iris().collect(),
+        relations: Relations(parts.projection),
+        labels: parts.labels,
     };
     // A name of its own per writer: the start-up and shutdown writes may overlap.
     let stamp = std::time::SystemTime::now()
@@ -143,63 +151,4 @@ pub fn write(path: &Path, catalog: &Catalog) -> io::Result<()> {
     file.sync_all()?;
     fs::rename(&partial, path)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::Store;
-
-    #[test]
-    fn a_snapshot_rebuilds_the_same_catalog_and_only_at_its_version() {
-        let store = Store::memory().unwrap();
-        store.initialize(true, &crate::store::NoProgress).unwrap();
-        let catalog = Catalog::load(&store).unwrap();
-        let directory = tempfile::tempdir().unwrap();
-        let file = path(directory.path());
-        write(&file, &catalog).unwrap();
-
-        let restored = read(&file, &catalog.version, |snapshot| {
-            Catalog::from_snapshot(&store, snapshot)
-        })
-        .expect("the snapshot of this version")
-        .unwrap()
-        .expect("a snapshot that hangs together");
-        assert_eq!(restored.version, catalog.version);
-        assert!(restored.entities().eq(catalog.entities()));
-        assert_eq!(
-            format!("{:?}", restored.projection),
-            format!("{:?}", catalog.projection)
-        );
-        let sorted = |catalog: &Catalog| {
-            let mut labels: Vec<_> = catalog
-                .labels()
-                .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
-                .collect();
-            labels.sort();
-            labels
-        };
-        assert_eq!(sorted(&restored), sorted(&catalog));
-
-        // A relation naming an entity or a predicate the snapshot lacks: the store is read instead.
-        for damage in [
-            (|relation: &mut PlacedRelation<'_>| relation.source = u32::MAX) as fn(&mut PlacedRelation<'_>),
-            |relation| relation.target = relation.target.wrapping_add(1 << 30),
-            |relation| relation.predicate = u16::MAX,
-        ] {
-            let rebuilt = read(&file, &catalog.version, |mut snapshot| {
-                damage(&mut snapshot.relations[0]);
-                Catalog::from_snapshot(&store, snapshot)
-            });
-            assert!(matches!(rebuilt, Some(Ok(None))), "a damaged relation is noticed");
-        }
-
-        let opened = |file: &Path, version: &str| read(file, version, |_| ()).is_some();
-        assert!(!opened(&file, "another version"), "stale");
-        fs::write(&file, b"\x01garbage").unwrap();
-        assert!(!opened(&file, &catalog.version), "damaged");
-        fs::write(&file, b"\x07").unwrap();
-        assert!(!opened(&file, &catalog.version), "another format");
-        assert!(!opened(&directory.path().join("missing"), &catalog.version));
-    }
 }

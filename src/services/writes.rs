@@ -6,7 +6,7 @@
 //! live subscribers. Callers run one write at a time, on a blocking thread.
 
 use crate::services::catalog::Catalog;
-use crate::services::changes::{GraphChange, Touched, changes};
+use crate::services::changes::{ChangeOp, GraphChange, Touched};
 use crate::services::explore::QueryError;
 use crate::store::{Store, StoreError, Synced};
 use arc_swap::ArcSwap;
@@ -148,6 +148,60 @@ pub fn fold_when_due(current: &Arc<ArcSwap<Catalog>>, lock: &Arc<tokio::sync::Mu
         }
         folding.store(false, Ordering::Release);
     });
+}
+
+/// The changes between two catalogs, for writes that do not say what they touched (SPARQL
+/// Update, the Graph Store Protocol). Never empty: a write that changed nothing the catalog
+/// shows is still reported, as an update of nothing in particular.
+fn changes(old: &Catalog, new: &Catalog) -> Vec<GraphChange> {
+    let mut changes = Vec::new();
+    for entity in new.entities() {
+        match old.summary(entity.id()) {
+            None => changes.push(GraphChange::entity(ChangeOp::Created, entity.id())),
+            Some(before) if before != entity => changes.push(GraphChange::entity(ChangeOp::Updated, entity.id())),
+            Some(_) => {}
+        }
+    }
+    for entity in old.entities() {
+        if new.summary(entity.id()).is_none() {
+            changes.push(GraphChange::entity(ChangeOp::Deleted, entity.id()));
+        }
+    }
+    let relation = |catalog: &Catalog, edge| {
+        let projection = &catalog.projection;
+        let (source, target) = projection.endpoints(edge);
+        (
+            projection.relation_id(edge).to_owned(),
+            (
+                projection.node_id(source).to_owned(),
+                projection.node_id(target).to_owned(),
+                projection.predicate_iri(edge).to_owned(),
+                projection.edge_data(edge).kind,
+            ),
+        )
+    };
+    let before: std::collections::HashMap<String, _> = old.projection.edges().map(|edge| relation(old, edge)).collect();
+    let after: std::collections::HashMap<String, _> = new.projection.edges().map(|edge| relation(new, edge)).collect();
+    for (id, shape) in &after {
+        match before.get(id) {
+            None => changes.push(GraphChange::relation(ChangeOp::Created, id)),
+            Some(previous) if previous != shape => changes.push(GraphChange::relation(ChangeOp::Updated, id)),
+            Some(_) => {}
+        }
+    }
+    for id in before.keys() {
+        if !after.contains_key(id) {
+            changes.push(GraphChange::relation(ChangeOp::Deleted, id));
+        }
+    }
+    if changes.is_empty() {
+        changes.push(GraphChange {
+            op: ChangeOp::Updated,
+            entity_id: None,
+            relation_id: None,
+        });
+    }
+    changes
 }
 
 #[cfg(test)]

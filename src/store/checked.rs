@@ -12,7 +12,6 @@
 
 use super::StoreError;
 use super::limits::{InputLimit, InputLimits};
-use super::query::syntax_error;
 use super::scan::{Brackets, brackets};
 use super::vocab::prefixes;
 use spargebra::algebra::{
@@ -319,6 +318,66 @@ impl Size {
     }
 }
 
+/// Turns the SPARQL parser's message into one a person can act on: the position, a short list of
+/// what was expected instead of every character class, and the query line with a caret.
+fn syntax_error(query: &str, message: &str) -> StoreError {
+    let parsed = message.strip_prefix("error at ").and_then(|rest| {
+        let (position, detail) = rest.split_once(": ")?;
+        let (line, column) = position.split_once(':')?;
+        Some(((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?), detail))
+    });
+    let Some(((line, column), detail)) = parsed else {
+        return StoreError::QuerySyntax {
+            position: None,
+            message: message.to_owned(),
+            excerpt: String::new(),
+        };
+    };
+    let detail = match detail.strip_prefix("expected one of ") {
+        Some(list) if list.len() > 80 => {
+            let tokens: Vec<&str> = list
+                .split('"')
+                .skip(1)
+                .step_by(2)
+                .filter(|t| !t.is_empty())
+                .take(8)
+                .collect();
+            if tokens.is_empty() {
+                "unexpected input".to_owned()
+            } else {
+                format!("expected one of \"{}\", ...", tokens.join("\", \""))
+            }
+        }
+        _ => detail.to_owned(),
+    };
+    let excerpt = query
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(|text| excerpt(text, column))
+        .unwrap_or_default();
+    StoreError::QuerySyntax {
+        position: Some((line, column)),
+        message: detail,
+        excerpt,
+    }
+}
+
+/// The part of a line around `column` (at most 60 characters before it and 20 after, so that a
+/// line of a hundred thousand characters does not fill the answer) with a caret under it.
+fn excerpt(line: &str, column: usize) -> String {
+    const BEFORE: usize = 60;
+    const AFTER: usize = 20;
+    let characters: Vec<char> = line.chars().collect();
+    let at = column.saturating_sub(1).min(characters.len());
+    let start = at.saturating_sub(BEFORE);
+    let end = at.saturating_add(AFTER).min(characters.len());
+    let head = if start > 0 { "…" } else { "" };
+    let tail = if end < characters.len() { "…" } else { "" };
+    let shown: String = characters[start..end].iter().collect();
+    let indent = " ".repeat(head.chars().count() + at - start);
+    format!("\n  {head}{shown}{tail}\n  {indent}^")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +460,30 @@ mod tests {
             ..InputLimits::DEFAULT
         };
         assert!(evaluation_stack(&generous) > evaluation_stack(&InputLimits::DEFAULT));
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_problem() {
+        let query = "SELECT ?x\nWHERE { ?x";
+        let message = match SparqlParser::new().parse_query(query) {
+            Err(error) => syntax_error(query, &error.to_string()).to_string(),
+            Ok(_) => panic!("the query is broken"),
+        };
+        assert!(
+            message.starts_with("SPARQL syntax error at line 2, column 11: "),
+            "{message}"
+        );
+        assert!(message.ends_with("\n  WHERE { ?x\n            ^"), "{message}");
+        assert!(message.len() < 300, "{message}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_problem() {
+        let line = format!("{}!{}", "a".repeat(1000), "b".repeat(1000));
+        let shown = excerpt(&line, 1001);
+        assert_eq!(
+            shown,
+            format!("\n  …{}!{}…\n  {}^", "a".repeat(60), "b".repeat(19), " ".repeat(61))
+        );
     }
 }

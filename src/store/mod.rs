@@ -7,6 +7,7 @@ mod bundled;
 mod checked;
 mod curate;
 mod describe;
+mod description;
 mod export;
 mod feed;
 mod jsonld;

@@ -6,7 +6,7 @@
 //! `entity_summary` and `relation_summary_by_id` read one subject the same way, for writes that
 //! know what they changed; a test checks that both ways agree on the seed.
 
-use super::read::Description;
+use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::{EntityKind, EntitySummary, Openness, PartialDate, RelationKind, RelationSummary};

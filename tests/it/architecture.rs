@@ -1,6 +1,6 @@
 //! The invariants of ARCHITECTURE.md that the code's text can show: only `src/store` uses
-//! Oxigraph, only `src/graph` petgraph, and only the write path (`src/services/writes.rs`)
-//! refreshes the catalog and swaps it in.
+//! Oxigraph, only `src/graph` petgraph, only the write path (`src/services/writes.rs`)
+//! refreshes the catalog and swaps it in, and no two files of a directory refer to each other.
 
 use std::path::{Path, PathBuf};
 
@@ -60,4 +60,69 @@ fn only_the_write_path_refreshes_and_swaps_the_catalog() {
         Vec::<String>::new()
     );
     assert_eq!(offenders("state.catalog.store(", &[]), Vec::<String>::new());
+}
+
+/// Which files each file's code (its tests left out) refers to, among the files of its own
+/// directory: `super::name` and `crate::dir::name` paths, and `name` imported in a
+/// `use super::{...}` group. A directory's `mod.rs` is left out: its children use its items by
+/// design.
+fn sibling_references() -> Vec<(String, String)> {
+    let sources = sources();
+    let stem = |path: &Path| path.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut references = Vec::new();
+    for (path, code) in &sources {
+        if stem(path) == "mod" {
+            continue;
+        }
+        let directory = path.parent().unwrap();
+        let module: String = directory
+            .components()
+            .map(|part| format!("{}::", part.as_os_str().to_string_lossy()))
+            .collect();
+        let siblings: Vec<String> = sources
+            .iter()
+            .filter(|(other, _)| other.parent() == Some(directory) && other != path && stem(other) != "mod")
+            .map(|(other, _)| stem(other))
+            .collect();
+        let code: Vec<&String> = code.iter().take_while(|line| !line.contains("#[cfg(test)]")).collect();
+        for sibling in siblings {
+            let words = |line: &str| -> bool {
+                let group = line.split_once("super::{").map(|(_, group)| group);
+                line.contains(&format!("super::{sibling}::"))
+                    || line.contains(&format!("crate::{module}{sibling}::"))
+                    || line.contains(&format!("crate::{module}{{"))
+                        && line
+                            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .any(|word| word == sibling)
+                    || group.is_some_and(|group| {
+                        group
+                            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                            .any(|item| item == sibling || item.starts_with(&format!("{sibling}::")))
+                    })
+            };
+            if code.iter().any(|line| words(line)) {
+                references.push((
+                    path.display().to_string(),
+                    directory.join(format!("{sibling}.rs")).display().to_string(),
+                ));
+            }
+        }
+    }
+    references
+}
+
+#[test]
+fn no_two_files_refer_to_each_other() {
+    let references = sibling_references();
+    assert!(
+        references
+            .iter()
+            .any(|(from, to)| from == "graph/path.rs" && to == "graph/temporal.rs"),
+        "the reader finds references: {references:?}"
+    );
+    let cycles: Vec<&(String, String)> = references
+        .iter()
+        .filter(|(from, to)| from < to && references.contains(&(to.clone(), from.clone())))
+        .collect();
+    assert_eq!(cycles, Vec::<&(String, String)>::new());
 }

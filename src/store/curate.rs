@@ -2,6 +2,7 @@
 //! the derived triples right and adds a change-log entry. Updated values stay in the graph the
 //! entity was first described in, so withdrawing a source still withdraws what it said.
 
+use super::description::Typed;
 use super::vocab::*;
 use super::writer::Writer;
 use super::{Store, StoreError};
@@ -140,16 +141,7 @@ impl Store {
     pub fn delete_entity(&self, id: &str) -> Result<bool, StoreError> {
         let entity = NamedNode::new_unchecked(entity_iri(id));
         let mut transaction = self.begin()?;
-        let exists = transaction
-            .quads_for_pattern(
-                Some(entity.as_ref().into()),
-                Some(RDF_TYPE),
-                Some(GG_ENTITY.into()),
-                None,
-            )
-            .next()
-            .transpose()?
-            .is_some();
+        let exists = transaction.has_type(entity.as_ref(), GG_ENTITY)?;
         if !exists {
             return Ok(false);
         }
@@ -177,16 +169,7 @@ impl Store {
     pub fn delete_relation(&self, id: &str) -> Result<bool, StoreError> {
         let relation = NamedNode::new_unchecked(relation_iri(id));
         let mut transaction = self.begin()?;
-        let exists = transaction
-            .quads_for_pattern(
-                Some(relation.as_ref().into()),
-                Some(RDF_TYPE),
-                Some(GG_RELATION.into()),
-                None,
-            )
-            .next()
-            .transpose()?
-            .is_some();
+        let exists = transaction.has_type(relation.as_ref(), GG_RELATION)?;
         if !exists {
             return Ok(false);
         }

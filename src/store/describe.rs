@@ -2,7 +2,8 @@
 //! (in both directions) with their evidence, and the labels of the entities at their other ends,
 //! so that the document reads on its own.
 
-use super::vocab::{GG_ENTITY, GG_EVIDENCE_PROP, GG_SOURCE, GG_TARGET, RDF_TYPE, RDFS_LABEL, entity_iri};
+use super::description::Typed;
+use super::vocab::{GG_ENTITY, GG_EVIDENCE_PROP, GG_SOURCE, GG_TARGET, RDFS_LABEL, entity_iri};
 use super::{Store, StoreError};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, Triple};
 use std::collections::BTreeSet;
@@ -44,17 +45,7 @@ impl Store {
     /// The description of one entity, or `None` if there is no such entity.
     fn describe_entity(&self, id: &str) -> Result<Option<Vec<Triple>>, StoreError> {
         let entity = NamedNode::new_unchecked(entity_iri(id));
-        let is_entity = self
-            .inner
-            .quads_for_pattern(
-                Some(entity.as_ref().into()),
-                Some(RDF_TYPE),
-                Some(GG_ENTITY.into()),
-                None,
-            )
-            .next()
-            .transpose()?
-            .is_some();
+        let is_entity = self.inner.has_type(entity.as_ref(), GG_ENTITY)?;
         if !is_entity {
             return Ok(None);
         }

@@ -4,7 +4,8 @@
 use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::{EntityKind, Openness, PartialDate};
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
+use oxigraph::store::StorageError;
 use std::collections::HashMap;
 
 /// The statements about one subject, across all graphs, each value once.
@@ -101,5 +102,45 @@ impl Store {
             }
         }
         Ok(Description { values })
+    }
+}
+
+/// Where "does this node have this type" is asked: the store, or a transaction (which sees its
+/// own writes).
+pub(super) trait Typed {
+    fn first_quad(
+        &self,
+        subject: NamedNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: NamedNodeRef<'_>,
+    ) -> Option<Result<Quad, StorageError>>;
+
+    /// Whether `node` has `rdf:type` `class`, in any graph.
+    fn has_type(&self, node: NamedNodeRef<'_>, class: NamedNodeRef<'_>) -> Result<bool, StoreError> {
+        Ok(self.first_quad(node, RDF_TYPE, class).transpose()?.is_some())
+    }
+}
+
+impl Typed for oxigraph::store::Store {
+    fn first_quad(
+        &self,
+        subject: NamedNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: NamedNodeRef<'_>,
+    ) -> Option<Result<Quad, StorageError>> {
+        self.quads_for_pattern(Some(subject.into()), Some(predicate), Some(object.into()), None)
+            .next()
+    }
+}
+
+impl Typed for oxigraph::store::Transaction<'_> {
+    fn first_quad(
+        &self,
+        subject: NamedNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: NamedNodeRef<'_>,
+    ) -> Option<Result<Quad, StorageError>> {
+        self.quads_for_pattern(Some(subject.into()), Some(predicate), Some(object.into()), None)
+            .next()
     }
 }

@@ -2,6 +2,7 @@
 //! project's vocabulary, the same shape as the hand-written seed, with the same materialised
 //! triples. Also writes such data to a file (`govgraph generate`).
 
+use super::description::Typed;
 use super::materialize::{ClassHierarchy, Materializer};
 use super::version::bulk_change_quads;
 use super::vocab::*;
@@ -184,29 +185,14 @@ impl Store {
     /// Whether an entity with this id exists (in any graph).
     pub fn entity_exists(&self, id: &Slug) -> Result<bool, StoreError> {
         let iri = NamedNode::new_unchecked(entity_iri(id.as_str()));
-        Ok(self
-            .inner
-            .quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), Some(GG_ENTITY.into()), None)
-            .next()
-            .transpose()?
-            .is_some())
+        self.inner.has_type(iri.as_ref(), GG_ENTITY)
     }
 
     /// Whether a relation node with this IRI exists.
     pub fn relation_exists(&self, relation: &NewRelation, property: &RelationProperty) -> Result<bool, StoreError> {
         let id = relation_id(relation.source.as_str(), property.as_str(), relation.target.as_str());
         let iri = NamedNode::new_unchecked(relation_iri(&id));
-        Ok(self
-            .inner
-            .quads_for_pattern(
-                Some(iri.as_ref().into()),
-                Some(RDF_TYPE),
-                Some(GG_RELATION.into()),
-                None,
-            )
-            .next()
-            .transpose()?
-            .is_some())
+        self.inner.has_type(iri.as_ref(), GG_RELATION)
     }
 
     /// The IRI of a relation property, if the ontology declares it (a sub-property of

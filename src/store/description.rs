@@ -121,26 +121,21 @@ pub(super) trait Typed {
     }
 }
 
-impl Typed for oxigraph::store::Store {
-    fn first_quad(
-        &self,
-        subject: NamedNodeRef<'_>,
-        predicate: NamedNodeRef<'_>,
-        object: NamedNodeRef<'_>,
-    ) -> Option<Result<Quad, StorageError>> {
-        self.quads_for_pattern(Some(subject.into()), Some(predicate), Some(object.into()), None)
-            .next()
-    }
+/// Oxigraph's store and transaction have the same `quads_for_pattern` but no trait in common.
+macro_rules! typed {
+    ($($source:ty),*) => {$(
+        impl Typed for $source {
+            fn first_quad(
+                &self,
+                subject: NamedNodeRef<'_>,
+                predicate: NamedNodeRef<'_>,
+                object: NamedNodeRef<'_>,
+            ) -> Option<Result<Quad, StorageError>> {
+                self.quads_for_pattern(Some(subject.into()), Some(predicate), Some(object.into()), None)
+                    .next()
+            }
+        }
+    )*};
 }
 
-impl Typed for oxigraph::store::Transaction<'_> {
-    fn first_quad(
-        &self,
-        subject: NamedNodeRef<'_>,
-        predicate: NamedNodeRef<'_>,
-        object: NamedNodeRef<'_>,
-    ) -> Option<Result<Quad, StorageError>> {
-        self.quads_for_pattern(Some(subject.into()), Some(predicate), Some(object.into()), None)
-            .next()
-    }
-}
+typed!(oxigraph::store::Store, oxigraph::store::Transaction<'_>);

@@ -95,17 +95,7 @@ impl Source for Catalog {
     }
 
     fn relation(&self, id: &str) -> Result<Option<RelationSummary>, StoreError> {
-        let projection = &self.projection;
-        Ok(projection.relation(id).map(|edge| {
-            let (source, target) = projection.endpoints(edge);
-            RelationSummary {
-                id: id.to_owned(),
-                source: projection.node_id(source).to_owned(),
-                target: projection.node_id(target).to_owned(),
-                predicate: projection.predicate_iri(edge).to_owned(),
-                kind: projection.edge_data(edge).kind,
-            }
-        }))
+        Ok(self.projection.relation(id).map(|edge| self.relation_summary(edge)))
     }
 
     fn predicate_label(&self, iri: &str) -> Result<(String, String), StoreError> {
@@ -414,9 +404,16 @@ impl Catalog {
         catalog.with_labels(source, self.labels.clone())
     }
 
+    /// How many ids writes set or removed since the base: what each write copies, and what a
+    /// fold replays. (An entity whose label alone changed is in it, though not in the
+    /// projection's delta.)
+    fn delta_len(&self) -> usize {
+        self.delta.touched_entities.len() + self.delta.touched_relations.len()
+    }
+
     /// Whether the delta has grown enough to fold (see [`Catalog::folded`]).
     pub fn needs_folding(&self) -> bool {
-        self.projection.delta_len() > FOLD_AT_LEAST.max(self.entity_count() / FOLD_PER_NODES)
+        self.delta_len() > FOLD_AT_LEAST.max(self.entity_count() / FOLD_PER_NODES)
     }
 
     /// Whether the two catalogs derive from the same base (a full reload starts a new one).
@@ -425,7 +422,7 @@ impl Catalog {
     }
 
     fn is_folded(&self) -> bool {
-        self.projection.delta_len() == 0 && self.delta.entities.is_empty()
+        self.delta_len() == 0
     }
 
     /// The same catalog as a new base without a delta: what `Catalog::load` would build from the
@@ -509,6 +506,19 @@ impl Catalog {
     /// An entity's summary by id.
     pub fn summary(&self, id: &str) -> Option<Summary<'_>> {
         self.projection.node(id).map(|node| self.entity(node))
+    }
+
+    /// A relation of this catalog's projection, as the store would summarise it.
+    pub fn relation_summary(&self, edge: crate::graph::EdgeIndex) -> RelationSummary {
+        let projection = &self.projection;
+        let (source, target) = projection.endpoints(edge);
+        RelationSummary {
+            id: projection.relation_id(edge).to_owned(),
+            source: projection.node_id(source).to_owned(),
+            target: projection.node_id(target).to_owned(),
+            predicate: projection.predicate_iri(edge).to_owned(),
+            kind: projection.edge_data(edge).kind,
+        }
     }
 
     /// The summary of a node of this catalog's projection (it panics on a node of another, as

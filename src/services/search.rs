@@ -213,22 +213,6 @@ impl SearchIndex {
         }
         low
     }
-
-    /// The id a ref names (see [`Corpus::resolve`]) among `entities`, the ones the index was
-    /// built from.
-    pub fn resolve(&self, entities: &Summaries, reference: &str) -> Result<String, RefError> {
-        Corpus::whole(self, entities).resolve(reference)
-    }
-
-    /// See [`Corpus::suggest`].
-    pub fn suggest(&self, entities: &Summaries, text: &str, limit: usize) -> Vec<(String, String)> {
-        Corpus::whole(self, entities).suggest(text, limit)
-    }
-
-    /// See [`Corpus::search`].
-    pub fn search(&self, entities: &Summaries, text: &str) -> Vec<(String, f64)> {
-        Corpus::whole(self, entities).search(text)
-    }
 }
 
 /// One entity indexed on its own: the terms and name keys of an entity added or changed since
@@ -297,7 +281,8 @@ enum Doc {
 }
 
 impl<'a> Corpus<'a> {
-    /// The entities the index was built from, unchanged.
+    /// The entities the index was built from, unchanged (the catalog builds its own corpus).
+    #[cfg(test)]
     pub fn whole(index: &'a SearchIndex, base: &'a Summaries) -> Self {
         Self {
             index,
@@ -544,28 +529,31 @@ mod tests {
     #[test]
     fn refs_ignore_case_accents_and_punctuation() {
         let (entities, index) = index();
-        assert_eq!(index.resolve(&entities, "onenet"), Ok("onenet".into()));
+        assert_eq!(Corpus::whole(&index, &entities).resolve("onenet"), Ok("onenet".into()));
         assert_eq!(
-            index.resolve(&entities, "https://w3id.org/govgraph/id/onenet"),
+            Corpus::whole(&index, &entities).resolve("https://w3id.org/govgraph/id/onenet"),
             Ok("onenet".into())
         );
-        assert_eq!(index.resolve(&entities, "1Net"), Ok("onenet".into()));
-        assert_eq!(index.resolve(&entities, "/1NET"), Ok("onenet".into()));
-        assert_eq!(index.resolve(&entities, "Sao Paulo"), Ok("netmundial-2014".into()));
-        assert_eq!(index.resolve(&entities, "cgi.br"), Ok("cgi-br".into()));
+        assert_eq!(Corpus::whole(&index, &entities).resolve("1Net"), Ok("onenet".into()));
+        assert_eq!(Corpus::whole(&index, &entities).resolve("/1NET"), Ok("onenet".into()));
+        assert_eq!(
+            Corpus::whole(&index, &entities).resolve("Sao Paulo"),
+            Ok("netmundial-2014".into())
+        );
+        assert_eq!(Corpus::whole(&index, &entities).resolve("cgi.br"), Ok("cgi-br".into()));
     }
 
     #[test]
     fn ambiguous_and_unknown_refs_say_why() {
         let (entities, index) = index();
-        match index.resolve(&entities, "high-level panel meeting") {
+        match Corpus::whole(&index, &entities).resolve("high-level panel meeting") {
             Err(RefError::Ambiguous { candidates, .. }) => {
                 let ids: Vec<&str> = candidates.iter().map(|(id, _)| id.as_str()).collect();
                 assert_eq!(ids, ["panel-a", "panel-b"]);
             }
             other => panic!("expected AMBIGUOUS, got {other:?}"),
         }
-        match index.resolve(&entities, "Netmundal") {
+        match Corpus::whole(&index, &entities).resolve("Netmundal") {
             Err(RefError::NotFound { suggestions, .. }) => assert_eq!(suggestions[0].0, "netmundial-2014"),
             other => panic!("expected NOT_FOUND, got {other:?}"),
         }
@@ -574,20 +562,20 @@ mod tests {
     #[test]
     fn search_ranks_labels_first_and_completes_the_last_word() {
         let (entities, index) = index();
-        let hits = index.search(&entities, "internet governance forum");
+        let hits = Corpus::whole(&index, &entities).search("internet governance forum");
         let ids: Vec<&str> = hits.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(ids, ["igf-2013", "igf-2014"]);
-        let hits = index.search(&entities, "sao pau");
+        let hits = Corpus::whole(&index, &entities).search("sao pau");
         assert_eq!(hits[0].0, "netmundial-2014", "{hits:?}");
         assert!(hits.iter().any(|(id, _)| id == "cgi-br"));
         assert!(
-            index
-                .search(&entities, "istanbul")
+            Corpus::whole(&index, &entities)
+                .search("istanbul")
                 .iter()
                 .all(|(id, _)| id == "igf-2014")
         );
-        assert!(index.search(&entities, "nothing like this").is_empty());
-        assert!(index.search(&entities, "  ").is_empty());
+        assert!(Corpus::whole(&index, &entities).search("nothing like this").is_empty());
+        assert!(Corpus::whole(&index, &entities).search("  ").is_empty());
     }
 
     #[test]
@@ -606,14 +594,17 @@ mod tests {
         let entities: Summaries = entities.into_iter().collect();
         let index = SearchIndex::new(&entities);
         for n in [0, 7, 1234, 2999] {
-            assert_eq!(index.resolve(&entities, &format!("m{n}")), Ok(format!("meeting-{n}")));
             assert_eq!(
-                index.resolve(&entities, &format!("MEETING {n} on Topic{}", n % 40)),
+                Corpus::whole(&index, &entities).resolve(&format!("m{n}")),
+                Ok(format!("meeting-{n}"))
+            );
+            assert_eq!(
+                Corpus::whole(&index, &entities).resolve(&format!("MEETING {n} on Topic{}", n % 40)),
                 Ok(format!("meeting-{n}"))
             );
         }
         // Every word must match; the last may be a prefix ("city9" completes to city9, city90..96).
-        let hits = index.search(&entities, "topic3 city9");
+        let hits = Corpus::whole(&index, &entities).search("topic3 city9");
         assert!(!hits.is_empty());
         for (id, _) in &hits {
             let n: usize = id.trim_start_matches("meeting-").parse().unwrap();

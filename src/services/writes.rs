@@ -5,6 +5,7 @@
 //! write touched and swapped in (so the very next request sees it), and its changes go to the
 //! live subscribers. Callers run one write at a time, on a blocking thread.
 
+use crate::model::RelationSummary;
 use crate::services::catalog::Catalog;
 use crate::services::changes::{ChangeOp, GraphChange, Touched};
 use crate::services::explore::QueryError;
@@ -167,21 +168,11 @@ fn changes(old: &Catalog, new: &Catalog) -> Vec<GraphChange> {
             changes.push(GraphChange::entity(ChangeOp::Deleted, entity.id()));
         }
     }
-    let relation = |catalog: &Catalog, edge| {
-        let projection = &catalog.projection;
-        let (source, target) = projection.endpoints(edge);
-        (
-            projection.relation_id(edge).to_owned(),
-            (
-                projection.node_id(source).to_owned(),
-                projection.node_id(target).to_owned(),
-                projection.predicate_iri(edge).to_owned(),
-                projection.edge_data(edge).kind,
-            ),
-        )
+    let relations = |catalog: &Catalog| -> std::collections::HashMap<String, RelationSummary> {
+        let summaries = catalog.projection.edges().map(|edge| catalog.relation_summary(edge));
+        summaries.map(|summary| (summary.id.clone(), summary)).collect()
     };
-    let before: std::collections::HashMap<String, _> = old.projection.edges().map(|edge| relation(old, edge)).collect();
-    let after: std::collections::HashMap<String, _> = new.projection.edges().map(|edge| relation(new, edge)).collect();
+    let (before, after) = (relations(old), relations(new));
     for (id, shape) in &after {
         match before.get(id) {
             None => changes.push(GraphChange::relation(ChangeOp::Created, id)),

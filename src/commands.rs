@@ -197,14 +197,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         state.poll_interval = Some(seconds("--poll-interval", args.remote.poll_interval)?);
     }
     let current = Arc::clone(&state.catalog);
-    actix_web::rt::System::new()
-        .block_on(crate::api::serve(
-            state,
-            args.bind,
-            args.cors_origin,
-            args.stop_on_stdin_eof,
-        ))
-        .map_err(Error::Serve)?;
+    crate::api::serve(state, args.bind, args.cors_origin, args.stop_on_stdin_eof).map_err(Error::Serve)?;
     store.flush()?;
     // Writes since the start made the snapshot stale: save the final read model for the next one.
     let last = current.load_full();

@@ -2,6 +2,7 @@
 //! `GOVGRAPH_*` environment variable.
 
 use crate::store::{ExportFormat, InputLimits, ResultsFormat};
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -406,6 +407,27 @@ mod tests {
         };
         let parsed = format!("{:?}", args.limits);
         assert_eq!(parsed, format!("{:?}", Limits::default()));
+    }
+}
+
+// The store names its formats; the command line offers them (clap stays out of the store).
+impl ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for ResultsFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.description()))
     }
 }
 

@@ -3,7 +3,7 @@
 //! Data flows one way: `ontology/` + `seed/` -> [`store`] (the only module that touches
 //! Oxigraph) -> [`graph`] (the petgraph projection and its algorithms; pure) -> [`services`]
 //! -> [`api`] (GraphQL and HTTP) -> actix. [`run`] executes a parsed command line
-//! for `main`; [`api::build_app`] builds the HTTP application for `main` and the tests.
+//! for `main`; the `serve` command hands the catalog to [`api::serve`], which runs the HTTP server.
 
 pub mod api;
 mod commands;

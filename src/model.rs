@@ -20,7 +20,7 @@ macro_rules! named_enum {
             }
         }
 
-        impl FromStr for $name {
+        impl std::str::FromStr for $name {
             type Err = String;
 
             fn from_str(value: &str) -> Result<Self, String> {
@@ -36,13 +36,14 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.name())
             }
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum! {
     /// The diagram's legend (discussion space, meeting / event, document), plus organizations and

@@ -7,7 +7,6 @@ use crate::store::ExportFormat;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
-use clap::ValueEnum;
 use serde::Deserialize;
 use std::io::{self, Write};
 use tokio::sync::mpsc;
@@ -53,17 +52,15 @@ impl Write for ChannelWriter {
 }
 
 pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let names: Vec<String> = ExportFormat::value_variants()
-        .iter()
-        .filter_map(|format| format.to_possible_value().map(|value| value.get_name().to_owned()))
-        .collect();
+    let names: Vec<&str> = ExportFormat::ALL.iter().map(|format| format.name()).collect();
     let Some(name) = params.format.as_deref() else {
         return Err(ApiError::BadRequest(format!(
             "give ?format=, one of: {}",
             names.join(", ")
         )));
     };
-    let format = ExportFormat::from_str(name, true)
+    let format = name
+        .parse::<ExportFormat>()
         .map_err(|_| ApiError::BadRequest(format!("unknown format `{name}`; use one of: {}", names.join(", "))))?;
     let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(4);
     let store = state.store.clone();

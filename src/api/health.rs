@@ -12,8 +12,8 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let catalog = state.catalog.load();
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ok",
-        "entities": catalog.projection.node_count(),
-        "relations": catalog.projection.edge_count(),
+        "entities": catalog.entity_count(),
+        "relations": catalog.relation_count(),
         "datasetVersion": catalog.version,
     }))
 }

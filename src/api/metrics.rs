@@ -124,13 +124,13 @@ pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) ->
     let catalog = state.catalog.load();
     metrics
         .entities
-        .set(i64::try_from(catalog.projection.node_count()).unwrap_or(i64::MAX));
+        .set(i64::try_from(catalog.entity_count()).unwrap_or(i64::MAX));
     metrics
         .relations
-        .set(i64::try_from(catalog.projection.edge_count()).unwrap_or(i64::MAX));
+        .set(i64::try_from(catalog.relation_count()).unwrap_or(i64::MAX));
     metrics
         .projection_bytes
-        .set(u64::try_from(catalog.projection.approximate_bytes()).unwrap_or(u64::MAX));
+        .set(u64::try_from(catalog.projection_bytes()).unwrap_or(u64::MAX));
     metrics
         .subscribers
         .set(i64::try_from(state.events.receiver_count()).unwrap_or(i64::MAX));

@@ -105,8 +105,8 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
     }
 }
 
-/// Registers every route; used by [`serve`] and by tests that build the app in-process.
-pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+/// Registers every route.
+fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
         let max_body = state.limits.max_body;
         config
@@ -137,13 +137,12 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 }
 
 /// Listens on `bind`, prints `listening on http://HOST:PORT` once it accepts connections, and
-/// runs until SIGINT/SIGTERM.
-pub async fn serve(
-    state: AppState,
-    bind: SocketAddr,
-    cors_origins: Vec<String>,
-    stop_on_stdin_eof: bool,
-) -> io::Result<()> {
+/// runs until SIGINT/SIGTERM, on an actix system of its own (the caller needs no runtime).
+pub fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_on_stdin_eof: bool) -> io::Result<()> {
+    actix_web::rt::System::new().block_on(run(state, bind, cors_origins, stop_on_stdin_eof))
+}
+
+async fn run(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_on_stdin_eof: bool) -> io::Result<()> {
     blocking::configure(state.evaluation_stack);
     if let Some(interval) = state.poll_interval {
         replica::spawn_poller(state.clone(), interval);

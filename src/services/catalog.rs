@@ -11,9 +11,9 @@
 use crate::graph::{NodeData, NodeIndex, Projection, ProjectionBuilder, RelationChange};
 use crate::model::{EntitySummary, RelationKind, RelationSummary};
 use crate::services::changes::Touched;
+use crate::services::packed::{Summaries, Summary};
 use crate::services::search::{Corpus, Document, SearchIndex};
 use crate::services::snapshot::{self, Snapshot};
-use crate::services::summaries::{Summaries, Summary};
 use crate::store::{Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

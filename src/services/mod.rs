@@ -1,13 +1,15 @@
-//! Services: what the commands and the API do, built on the store (and, later, the graph
-//! projection). They speak `crate::model` types; no RDF or HTTP here.
+//! Services: what the commands and the API do, built on the store and the graph projection:
+//! the catalog (the read model), the write path, the researcher's questions, search, curation,
+//! import. They speak `crate::model` types, ids and handles; no RDF or HTTP here.
 
 pub mod catalog;
 pub mod changes;
 pub mod curate;
 pub mod explore;
 pub mod generate;
+pub mod handles;
 pub mod import;
+pub mod packed;
 pub mod search;
 pub mod snapshot;
-pub mod summaries;
 pub mod writes;

@@ -7,7 +7,7 @@
 
 use crate::graph::ids::Ids;
 use crate::model::fold;
-use crate::services::summaries::{Summaries, Summary};
+use crate::services::packed::{Summaries, Summary};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};

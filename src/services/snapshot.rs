@@ -6,7 +6,7 @@
 
 use crate::graph::Projection;
 use crate::model::RelationKind;
-use crate::services::summaries::Summaries;
+use crate::services::packed::Summaries;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, BufWriter};

@@ -10,15 +10,16 @@ use oxigraph::store::Store;
 use std::collections::HashSet;
 use std::io::Write;
 
-/// The formats of `govgraph export` and `GET /export`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    Turtle,
-    Ntriples,
-    Nquads,
-    Trig,
-    Rdfxml,
-    Jsonld,
+crate::model::named_enum! {
+    /// The formats of `govgraph export` and `GET /export`.
+    ExportFormat ("export format") {
+        Turtle => "turtle",
+        Ntriples => "ntriples",
+        Nquads => "nquads",
+        Trig => "trig",
+        Rdfxml => "rdfxml",
+        Jsonld => "jsonld",
+    }
 }
 
 impl ExportFormat {

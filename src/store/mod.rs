@@ -5,9 +5,10 @@
 
 mod bundled;
 mod checked;
-mod curate;
 mod describe;
 mod description;
+mod disk;
+mod edit;
 mod export;
 mod feed;
 mod jsonld;
@@ -17,7 +18,9 @@ mod materialize;
 mod query;
 mod read;
 mod remote;
+mod replica;
 mod scan;
+mod setup;
 mod shacl;
 mod sparql;
 mod summaries;
@@ -28,12 +31,14 @@ mod write;
 mod writer;
 
 pub use checked::{CheckedQuery, CheckedUpdate, evaluation_stack, parse_query, parse_stack, parse_update};
+pub use disk::DEFAULT_MIN_FREE_SPACE;
 pub use export::ExportFormat;
 pub use feed::Changed;
 pub use limits::{Exceeded, InputLimit, InputLimits};
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
 pub use query::{QueryOutput, ResultsFormat};
 pub use remote::{Credentials, RemoteConfig};
+pub use replica::Synced;
 pub use shacl::{Severity, Violation};
 use sparql::write_triples;
 pub use sparql::{Cancellation, ProtocolDataset, QueryForm, SparqlFormat};
@@ -44,7 +49,7 @@ use crate::error_code::ErrorCode;
 use oxigraph::model::NamedNode;
 use oxigraph::store::StorageError;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Errors of the store layer. Parse errors carry their location; the API and the CLI map them
@@ -205,17 +210,6 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-/// What bringing a replica's copy up to its store did.
-#[derive(Debug)]
-pub enum Synced {
-    /// Nothing: the copy was current (or there is no remote store).
-    Current,
-    /// Applied the store's change feed, which touched these.
-    Applied(Changed),
-    /// Pulled the whole dataset again.
-    Pulled,
-}
-
 /// The govgraph dataset: an embedded Oxigraph store, or, for a replica, an in-memory copy of a
 /// remote SPARQL store that every write goes to first.
 #[derive(Clone)]
@@ -223,70 +217,10 @@ pub struct Store {
     inner: oxigraph::store::Store,
     remote: Option<Arc<remote::Remote>>,
     /// For a store on disk: its directory, and the room a write must leave there.
-    disk: Option<Arc<Disk>>,
+    disk: Option<Arc<disk::Disk>>,
 }
-
-/// Where an on-disk store lives, how much room writes leave on its disk, and how many commits
-/// its memtables hold.
-struct Disk {
-    path: PathBuf,
-    reserve: std::sync::atomic::AtomicU64,
-    unflushed: std::sync::atomic::AtomicU64,
-}
-
-/// Commits after which the memtables are flushed to disk. Oxigraph sizes RocksDB's memtables
-/// for bulk loads (128 MiB per column family, eleven families): under a steady stream of small
-/// writes they would grow for hours before RocksDB flushed them on its own, and resident memory
-/// with them. Flushing a few megabytes every so many commits keeps memory flat for a few
-/// milliseconds of work.
-const COMMITS_PER_FLUSH: u64 = 256;
-
-/// Room left on the disk below which writes are refused, unless set otherwise.
-pub const DEFAULT_MIN_FREE_SPACE: u64 = 128 * 1024 * 1024;
 
 impl Store {
-    /// Opens (creating it if needed) the RocksDB store in `path`.
-    #[cfg(feature = "rocksdb")]
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(path).map_err(|source| StoreError::DataDir {
-            path: path.to_owned(),
-            source,
-        })?;
-        // RocksDB would create its files lazily and fail later with a less helpful message.
-        let probe = path.join(".govgraph-write-test");
-        std::fs::write(&probe, b"")
-            .and_then(|()| std::fs::remove_file(&probe))
-            .map_err(|source| StoreError::DataDir {
-                path: path.to_owned(),
-                source,
-            })?;
-        let inner = oxigraph::store::Store::open(path).map_err(|source| {
-            let message = source.to_string();
-            if message.contains("LOCK") || message.to_ascii_lowercase().contains("lock") {
-                StoreError::Locked { path: path.to_owned() }
-            } else {
-                StoreError::Open {
-                    path: path.to_owned(),
-                    source,
-                }
-            }
-        })?;
-        Ok(Self {
-            inner,
-            remote: None,
-            disk: Some(Arc::new(Disk {
-                path: path.to_owned(),
-                reserve: DEFAULT_MIN_FREE_SPACE.into(),
-                unflushed: 0.into(),
-            })),
-        })
-    }
-
-    #[cfg(not(feature = "rocksdb"))]
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Err(StoreError::NoDiskStore { path: path.to_owned() })
-    }
-
     /// A throwaway in-memory store.
     pub fn memory() -> Result<Self, StoreError> {
         Ok(Self {
@@ -296,144 +230,6 @@ impl Store {
         })
     }
 
-    /// A replica's view of a remote SPARQL store: a copy of what it holds, pulled now (an empty
-    /// store stays empty until `initialize`).
-    pub fn connect(config: RemoteConfig) -> Result<Self, StoreError> {
-        let store = Self {
-            inner: oxigraph::store::Store::new()?,
-            remote: Some(Arc::new(remote::Remote::new(config))),
-            disk: None,
-        };
-        store.sync()?;
-        Ok(store)
-    }
-
-    /// Sets the room writes must leave on the disk holding the store (`--min-free-space`).
-    pub fn set_min_free_space(&self, bytes: u64) {
-        if let Some(disk) = &self.disk {
-            disk.reserve.store(bytes, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-
-    /// Refuses a write while the disk holding the store has less room than the reserve: a
-    /// write that fills the disk would leave RocksDB unable to write until it is reopened, while
-    /// one refused here can go through as soon as space is freed.
-    fn check_room(&self) -> Result<(), StoreError> {
-        let Some(disk) = &self.disk else {
-            return Ok(());
-        };
-        let reserve = disk.reserve.load(std::sync::atomic::Ordering::Relaxed);
-        // A file system that cannot say how full it is is not refused for it.
-        let Ok(stats) = rustix::fs::statvfs(&disk.path) else {
-            return Ok(());
-        };
-        let available = stats.f_bavail.saturating_mul(stats.f_frsize);
-        if available < reserve {
-            return Err(StoreError::StorageFull(format!(
-                "{} MiB left on the disk holding {}, less than the {} MiB writes must leave (--min-free-space)",
-                available / (1024 * 1024),
-                disk.path.display(),
-                reserve / (1024 * 1024)
-            )));
-        }
-        Ok(())
-    }
-
-    /// Counts a commit; flushes the memtables every `COMMITS_PER_FLUSH` of them.
-    fn committed(&self) -> Result<(), StoreError> {
-        let Some(disk) = &self.disk else {
-            return Ok(());
-        };
-        let commits = disk.unflushed.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if commits.is_multiple_of(COMMITS_PER_FLUSH) {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// The remote store's query endpoint, for a replica.
-    pub fn remote_endpoint(&self) -> Option<&str> {
-        self.remote.as_deref().map(remote::Remote::endpoint)
-    }
-
-    /// Brings a replica's copy up to the remote store's dataset version: by applying the changes
-    /// the store's feed holds since the copy's version, or, when the feed cannot (the copy fell
-    /// further behind than the feed reaches, a write left no entry, a write of this replica's
-    /// own raced the others), by pulling the whole dataset. Fails fast when the store cannot be
-    /// reached. The embedded store is always current.
-    pub fn sync(&self) -> Result<Synced, StoreError> {
-        let Some(remote) = &self.remote else {
-            return Ok(Synced::Current);
-        };
-        let remote_head = remote.head()?;
-        let local_head = self.head_value()?;
-        // A store govgraph never wrote has no head: pulled once, then only on restart.
-        let current = match &remote_head {
-            Some(_) => remote_head == local_head,
-            None => !self.inner.is_empty()? || remote.is_empty()?,
-        };
-        if current {
-            return Ok(Synced::Current);
-        }
-        let number = |head: &Option<String>| version::change_number(head.as_deref()?);
-        if let (Some(local), Some(remote_number)) = (number(&local_head), number(&remote_head))
-            && remote_number > local
-            && let Some(changed) = self.apply_feed(remote, local, remote_number)?
-        {
-            return Ok(Synced::Applied(changed));
-        }
-        self.pull(remote)?;
-        Ok(Synced::Pulled)
-    }
-
-    /// Applies the feed's entries from change `local + 1` to at least `remote_number`, all in one
-    /// transaction; `None` (nothing changed) when the feed does not hold them all or they do not
-    /// lead from this copy's head.
-    fn apply_feed(
-        &self,
-        remote: &remote::Remote,
-        local: u64,
-        remote_number: u64,
-    ) -> Result<Option<Changed>, StoreError> {
-        let entries = remote.entries_after(local)?;
-        let contiguous = entries
-            .iter()
-            .enumerate()
-            .all(|(offset, entry)| entry.number == local + 1 + offset as u64);
-        if !contiguous || entries.last().is_none_or(|last| last.number < remote_number) {
-            return Ok(None);
-        }
-        let mut changed = Changed::default();
-        let mut transaction = self.inner.start_transaction()?;
-        if !feed::apply(&mut transaction, &entries, &mut changed)? {
-            return Ok(None);
-        }
-        transaction.commit()?;
-        tracing::debug!(entries = entries.len(), "applied the store's change feed");
-        Ok(Some(changed))
-    }
-
-    /// Replaces the copy with the whole dataset, less the feed (a copy applies changes, it does
-    /// not serve them).
-    fn pull(&self, remote: &remote::Remote) -> Result<(), StoreError> {
-        let (pulled, _) = remote.pull()?;
-        let quads = pulled.iter().filter(|quad| !quad.as_ref().is_ok_and(feed::in_feed));
-        if self.inner.is_empty()? {
-            // Nothing to replace atomically: load the first copy in bulk.
-            let mut loader = self.inner.bulk_loader();
-            loader.load_ok_quads::<StoreError, StoreError>(quads.map(|quad| Ok(quad?)))?;
-            loader.commit()?;
-            return Ok(());
-        }
-        let mut transaction = self.inner.start_transaction()?;
-        transaction.clear()?;
-        for quad in quads {
-            transaction.insert(&quad?);
-        }
-        transaction.commit()?;
-        Ok(())
-    }
-
     pub fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.inner.is_empty()?)
     }
@@ -441,72 +237,6 @@ impl Store {
     /// The number of quads.
     pub fn len(&self) -> Result<usize, StoreError> {
         Ok(self.inner.len()?)
-    }
-
-    /// Fixes the base of the data IRIs for this process, before anything reads or writes data:
-    /// the base the store's data was written with, or `requested` (else the default) for an
-    /// empty store. A base that contradicts the store's is refused: the data would not match.
-    pub fn settle_base(&self, requested: Option<&str>) -> Result<&'static str, StoreError> {
-        if let Some(requested) = requested {
-            vocab::check_base(requested)?;
-        }
-        let recorded = self.recorded_base()?;
-        let base = match (recorded, requested) {
-            (Some(recorded), Some(requested)) if recorded != requested => {
-                return Err(StoreError::BaseMismatch {
-                    recorded,
-                    requested: requested.to_owned(),
-                });
-            }
-            (Some(recorded), _) => recorded,
-            (None, requested) => requested.unwrap_or(vocab::DEFAULT_BASE).to_owned(),
-        };
-        vocab::use_base(&base)?;
-        Ok(vocab::base())
-    }
-
-    /// The base recorded in the store; a store written before bases were recorded used the
-    /// default one. `None` for an empty store.
-    fn recorded_base(&self) -> Result<Option<String>, StoreError> {
-        let recorded = self
-            .inner
-            .quads_for_pattern(
-                Some(vocab::DATASET.into()),
-                Some(vocab::GG_BASE_IRI),
-                None,
-                Some(vocab::META_GRAPH.into()),
-            )
-            .next()
-            .transpose()?;
-        Ok(match recorded {
-            Some(quad) => match quad.object {
-                oxigraph::model::Term::NamedNode(base) => Some(base.into_string()),
-                _ => None,
-            },
-            None if self.is_empty()? => None,
-            None => Some(vocab::DEFAULT_BASE.to_owned()),
-        })
-    }
-
-    /// On an empty store, loads the ontology and, if `with_seed`, the seed, and records the base
-    /// of the data IRIs; returns whether it did. A store that holds anything is left alone, so
-    /// restarting never duplicates data.
-    pub fn initialize(&self, with_seed: bool, progress: &dyn Progress) -> Result<Option<LoadReport>, StoreError> {
-        if !self.is_empty()? {
-            return Ok(None);
-        }
-        let mut checked = Self::check(Self::bundled_documents(with_seed), progress)?;
-        checked.add_quad(oxigraph::model::Quad::new(
-            vocab::DATASET,
-            vocab::GG_BASE_IRI,
-            NamedNode::new_unchecked(vocab::base()),
-            vocab::META_GRAPH,
-        ));
-        let report = load::load(&self.inner, &checked, false, progress)?;
-        if let Some(remote) = &self.remote {
-            remote.push(&self.inner)?;
-        }
-        Ok(Some(report))
     }
 
     /// Parses RDF documents whole, before any store is opened or written.
@@ -539,32 +269,11 @@ impl Store {
         shacl::validate(&self.inner)
     }
 
-    /// Flushes pending writes to disk (RocksDB's write-ahead log already makes commits durable).
-    pub fn flush(&self) -> Result<(), StoreError> {
-        #[cfg(feature = "rocksdb")]
-        self.inner.flush()?;
-        Ok(())
-    }
-
     /// Parses a graph name given by a user.
     pub fn graph_name(iri: &str) -> Result<NamedNode, StoreError> {
         NamedNode::new(iri).map_err(|error| StoreError::InvalidIri {
             iri: iri.to_owned(),
             message: error.to_string(),
         })
-    }
-
-    /// The bundled ontology and seed documents, for `govgraph validate` with no files.
-    pub fn bundled_documents(with_seed: bool) -> Vec<RdfDocument> {
-        let mut documents = bundled::ontology();
-        if with_seed {
-            documents.extend(bundled::seed());
-        }
-        documents
-    }
-
-    /// The bundled ontology only (always loaded before user files are validated).
-    pub fn bundled_ontology() -> Vec<RdfDocument> {
-        bundled::ontology()
     }
 }

@@ -12,17 +12,20 @@ use oxigraph::store::Store;
 use std::io::Write;
 use std::sync::LazyLock;
 
-/// How `govgraph query` prints results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ResultsFormat {
-    /// Aligned columns for reading; IRIs shortened with the project's prefixes.
-    Table,
-    /// SPARQL 1.1 Query Results JSON (graphs: JSON-LD).
-    Json,
-    /// SPARQL 1.1 Query Results CSV (graphs: N-Triples).
-    Csv,
-    /// SPARQL 1.1 Query Results TSV (graphs: N-Triples).
-    Tsv,
+crate::model::named_enum! {
+    /// How `govgraph query` prints results.
+    ResultsFormat ("results format") { Table => "table", Json => "json", Csv => "csv", Tsv => "tsv" }
+}
+
+impl ResultsFormat {
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Table => "Aligned columns for reading; IRIs shortened with the project's prefixes",
+            Self::Json => "SPARQL 1.1 Query Results JSON (graphs: JSON-LD)",
+            Self::Csv => "SPARQL 1.1 Query Results CSV (graphs: N-Triples)",
+            Self::Tsv => "SPARQL 1.1 Query Results TSV (graphs: N-Triples)",
+        }
+    }
 }
 
 /// The result of a query, to be written in a chosen format.

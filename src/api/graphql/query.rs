@@ -55,6 +55,34 @@ fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
         .transpose()
 }
 
+/// The filters `path` and `paths` share, as their arguments give them.
+struct PathFilters {
+    kinds: Option<Vec<RelationKind>>,
+    openness: Option<Openness>,
+    directed: Option<bool>,
+    max_hops: Option<i32>,
+    temporal: Option<bool>,
+    between: Option<DateWindow>,
+}
+
+impl PathFilters {
+    fn query(self, from: String, to: String, via: Vec<String>) -> Result<PathQuery> {
+        Ok(PathQuery {
+            from,
+            to,
+            via,
+            selection: selection(
+                self.kinds,
+                self.openness,
+                self.directed.unwrap_or(false),
+                self.between.as_ref(),
+            )?,
+            max_hops: count(self.max_hops, "maxHops")?,
+            temporal: self.temporal.unwrap_or(false),
+        })
+    }
+}
+
 /// Runs graph work on the compute pool (one thread per core), so that a long search does not
 /// stall other requests. Not tokio's blocking pool: it hands each call to whichever of its idle
 /// threads wakes first, and every new thread starts with cold per-node scratch arrays
@@ -161,14 +189,15 @@ impl Query {
         between: Option<DateWindow>,
     ) -> Result<Option<Path>> {
         let data = request(ctx);
-        let query = PathQuery {
-            from,
-            to,
-            via: via.unwrap_or_default(),
-            selection: selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?,
-            max_hops: count(max_hops, "maxHops")?,
-            temporal: temporal.unwrap_or(false),
+        let filters = PathFilters {
+            kinds,
+            openness,
+            directed,
+            max_hops,
+            temporal,
+            between,
         };
+        let query = filters.query(from, to, via.unwrap_or_default())?;
         let limits = data.limits;
         Ok(
             off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits))
@@ -193,14 +222,15 @@ impl Query {
         between: Option<DateWindow>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
-        let query = PathQuery {
-            from,
-            to,
-            via: Vec::new(),
-            selection: selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?,
-            max_hops: count(max_hops, "maxHops")?,
-            temporal: temporal.unwrap_or(false),
+        let filters = PathFilters {
+            kinds,
+            openness,
+            directed,
+            max_hops,
+            temporal,
+            between,
         };
+        let query = filters.query(from, to, Vec::new())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;
         Ok(found.into_iter().map(Path).collect())

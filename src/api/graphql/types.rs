@@ -3,11 +3,11 @@
 
 use super::errors::internal;
 use super::request;
-use crate::graph::{EdgeIndex, NodeIndex};
 use crate::model;
 use crate::services::catalog::Catalog;
 use crate::services::explore::{FoundPath, FoundSubgraph};
-use crate::services::summaries::Summary;
+use crate::services::handles::{EntityHandle, RelationHandle};
+use crate::services::packed::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
 use std::sync::Arc;
@@ -104,10 +104,10 @@ pub async fn entities(ctx: &Context<'_>, ids: &[String]) -> Result<Vec<Entity>> 
     let catalog = request(ctx).catalog();
     Ok(ids
         .iter()
-        .filter_map(|id| catalog.projection.node(id))
-        .map(|node| Entity {
+        .filter_map(|id| catalog.entity_handle(id))
+        .map(|entity| Entity {
             catalog: catalog.clone(),
-            node,
+            entity,
         })
         .collect())
 }
@@ -117,10 +117,10 @@ pub async fn relations(ctx: &Context<'_>, ids: &[String]) -> Result<Vec<Relation
     let catalog = request(ctx).catalog();
     Ok(ids
         .iter()
-        .filter_map(|id| catalog.projection.relation(id))
-        .map(|edge| Relation {
+        .filter_map(|id| catalog.relation_handle(id))
+        .map(|relation| Relation {
             catalog: catalog.clone(),
-            edge,
+            relation,
         })
         .collect())
 }
@@ -139,17 +139,16 @@ async fn entity(ctx: &Context<'_>, id: &str) -> Result<Entity> {
 /// the rest (provenance, notes, location) is loaded from the store, in batches, when asked for.
 pub struct Entity {
     catalog: Arc<Catalog>,
-    node: NodeIndex,
+    entity: EntityHandle,
 }
 
 impl Entity {
     fn id_str(&self) -> &str {
-        self.catalog.projection.node_id(self.node)
+        self.catalog.entity_id(self.entity)
     }
 
-    /// Built only from nodes of this catalog, whose summaries are in node order.
     fn summary(&self) -> Summary<'_> {
-        self.catalog.entity(self.node)
+        self.catalog.entity_summary(self.entity)
     }
 
     async fn details(&self, ctx: &Context<'_>) -> Result<Arc<model::Entity>> {
@@ -229,10 +228,10 @@ impl Entity {
         Ok(all
             .into_iter()
             .filter(|relation| {
-                let (source, target) = relation.catalog.projection.endpoints(relation.edge);
+                let (source, target) = relation.catalog.relation_ends(relation.relation);
                 match direction {
-                    Direction::Outgoing => source == self.node,
-                    Direction::Incoming => target == self.node,
+                    Direction::Outgoing => source == self.entity,
+                    Direction::Incoming => target == self.entity,
                     Direction::Both => true,
                 }
             })
@@ -252,18 +251,18 @@ impl Entity {
 /// predicate come from memory; evidence and provenance from the store when asked for.
 pub struct Relation {
     catalog: Arc<Catalog>,
-    edge: EdgeIndex,
+    relation: RelationHandle,
 }
 
 impl Relation {
     fn id_str(&self) -> &str {
-        self.catalog.projection.relation_id(self.edge)
+        self.catalog.relation_id(self.relation)
     }
 
-    fn end(&self, node: NodeIndex) -> Entity {
+    fn end(&self, entity: EntityHandle) -> Entity {
         Entity {
             catalog: self.catalog.clone(),
-            node,
+            entity,
         }
     }
 
@@ -289,22 +288,22 @@ impl Relation {
     }
     /// IRI of the relation's property, e.g. https://w3id.org/govgraph/ns#inspired.
     async fn predicate(&self) -> &str {
-        self.catalog.projection.predicate_iri(self.edge)
+        self.catalog.relation_predicate(self.relation)
     }
     /// The property read from source to target, e.g. "inspired".
     async fn label(&self) -> &str {
         self.catalog
-            .predicate_labels(self.catalog.projection.predicate_iri(self.edge))
+            .predicate_labels(self.catalog.relation_predicate(self.relation))
             .0
     }
     /// The property read from target to source, e.g. "was inspired by".
     async fn inverse_label(&self) -> &str {
         self.catalog
-            .predicate_labels(self.catalog.projection.predicate_iri(self.edge))
+            .predicate_labels(self.catalog.relation_predicate(self.relation))
             .1
     }
     async fn kind(&self) -> RelationKind {
-        self.catalog.projection.edge_data(self.edge).kind.into()
+        self.catalog.relation_kind(self.relation).into()
     }
     async fn evidence_type(&self, ctx: &Context<'_>) -> Result<Option<EvidenceType>> {
         Ok(self.details(ctx).await?.evidence_type.map(Into::into))
@@ -318,10 +317,10 @@ impl Relation {
         Ok(self.details(ctx).await?.inference_reason.clone())
     }
     async fn source(&self) -> Entity {
-        self.end(self.catalog.projection.endpoints(self.edge).0)
+        self.end(self.catalog.relation_ends(self.relation).0)
     }
     async fn target(&self) -> Entity {
-        self.end(self.catalog.projection.endpoints(self.edge).1)
+        self.end(self.catalog.relation_ends(self.relation).1)
     }
     /// Provenance: where this relation is stated.
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {

@@ -70,6 +70,35 @@ fn each_library_stays_in_its_layer() {
     assert_ne!(offenders("async_graphql", &[]), Vec::<String>::new());
 }
 
+/// A GraphQL request reads the catalog current when it started (or the one its own mutation
+/// made): only the HTTP entry point takes it from the shared state, once per request.
+#[test]
+fn a_graphql_request_takes_the_shared_catalog_once() {
+    let readers: Vec<String> = sources()
+        .into_iter()
+        .filter(|(path, code)| path.starts_with("api/graphql") && code.iter().any(|line| line.contains("state.catalog")))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert_eq!(readers, ["api/graphql/http.rs"]);
+}
+
+/// `src/graph` is pure: no files, network, environment, clock or randomness in its code (its
+/// tests and the brute-force oracle left out), so a search's answer depends on its input only.
+#[test]
+fn the_graph_module_is_pure() {
+    let impure = ["std::fs", "std::net", "std::env", "std::time", "Instant", "SystemTime", "rand::", "tracing::"];
+    for (path, code) in sources() {
+        if !path.starts_with("graph") || path.ends_with("oracle.rs") {
+            continue;
+        }
+        let code: Vec<&String> = code.iter().take_while(|line| !line.contains("#[cfg(test)]")).collect();
+        for needle in impure {
+            let line = code.iter().find(|line| line.contains(needle));
+            assert!(line.is_none(), "{} uses {needle}: {line:?}", path.display());
+        }
+    }
+}
+
 /// The API holds entities and relations as the catalog hands them out (ids, handles), never as
 /// indices into the projection, which a later catalog may number differently.
 #[test]

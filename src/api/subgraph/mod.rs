@@ -1,6 +1,7 @@
 //! `GET /subgraph?root=REF&depth=N&format=F`: the same selection as GraphQL `subgraph`, in the
 //! formats visualization tools read — Cytoscape.js JSON, GraphML, GEXF, Graphviz DOT, CSV edge
-//! and node tables (Gephi), JSON-LD — styled or attributed per the ICANN diagram's legend.
+//! and node tables (Gephi), JSON-LD — styled or attributed per the ICANN diagram's legend
+//! (`legend`, which `GET /legend` also serves to the playground).
 
 mod cytoscape;
 mod dot;

@@ -1,8 +1,10 @@
-// The graph view: draws the entities and relations of every GraphQL result with Cytoscape.js.
-// Shape = kind, colour = openness, solid edge = DIRECT, dashed = INDIRECT (the ICANN diagram's
-// legend). Two layouts: force-directed (cose) and a timeline (x = date, undated entities in a
-// column of their own on the left). `#graph-view` carries `data-node-count`/`data-edge-count`,
-// the public contract, updated after every result.
+// The graph view: draws the entities and relations of every GraphQL result with Cytoscape.js,
+// in the ICANN diagram's legend (shape = kind, colour = openness, line = relation kind). The
+// legend is the server's (`GET /legend`), the same table that styles every `/subgraph` format,
+// so a drawing here and an export agree. Two layouts: force-directed (cose) and a timeline (x =
+// date, undated entities in a column of their own on the left). `#graph-view` carries
+// `data-node-count`/`data-edge-count`, the public contract, updated after every result, and
+// `data-legend` (`loaded` or `failed`).
 
 import cytoscape from 'cytoscape';
 import cytoscapeSvg from 'cytoscape-svg';
@@ -10,23 +12,16 @@ import { extractGraph, entityDate } from './extract.js';
 
 cytoscape.use(cytoscapeSvg);
 
-export const KINDS = [
-  { kind: 'MEETING', label: 'Meeting / event', shape: 'ellipse' },
-  { kind: 'DOCUMENT', label: 'Document', shape: 'rectangle' },
-  { kind: 'DISCUSSION_SPACE', label: 'Discussion space', shape: 'diamond' },
-  { kind: 'ORGANIZATION', label: 'Organization', shape: 'hexagon' },
-  { kind: 'PERSON', label: 'Person', shape: 'triangle' },
-];
+// Empty until /legend answers; the style's functions read it, so a result drawn before then is
+// restyled once it does.
+let legend = { kinds: [], openness: [], relationKinds: [] };
+// A `kind` the legend does not know (an object that only looks like an entity).
 const OTHER_SHAPE = 'star';
 
-export const OPENNESS = [
-  { value: 'OPEN', label: 'Open or partially open', colour: '#2f9e5b' },
-  { value: 'CLOSED', label: 'Closed or partially closed', colour: '#d0453f' },
-  { value: null, label: 'Openness unknown', colour: '#9aa3ae' },
-];
-
-const shapeOf = (kind) => KINDS.find((k) => k.kind === kind)?.shape ?? OTHER_SHAPE;
-const colourOf = (openness) => (OPENNESS.find((o) => o.value === openness) ?? OPENNESS[2]).colour;
+const shapeOf = (kind) => legend.kinds.find((k) => k.value === kind)?.shape ?? OTHER_SHAPE;
+const opennessOf = (openness) => legend.openness.find((o) => o.value === (openness ?? null)) ?? legend.openness.find((o) => o.value === null);
+const colourOf = (openness) => opennessOf(openness)?.color ?? '#ffffff';
+const lineStyleOf = (kind) => legend.relationKinds.find((r) => r.value === kind)?.lineStyle ?? 'solid';
 
 const ENTITY_FIELDS = `id iri label aliases kind openness opennessNote description startDate endDate
   dateStatus dateNote location identifier degree sources { document quote title documentIri }`;
@@ -82,6 +77,8 @@ const STYLE = [
     selector: 'edge',
     style: {
       width: 1.5,
+      'line-style': (e) => lineStyleOf(e.data('kind')),
+      'line-dash-pattern': [6, 4],
       'line-color': '#5b6472',
       'target-arrow-color': '#5b6472',
       'target-arrow-shape': 'triangle',
@@ -99,7 +96,6 @@ const STYLE = [
       'z-index': 10,
     },
   },
-  { selector: 'edge[kind = "INDIRECT"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 4] } },
   { selector: 'edge:selected', style: { width: 3, 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' } },
   {
     selector: 'node.tick-line',
@@ -519,7 +515,7 @@ function shapeIcon(shape, colour) {
   return svg;
 }
 
-function lineIcon(dashed) {
+function lineIcon(lineStyle) {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 30 10');
@@ -528,7 +524,8 @@ function lineIcon(dashed) {
   svg.setAttribute('aria-hidden', 'true');
   const line = document.createElementNS(ns, 'line');
   for (const [k, v] of Object.entries({ x1: 1, y1: 5, x2: 23, y2: 5, stroke: '#5b6472', 'stroke-width': 2 })) line.setAttribute(k, String(v));
-  if (dashed) line.setAttribute('stroke-dasharray', '4 3');
+  const dashes = { dashed: '4 3', dotted: '1 3' }[lineStyle];
+  if (dashes) line.setAttribute('stroke-dasharray', dashes);
   const arrow = document.createElementNS(ns, 'polygon');
   arrow.setAttribute('points', '22,1 29,5 22,9');
   arrow.setAttribute('fill', '#5b6472');
@@ -537,13 +534,26 @@ function lineIcon(dashed) {
 }
 
 function buildLegend() {
-  const legend = $('graph-legend');
-  if (!legend) return;
-  legend.replaceChildren(
-    el('ul', { class: 'legend-group', 'aria-label': 'Shape: kind' }, KINDS.map((k) => el('li', {}, shapeIcon(k.shape, '#ffffff'), k.label))),
-    el('ul', { class: 'legend-group', 'aria-label': 'Colour: openness' }, OPENNESS.map((o) => el('li', {}, shapeIcon('ellipse', o.colour), o.label))),
-    el('ul', { class: 'legend-group', 'aria-label': 'Line: relation kind' }, el('li', {}, lineIcon(false), 'Direct'), el('li', {}, lineIcon(true), 'Indirect')),
+  $('graph-legend')?.replaceChildren(
+    el('ul', { class: 'legend-group', 'aria-label': 'Shape: kind' }, legend.kinds.map((k) => el('li', {}, shapeIcon(k.shape, '#ffffff'), k.label))),
+    el('ul', { class: 'legend-group', 'aria-label': 'Colour: openness' }, legend.openness.map((o) => el('li', {}, shapeIcon('ellipse', o.color), o.label))),
+    el('ul', { class: 'legend-group', 'aria-label': 'Line: relation kind' }, legend.relationKinds.map((r) => el('li', {}, lineIcon(r.lineStyle), r.label))),
   );
+}
+
+async function loadLegend() {
+  const view = $('graph-view');
+  try {
+    const response = await fetch(new URL('/legend', window.location.href).href, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`/legend answered ${response.status}`);
+    legend = await response.json();
+    cy?.style().update();
+    buildLegend();
+    view.dataset.legend = 'loaded';
+  } catch (error) {
+    $('graph-legend')?.replaceChildren(el('p', { class: 'error' }, `The legend could not be loaded: ${error.message ?? error}`));
+    view.dataset.legend = 'failed';
+  }
 }
 
 /** The bar between GraphiQL and the graph panel: drag it to give either more room. */
@@ -621,7 +631,7 @@ export function initGraph(options = {}) {
   $('export-png')?.addEventListener('click', exportPng);
   $('export-svg')?.addEventListener('click', exportSvg);
   initSplitter();
-  buildLegend();
+  loadLegend();
   container.dataset.layout = layoutName;
   // For debugging and the browser tests: the Cytoscape instance and the last extraction.
   window.govgraph = { get cy() { return cy; }, get graph() { return current; }, setLayout, showResult };

@@ -6,9 +6,10 @@
 // Checks: nothing is requested outside the server's origin; the Montevideo example run with
 // GraphiQL's own Run button is drawn with as many nodes/edges as the result has distinct
 // entities/relations (3 and 2); clicking a node shows its details and sources; the timeline
-// layout orders nodes by date; `?query=` pre-fills the editor; at 1400 px every example fits the
-// editor, which is wider than the result by default, and both split bars resize; a screenshot
-// goes to <repo>/target/playground.png.
+// layout orders nodes by date; `?query=` pre-fills the editor; every kind, openness and relation
+// kind is drawn, and listed in the legend panel, as `/legend` says; at 1400 px every example
+// fits the editor, which is wider than the result by default, and both split bars resize; a
+// screenshot goes to <repo>/target/playground.png.
 //
 // Run: `npm test` (in playground/). Exits non-zero on any failure.
 
@@ -303,6 +304,37 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     const vars = await editorValue(second, '.graphiql-editor-tool .graphiql-editor:not(.hidden)');
     assert.ok(vars !== null && vars.includes('São Paulo'), `the variables editor should contain the variables from the URL; it has:\n${vars}`);
     await second.close();
+  });
+
+  test('the graph view and its legend panel draw what /legend says, the table /subgraph styles with', async (t) => {
+    if (!needsPage(t)) return;
+    const legend = await (await fetch(`${origin}/legend`)).json();
+    await page.waitForFunction(() => document.getElementById('graph-view').dataset.legend === 'loaded', null, { timeout: 10_000 });
+    // One entity of every kind in every openness, chained by relations of every kind.
+    const entities = legend.kinds.flatMap((k) => legend.openness.map((o) => ({ id: `${k.value}-${o.value}`, label: `${k.label}, ${o.label}`, kind: k.value, openness: o.value })));
+    const relations = entities.slice(1).map((e, i) => ({ id: `r${i}`, label: 'test', kind: legend.relationKinds[i % legend.relationKinds.length].value, source: entities[i], target: e }));
+    const drawn = await page.evaluate((data) => {
+      window.govgraph.showResult({ data });
+      const cy = window.govgraph.cy;
+      return {
+        nodes: cy.nodes('.entity').map((n) => ({ id: n.id(), shape: n.style('shape'), colour: n.style('background-color') })),
+        edges: cy.edges().map((e) => ({ kind: e.data('kind'), lineStyle: e.style('line-style') })),
+        panel: [...document.querySelectorAll('#graph-legend ul')].map((ul) => [...ul.querySelectorAll('li')].map((li) => li.textContent)),
+      };
+    }, { entities, relations });
+    const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(',')})`;
+    const expected = entities.map((e) => ({
+      id: e.id,
+      shape: legend.kinds.find((k) => k.value === e.kind).shape,
+      colour: rgb(legend.openness.find((o) => o.value === e.openness).color),
+    }));
+    const byId = (a, b) => a.id.localeCompare(b.id);
+    assert.deepEqual(drawn.nodes.map((n) => ({ ...n, colour: n.colour.replace(/\s/g, '') })).sort(byId), expected.sort(byId));
+    assert.equal(drawn.edges.length, relations.length);
+    for (const edge of drawn.edges) {
+      assert.equal(edge.lineStyle, legend.relationKinds.find((r) => r.value === edge.kind).lineStyle, `a ${edge.kind} edge`);
+    }
+    assert.deepEqual(drawn.panel, [legend.kinds, legend.openness, legend.relationKinds].map((group) => group.map((entry) => entry.label)));
   });
 
   test('at 1400 px the editor shows every example whole beside a narrower result; both bars resize', async (t) => {

@@ -127,6 +127,7 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/store", web::delete().to(gsp::delete))
             .route("/export", web::get().to(export::export))
             .route("/subgraph", web::get().to(subgraph::subgraph))
+            .route("/legend", web::get().to(subgraph::legend::serve))
             .route("/id/{id}", web::get().to(id::entity))
             .route("/", web::get().to(playground::root))
             .route("/playground", web::get().to(playground::index))

@@ -1,11 +1,11 @@
 //! `/subgraph` for visualization tools: every format has the same nodes and relations as GraphQL
-//! `subgraph`, real tools read it (networkx for GraphML and GEXF, Graphviz for DOT), and hostile
-//! labels survive every format.
+//! `subgraph`, real tools read it (networkx for GraphML and GEXF, Graphviz for DOT), hostile
+//! labels survive every format, and every format that styles draws what `/legend` says.
 
 use crate::util::{Server, Workspace};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 const TOKEN: &str = "visual-token";
@@ -198,6 +198,146 @@ fn every_format_has_the_graphql_selection() {
             .iter()
             .any(|quad| matches!(&quad.object, oxigraph::model::Term::Literal(l) if l.value() == HOSTILE))
     );
+}
+
+/// `/legend`'s entries of one group, by the token the formats use (`discussion_space`, `unknown`).
+fn legend_by_name(legend: &Value, group: &str) -> BTreeMap<String, Value> {
+    legend[group]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| (entry["name"].as_str().unwrap().to_owned(), entry.clone()))
+        .collect()
+}
+
+/// The enum values GraphQL declares for a type.
+fn enum_values(server: &Server, name: &str) -> BTreeSet<String> {
+    let response = server.graphql(
+        "query($name: String!) { __type(name: $name) { enumValues { name } } }",
+        json!({ "name": name }),
+    );
+    response["data"]["__type"]["enumValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|value| value["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Between `before` and the next quote: one attribute or data value of our own writers.
+fn after<'a>(text: &'a str, before: &str) -> &'a str {
+    let start = text.find(before).unwrap_or_else(|| panic!("{before} in {text}")) + before.len();
+    text[start..].split(['"', '<']).next().unwrap()
+}
+
+#[test]
+fn every_format_that_styles_draws_the_legend() {
+    let server = Server::start(&["--memory"]);
+    let response = server.request("GET", "/legend", &[], None);
+    assert_eq!(response.status, 200);
+    assert!(response.content_type.starts_with("application/json"));
+    let legend: Value = serde_json::from_str(&response.body).unwrap();
+    let values = |group: &str| -> BTreeSet<String> {
+        legend[group]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|entry| entry["value"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // The playground matches a result's values against the legend's: they must be GraphQL's.
+    assert_eq!(values("kinds"), enum_values(&server, "EntityKind"));
+    assert_eq!(values("openness"), enum_values(&server, "Openness"));
+    assert_eq!(values("relationKinds"), enum_values(&server, "RelationKind"));
+    assert!(
+        legend["openness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["value"].is_null())
+    );
+    let (kinds, openness, relation_kinds) = (
+        legend_by_name(&legend, "kinds"),
+        legend_by_name(&legend, "openness"),
+        legend_by_name(&legend, "relationKinds"),
+    );
+    let shapes: BTreeSet<String> = kinds.values().map(|kind| kind["shape"].to_string()).collect();
+    assert_eq!(shapes.len(), kinds.len(), "every kind has a shape of its own");
+    let colour = |name: &str| openness[name]["color"].as_str().unwrap().to_owned();
+
+    let cytoscape: Value = serde_json::from_str(&fetch(&server, "cytoscape")).unwrap();
+    let nodes = cytoscape["elements"]["nodes"].as_array().unwrap();
+    let drawn: BTreeSet<&str> = nodes.iter().map(|n| n["data"]["kind"].as_str().unwrap()).collect();
+    assert_eq!(drawn.len(), kinds.len(), "the selection has every kind: {drawn:?}");
+    for node in nodes {
+        let data = &node["data"];
+        assert_eq!(data["shape"], kinds[data["kind"].as_str().unwrap()]["shape"], "{data}");
+        assert_eq!(
+            data["color"],
+            openness[data["openness"].as_str().unwrap()]["color"],
+            "{data}"
+        );
+    }
+    for edge in cytoscape["elements"]["edges"].as_array().unwrap() {
+        let data = &edge["data"];
+        assert_eq!(
+            data["lineStyle"],
+            relation_kinds[data["kind"].as_str().unwrap()]["lineStyle"]
+        );
+    }
+
+    let graphml = fetch(&server, "graphml");
+    for node in graphml.split("<node ").skip(1) {
+        let openness = after(node, "<data key=\"node_openness\">");
+        assert_eq!(
+            after(node, "<data key=\"node_color\">"),
+            colour(openness),
+            "GraphML: {node}"
+        );
+    }
+
+    // DOT and GEXF name shapes in their own words: one shape per kind, the legend's colours.
+    let mut dot_shapes = BTreeMap::new();
+    for line in fetch(&server, "dot").lines().filter(|line| line.contains("tooltip=")) {
+        let (kind, openness) = after(line, "tooltip=\"")
+            .trim_end_matches(')')
+            .split_once(" (")
+            .unwrap();
+        assert_eq!(after(line, "fillcolor=\""), colour(openness), "DOT: {line}");
+        dot_shapes
+            .entry(kind.to_owned())
+            .or_insert_with(BTreeSet::new)
+            .insert(after(line, "shape=").split(',').next().unwrap().to_owned());
+    }
+    let distinct: BTreeSet<&BTreeSet<String>> = dot_shapes.values().collect();
+    assert!(dot_shapes.values().all(|shapes| shapes.len() == 1), "{dot_shapes:?}");
+    assert_eq!(
+        distinct.len(),
+        kinds.len(),
+        "DOT: every kind has a shape of its own: {dot_shapes:?}"
+    );
+
+    let mut gexf_shapes = BTreeMap::new();
+    for node in fetch(&server, "gexf").split("<node ").skip(1) {
+        let openness = after(node, "<attvalue for=\"1\" value=\"");
+        let channels: Vec<u8> = ["r=\"", "g=\"", "b=\""]
+            .iter()
+            .map(|channel| after(after_tag(node, "<viz:color"), channel).parse().unwrap())
+            .collect();
+        let hex = format!("#{:02x}{:02x}{:02x}", channels[0], channels[1], channels[2]);
+        assert_eq!(hex, colour(openness), "GEXF: {node}");
+        let kind = after(node, "<attvalue for=\"0\" value=\"").to_owned();
+        gexf_shapes
+            .entry(kind)
+            .or_insert_with(BTreeSet::new)
+            .insert(after(node, "<viz:shape value=\"").to_owned());
+    }
+    assert!(gexf_shapes.values().all(|shapes| shapes.len() == 1), "{gexf_shapes:?}");
+}
+
+/// From a tag on.
+fn after_tag<'a>(text: &'a str, tag: &str) -> &'a str {
+    &text[text.find(tag).unwrap_or_else(|| panic!("{tag} in {text}"))..]
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Cytoscape.js elements JSON: `{"elements": {"nodes": [{data, classes}], "edges": [...]}}`,
 //! with the legend as data and classes (`meeting open`, `direct`) for a stylesheet.
 
-use super::{Drawing, colour, line_style, openness_name, shape};
+use super::Drawing;
+use super::legend::{colour, line_style, openness_name, shape};
 use serde_json::{Value, json};
 
 pub fn write(drawing: &Drawing) -> Vec<u8> {

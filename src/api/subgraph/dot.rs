@@ -2,8 +2,8 @@
 //! Ids and labels are written as quoted strings with backslashes, quotes and line breaks
 //! escaped, so any label reaches `dot` intact.
 
-use super::{Drawing, colour, line_style};
-use crate::model::EntityKind;
+use super::Drawing;
+use super::legend::{self, Shape};
 use std::fmt::Write as _;
 
 fn quoted(text: &str) -> String {
@@ -22,13 +22,13 @@ fn quoted(text: &str) -> String {
     out
 }
 
-fn dot_shape(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Meeting => "ellipse",
-        EntityKind::Document => "note",
-        EntityKind::DiscussionSpace => "box",
-        EntityKind::Organization => "hexagon",
-        EntityKind::Person => "diamond",
+fn dot_shape(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Ellipse => "ellipse",
+        Shape::Rectangle => "box",
+        Shape::Diamond => "diamond",
+        Shape::Hexagon => "hexagon",
+        Shape::Triangle => "triangle",
     }
 }
 
@@ -41,12 +41,12 @@ pub fn write(drawing: &Drawing) -> Vec<u8> {
             "  {} [label={}, shape={}, fillcolor={}, tooltip={}];",
             quoted(&entity.id),
             quoted(&entity.label),
-            dot_shape(entity.kind),
-            quoted(colour(entity.openness)),
+            dot_shape(legend::shape(entity.kind)),
+            quoted(&legend::colour(entity.openness).to_string()),
             quoted(&format!(
                 "{} ({})",
                 entity.kind.name(),
-                super::openness_name(entity.openness)
+                legend::openness_name(entity.openness)
             ))
         );
     }
@@ -57,7 +57,7 @@ pub fn write(drawing: &Drawing) -> Vec<u8> {
             quoted(&relation.source),
             quoted(&relation.target),
             quoted(&relation.predicate_label),
-            line_style(relation.kind),
+            legend::line_style(relation.kind),
             quoted(&relation.id)
         );
     }

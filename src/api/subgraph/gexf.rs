@@ -1,25 +1,40 @@
 //! GEXF 1.3 with attributes and dates (`start`/`end` on nodes), so Gephi's timeline works, and
 //! the legend's colours and shapes in the visualisation namespace.
 
-use super::{Drawing, colour, openness_name};
-use crate::model::{EntityKind, PartialDate};
-use quick_xml::Writer;
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, Event};
-use quick_xml::name::QName;
-use std::borrow::Cow;
+use super::Drawing;
+use super::legend::{self, Colour, Shape};
+use super::xml::{self, Xml, attribute};
+use crate::model::{Entity, PartialDate, Relation};
 use std::io;
 
-/// An attribute value escaped for XML, line breaks and tabs included (an XML parser turns raw
-/// ones into spaces), so labels survive exactly.
-fn attribute<'a>(key: &'a str, value: &str) -> Attribute<'a> {
-    let escaped = quick_xml::escape::escape(value)
-        .replace('\n', "&#10;")
-        .replace('\r', "&#13;")
-        .replace('\t', "&#9;");
-    Attribute {
-        key: QName(key.as_bytes()),
-        value: Cow::Owned(escaped.into_bytes()),
+/// The attribute columns, declared once and given by index on every node or edge.
+const NODE_ATTRIBUTES: [&str; 4] = ["kind", "openness", "location", "iri"];
+const EDGE_ATTRIBUTES: [&str; 3] = ["kind", "predicate", "evidenceType"];
+
+fn node_values(entity: &Entity) -> [&str; 4] {
+    [
+        entity.kind.name(),
+        legend::openness_name(entity.openness),
+        entity.location.as_deref().unwrap_or(""),
+        &entity.iri,
+    ]
+}
+
+fn edge_values(relation: &Relation) -> [&str; 3] {
+    [
+        relation.kind.name(),
+        &relation.predicate,
+        relation.evidence_type.map_or("", |e| e.name()),
+    ]
+}
+
+/// GEXF's viz namespace knows four node shapes: a hexagon is nearest a disc.
+fn gexf_shape(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Ellipse | Shape::Hexagon => "disc",
+        Shape::Rectangle => "square",
+        Shape::Diamond => "diamond",
+        Shape::Triangle => "triangle",
     }
 }
 
@@ -40,155 +55,122 @@ fn day(date: PartialDate, end: bool) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn gexf_shape(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Meeting => "disc",
-        EntityKind::Document => "square",
-        EntityKind::DiscussionSpace => "triangle",
-        EntityKind::Organization | EntityKind::Person => "diamond",
-    }
+/// An entity's span in days; one date alone is both ends.
+fn span(entity: &Entity) -> Option<(String, String)> {
+    let start = entity.start_date.or(entity.end_date)?;
+    let end = entity.end_date.unwrap_or(start);
+    Some((day(start, false), day(end, true)))
 }
-
-fn rgb(hex: &str) -> (u8, u8, u8) {
-    let channel = |range: std::ops::Range<usize>| u8::from_str_radix(hex.get(range).unwrap_or("80"), 16).unwrap_or(128);
-    (channel(1..3), channel(3..5), channel(5..7))
-}
-
-const NODE_ATTRIBUTES: &[&str] = &["kind", "openness", "location", "iri"];
-const EDGE_ATTRIBUTES: &[&str] = &["kind", "predicate", "evidenceType"];
 
 pub fn write(drawing: &Drawing) -> Vec<u8> {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let result = (|| -> io::Result<()> {
-        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    xml::document("GEXF", |writer| {
         writer
             .create_element("gexf")
             .with_attribute(("xmlns", "http://gexf.net/1.3"))
             .with_attribute(("xmlns:viz", "http://gexf.net/1.3/viz"))
             .with_attribute(("version", "1.3"))
             .write_inner_content(|writer| {
-                writer.create_element("meta").write_inner_content(|writer| {
-                    writer
-                        .create_element("creator")
-                        .write_text_content(quick_xml::events::BytesText::new("govgraph"))?;
-                    Ok(())
-                })?;
-                writer
-                    .create_element("graph")
-                    .with_attribute(("defaultedgetype", "directed"))
-                    .with_attribute(("mode", "dynamic"))
-                    .with_attribute(("timeformat", "date"))
-                    .write_inner_content(|writer| {
-                        for (class, names) in [("node", NODE_ATTRIBUTES), ("edge", EDGE_ATTRIBUTES)] {
-                            writer
-                                .create_element("attributes")
-                                .with_attribute(("class", class))
-                                .write_inner_content(|writer| {
-                                    for (index, name) in names.iter().enumerate() {
-                                        writer
-                                            .create_element("attribute")
-                                            .with_attribute(("id", index.to_string().as_str()))
-                                            .with_attribute(("title", *name))
-                                            .with_attribute(("type", "string"))
-                                            .write_empty()?;
-                                    }
-                                    Ok(())
-                                })?;
-                        }
-                        writer.create_element("nodes").write_inner_content(|writer| {
-                            for entity in &drawing.entities {
-                                let mut node = writer
-                                    .create_element("node")
-                                    .with_attribute(attribute("id", &entity.id))
-                                    .with_attribute(attribute("label", &entity.label));
-                                if let Some(start) = entity.start_date.or(entity.end_date) {
-                                    node = node.with_attribute(("start", day(start, false).as_str()));
-                                    let end = entity.end_date.unwrap_or(start);
-                                    node = node.with_attribute(("end", day(end, true).as_str()));
-                                }
-                                node.write_inner_content(|writer| {
-                                    writer.create_element("attvalues").write_inner_content(|writer| {
-                                        let values = [
-                                            entity.kind.name(),
-                                            openness_name(entity.openness),
-                                            entity.location.as_deref().unwrap_or(""),
-                                            &entity.iri,
-                                        ];
-                                        for (index, value) in values.iter().enumerate() {
-                                            writer
-                                                .create_element("attvalue")
-                                                .with_attribute(("for", index.to_string().as_str()))
-                                                .with_attribute(attribute("value", value))
-                                                .write_empty()?;
-                                        }
-                                        Ok(())
-                                    })?;
-                                    let (r, g, b) = rgb(colour(entity.openness));
-                                    writer
-                                        .create_element("viz:color")
-                                        .with_attribute(("r", r.to_string().as_str()))
-                                        .with_attribute(("g", g.to_string().as_str()))
-                                        .with_attribute(("b", b.to_string().as_str()))
-                                        .write_empty()?;
-                                    writer
-                                        .create_element("viz:shape")
-                                        .with_attribute(("value", gexf_shape(entity.kind)))
-                                        .write_empty()?;
-                                    Ok(())
-                                })?;
-                            }
-                            Ok(())
-                        })?;
-                        writer.create_element("edges").write_inner_content(|writer| {
-                            for relation in &drawing.relations {
-                                writer
-                                    .create_element("edge")
-                                    .with_attribute(attribute("id", &relation.id))
-                                    .with_attribute(attribute("source", &relation.source))
-                                    .with_attribute(attribute("target", &relation.target))
-                                    .with_attribute(attribute("label", &relation.predicate_label))
-                                    .write_inner_content(|writer| {
-                                        writer.create_element("attvalues").write_inner_content(|writer| {
-                                            let values = [
-                                                relation.kind.name(),
-                                                relation.predicate.as_str(),
-                                                relation.evidence_type.map_or("", |e| e.name()),
-                                            ];
-                                            for (index, value) in values.iter().enumerate() {
-                                                writer
-                                                    .create_element("attvalue")
-                                                    .with_attribute(("for", index.to_string().as_str()))
-                                                    .with_attribute(attribute("value", value))
-                                                    .write_empty()?;
-                                            }
-                                            Ok(())
-                                        })?;
-                                        let shape = if relation.kind == crate::model::RelationKind::Direct {
-                                            "solid"
-                                        } else {
-                                            "dashed"
-                                        };
-                                        writer
-                                            .create_element("viz:shape")
-                                            .with_attribute(("value", shape))
-                                            .write_empty()?;
-                                        Ok(())
-                                    })?;
-                            }
-                            Ok(())
-                        })?;
-                        Ok(())
-                    })?;
-                Ok(())
+                meta(writer)?;
+                graph(writer, drawing)
             })?;
         Ok(())
-    })();
-    if let Err(error) = result {
-        tracing::error!(%error, "writing GEXF to memory failed");
+    })
+}
+
+fn meta(writer: &mut Xml) -> io::Result<()> {
+    writer.create_element("meta").write_inner_content(|writer| {
+        writer
+            .create_element("creator")
+            .write_text_content(quick_xml::events::BytesText::new("govgraph"))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn graph(writer: &mut Xml, drawing: &Drawing) -> io::Result<()> {
+    writer
+        .create_element("graph")
+        .with_attribute(("defaultedgetype", "directed"))
+        .with_attribute(("mode", "dynamic"))
+        .with_attribute(("timeformat", "date"))
+        .write_inner_content(|writer| {
+            declare(writer, "node", &NODE_ATTRIBUTES)?;
+            declare(writer, "edge", &EDGE_ATTRIBUTES)?;
+            writer
+                .create_element("nodes")
+                .write_inner_content(|writer| drawing.entities.iter().try_for_each(|entity| node(writer, entity)))?;
+            writer.create_element("edges").write_inner_content(|writer| {
+                drawing.relations.iter().try_for_each(|relation| edge(writer, relation))
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// The string columns of a class (`node` or `edge`), numbered in order.
+fn declare(writer: &mut Xml, class: &str, names: &[&str]) -> io::Result<()> {
+    writer
+        .create_element("attributes")
+        .with_attribute(("class", class))
+        .write_inner_content(|writer| {
+            names.iter().enumerate().try_for_each(|(index, name)| {
+                let id = index.to_string();
+                xml::empty(writer, "attribute", &[("id", &id), ("title", name), ("type", "string")])
+            })
+        })?;
+    Ok(())
+}
+
+/// The values of the declared columns, by index.
+fn values(writer: &mut Xml, values: &[&str]) -> io::Result<()> {
+    writer.create_element("attvalues").write_inner_content(|writer| {
+        values.iter().enumerate().try_for_each(|(index, value)| {
+            let index = index.to_string();
+            xml::empty(writer, "attvalue", &[("for", &index), ("value", value)])
+        })
+    })?;
+    Ok(())
+}
+
+fn node(writer: &mut Xml, entity: &Entity) -> io::Result<()> {
+    let mut element = writer
+        .create_element("node")
+        .with_attribute(attribute("id", &entity.id))
+        .with_attribute(attribute("label", &entity.label));
+    if let Some((start, end)) = span(entity) {
+        element = element
+            .with_attribute(("start", start.as_str()))
+            .with_attribute(("end", end.as_str()));
     }
-    let mut bytes = writer.into_inner();
-    bytes.push(b'\n');
-    bytes
+    element.write_inner_content(|writer| {
+        values(writer, &node_values(entity))?;
+        colour(writer, legend::colour(entity.openness))?;
+        xml::empty(
+            writer,
+            "viz:shape",
+            &[("value", gexf_shape(legend::shape(entity.kind)))],
+        )
+    })?;
+    Ok(())
+}
+
+fn colour(writer: &mut Xml, colour: Colour) -> io::Result<()> {
+    let [r, g, b] = [colour.red, colour.green, colour.blue].map(|channel| channel.to_string());
+    xml::empty(writer, "viz:color", &[("r", &r), ("g", &g), ("b", &b)])
+}
+
+fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
+    writer
+        .create_element("edge")
+        .with_attribute(attribute("id", &relation.id))
+        .with_attribute(attribute("source", &relation.source))
+        .with_attribute(attribute("target", &relation.target))
+        .with_attribute(attribute("label", &relation.predicate_label))
+        .write_inner_content(|writer| {
+            values(writer, &edge_values(relation))?;
+            xml::empty(writer, "viz:shape", &[("value", legend::line_style(relation.kind))])
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]

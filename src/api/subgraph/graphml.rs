@@ -1,11 +1,13 @@
 //! GraphML with a `<key>` declared for every attribute, as Gephi, yEd and networkx read it.
 
-use super::{Drawing, colour, openness_name};
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use super::Drawing;
+use super::legend;
+use super::xml::{self, Xml, attribute};
+use crate::model::{Entity, Relation};
+use quick_xml::events::BytesText;
 use std::io;
 
-const NODE_KEYS: &[&str] = &[
+const NODE_KEYS: [&str; 8] = [
     "label",
     "kind",
     "openness",
@@ -15,20 +17,10 @@ const NODE_KEYS: &[&str] = &[
     "iri",
     "color",
 ];
-const EDGE_KEYS: &[&str] = &["label", "predicate", "kind", "evidenceType", "id"];
-
-fn data(writer: &mut Writer<Vec<u8>>, key: &str, value: &str) -> io::Result<()> {
-    writer
-        .create_element("data")
-        .with_attribute(("key", key))
-        .write_text_content(BytesText::new(value))?;
-    Ok(())
-}
+const EDGE_KEYS: [&str; 5] = ["label", "predicate", "kind", "evidenceType", "id"];
 
 pub fn write(drawing: &Drawing) -> Vec<u8> {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let result = (|| -> io::Result<()> {
-        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    xml::document("GraphML", |writer| {
         writer
             .create_element("graphml")
             .with_attribute(("xmlns", "http://graphml.graphdrawing.org/xmlns"))
@@ -38,72 +30,88 @@ pub fn write(drawing: &Drawing) -> Vec<u8> {
                 "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",
             ))
             .write_inner_content(|writer| {
-                for (scope, keys) in [("node", NODE_KEYS), ("edge", EDGE_KEYS)] {
-                    for key in keys {
-                        writer
-                            .create_element("key")
-                            .with_attribute(("id", format!("{scope}_{key}").as_str()))
-                            .with_attribute(("for", scope))
-                            .with_attribute(("attr.name", *key))
-                            .with_attribute(("attr.type", "string"))
-                            .write_empty()?;
-                    }
-                }
-                writer
-                    .create_element("graph")
-                    .with_attribute(("id", "govgraph"))
-                    .with_attribute(("edgedefault", "directed"))
-                    .write_inner_content(|writer| {
-                        for entity in &drawing.entities {
-                            writer
-                                .create_element("node")
-                                .with_attribute(("id", entity.id.as_str()))
-                                .write_inner_content(|writer| {
-                                    let start = entity.start_date.map(|d| d.to_string()).unwrap_or_default();
-                                    let end = entity.end_date.map(|d| d.to_string()).unwrap_or_default();
-                                    for (key, value) in [
-                                        ("label", entity.label.as_str()),
-                                        ("kind", entity.kind.name()),
-                                        ("openness", openness_name(entity.openness)),
-                                        ("startDate", &start),
-                                        ("endDate", &end),
-                                        ("location", entity.location.as_deref().unwrap_or("")),
-                                        ("iri", &entity.iri),
-                                        ("color", colour(entity.openness)),
-                                    ] {
-                                        if !value.is_empty() {
-                                            data(writer, &format!("node_{key}"), value)?;
-                                        }
-                                    }
-                                    Ok(())
-                                })?;
-                        }
-                        for relation in &drawing.relations {
-                            writer
-                                .create_element("edge")
-                                .with_attribute(("id", relation.id.as_str()))
-                                .with_attribute(("source", relation.source.as_str()))
-                                .with_attribute(("target", relation.target.as_str()))
-                                .write_inner_content(|writer| {
-                                    data(writer, "edge_label", &relation.predicate_label)?;
-                                    data(writer, "edge_predicate", &relation.predicate)?;
-                                    data(writer, "edge_kind", relation.kind.name())?;
-                                    if let Some(evidence) = relation.evidence_type {
-                                        data(writer, "edge_evidenceType", evidence.name())?;
-                                    }
-                                    data(writer, "edge_id", &relation.id)
-                                })?;
-                        }
-                        Ok(())
-                    })?;
-                Ok(())
+                declare(writer, "node", &NODE_KEYS)?;
+                declare(writer, "edge", &EDGE_KEYS)?;
+                graph(writer, drawing)
             })?;
         Ok(())
-    })();
-    if let Err(error) = result {
-        tracing::error!(%error, "writing GraphML to memory failed");
-    }
-    let mut bytes = writer.into_inner();
-    bytes.push(b'\n');
-    bytes
+    })
+}
+
+/// A string key per attribute, named `{scope}_{key}`.
+fn declare(writer: &mut Xml, scope: &str, keys: &[&str]) -> io::Result<()> {
+    keys.iter().try_for_each(|key| {
+        let id = format!("{scope}_{key}");
+        xml::empty(
+            writer,
+            "key",
+            &[("id", &id), ("for", scope), ("attr.name", key), ("attr.type", "string")],
+        )
+    })
+}
+
+fn graph(writer: &mut Xml, drawing: &Drawing) -> io::Result<()> {
+    writer
+        .create_element("graph")
+        .with_attribute(("id", "govgraph"))
+        .with_attribute(("edgedefault", "directed"))
+        .write_inner_content(|writer| {
+            drawing.entities.iter().try_for_each(|entity| node(writer, entity))?;
+            drawing.relations.iter().try_for_each(|relation| edge(writer, relation))
+        })?;
+    Ok(())
+}
+
+fn data(writer: &mut Xml, key: &str, value: &str) -> io::Result<()> {
+    writer
+        .create_element("data")
+        .with_attribute(("key", key))
+        .write_text_content(BytesText::new(value))?;
+    Ok(())
+}
+
+fn node(writer: &mut Xml, entity: &Entity) -> io::Result<()> {
+    let start = entity.start_date.map(|d| d.to_string()).unwrap_or_default();
+    let end = entity.end_date.map(|d| d.to_string()).unwrap_or_default();
+    let colour = legend::colour(entity.openness).to_string();
+    let values = [
+        entity.label.as_str(),
+        entity.kind.name(),
+        legend::openness_name(entity.openness),
+        &start,
+        &end,
+        entity.location.as_deref().unwrap_or(""),
+        &entity.iri,
+        &colour,
+    ];
+    writer
+        .create_element("node")
+        .with_attribute(attribute("id", &entity.id))
+        .write_inner_content(|writer| {
+            // An absent value is left out rather than written empty.
+            NODE_KEYS
+                .iter()
+                .zip(values)
+                .filter(|(_, value)| !value.is_empty())
+                .try_for_each(|(key, value)| data(writer, &format!("node_{key}"), value))
+        })?;
+    Ok(())
+}
+
+fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
+    writer
+        .create_element("edge")
+        .with_attribute(attribute("id", &relation.id))
+        .with_attribute(attribute("source", &relation.source))
+        .with_attribute(attribute("target", &relation.target))
+        .write_inner_content(|writer| {
+            data(writer, "edge_label", &relation.predicate_label)?;
+            data(writer, "edge_predicate", &relation.predicate)?;
+            data(writer, "edge_kind", relation.kind.name())?;
+            if let Some(evidence) = relation.evidence_type {
+                data(writer, "edge_evidenceType", evidence.name())?;
+            }
+            data(writer, "edge_id", &relation.id)
+        })?;
+    Ok(())
 }

@@ -1,15 +1,18 @@
 //! `GET /subgraph?root=REF&depth=N&format=F`: the same selection as GraphQL `subgraph`, in the
 //! formats visualization tools read — Cytoscape.js JSON, GraphML, GEXF, Graphviz DOT, CSV edge
-//! and node tables (Gephi), JSON-LD — styled or attributed per the ICANN diagram's legend.
+//! and node tables (Gephi), JSON-LD — styled or attributed per the ICANN diagram's legend
+//! (`legend`, which `GET /legend` also serves to the playground).
 
 mod cytoscape;
 mod dot;
 mod gexf;
 mod graphml;
+pub mod legend;
 mod tables;
+mod xml;
 
 use super::{ApiError, AppState};
-use crate::model::{Entity, EntityKind, Openness, Relation, RelationKind};
+use crate::model::{Entity, Openness, Relation, RelationKind};
 use crate::services::explore::{QueryError, Selection, Window};
 use crate::store::SparqlFormat;
 use actix_web::http::header;
@@ -21,36 +24,6 @@ pub struct Drawing {
     pub entities: Vec<Entity>,
     pub relations: Vec<Relation>,
     pub truncated: bool,
-}
-
-/// The ICANN diagram's legend, shared by every format that styles.
-pub fn shape(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Meeting => "ellipse",
-        EntityKind::Document => "rectangle",
-        EntityKind::DiscussionSpace => "round-rectangle",
-        EntityKind::Organization => "hexagon",
-        EntityKind::Person => "diamond",
-    }
-}
-
-pub fn colour(openness: Option<Openness>) -> &'static str {
-    match openness {
-        Some(Openness::Open) => "#2e8b57",
-        Some(Openness::Closed) => "#c0392b",
-        None => "#8c8c8c",
-    }
-}
-
-pub fn line_style(kind: RelationKind) -> &'static str {
-    match kind {
-        RelationKind::Direct => "solid",
-        RelationKind::Indirect => "dashed",
-    }
-}
-
-pub fn openness_name(openness: Option<Openness>) -> &'static str {
-    openness.map_or("unknown", Openness::name)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

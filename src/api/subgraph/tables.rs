@@ -1,7 +1,8 @@
 //! CSV tables in the layout Gephi's spreadsheet import expects: an edge list (`Source,Target,
 //! Type,Id,Label,...`) and, with `part=nodes`, the node table (`Id,Label,...`).
 
-use super::{Drawing, openness_name};
+use super::Drawing;
+use super::legend::openness_name;
 
 fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());

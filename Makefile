@@ -17,7 +17,7 @@ serve: deps-serve
 # over an Oxigraph server, then the playground in headless Chromium against the embedded bundle.
 test: deps
 	cargo test --release
-	GOVGRAPH_IT_STORE=oxigraph cargo test --release --test it -- graphql:: linked:: protocol:: graph_store::
+	GOVGRAPH_IT_STORE=oxigraph cargo test --release --test it -- graphql:: linked:: protocol:: graph_store:: docs::graphql docs::sparql
 	cd playground && npm ci --no-audit --no-fund --loglevel=error && GOVGRAPH_BIN=$(abspath $(BIN)) npm test
 
 # Rebuild the playground bundle (playground/dist/, committed and embedded in the binary).

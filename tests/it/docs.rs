@@ -38,7 +38,10 @@ const NOT_RUN: &[(&str, &str)] = &[
         "govgraph serve",
         "runs until stopped; the examples' requests go to a server the test starts",
     ),
-    ("bench/", "a benchmark runs for minutes; CI runs `bench/compare --smoke`"),
+    (
+        "bench/",
+        "a benchmark runs for minutes; CI runs `bench/compare --smoke`",
+    ),
     ("cargo bench", "a benchmark runs for minutes"),
 ];
 
@@ -144,7 +147,10 @@ fn runnable<'a>(doc: &Doc, all: &'a [Block], languages: &[&str]) -> Vec<&'a Bloc
         .filter(|block| languages.contains(&block.language.as_str()))
         .filter(|block| match &block.not_run {
             Some(why) => {
-                eprintln!("not run: {}:{}: a {} block ({why})", doc.name, block.line, block.language);
+                eprintln!(
+                    "not run: {}:{}: a {} block ({why})",
+                    doc.name, block.line, block.language
+                );
                 false
             }
             None => true,
@@ -228,7 +234,8 @@ fn post_graphql(server: &Server, operation: &str, token: Option<&str>) -> Value 
 fn query_failure(query: &str) -> Option<String> {
     let response = post_graphql(seed(), query, None);
     let first = response["data"].as_object().and_then(|fields| fields.values().next());
-    let answered = response.get("errors").is_none() && first.is_some_and(|value| !value.is_null() && value != &json!([]));
+    let answered =
+        response.get("errors").is_none() && first.is_some_and(|value| !value.is_null() && value != &json!([]));
     (!answered).then(|| format!("{query}answered nothing: {response:#}"))
 }
 
@@ -310,7 +317,12 @@ fn graphql_examples_run_on_the_seed() {
         let mut operations = Vec::new();
         for block in runnable(&doc, &all, &["graphql"]) {
             let found = graphql_operations(&block.code);
-            assert!(!found.is_empty(), "{}:{}: no operation found in the block", doc.name, block.line);
+            assert!(
+                !found.is_empty(),
+                "{}:{}: no operation found in the block",
+                doc.name,
+                block.line
+            );
             operations.extend(found);
         }
         assert!(
@@ -515,7 +527,9 @@ fn command_failure(doc: &Doc, command: &ShellCommand, outcome: &Outcome) -> Opti
     let expects_failure = command.output.as_deref().is_some_and(shows_error);
     let status_ok = (outcome.code == Some(0)) != expects_failure;
     let output_ok = command.output.as_deref().is_none_or(|expected| {
-        expected.trim().is_empty() || matches_output(expected, &outcome.stdout) || matches_output(expected, &outcome.stderr)
+        expected.trim().is_empty()
+            || matches_output(expected, &outcome.stdout)
+            || matches_output(expected, &outcome.stderr)
     });
     (!status_ok || !output_ok).then(|| {
         format!(
@@ -524,7 +538,11 @@ fn command_failure(doc: &Doc, command: &ShellCommand, outcome: &Outcome) -> Opti
             command.line,
             command.text,
             outcome.code,
-            if expects_failure { " (a failure was expected)" } else { "" },
+            if expects_failure {
+                " (a failure was expected)"
+            } else {
+                ""
+            },
             command
                 .output
                 .as_deref()
@@ -665,9 +683,15 @@ fn link_failure(doc: &Doc, target: &str) -> Option<String> {
         project_file(&doc.name).parent().unwrap().join(file)
     };
     if !path.exists() {
-        return Some(format!("{}: the link ({target}) names a file that does not exist", doc.name));
+        return Some(format!(
+            "{}: the link ({target}) names a file that does not exist",
+            doc.name
+        ));
     }
-    let heading_found = heading.is_empty() || anchors(&std::fs::read_to_string(&path).unwrap()).iter().any(|a| a == heading);
+    let heading_found = heading.is_empty()
+        || anchors(&std::fs::read_to_string(&path).unwrap())
+            .iter()
+            .any(|a| a == heading);
     (!heading_found).then(|| format!("{}: the link ({target}) names a heading that does not exist", doc.name))
 }
 
@@ -692,7 +716,11 @@ fn the_readme_links_every_doc() {
     let unlinked: Vec<String> = documents()
         .into_iter()
         .filter(|doc| doc.name.starts_with("docs/"))
-        .filter(|doc| !linked.iter().any(|target| Path::new(target.split('#').next().unwrap()) == Path::new(&doc.name)))
+        .filter(|doc| {
+            !linked
+                .iter()
+                .any(|target| Path::new(target.split('#').next().unwrap()) == Path::new(&doc.name))
+        })
         .map(|doc| format!("README.md does not link {}", doc.name))
         .collect();
     assert_no_failures(&unlinked);

@@ -263,7 +263,8 @@ fn subscribe(server: &Server, query: &str) -> WebSocket<TcpStream> {
 const PROBE: &str = r#"mutation { createEntity(input: { label: "Docs probe", kind: ORGANIZATION,
   sources: [{ document: "https://example.org/docs-probe" }] }) { id } }"#;
 
-/// Whether `socket` hears events, and nothing else, up to the probe's.
+/// Whether `socket` hears events, and nothing else, up to the probe's (known by its `entityId`,
+/// which a subscription example therefore selects).
 fn subscription_failure(subscription: &str, socket: &mut WebSocket<TcpStream>) -> Option<String> {
     loop {
         let message = next_message(socket);

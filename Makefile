@@ -13,11 +13,12 @@ serve: deps-serve
 	cargo run --release -- serve
 
 # Run the whole test suite: unit and integration tests (in the release profile the server uses
-# too, so RocksDB is compiled once), the GraphQL and linked-data suites again against a replica
-# over an Oxigraph server, then the playground in headless Chromium against the embedded bundle.
+# too, so RocksDB is compiled once), the GraphQL and linked-data suites and the documentation's
+# GraphQL and SPARQL examples again against a replica over an Oxigraph server, then the
+# playground in headless Chromium against the embedded bundle.
 test: deps
 	cargo test --release
-	GOVGRAPH_IT_STORE=oxigraph cargo test --release --test it -- graphql:: linked:: protocol:: graph_store::
+	GOVGRAPH_IT_STORE=oxigraph cargo test --release --test it -- graphql:: linked:: protocol:: graph_store:: docs::graphql docs::sparql
 	cd playground && npm ci --no-audit --no-fund --loglevel=error && GOVGRAPH_BIN=$(abspath $(BIN)) npm test
 
 # Rebuild the playground bundle (playground/dist/, committed and embedded in the binary).

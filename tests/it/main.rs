@@ -6,6 +6,7 @@ mod architecture;
 mod cli;
 mod consistency;
 mod disk;
+mod docs;
 mod graph_store;
 mod graphql;
 mod hostile;

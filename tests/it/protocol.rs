@@ -1,8 +1,8 @@
 //! The W3C SPARQL Protocol test cases, each a test of ours under the manifest's own name (the 48
 //! of the rdf-tests `sparql12` protocol manifest: the SPARQL 1.1 cases, the 1.2 additions and
 //! the revisions' two). The cases are written from the manifest's descriptions against data of
-//! our own: three graphs, each typing one document. The README's "Linked data" section holds
-//! the score.
+//! our own: three graphs, each typing one document. The score is in README.md's Development section
+//! and in docs/linked-data.md's "Conformance".
 
 use crate::util::{HttpResponse, OxigraphServer, Server, Workspace, serve_backend};
 use serde_json::Value;

@@ -17,16 +17,13 @@
 //! after a `<!-- not run: WHY -->` line, or a command that starts with one of `NOT_RUN`. A block
 //! in any other language without that mark fails the test.
 
-use crate::util::{BIN, OxigraphServer, Server, Workspace, project_file, serve_backend};
-use crate::writes::next_message;
+use crate::util::{BIN, Server, Workspace, next_message, project_file, seed, serve_backend, subscribe};
 use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::Duration;
-use tungstenite::client::IntoClientRequest;
-use tungstenite::{Message, WebSocket};
+use tungstenite::WebSocket;
 
 /// The admin token of the servers the examples run on (`$TOKEN` in the shell examples).
 const TOKEN: &str = "docs-admin-token";
@@ -208,17 +205,6 @@ fn operation_kind(operation: &str) -> &'static str {
         .unwrap_or("query")
 }
 
-/// The seed, served from memory (or put by a replica into an empty remote store); only read.
-fn seed() -> &'static Server {
-    static SERVER: OnceLock<(Workspace, Option<OxigraphServer>, Server)> = OnceLock::new();
-    let (_, _, server) = SERVER.get_or_init(|| {
-        let workspace = Workspace::new();
-        let (store, server) = serve_backend(&workspace, None, &[]);
-        (workspace, store, server)
-    });
-    server
-}
-
 fn post_graphql(server: &Server, operation: &str, token: Option<&str>) -> Value {
     let body = json!({ "query": operation }).to_string();
     let bearer = token.map(|token| format!("Bearer {token}"));
@@ -237,25 +223,6 @@ fn query_failure(query: &str) -> Option<String> {
     let answered =
         response.get("errors").is_none() && first.is_some_and(|value| !value.is_null() && value != &json!([]));
     (!answered).then(|| format!("{query}answered nothing: {response:#}"))
-}
-
-/// A graphql-transport-ws subscription to `query`, acknowledged.
-fn subscribe(server: &Server, query: &str) -> WebSocket<TcpStream> {
-    let address = server.base.trim_start_matches("http://");
-    let stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut request = format!("ws://{address}/graphql").into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut socket, _) = tungstenite::client(request, stream).unwrap();
-    socket
-        .send(Message::text(json!({ "type": "connection_init" }).to_string()))
-        .unwrap();
-    assert_eq!(next_message(&mut socket)["type"], "connection_ack");
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
-    socket.send(Message::text(subscribe.to_string())).unwrap();
-    socket
 }
 
 /// A write of the test's own, after the examples': a subscriber has heard everything once it has

@@ -2,7 +2,7 @@
 //! known by hand (tests/fixtures/graph.trig), each error code and limit, GraphQL over HTTP, and
 //! the mission's example on the real seed.
 
-use crate::util::{OxigraphServer, Server, Workspace, govgraph, project_file, serve_backend};
+use crate::util::{OxigraphServer, Server, Workspace, govgraph, project_file, seed, serve_backend};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -37,17 +37,6 @@ fn fixture() -> &'static Server {
                 "6",
             ],
         );
-        (workspace, store, server)
-    });
-    server
-}
-
-/// The seed, served from memory (or put by a replica into an empty remote store).
-fn seed() -> &'static Server {
-    static SERVER: OnceLock<(Workspace, Option<OxigraphServer>, Server)> = OnceLock::new();
-    let (_, _, server) = SERVER.get_or_init(|| {
-        let workspace = Workspace::new();
-        let (store, server) = serve_backend(&workspace, None, &[]);
         (workspace, store, server)
     });
     server

@@ -4,8 +4,9 @@
 //! while, never an acknowledged write or a replica. Replicas catch up through the store's change
 //! feed, and pull everything only when the feed cannot bring them up to date.
 
+use crate::util::subscribe;
 use crate::util::{OxigraphServer, Server, Workspace, eventually};
-use crate::writes::{CREATE, RELATE, TOKEN, entity, next_change, post, subscribe, version};
+use crate::writes::{CREATE, GRAPH_CHANGED, RELATE, TOKEN, entity, next_change, post, version};
 use serde_json::{Value, json};
 
 fn replica(store: &OxigraphServer, extra: &[&str]) -> Server {
@@ -47,7 +48,7 @@ fn a_write_through_one_replica_reaches_the_others_queries_paths_and_subscribers(
     assert_eq!(version(&first), version(&second));
     assert_eq!(readiness(&second).0, 200);
 
-    let mut socket = subscribe(&second);
+    let mut socket = subscribe(&second, GRAPH_CHANGED);
     std::thread::sleep(std::time::Duration::from_millis(300));
     create(&first, "Replicated Forum");
     relate(&first, "replicated-forum", "onenet");

@@ -2,10 +2,13 @@
 //! debug a failure.
 
 use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+use tungstenite::client::IntoClientRequest;
+use tungstenite::{Message, WebSocket};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_govgraph");
 
@@ -582,4 +585,51 @@ pub fn raw_request(
         .map(|(_, body)| body.to_owned())
         .unwrap_or_default();
     Some((status, body))
+}
+
+/// The seed, served from memory (or put by a replica into an empty remote store); shared by
+/// every test that only reads it.
+pub fn seed() -> &'static Server {
+    static SERVER: std::sync::OnceLock<(Workspace, Option<OxigraphServer>, Server)> = std::sync::OnceLock::new();
+    let (_, _, server) = SERVER.get_or_init(|| {
+        let workspace = Workspace::new();
+        let (store, server) = serve_backend(&workspace, None, &[]);
+        (workspace, store, server)
+    });
+    server
+}
+
+/// A graphql-transport-ws client, acknowledged, subscribed to `query` (as operation "1").
+pub fn subscribe(server: &Server, query: &str) -> WebSocket<TcpStream> {
+    let address = server.base.trim_start_matches("http://");
+    let stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut request = format!("ws://{address}/graphql").into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, response) = tungstenite::client(request, stream).unwrap();
+    assert_eq!(
+        response.headers().get("sec-websocket-protocol").unwrap(),
+        "graphql-transport-ws"
+    );
+    socket
+        .send(Message::text(
+            serde_json::json!({ "type": "connection_init" }).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(next_message(&mut socket)["type"], "connection_ack");
+    let subscription = serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
+    socket.send(Message::text(subscription.to_string())).unwrap();
+    socket
+}
+
+pub fn next_message(socket: &mut WebSocket<TcpStream>) -> serde_json::Value {
+    loop {
+        match socket.read().expect("a message before the timeout") {
+            Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected message {other:?}"),
+        }
+    }
 }

@@ -2,14 +2,13 @@
 //! the next request sees it everywhere, that subscribers hear of it, that a `kill -9` loses no
 //! acknowledged write, and that hostile requests change nothing.
 
-use crate::util::{Server, Workspace, raw_request};
+use crate::util::{Server, Workspace, next_message, raw_request, subscribe};
 use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tungstenite::client::IntoClientRequest;
-use tungstenite::{Message, WebSocket};
+use tungstenite::WebSocket;
 
 pub const TOKEN: &str = "writer-token";
 
@@ -291,38 +290,8 @@ fn the_next_request_sees_a_write_everywhere() {
     assert!(violations["errors"].is_null());
 }
 
-/// A graphql-transport-ws client.
-pub fn subscribe(server: &Server) -> WebSocket<TcpStream> {
-    let address = server.base.trim_start_matches("http://");
-    let stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut request = format!("ws://{address}/graphql").into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut socket, response) = tungstenite::client(request, stream).unwrap();
-    assert_eq!(
-        response.headers().get("sec-websocket-protocol").unwrap(),
-        "graphql-transport-ws"
-    );
-    socket
-        .send(Message::text(json!({ "type": "connection_init" }).to_string()))
-        .unwrap();
-    assert_eq!(next_message(&mut socket)["type"], "connection_ack");
-    let subscription = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { graphChanged { op entityId relationId missed } }" } });
-    socket.send(Message::text(subscription.to_string())).unwrap();
-    socket
-}
-
-pub fn next_message(socket: &mut WebSocket<TcpStream>) -> Value {
-    loop {
-        match socket.read().expect("a message before the timeout") {
-            Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
-    }
-}
+/// What every subscriber in these tests listens to.
+pub const GRAPH_CHANGED: &str = "subscription { graphChanged { op entityId relationId missed } }";
 
 pub fn next_change(socket: &mut WebSocket<TcpStream>) -> Value {
     let message = next_message(socket);
@@ -333,7 +302,7 @@ pub fn next_change(socket: &mut WebSocket<TcpStream>) -> Value {
 #[test]
 fn subscribers_hear_of_every_acknowledged_write() {
     let server = Server::start(&["--memory", "--admin-token", TOKEN]);
-    let mut socket = subscribe(&server);
+    let mut socket = subscribe(&server, GRAPH_CHANGED);
     std::thread::sleep(Duration::from_millis(200));
     post(&server, Some(TOKEN), CREATE, json!({ "input": entity("Heard Forum") }));
     assert_eq!(

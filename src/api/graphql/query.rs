@@ -55,30 +55,27 @@ fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
         .transpose()
 }
 
-/// The filters `path` and `paths` share, as their arguments give them.
-struct PathFilters {
-    kinds: Option<Vec<RelationKind>>,
-    openness: Option<Openness>,
-    directed: Option<bool>,
-    max_hops: Option<i32>,
-    temporal: Option<bool>,
-    between: Option<DateWindow>,
-}
+/// The filters `path` and `paths` share, as their arguments give them: kinds, openness,
+/// directed, maxHops, temporal, between.
+struct PathFilters(
+    Option<Vec<RelationKind>>,
+    Option<Openness>,
+    Option<bool>,
+    Option<i32>,
+    Option<bool>,
+    Option<DateWindow>,
+);
 
 impl PathFilters {
     fn query(self, from: String, to: String, via: Vec<String>) -> Result<PathQuery> {
+        let Self(kinds, openness, directed, max_hops, temporal, between) = self;
         Ok(PathQuery {
             from,
             to,
             via,
-            selection: selection(
-                self.kinds,
-                self.openness,
-                self.directed.unwrap_or(false),
-                self.between.as_ref(),
-            )?,
-            max_hops: count(self.max_hops, "maxHops")?,
-            temporal: self.temporal.unwrap_or(false),
+            selection: selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?,
+            max_hops: count(max_hops, "maxHops")?,
+            temporal: temporal.unwrap_or(false),
         })
     }
 }
@@ -189,14 +186,7 @@ impl Query {
         between: Option<DateWindow>,
     ) -> Result<Option<Path>> {
         let data = request(ctx);
-        let filters = PathFilters {
-            kinds,
-            openness,
-            directed,
-            max_hops,
-            temporal,
-            between,
-        };
+        let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
         let query = filters.query(from, to, via.unwrap_or_default())?;
         let limits = data.limits;
         Ok(
@@ -222,14 +212,7 @@ impl Query {
         between: Option<DateWindow>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
-        let filters = PathFilters {
-            kinds,
-            openness,
-            directed,
-            max_hops,
-            temporal,
-            between,
-        };
+        let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
         let query = filters.query(from, to, Vec::new())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;

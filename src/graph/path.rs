@@ -42,161 +42,201 @@ impl Projection {
         if from == to {
             return Some(GraphPath::single(from));
         }
-        let mut forward = NodeMarks::new(self.node_bound());
-        let mut backward = NodeMarks::new(self.node_bound());
-        forward.set(from, 0);
-        backward.set(to, 0);
-        let mut forward_layers = vec![vec![from]];
-        let mut backward_layers = vec![vec![to]];
-        let (mut forward_cost, mut backward_cost) = (self.layer_cost(&[from]), self.layer_cost(&[to]));
-        let (mut a, mut b) = (0_u32, 0_u32);
-        let meeting = loop {
-            // Without a meeting so far, every path is longer than a + b.
-            if c.max_hops.is_some_and(|max| (a + b) as usize >= max) {
-                return None;
-            }
-            let forward_side = forward_cost.work <= backward_cost.work;
-            let (layers, marks, other, other_layers, depth, cost, other_cost) = if forward_side {
-                a += 1;
-                (
-                    &mut forward_layers,
-                    &mut forward,
-                    &backward,
-                    &backward_layers,
-                    a,
-                    &mut forward_cost,
-                    &backward_cost,
-                )
-            } else {
-                b += 1;
-                (
-                    &mut backward_layers,
-                    &mut backward,
-                    &forward,
-                    &forward_layers,
-                    b,
-                    &mut backward_cost,
-                    &forward_cost,
-                )
-            };
-            let frontier = layers.last().map_or(&[][..], Vec::as_slice);
-            let other_layer = other_layers.last().map_or(&[][..], Vec::as_slice);
-            // If the searches meet in this layer, they meet at nodes of the other side's last
-            // layer (complete) that this frontier links to, which binary search may find for
-            // less than the expansion walks: near hubs, often far less. Whether they meet is not
-            // known beforehand, so the search is tried first only when it costs at most half the
-            // expansion, which bounds what a miss wastes.
-            let search_cost = Self::link_cost(cost, other_cost);
-            if c.linking.searches(search_cost.saturating_mul(2), cost.work) {
-                let meeting = self.meeting_nodes(frontier, other_layer, forward_side, c);
-                if !meeting.is_empty() {
-                    break meeting;
-                }
-            }
-            // Once the searches meet, the rest of this layer only serves to find the other
-            // meeting nodes, which binary search may find for less.
-            let stop = Stop {
-                work: cost.work,
-                search_cost,
-                linking: c.linking,
-            };
-            let grown = self.expand(frontier, marks, other, depth, !forward_side, c, &stop);
-            if grown.stopped {
-                break self.meeting_nodes(frontier, other_layer, forward_side, c);
-            }
-            if grown.layer.is_empty() {
-                return None;
-            }
-            if !grown.meeting.is_empty() {
-                break grown.meeting;
-            }
-            // Only now: the layer where the searches meet is the largest, and needs no sum.
-            *cost = self.layer_cost(&grown.layer);
-            layers.push(grown.layer);
+        let mut forward = self.side(from, false);
+        let mut backward = self.side(to, true);
+        let meeting = self.meet(&mut forward, &mut backward, c)?;
+        let good = self.good_nodes(&forward, meeting, c);
+        let shortest = Shortest {
+            meet_at: forward.depth,
+            length: forward.depth + backward.depth,
+            good: &good,
+            backward: &backward,
         };
-        let length = a + b;
+        self.walk(from, to, &shortest, c)
+    }
 
-        // good[d]: the forward nodes at depth d on a shortest path, in no particular order.
-        let mut good_marks = NodeMarks::new(self.node_bound());
-        let mut good: Vec<Vec<NodeIndex>> = vec![Vec::new(); a as usize + 1];
-        // A good node's mark is its depth.
-        for &n in &meeting {
-            good_marks.set(n, a);
+    /// One side of the search, at depth 0: only `root` reached.
+    fn side(&self, root: NodeIndex, backward: bool) -> Side {
+        let mut marks = NodeMarks::new(self.node_bound());
+        marks.set(root, 0);
+        Side {
+            layers: vec![vec![root]],
+            marks,
+            cost: self.layer_cost(&[root]),
+            depth: 0,
+            backward,
         }
-        good[a as usize] = meeting;
-        for depth in (0..a as usize).rev() {
-            let (here, above) = (&forward_layers[depth], &good[depth + 1]);
-            let (here_cost, above_cost) = (self.layer_cost(here), self.layer_cost(above));
-            let search_cost = Self::link_cost(&here_cost, &above_cost);
-            let scan_cost = here_cost.work.min(above_cost.work);
-            let found: Vec<NodeIndex> = if c.linking.searches(search_cost, scan_cost) {
-                here.iter()
-                    .copied()
-                    .filter(|&n| above.iter().any(|&m| self.links(n, m, c).next().is_some()))
-                    .collect()
-            } else if here_cost.work <= above_cost.work {
-                // Good nodes are marked: a scan reads marks, never another node's relations.
-                let above_depth = depth as u32 + 1;
-                here.iter()
-                    .copied()
-                    .filter(|&n| {
-                        self.steps(n, c.filter.directed, false)
-                            .any(|(e, m)| good_marks.get(m) == above_depth && self.allowed(c, e, m))
-                    })
-                    .collect()
-            } else {
-                let mut found = Vec::new();
-                for &m in above {
-                    for (e, n) in self.steps(m, c.filter.directed, true) {
-                        if forward.get(n) == depth as u32 && !good_marks.is_set(n) && self.allowed(c, e, m) {
-                            good_marks.set(n, depth as u32);
-                            found.push(n);
-                        }
-                    }
-                }
-                found
-            };
-            for &n in &found {
-                good_marks.set(n, depth as u32);
+    }
+
+    /// Grows the cheaper side a layer at a time until the two meet: the nodes where they meet,
+    /// or `None` when they cannot within the filter.
+    fn meet(&self, forward: &mut Side, backward: &mut Side, c: &Constraints<'_>) -> Option<Vec<NodeIndex>> {
+        loop {
+            // Without a meeting so far, every path is longer than the two depths together.
+            if c.max_hops
+                .is_some_and(|max| (forward.depth + backward.depth) as usize >= max)
+            {
+                return None;
             }
-            good[depth] = found;
+            let grew = if forward.cost.work <= backward.cost.work {
+                self.grow(forward, backward, c)
+            } else {
+                self.grow(backward, forward, c)
+            };
+            match grew {
+                Grew::Layer => {}
+                Grew::Met(meeting) => return Some(meeting),
+                Grew::DeadEnd => return None,
+            }
         }
+    }
 
+    /// Takes `side` one layer deeper: a new layer, or the nodes of `other`'s last layer where
+    /// the two meet.
+    fn grow(&self, side: &mut Side, other: &Side, c: &Constraints<'_>) -> Grew {
+        side.depth += 1;
+        // If the searches meet in this layer, they meet at nodes of the other side's last
+        // layer (complete) that this frontier links to, which binary search may find for
+        // less than the expansion walks: near hubs, often far less. Whether they meet is not
+        // known beforehand, so the search is tried first only when it costs at most half the
+        // expansion, which bounds what a miss wastes.
+        let search_cost = Self::link_cost(&side.cost, &other.cost);
+        if c.linking.searches(search_cost.saturating_mul(2), side.cost.work) {
+            let meeting = self.meeting_nodes(side.frontier(), other.frontier(), !side.backward, c);
+            if !meeting.is_empty() {
+                return Grew::Met(meeting);
+            }
+        }
+        // Once the searches meet, the rest of this layer only serves to find the other
+        // meeting nodes, which binary search may find for less.
+        let stop = Stop {
+            work: side.cost.work,
+            search_cost,
+            linking: c.linking,
+        };
+        let grown = self.expand(side, &other.marks, c, &stop);
+        if grown.stopped {
+            return Grew::Met(self.meeting_nodes(side.frontier(), other.frontier(), !side.backward, c));
+        }
+        if grown.layer.is_empty() {
+            return Grew::DeadEnd;
+        }
+        if !grown.meeting.is_empty() {
+            return Grew::Met(grown.meeting);
+        }
+        // Only now: the layer where the searches meet is the largest, and needs no sum.
+        side.cost = self.layer_cost(&grown.layer);
+        side.layers.push(grown.layer);
+        Grew::Layer
+    }
+
+    /// The forward nodes on a shortest path, from the meeting nodes at the forward side's depth
+    /// back to `from` at depth 0.
+    fn good_nodes(&self, forward: &Side, meeting: Vec<NodeIndex>, c: &Constraints<'_>) -> Good {
+        let meet_at = forward.depth;
+        let mut good = Good {
+            marks: NodeMarks::new(self.node_bound()),
+            layers: vec![Vec::new(); meet_at as usize + 1],
+        };
+        for &n in &meeting {
+            good.marks.set(n, meet_at);
+        }
+        good.layers[meet_at as usize] = meeting;
+        for depth in (0..meet_at as usize).rev() {
+            let found = self.good_at(depth, forward, &mut good, c);
+            for &n in &found {
+                good.marks.set(n, depth as u32);
+            }
+            good.layers[depth] = found;
+        }
+        good
+    }
+
+    /// The forward nodes at `depth` that link to a good node one deeper, found the cheapest way.
+    fn good_at(&self, depth: usize, forward: &Side, good: &mut Good, c: &Constraints<'_>) -> Vec<NodeIndex> {
+        let (here, above) = (&forward.layers[depth], &good.layers[depth + 1]);
+        let (here_cost, above_cost) = (self.layer_cost(here), self.layer_cost(above));
+        let search_cost = Self::link_cost(&here_cost, &above_cost);
+        let scan_cost = here_cost.work.min(above_cost.work);
+        if c.linking.searches(search_cost, scan_cost) {
+            here.iter()
+                .copied()
+                .filter(|&n| above.iter().any(|&m| self.links(n, m, c).next().is_some()))
+                .collect()
+        } else if here_cost.work <= above_cost.work {
+            // Good nodes are marked: a scan reads marks, never another node's relations.
+            let above_depth = depth as u32 + 1;
+            here.iter()
+                .copied()
+                .filter(|&n| {
+                    self.steps(n, c.filter.directed, false)
+                        .any(|(e, m)| good.marks.get(m) == above_depth && self.allowed(c, e, m))
+                })
+                .collect()
+        } else {
+            self.good_below(above, depth as u32, &forward.marks, &mut good.marks, c)
+        }
+    }
+
+    /// The forward nodes at `depth` that the good nodes `above` are reached from, walking their
+    /// relations backwards; each is marked good as found, so that it is listed once.
+    fn good_below(
+        &self,
+        above: &[NodeIndex],
+        depth: u32,
+        forward: &NodeMarks,
+        good: &mut NodeMarks,
+        c: &Constraints<'_>,
+    ) -> Vec<NodeIndex> {
+        let mut found = Vec::new();
+        for &m in above {
+            for (e, n) in self.steps(m, c.filter.directed, true) {
+                if forward.get(n) == depth && !good.is_set(n) && self.allowed(c, e, m) {
+                    good.set(n, depth);
+                    found.push(n);
+                }
+            }
+        }
+        found
+    }
+
+    /// The first shortest path in the tie order: from `from`, at each position the smallest
+    /// next node on a shortest path, then the smallest relation to it.
+    fn walk(&self, from: NodeIndex, to: NodeIndex, shortest: &Shortest<'_>, c: &Constraints<'_>) -> Option<GraphPath> {
         let mut path = GraphPath::single(from);
         let mut current = from;
-        for position in 1..=length {
-            let candidates = if position <= a {
-                &good[position as usize]
-            } else {
-                &backward_layers[(length - position) as usize]
-            };
-            let current_cost = self.layer_cost(&[current]);
-            // The candidates may be a whole layer of the backward search: reading their degrees
-            // would cost what the search saves, and with one node on this side it needs none.
-            let search_cost = Self::link_cost(&current_cost, &LayerCost::unmeasured(candidates.len()));
-            let best = if c.linking.searches(search_cost, current_cost.work) {
-                candidates
-                    .iter()
-                    .flat_map(|&next| self.links(current, next, c).map(move |e| (e, next)))
-                    .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
-            } else {
-                let on_shortest = |next: NodeIndex| {
-                    if position <= a {
-                        good_marks.get(next) == position
-                    } else {
-                        backward.get(next) == length - position
-                    }
-                };
-                self.steps(current, c.filter.directed, false)
-                    .filter(|&(e, next)| on_shortest(next) && self.allowed(c, e, next))
-                    .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
-            };
-            let (edge, next) = best?;
+        for position in 1..=shortest.length {
+            let (edge, next) = self.next_step(current, position, shortest, c)?;
             path.nodes.push(next);
             path.edges.push(edge);
             current = next;
         }
         (current == to).then_some(path)
+    }
+
+    /// The smallest step from `current` to a node of a shortest path at `position`.
+    fn next_step(
+        &self,
+        current: NodeIndex,
+        position: u32,
+        shortest: &Shortest<'_>,
+        c: &Constraints<'_>,
+    ) -> Option<(EdgeIndex, NodeIndex)> {
+        let candidates = shortest.candidates(position);
+        let current_cost = self.layer_cost(&[current]);
+        // The candidates may be a whole layer of the backward search: reading their degrees
+        // would cost what the search saves, and with one node on this side it needs none.
+        let search_cost = Self::link_cost(&current_cost, &LayerCost::unmeasured(candidates.len()));
+        if c.linking.searches(search_cost, current_cost.work) {
+            candidates
+                .iter()
+                .flat_map(|&next| self.links(current, next, c).map(move |e| (e, next)))
+                .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
+        } else {
+            self.steps(current, c.filter.directed, false)
+                .filter(|&(e, next)| shortest.holds(next, position) && self.allowed(c, e, next))
+                .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
+        }
     }
 
     /// What the layer costs to expand, and to search for links in.
@@ -268,27 +308,18 @@ impl Projection {
             .map(|&(e, _)| e)
     }
 
-    /// The nodes first reached at `depth` from `frontier`, recorded in `distance`, and the ones
-    /// among them the other side knows (where the searches meet). A node already reached is skipped before the filters are asked: on a
-    /// large graph most steps lead to one.
-    #[allow(clippy::too_many_arguments, reason = "the state of one side of the search")]
-    fn expand(
-        &self,
-        frontier: &[NodeIndex],
-        distance: &mut NodeMarks,
-        other: &NodeMarks,
-        depth: u32,
-        backward: bool,
-        c: &Constraints<'_>,
-        stop: &Stop,
-    ) -> Grown {
+    /// Reaches the nodes one step beyond `side`'s frontier, marking them with its depth, and
+    /// notes the ones `other` has reached (where the searches meet). A node already reached is
+    /// skipped before the filters are asked: on a large graph most steps lead to one.
+    fn expand(&self, side: &mut Side, other: &NodeMarks, c: &Constraints<'_>, stop: &Stop) -> Grown {
+        let frontier = side.layers.last().map_or(&[][..], Vec::as_slice);
         let mut grown = Grown::default();
         let mut walked = 0;
         for &n in frontier {
             let met_before = !grown.meeting.is_empty();
-            for (e, next) in self.steps(n, c.filter.directed, backward) {
-                if !distance.is_set(next) && self.allowed(c, e, next) {
-                    distance.set(next, depth);
+            for (e, next) in self.steps(n, c.filter.directed, side.backward) {
+                if !side.marks.is_set(next) && self.allowed(c, e, next) {
+                    side.marks.set(next, side.depth);
                     grown.layer.push(next);
                     if other.is_set(next) {
                         grown.meeting.push(next);
@@ -302,6 +333,68 @@ impl Projection {
             }
         }
         grown
+    }
+}
+
+/// One side of a bidirectional search.
+struct Side {
+    /// The nodes first reached at each depth; the last layer is the frontier.
+    layers: Vec<Vec<NodeIndex>>,
+    /// The depth each reached node was reached at.
+    marks: NodeMarks,
+    /// What the frontier costs to expand, and to search for links in.
+    cost: LayerCost,
+    /// The depth of the newest layer (during a step, of the one being grown).
+    depth: u32,
+    /// Whether the side walks relations against their direction (from `to`).
+    backward: bool,
+}
+
+impl Side {
+    fn frontier(&self) -> &[NodeIndex] {
+        self.layers.last().map_or(&[][..], Vec::as_slice)
+    }
+}
+
+/// What growing a side by a layer came to.
+enum Grew {
+    Layer,
+    Met(Vec<NodeIndex>),
+    /// Nothing new was reached: no path.
+    DeadEnd,
+}
+
+/// The forward nodes on a shortest path ("good"), by depth; a good node's mark is its depth.
+struct Good {
+    layers: Vec<Vec<NodeIndex>>,
+    marks: NodeMarks,
+}
+
+/// Where the nodes of shortest paths are once the searches have met: the good forward nodes up
+/// to the meeting depth, and beyond it the backward nodes at the distance left to `to` (a step
+/// from a node of a shortest path to one of them stays on a shortest path).
+struct Shortest<'s> {
+    meet_at: u32,
+    length: u32,
+    good: &'s Good,
+    backward: &'s Side,
+}
+
+impl Shortest<'_> {
+    fn candidates(&self, position: u32) -> &[NodeIndex] {
+        if position <= self.meet_at {
+            &self.good.layers[position as usize]
+        } else {
+            &self.backward.layers[(self.length - position) as usize]
+        }
+    }
+
+    fn holds(&self, n: NodeIndex, position: u32) -> bool {
+        if position <= self.meet_at {
+            self.good.marks.get(n) == position
+        } else {
+            self.backward.marks.get(n) == self.length - position
+        }
     }
 }
 

@@ -122,11 +122,12 @@ impl ShapeNode {
         }
     }
 
-    /// Rejects SHACL terms this validator does not implement.
-    fn check_supported(&self, allowed: &[&str]) -> Result<(), StoreError> {
+    /// Rejects SHACL terms this validator does not implement: any `sh:` predicate in none of
+    /// the `allowed` lists.
+    fn check_supported(&self, allowed: &[&[&str]]) -> Result<(), StoreError> {
         for predicate in self.properties.keys() {
             if let Some(local) = predicate.strip_prefix(SH)
-                && !allowed.contains(&local)
+                && !allowed.iter().any(|list| list.contains(&local))
             {
                 return Err(StoreError::UnsupportedShacl(format!(
                     "sh:{local} in shape {}",
@@ -138,6 +139,7 @@ impl ShapeNode {
     }
 }
 
+/// What any shape may say without changing what is checked.
 const COMMON: &[&str] = &[
     "name",
     "description",
@@ -147,6 +149,7 @@ const COMMON: &[&str] = &[
     "order",
     "group",
 ];
+/// What only a node shape has: its targets and the shapes and constraints it holds.
 const NODE_SHAPE: &[&str] = &[
     "targetClass",
     "targetNode",
@@ -154,25 +157,33 @@ const NODE_SHAPE: &[&str] = &[
     "targetObjectsOf",
     "property",
     "sparql",
-    "pattern",
-    "flags",
-    "nodeKind",
-    "class",
 ];
+/// Constraints on each value on its own, which a node shape applies to its focus node (see
+/// `value_checks`).
 const VALUE_CONSTRAINTS: &[&str] = &[
-    "minCount",
-    "maxCount",
     "datatype",
     "class",
     "nodeKind",
     "in",
-    "hasValue",
     "pattern",
     "flags",
     "minLength",
     "maxLength",
     "minInclusive",
     "maxInclusive",
+];
+/// What only a property shape has: its path, and constraints on its values taken together
+/// (which this validator does not implement for a node shape's focus node).
+const PROPERTY_SHAPE: &[&str] = &["path", "minCount", "maxCount", "hasValue"];
+/// What a SPARQL-based constraint (the node `sh:sparql` names) may have.
+const SPARQL_CONSTRAINT: &[&str] = &[
+    "select",
+    "prefixes",
+    "message",
+    "severity",
+    "deactivated",
+    "name",
+    "description",
 ];
 
 fn sparql_error(error: impl fmt::Display) -> StoreError {
@@ -317,91 +328,168 @@ struct Check {
     severity: Severity,
 }
 
-/// The value-level constraints of a shape, checked on `?value` reached by `value_pattern`.
-fn value_checks(
-    store: &Store,
-    shape: &ShapeNode,
-    targets: &str,
-    value_pattern: &str,
-    path: Option<&str>,
-) -> Result<Vec<Check>, StoreError> {
+/// Where a shape's value constraints apply: to the values `value_pattern` binds to `?value`
+/// for each focus node that `targets` binds to `?this`.
+struct Values<'a> {
+    store: &'a Store,
+    shape: &'a ShapeNode,
+    targets: &'a str,
+    value_pattern: &'a str,
+    /// The path as reported, for a property shape.
+    path: Option<&'a str>,
+}
+
+impl Values<'_> {
+    /// The check reporting the values for which `filter` holds.
+    fn failing(&self, filter: String, message: String) -> Check {
+        Check {
+            query: format!(
+                "SELECT ?this ?value WHERE {{ {} {} FILTER({filter}) }}",
+                self.targets, self.value_pattern
+            ),
+            message: self.shape.message().unwrap_or(message),
+            path: self.path.map(str::to_owned),
+            severity: self.shape.severity(),
+        }
+    }
+}
+
+/// A constraint component on single values: the checks a shape's use of it compiles to.
+type ValueComponent = fn(&Values<'_>) -> Result<Vec<Check>, StoreError>;
+
+/// One per name in `VALUE_CONSTRAINTS` (`sh:flags` goes with `sh:pattern`).
+const VALUE_COMPONENTS: &[ValueComponent] = &[
+    datatype_checks,
+    class_checks,
+    node_kind_checks,
+    in_checks,
+    pattern_checks,
+    min_length_checks,
+    max_length_checks,
+    min_inclusive_checks,
+    max_inclusive_checks,
+];
+
+/// The value-level constraints of a shape.
+fn value_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
     let mut checks = Vec::new();
-    let on_values = |filter: String, message: String| Check {
-        query: format!("SELECT ?this ?value WHERE {{ {targets} {value_pattern} FILTER({filter}) }}"),
-        message: shape.message().unwrap_or(message),
-        path: path.map(str::to_owned),
-        severity: shape.severity(),
-    };
-    for datatype in shape.values("datatype") {
-        checks.push(on_values(
+    for component in VALUE_COMPONENTS {
+        checks.extend(component(values)?);
+    }
+    Ok(checks)
+}
+
+fn datatype_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let checks = values.shape.values("datatype").iter().map(|datatype| {
+        values.failing(
             format!("!isLiteral(?value) || datatype(?value) != {datatype}"),
             format!("the value must be a literal of type {datatype}"),
-        ));
-    }
-    for class in shape.values("class") {
-        checks.push(on_values(
+        )
+    });
+    Ok(checks.collect())
+}
+
+fn class_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let checks = values.shape.values("class").iter().map(|class| {
+        values.failing(
             format!("NOT EXISTS {{ ?value <{RDF_TYPE}> {class} }}"),
             format!("the value must be an instance of {class}"),
-        ));
-    }
-    for kind in shape.values("nodeKind") {
-        checks.push(on_values(
+        )
+    });
+    Ok(checks.collect())
+}
+
+fn node_kind_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let checks = values.shape.values("nodeKind").iter().map(|kind| {
+        Ok(values.failing(
             format!("!{}", node_kind_filter(kind)?),
             format!("the value must be of node kind {kind}"),
-        ));
-    }
-    for list in shape.values("in") {
-        let items: Vec<String> = list_items(store, list)?.iter().map(ToString::to_string).collect();
-        checks.push(on_values(
+        ))
+    });
+    checks.collect()
+}
+
+fn in_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let checks = values.shape.values("in").iter().map(|list| {
+        let items: Vec<String> = list_items(values.store, list)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Ok(values.failing(
             format!("?value NOT IN ({})", items.join(", ")),
             format!("the value must be one of {}", items.join(", ")),
-        ));
-    }
-    let flags = match shape.value("flags") {
+        ))
+    });
+    checks.collect()
+}
+
+fn pattern_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let flags = match values.shape.value("flags") {
         Some(Term::Literal(flags)) => flags.value().to_owned(),
         _ => String::new(),
     };
-    for pattern in shape.values("pattern") {
+    let checks = values.shape.values("pattern").iter().map(|pattern| {
         let Term::Literal(pattern) = pattern else {
             return Err(StoreError::UnsupportedShacl(format!(
                 "sh:pattern is not a literal in {}",
-                shape.name()
+                values.shape.name()
             )));
         };
-        checks.push(on_values(
+        // A blank node has no string form to match, so it fails any pattern (SHACL §4.4.3).
+        Ok(values.failing(
             format!(
                 "isBlank(?value) || !REGEX(STR(?value), {}, {})",
                 sparql_string(pattern.value()),
                 sparql_string(&flags)
             ),
             format!("the value must match the pattern {}", pattern.value()),
-        ));
-    }
-    if let Some(min) = literal_int(shape.value("minLength"), "minLength", shape)? {
-        checks.push(on_values(
+        ))
+    });
+    checks.collect()
+}
+
+fn min_length_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let min = literal_int(values.shape.value("minLength"), "minLength", values.shape)?;
+    let checks = min.map(|min| {
+        values.failing(
             format!("isBlank(?value) || STRLEN(STR(?value)) < {min}"),
             format!("the value must be at least {min} characters long"),
-        ));
-    }
-    if let Some(max) = literal_int(shape.value("maxLength"), "maxLength", shape)? {
-        checks.push(on_values(
+        )
+    });
+    Ok(checks.into_iter().collect())
+}
+
+fn max_length_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let max = literal_int(values.shape.value("maxLength"), "maxLength", values.shape)?;
+    let checks = max.map(|max| {
+        values.failing(
             format!("isBlank(?value) || STRLEN(STR(?value)) > {max}"),
             format!("the value must be at most {max} characters long"),
-        ));
-    }
-    for bound in shape.values("minInclusive") {
-        checks.push(on_values(
-            format!("!(?value >= {bound})"),
+        )
+    });
+    Ok(checks.into_iter().collect())
+}
+
+fn min_inclusive_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    // A value the bound cannot be compared with fails (SHACL §4.3): the comparison's error would
+    // otherwise drop the row, and the value would pass.
+    let checks = values.shape.values("minInclusive").iter().map(|bound| {
+        values.failing(
+            format!("!COALESCE(?value >= {bound}, false)"),
             format!("the value must be at least {bound}"),
-        ));
-    }
-    for bound in shape.values("maxInclusive") {
-        checks.push(on_values(
-            format!("!(?value <= {bound})"),
+        )
+    });
+    Ok(checks.collect())
+}
+
+fn max_inclusive_checks(values: &Values<'_>) -> Result<Vec<Check>, StoreError> {
+    let checks = values.shape.values("maxInclusive").iter().map(|bound| {
+        values.failing(
+            format!("!COALESCE(?value <= {bound}, false)"),
             format!("the value must be at most {bound}"),
-        ));
-    }
-    Ok(checks)
+        )
+    });
+    Ok(checks.collect())
 }
 
 /// Expands `sh:prefixes` into PREFIX declarations.
@@ -425,119 +513,162 @@ fn prefixes(store: &Store, constraint: &ShapeNode) -> Result<String, StoreError>
     Ok(declarations)
 }
 
+/// The node a shape's `sh:property` or `sh:sparql` (`what`) names.
+fn linked_node(store: &Store, term: &Term, what: &str) -> Result<ShapeNode, StoreError> {
+    match term {
+        Term::NamedNode(n) => ShapeNode::load(store, n.as_ref().into()),
+        Term::BlankNode(b) => ShapeNode::load(store, b.as_ref().into()),
+        Term::Literal(_) => Err(StoreError::UnsupportedShacl(format!("a literal {what}"))),
+    }
+}
+
+/// A node shape's checks: on its focus nodes, its property shapes' and its SPARQL
+/// constraints'. A shape without targets has no focus nodes, so nothing to check.
 fn shape_checks(store: &Store, shape: &ShapeNode) -> Result<Vec<Check>, StoreError> {
-    let allowed: Vec<&str> = COMMON
-        .iter()
-        .chain(NODE_SHAPE)
-        .chain(VALUE_CONSTRAINTS)
-        .copied()
-        .collect();
-    shape.check_supported(&allowed)?;
+    shape.check_supported(&[COMMON, NODE_SHAPE, VALUE_CONSTRAINTS])?;
     let Some(targets) = target_pattern(shape) else {
         return Ok(Vec::new());
     };
-    let mut checks = value_checks(store, shape, &targets, "BIND(?this AS ?value)", None)?;
-
+    let on_focus = Values {
+        store,
+        shape,
+        targets: &targets,
+        value_pattern: "BIND(?this AS ?value)",
+        path: None,
+    };
+    let mut checks = value_checks(&on_focus)?;
     for property in shape.values("property") {
-        let property = match property {
-            Term::NamedNode(n) => ShapeNode::load(store, n.as_ref().into())?,
-            Term::BlankNode(b) => ShapeNode::load(store, b.as_ref().into())?,
-            Term::Literal(_) => return Err(StoreError::UnsupportedShacl("a literal sh:property".into())),
-        };
-        if property.deactivated() {
-            continue;
-        }
-        let allowed: Vec<&str> = COMMON
-            .iter()
-            .chain(VALUE_CONSTRAINTS)
-            .chain(&["path"])
-            .copied()
-            .collect();
-        property.check_supported(&allowed)?;
-        let (path, shown) = path_of(store, &property)?;
-        let message = property.message();
-        let severity = property.severity();
-        let mut property_checks = Vec::new();
-        if let Some(min) = literal_int(property.value("minCount"), "minCount", &property)? {
-            property_checks.push(Check {
-                query: format!(
-                    "SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {min})"
-                ),
-                message: format!("needs at least {min} value{}", if min == 1 { "" } else { "s" }),
-                path: Some(shown.clone()),
-                severity,
-            });
-        }
-        if let Some(max) = literal_int(property.value("maxCount"), "maxCount", &property)? {
-            property_checks.push(Check {
-                query: format!(
-                    "SELECT ?this WHERE {{ {targets} ?this {path} ?value }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {max})"
-                ),
-                message: format!("has more than {max} value{}", if max == 1 { "" } else { "s" }),
-                path: Some(shown.clone()),
-                severity,
-            });
-        }
-        for value in property.values("hasValue") {
-            property_checks.push(Check {
-                query: format!("SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"),
-                message: format!("must have the value {value}"),
-                path: Some(shown.clone()),
-                severity,
-            });
-        }
-        property_checks.extend(value_checks(
-            store,
-            &property,
-            &targets,
-            &format!("?this {path} ?value ."),
-            Some(&shown),
-        )?);
-        checks.extend(property_checks.into_iter().map(|check| Check {
-            message: message.clone().unwrap_or(check.message),
-            ..check
-        }));
+        checks.extend(property_checks(store, property, &targets)?);
     }
-
     for constraint in shape.values("sparql") {
-        let constraint = match constraint {
-            Term::NamedNode(n) => ShapeNode::load(store, n.as_ref().into())?,
-            Term::BlankNode(b) => ShapeNode::load(store, b.as_ref().into())?,
-            Term::Literal(_) => return Err(StoreError::UnsupportedShacl("a literal sh:sparql".into())),
-        };
-        if constraint.deactivated() {
-            continue;
-        }
-        constraint.check_supported(&[
-            "select",
-            "prefixes",
-            "message",
-            "severity",
-            "deactivated",
-            "name",
-            "description",
-        ])?;
-        let Some(Term::Literal(select_text)) = constraint.value("select") else {
-            return Err(StoreError::UnsupportedShacl(format!(
-                "sh:sparql without sh:select in {}",
-                shape.name()
-            )));
-        };
-        let inner = select_text.value().replace("$this", "?this");
-        checks.push(Check {
-            query: format!(
-                "{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}",
-                prefixes(store, &constraint)?
-            ),
-            message: constraint
-                .message()
-                .or_else(|| shape.message())
-                .unwrap_or_else(|| "fails a SPARQL constraint".to_owned()),
-            path: None,
-            severity: shape.severity(),
-        });
+        checks.extend(sparql_check(store, shape, constraint, &targets)?);
     }
     Ok(checks)
+}
+
+/// A property shape, on the values its path reaches from each focus node.
+struct Property<'a> {
+    shape: ShapeNode,
+    targets: &'a str,
+    /// The path as SPARQL.
+    path: String,
+    /// The path as reported.
+    shown: String,
+}
+
+impl Property<'_> {
+    /// The check whose query `query` lists the focus nodes that fail.
+    fn check(&self, query: String, message: String) -> Check {
+        Check {
+            query,
+            message: self.shape.message().unwrap_or(message),
+            path: Some(self.shown.clone()),
+            severity: self.shape.severity(),
+        }
+    }
+}
+
+/// The checks of the property shape `term` names, on the focus nodes `targets` binds.
+fn property_checks(store: &Store, term: &Term, targets: &str) -> Result<Vec<Check>, StoreError> {
+    let shape = linked_node(store, term, "sh:property")?;
+    if shape.deactivated() {
+        return Ok(Vec::new());
+    }
+    shape.check_supported(&[COMMON, VALUE_CONSTRAINTS, PROPERTY_SHAPE])?;
+    let (path, shown) = path_of(store, &shape)?;
+    let property = Property {
+        shape,
+        targets,
+        path,
+        shown,
+    };
+    let mut checks: Vec<Check> = min_count_check(&property)?.into_iter().collect();
+    checks.extend(max_count_check(&property)?);
+    checks.extend(has_value_checks(&property));
+    let value_pattern = format!("?this {} ?value .", property.path);
+    checks.extend(value_checks(&Values {
+        store,
+        shape: &property.shape,
+        targets,
+        value_pattern: &value_pattern,
+        path: Some(&property.shown),
+    })?);
+    Ok(checks)
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn min_count_check(property: &Property<'_>) -> Result<Option<Check>, StoreError> {
+    let Some(min) = literal_int(property.shape.value("minCount"), "minCount", &property.shape)? else {
+        return Ok(None);
+    };
+    let (targets, path) = (property.targets, &property.path);
+    // OPTIONAL keeps the focus nodes without any value, counted as 0.
+    Ok(Some(property.check(
+        format!(
+            "SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {min})"
+        ),
+        format!("needs at least {min} value{}", plural(min)),
+    )))
+}
+
+fn max_count_check(property: &Property<'_>) -> Result<Option<Check>, StoreError> {
+    let Some(max) = literal_int(property.shape.value("maxCount"), "maxCount", &property.shape)? else {
+        return Ok(None);
+    };
+    let (targets, path) = (property.targets, &property.path);
+    Ok(Some(property.check(
+        format!(
+            "SELECT ?this WHERE {{ {targets} ?this {path} ?value }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {max})"
+        ),
+        format!("has more than {max} value{}", plural(max)),
+    )))
+}
+
+fn has_value_checks(property: &Property<'_>) -> Vec<Check> {
+    let (targets, path) = (property.targets, &property.path);
+    property
+        .shape
+        .values("hasValue")
+        .iter()
+        .map(|value| {
+            property.check(
+                format!("SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {value} }} }}"),
+                format!("must have the value {value}"),
+            )
+        })
+        .collect()
+}
+
+/// The check of the SPARQL constraint `term` names, or `None` when it is deactivated.
+fn sparql_check(store: &Store, shape: &ShapeNode, term: &Term, targets: &str) -> Result<Option<Check>, StoreError> {
+    let constraint = linked_node(store, term, "sh:sparql")?;
+    if constraint.deactivated() {
+        return Ok(None);
+    }
+    constraint.check_supported(&[SPARQL_CONSTRAINT])?;
+    let Some(Term::Literal(select_text)) = constraint.value("select") else {
+        return Err(StoreError::UnsupportedShacl(format!(
+            "sh:sparql without sh:select in {}",
+            shape.name()
+        )));
+    };
+    // Joined with the targets rather than pre-bound: the query must bind `$this` itself.
+    let inner = select_text.value().replace("$this", "?this");
+    Ok(Some(Check {
+        query: format!(
+            "{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}",
+            prefixes(store, &constraint)?
+        ),
+        message: constraint
+            .message()
+            .or_else(|| shape.message())
+            .unwrap_or_else(|| "fails a SPARQL constraint".to_owned()),
+        path: None,
+        severity: shape.severity(),
+    }))
 }
 
 /// Namespaces shortened in reports, so that a line reads `id:beta gg:hosts`.
@@ -578,38 +709,65 @@ fn fill_template(message: &str, row: &BTreeMap<String, Term>) -> String {
     filled
 }
 
-/// Validates the union of all graphs against every `sh:NodeShape` in the store.
-pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
+/// A node shape compiled: its name for reports, and its checks.
+struct CompiledShape {
+    name: String,
+    checks: Vec<Check>,
+}
+
+/// Compiles every active `sh:NodeShape` in the store, refusing what is not implemented.
+fn compile(store: &Store) -> Result<Vec<CompiledShape>, StoreError> {
     let node_shape = NamedNode::new_unchecked(format!("{SH}NodeShape"));
     let rdf_type = NamedNodeRef::new_unchecked(RDF_TYPE);
-    let mut shapes = Vec::new();
+    let mut subjects = Vec::new();
     for quad in store.quads_for_pattern(None, Some(rdf_type), Some(node_shape.as_ref().into()), None) {
         let subject = quad?.subject;
-        if !shapes.contains(&subject) {
-            shapes.push(subject);
+        if !subjects.contains(&subject) {
+            subjects.push(subject);
         }
     }
-    let mut results = Vec::new();
-    for subject in shapes {
+    let mut compiled = Vec::new();
+    for subject in subjects {
         let shape = ShapeNode::load(store, subject.as_ref())?;
-        if shape.deactivated() {
-            continue;
+        if !shape.deactivated() {
+            compiled.push(CompiledShape {
+                checks: shape_checks(store, &shape)?,
+                name: shape.name(),
+            });
         }
-        for check in shape_checks(store, &shape)? {
-            for row in select(store, &check.query)? {
-                let Some(focus) = row.get("this") else { continue };
-                results.push(Violation {
-                    severity: check.severity,
-                    focus: show(focus),
-                    path: row.get("path").map(show).or_else(|| check.path.clone()),
-                    value: row.get("value").filter(|value| *value != focus).map(show),
-                    message: fill_template(&check.message, &row),
-                    shape: shape.name(),
-                });
-            }
+    }
+    Ok(compiled)
+}
+
+/// The violations `check` finds in the store.
+fn run(store: &Store, shape: &str, check: &Check) -> Result<Vec<Violation>, StoreError> {
+    let mut results = Vec::new();
+    for row in select(store, &check.query)? {
+        let Some(focus) = row.get("this") else { continue };
+        results.push(Violation {
+            severity: check.severity,
+            focus: show(focus),
+            path: row.get("path").map(show).or_else(|| check.path.clone()),
+            value: row.get("value").filter(|value| *value != focus).map(show),
+            message: fill_template(&check.message, &row),
+            shape: shape.to_owned(),
+        });
+    }
+    Ok(results)
+}
+
+/// Validates the union of all graphs against every `sh:NodeShape` in the store.
+pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
+    let mut results = Vec::new();
+    for shape in compile(store)? {
+        for check in &shape.checks {
+            results.extend(run(store, &shape.name, check)?);
         }
     }
     results.sort();
     results.dedup();
     Ok(results)
 }
+
+#[cfg(test)]
+mod tests;

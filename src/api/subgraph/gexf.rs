@@ -160,11 +160,7 @@ fn colour(writer: &mut Xml, colour: Colour) -> io::Result<()> {
 }
 
 fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
-    writer
-        .create_element("edge")
-        .with_attribute(attribute("id", &relation.id))
-        .with_attribute(attribute("source", &relation.source))
-        .with_attribute(attribute("target", &relation.target))
+    xml::edge(writer, relation)
         .with_attribute(attribute("label", &relation.predicate_label))
         .write_inner_content(|writer| {
             values(writer, &edge_values(relation))?;

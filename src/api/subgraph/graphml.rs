@@ -99,19 +99,14 @@ fn node(writer: &mut Xml, entity: &Entity) -> io::Result<()> {
 }
 
 fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
-    writer
-        .create_element("edge")
-        .with_attribute(attribute("id", &relation.id))
-        .with_attribute(attribute("source", &relation.source))
-        .with_attribute(attribute("target", &relation.target))
-        .write_inner_content(|writer| {
-            data(writer, "edge_label", &relation.predicate_label)?;
-            data(writer, "edge_predicate", &relation.predicate)?;
-            data(writer, "edge_kind", relation.kind.name())?;
-            if let Some(evidence) = relation.evidence_type {
-                data(writer, "edge_evidenceType", evidence.name())?;
-            }
-            data(writer, "edge_id", &relation.id)
-        })?;
+    xml::edge(writer, relation).write_inner_content(|writer| {
+        data(writer, "edge_label", &relation.predicate_label)?;
+        data(writer, "edge_predicate", &relation.predicate)?;
+        data(writer, "edge_kind", relation.kind.name())?;
+        if let Some(evidence) = relation.evidence_type {
+            data(writer, "edge_evidenceType", evidence.name())?;
+        }
+        data(writer, "edge_id", &relation.id)
+    })?;
     Ok(())
 }

@@ -1,10 +1,12 @@
 //! What the GraphML and GEXF writers share: an indented document built in memory, and attribute
 //! values written so that any label survives a parser.
 
+use crate::model::Relation;
 use quick_xml::Writer;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, Event};
 use quick_xml::name::QName;
+use quick_xml::writer::ElementWriter;
 use std::borrow::Cow;
 use std::io;
 
@@ -44,4 +46,13 @@ pub fn empty(writer: &mut Xml, name: &str, attributes: &[(&str, &str)]) -> io::R
         .with_attributes(attributes.iter().map(|&(key, value)| attribute(key, value)))
         .write_empty()?;
     Ok(())
+}
+
+/// An `edge` element of `relation`, named by its id and its ends, as both formats start one.
+pub fn edge<'w>(writer: &'w mut Xml, relation: &Relation) -> ElementWriter<'w, Vec<u8>> {
+    writer
+        .create_element("edge")
+        .with_attribute(attribute("id", &relation.id))
+        .with_attribute(attribute("source", &relation.source))
+        .with_attribute(attribute("target", &relation.target))
 }

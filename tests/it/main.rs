@@ -9,6 +9,7 @@ mod disk;
 mod graph_store;
 mod graphql;
 mod hostile;
+mod http;
 mod linked;
 mod protocol;
 mod replicas;

@@ -76,7 +76,9 @@ fn each_library_stays_in_its_layer() {
 fn a_graphql_request_takes_the_shared_catalog_once() {
     let readers: Vec<String> = sources()
         .into_iter()
-        .filter(|(path, code)| path.starts_with("api/graphql") && code.iter().any(|line| line.contains("state.catalog")))
+        .filter(|(path, code)| {
+            path.starts_with("api/graphql") && code.iter().any(|line| line.contains("state.catalog"))
+        })
         .map(|(path, _)| path.display().to_string())
         .collect();
     assert_eq!(readers, ["api/graphql/http.rs"]);
@@ -86,7 +88,16 @@ fn a_graphql_request_takes_the_shared_catalog_once() {
 /// tests and the brute-force oracle left out), so a search's answer depends on its input only.
 #[test]
 fn the_graph_module_is_pure() {
-    let impure = ["std::fs", "std::net", "std::env", "std::time", "Instant", "SystemTime", "rand::", "tracing::"];
+    let impure = [
+        "std::fs",
+        "std::net",
+        "std::env",
+        "std::time",
+        "Instant",
+        "SystemTime",
+        "rand::",
+        "tracing::",
+    ];
     for (path, code) in sources() {
         if !path.starts_with("graph") || path.ends_with("oracle.rs") {
             continue;

@@ -15,7 +15,8 @@ pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
-    MethodNotAllowed(String, &'static str),
+    /// With the `Allow` header's value: the methods the path takes.
+    MethodNotAllowed(String, std::borrow::Cow<'static, str>),
     #[error("{0}")]
     NotAcceptable(String),
     #[error("{0}")]
@@ -98,7 +99,9 @@ impl ResponseError for ApiError {
                 );
             }
             ApiError::MethodNotAllowed(_, allow) => {
-                headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, value);
+                }
             }
             _ => {}
         }

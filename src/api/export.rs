@@ -4,9 +4,10 @@
 
 use super::{ApiError, AppState};
 use crate::store::ExportFormat;
+use actix_web::http::Method;
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use std::io::{self, Write};
 use tokio::sync::mpsc;
@@ -51,7 +52,11 @@ impl Write for ChannelWriter {
     }
 }
 
-pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn export(
+    request: HttpRequest,
+    params: web::Query<ExportParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let names: Vec<&str> = ExportFormat::ALL.iter().map(|format| format.name()).collect();
     let Some(name) = params.format.as_deref() else {
         return Err(ApiError::BadRequest(format!(
@@ -62,6 +67,17 @@ pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>
     let format = name
         .parse::<ExportFormat>()
         .map_err(|_| ApiError::BadRequest(format!("unknown format `{name}`; use one of: {}", names.join(", "))))?;
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::CONTENT_TYPE, format!("{}; charset=utf-8", format.media_type())))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"govgraph.{}\"", format.file_extension()),
+        ));
+    // The headers are all a HEAD asks for: the dataset is not read.
+    if request.method() == Method::HEAD {
+        return Ok(response.body(actix_web::body::None::new()));
+    }
     let (sender, mut receiver) = mpsc::channel::<Result<Bytes, io::Error>>(4);
     let store = state.store.clone();
     let streaming = super::blocking::on_pool(move || {
@@ -80,11 +96,5 @@ pub async fn export(params: web::Query<ExportParams>, state: web::Data<AppState>
     // Runs while the response streams; the channel ends the body when it is done.
     actix_web::rt::spawn(streaming);
     let body = futures_util::stream::poll_fn(move |context| receiver.poll_recv(context));
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, format!("{}; charset=utf-8", format.media_type())))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"govgraph.{}\"", format.file_extension()),
-        ))
-        .streaming(body))
+    Ok(response.streaming(body))
 }

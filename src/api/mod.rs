@@ -2,6 +2,7 @@
 //! store or a service, and map errors to status codes in one place ([`ApiError`]).
 
 pub(crate) mod blocking;
+mod cache;
 pub mod compute;
 mod error;
 mod export;
@@ -14,6 +15,7 @@ mod middleware;
 mod negotiate;
 mod playground;
 mod replica;
+mod routes;
 mod sparql;
 mod subgraph;
 mod write;
@@ -96,6 +98,14 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             actix_web::http::header::CONTENT_TYPE,
             actix_web::http::header::ACCEPT,
             actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::IF_NONE_MATCH,
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            actix_web::http::header::HeaderName::from_static("traceparent"),
+        ])
+        // What a script on another origin may read: the validator and the request's id.
+        .expose_headers([
+            actix_web::http::header::ETAG,
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
         ])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {
@@ -111,29 +121,30 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         let max_body = state.limits.max_body;
         config
             .app_data(web::Data::new(state))
-            .app_data(web::PayloadConfig::new(max_body))
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/readyz", web::get().to(health::readyz))
-            .route("/metrics", web::get().to(metrics::metrics))
-            .route("/graphql", web::get().to(graphql::http::get_or_subscribe))
-            .route("/graphql", web::post().to(graphql::http::post))
-            .route("/sparql", web::get().to(sparql::get))
-            .route("/sparql", web::post().to(sparql::post))
-            .route("/sparql/update", web::post().to(sparql::post_update))
-            .route("/store", web::get().to(gsp::read))
-            .route("/store", web::head().to(gsp::read))
-            .route("/store", web::put().to(gsp::write_graph))
-            .route("/store", web::post().to(gsp::write_graph))
-            .route("/store", web::delete().to(gsp::delete))
-            .route("/export", web::get().to(export::export))
-            .route("/subgraph", web::get().to(subgraph::subgraph))
-            .route("/legend", web::get().to(subgraph::legend::serve))
-            .route("/id/{id}", web::get().to(id::entity))
-            .route("/", web::get().to(playground::root))
-            .route("/playground", web::get().to(playground::index))
-            .route("/playground/", web::get().to(playground::index))
-            .route("/playground/{file}", web::get().to(playground::file))
-            .default_service(web::to(error::not_found));
+            .app_data(web::PayloadConfig::new(max_body));
+        routes::Routes::default()
+            .get("/healthz", health::healthz)
+            .get("/readyz", health::readyz)
+            .get("/metrics", metrics::metrics)
+            .versioned_get("/graphql", graphql::http::get_or_subscribe)
+            .post("/graphql", graphql::http::post)
+            .get("/sparql", sparql::get)
+            .post("/sparql", sparql::post)
+            .post("/sparql/update", sparql::post_update)
+            .get("/store", gsp::read)
+            .put("/store", gsp::write_graph)
+            .post("/store", gsp::write_graph)
+            .delete("/store", gsp::delete)
+            .versioned_get("/export", export::export)
+            .versioned_get("/subgraph", subgraph::subgraph)
+            .get("/legend", subgraph::legend::serve)
+            .versioned_get("/id/{id}", id::entity)
+            .get("/", playground::root)
+            .get("/playground", playground::index)
+            .get("/playground/", playground::index)
+            .get("/playground/{file}", playground::file)
+            .register(config);
+        config.default_service(web::to(error::not_found));
     }
 }
 
@@ -155,12 +166,13 @@ async fn run(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_
             .app_data(metrics.clone())
             .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(middleware::json_errors))
             .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(middleware::head_without_body))
             .wrap(actix_web::middleware::Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),
             ))
             .wrap(actix_web::middleware::from_fn(middleware::observe))
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(tracing_actix_web::TracingLogger::<middleware::RequestSpan>::new())
             .configure(configure(state.clone()))
     })
     // Slow clients get a bounded time to send their request.

@@ -171,7 +171,7 @@ pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     if parameters.update.is_some() {
         return Err(ApiError::MethodNotAllowed(
             "updates must be sent with POST".to_owned(),
-            "POST",
+            "POST".into(),
         ));
     }
     let Some(query) = parameters.query else {

@@ -10,6 +10,7 @@ mod docs;
 mod graph_store;
 mod graphql;
 mod hostile;
+mod http;
 mod linked;
 mod protocol;
 mod replicas;

@@ -352,6 +352,7 @@ fn body_of((response, executed): (Response, bool)) -> serde_json::Value {
 }
 
 fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> HttpResponse {
+    let failed = response.is_err();
     // With the GraphQL response type, a request that failed before execution is a 4xx; with
     // plain JSON, every well-formed request gets 200.
     let status = if media == MediaType::GraphQLResponse && !executed {
@@ -369,9 +370,13 @@ fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> H
     } else {
         body_of((response, executed)).to_string().into_bytes()
     };
-    HttpResponse::build(status)
-        .insert_header((header::CONTENT_TYPE, media.content_type()))
-        .body(body)
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header((header::CONTENT_TYPE, media.content_type()));
+    // An error may be passing (a timeout), so it must not be revalidated as the data's answer.
+    if failed {
+        builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    }
+    builder.body(body)
 }
 
 #[cfg(test)]

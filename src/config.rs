@@ -1,4 +1,4 @@
-//! The command line: every command and option of CONTRACT.md, each option also readable from a
+//! The command line: every command and option (docs/cli.md), each option also readable from a
 //! `GOVGRAPH_*` environment variable.
 
 use crate::store::{ExportFormat, InputLimits, ResultsFormat};

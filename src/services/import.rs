@@ -1,4 +1,4 @@
-//! Importing a spreadsheet: entities and relations as CSV (CONTRACT.md), checked row by row
+//! Importing a spreadsheet: entities and relations as CSV (the columns of docs/cli.md), checked row by row
 //! against each other and the store before anything is written; one bad row rejects the whole
 //! import with `FILE:LINE: message`.
 

@@ -1,4 +1,4 @@
-//! The mutations of CONTRACT.md and the `graphChanged` subscription. Every mutation needs the
+//! The curation mutations (docs/curating.md) and the `graphChanged` subscription. Every mutation needs the
 //! admin token, checks its input field by field (`BAD_USER_INPUT` naming the field), writes in
 //! one transaction, and answers from the catalog it made (read-your-writes).
 

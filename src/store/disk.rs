@@ -3,7 +3,6 @@
 
 use super::{Store, StoreError};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Where an on-disk store lives, how much room writes leave on its disk, and how many commits
@@ -54,7 +53,7 @@ impl Store {
         Ok(Self {
             inner,
             remote: None,
-            disk: Some(Arc::new(Disk {
+            disk: Some(std::sync::Arc::new(Disk {
                 path: path.to_owned(),
                 reserve: DEFAULT_MIN_FREE_SPACE.into(),
                 unflushed: 0.into(),

@@ -182,6 +182,28 @@ fn refs_match_ids_iris_labels_and_aliases_ignoring_case_and_accents() {
     }
 }
 
+/// A field error nulls that field only (GraphQL's "handling field errors"): a client fetching
+/// several refs by alias keeps the answers of the others.
+#[test]
+fn a_field_error_nulls_only_its_field() {
+    for missing in [
+        "b: entity(ref: \"nonexistentzzz\") { id }",
+        "b: path(from: \"nonexistentzzz\", to: \"alpha\") { length }",
+        "b: entity(ref: \"Twin Meeting\") { id }",
+    ] {
+        let query = format!("{{ a: entity(ref: \"alpha\") {{ id }} {missing} c: stats {{ entities }} }}");
+        let response = fixture().graphql(&query, json!({}));
+        assert_eq!(response["data"]["a"]["id"], "alpha", "{response:#}");
+        assert!(
+            response["data"]["c"]["entities"].as_u64().is_some_and(|n| n > 0),
+            "{response:#}"
+        );
+        assert!(response["data"]["b"].is_null(), "{response:#}");
+        assert_eq!(response["errors"].as_array().map(Vec::len), Some(1), "{response:#}");
+        assert_eq!(response["errors"][0]["path"], json!(["b"]), "{response:#}");
+    }
+}
+
 #[test]
 fn unknown_and_ambiguous_refs_are_explained() {
     let response = fixture().graphql("{ entity(ref: \"Alpah Forum\") { id } }", json!({}));

@@ -109,12 +109,18 @@ pub struct Query;
 #[Object]
 impl Query {
     /// One entity by ref: its id, IRI, label or an alias, ignoring case and accents.
-    async fn entity(&self, ctx: &Context<'_>, r#ref: String) -> Result<Option<Entity>> {
-        let id = request(ctx)
-            .catalog()
-            .resolve_id(&r#ref)
-            .map_err(|error| error.extend())?;
-        Ok(entities(ctx, &[id]).await?.into_iter().next())
+    ///
+    /// A ref that matches nothing (or more than one entity) nulls this field only, with its
+    /// error, so the other fields of the request keep their answers.
+    async fn entity(&self, ctx: &Context<'_>, r#ref: String) -> Option<Result<Entity>> {
+        let found = async {
+            let id = request(ctx)
+                .catalog()
+                .resolve_id(&r#ref)
+                .map_err(|error| error.extend())?;
+            Ok(entities(ctx, &[id]).await?.into_iter().next())
+        };
+        found.await.transpose()
     }
 
     /// Entities, filtered, as a Relay connection: ranked by relevance with `search`, by label
@@ -184,16 +190,16 @@ impl Query {
         max_hops: Option<i32>,
         #[graphql(default_with = "Some(false)")] temporal: Option<bool>,
         between: Option<DateWindow>,
-    ) -> Result<Option<Path>> {
-        let data = request(ctx);
-        let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
-        let query = filters.query(from, to, via.unwrap_or_default())?;
-        let limits = data.limits;
-        Ok(
-            off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits))
-                .await?
-                .map(Path),
-        )
+    ) -> Option<Result<Path>> {
+        let found = async {
+            let data = request(ctx);
+            let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
+            let query = filters.query(from, to, via.unwrap_or_default())?;
+            let limits = data.limits;
+            let path = off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits)).await?;
+            Ok(path.map(Path))
+        };
+        found.await.transpose()
     }
 
     /// Up to `k` (default 3) shortest loopless paths, shortest first; paths of equal length are

@@ -133,6 +133,12 @@ async fn entity(ctx: &Context<'_>, id: &str) -> Result<Entity> {
         .ok_or_else(|| internal(format!("entity {id} is not in the projection")))
 }
 
+/// A nullable field read from an entity's or relation's details: an error nulls this field only,
+/// as GraphQL asks (async-graphql carries a `Result<Option<_>>`'s error up to the parent).
+fn detail<M, T>(details: Result<Arc<M>>, pick: impl FnOnce(&M) -> Option<T>) -> Option<Result<T>> {
+    details.map(|details| pick(&details)).transpose()
+}
+
 /// An organization, meeting, document, discussion space or person.
 ///
 /// What the catalog holds (names, kind, openness, dates, relations) is answered from memory;
@@ -187,8 +193,8 @@ impl Entity {
         self.summary().openness().map(Into::into)
     }
     /// Why the entity is open or closed, and on what evidence.
-    async fn openness_note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.details(ctx).await?.openness_note.clone())
+    async fn openness_note(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.openness_note.clone())
     }
     async fn description(&self) -> Option<&str> {
         self.summary().description()
@@ -202,19 +208,19 @@ impl Entity {
         self.summary().end().map(|date| date.to_string())
     }
     /// Set when the sources give no date (TBD, ongoing, unknown).
-    async fn date_status(&self, ctx: &Context<'_>) -> Result<Option<DateStatus>> {
-        Ok(self.details(ctx).await?.date_status.map(Into::into))
+    async fn date_status(&self, ctx: &Context<'_>) -> Option<Result<DateStatus>> {
+        detail(self.details(ctx).await, |details| details.date_status.map(Into::into))
     }
     /// The sources' own words about the date, e.g. "TBD (late january)".
-    async fn date_note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.details(ctx).await?.date_note.clone())
+    async fn date_note(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.date_note.clone())
     }
-    async fn location(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.details(ctx).await?.location.clone())
+    async fn location(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.location.clone())
     }
     /// A UN document symbol, for resolutions and reports.
-    async fn identifier(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.details(ctx).await?.identifier.clone())
+    async fn identifier(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.identifier.clone())
     }
     /// The entity's relations, optionally of one kind and one direction, by relation id.
     async fn relations(
@@ -305,16 +311,16 @@ impl Relation {
     async fn kind(&self) -> RelationKind {
         self.catalog.relation_kind(self.relation).into()
     }
-    async fn evidence_type(&self, ctx: &Context<'_>) -> Result<Option<EvidenceType>> {
-        Ok(self.details(ctx).await?.evidence_type.map(Into::into))
+    async fn evidence_type(&self, ctx: &Context<'_>) -> Option<Result<EvidenceType>> {
+        detail(self.details(ctx).await, |details| details.evidence_type.map(Into::into))
     }
     /// The curator's confidence, from 0 to 1.
-    async fn confidence(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
-        Ok(self.details(ctx).await?.confidence)
+    async fn confidence(&self, ctx: &Context<'_>) -> Option<Result<f64>> {
+        detail(self.details(ctx).await, |details| details.confidence)
     }
     /// Why an inferred relation is believed.
-    async fn inference_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(self.details(ctx).await?.inference_reason.clone())
+    async fn inference_reason(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.inference_reason.clone())
     }
     async fn source(&self) -> Entity {
         self.end(self.catalog.relation_ends(self.relation).0)
@@ -350,11 +356,12 @@ impl Source {
         &self.0.document_iri
     }
     /// The document as an entity of the graph, when it is one.
-    async fn document_entity(&self, ctx: &Context<'_>) -> Result<Option<Entity>> {
-        match &self.0.document_entity {
-            Some(id) => Ok(entities(ctx, std::slice::from_ref(id)).await?.into_iter().next()),
-            None => Ok(None),
-        }
+    async fn document_entity(&self, ctx: &Context<'_>) -> Option<Result<Entity>> {
+        let id = self.0.document_entity.as_ref()?;
+        entities(ctx, std::slice::from_ref(id))
+            .await
+            .map(|found| found.into_iter().next())
+            .transpose()
     }
 }
 

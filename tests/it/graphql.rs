@@ -416,6 +416,38 @@ fn graphql_over_http_status_codes_and_media_types() {
         error_code(&serde_json::from_str(&response.body).unwrap()),
         "GRAPHQL_VALIDATION_FAILED"
     );
+    // Variables that cannot be coerced (a required one left out or null) and an operation that
+    // cannot be selected are request errors too, each with its code.
+    for (body, code) in [
+        (
+            r#"{"query":"query Q($r: String!) { entity(ref: $r) { id } }"}"#,
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"{"query":"query Q($r: String!) { entity(ref: $r) { id } }","variables":{"r":null}}"#,
+            "BAD_USER_INPUT",
+        ),
+        (
+            r#"{"query":"query A { stats { entities } } query B { stats { relations } }"}"#,
+            "BAD_REQUEST",
+        ),
+        (
+            r#"{"query":"query A { stats { entities } }","operationName":"Z"}"#,
+            "BAD_REQUEST",
+        ),
+    ] {
+        let response = server.request("POST", "/graphql", &graphql_response, Some(body));
+        assert_eq!(response.status, 400, "{body}: {}", response.body);
+        let answer: Value = serde_json::from_str(&response.body).unwrap();
+        assert!(answer.get("data").is_none(), "{answer}");
+        assert_eq!(error_code(&answer), code, "{body}");
+    }
+    let missing = r#"{"query":"query Q($r: String!) { entity(ref: $r) { id } }"}"#;
+    let answer: Value = serde_json::from_str(&server.request("POST", "/graphql", &json, Some(missing)).body).unwrap();
+    assert_eq!(answer["errors"][0]["extensions"]["field"], "r", "{answer}");
+    let given = r#"{"query":"query Q($r: String!) { entity(ref: $r) { id } }","variables":{"r":"alpha"}}"#;
+    let answer: Value = serde_json::from_str(&server.request("POST", "/graphql", &json, Some(given)).body).unwrap();
+    assert_eq!(answer["data"]["entity"]["id"], "alpha", "{answer}");
     // A field error still has data and a 200.
     let response = server.request(
         "POST",

@@ -4,7 +4,7 @@
 use crate::error_code::ErrorCode;
 use crate::services::explore::QueryError;
 use crate::store::StoreError;
-use async_graphql::{Error, ErrorExtensions, Value};
+use async_graphql::{Error, ErrorExtensions, ServerError, Value};
 
 fn entities(pairs: &[(String, String)]) -> Value {
     Value::List(
@@ -70,4 +70,13 @@ pub fn limit_exceeded(limit: &str, max: usize, message: String) -> Error {
         extensions.set("limit", limit);
         extensions.set("max", max as u64);
     })
+}
+
+/// Gives an error async-graphql raised the code of its kind, unless it has one already.
+pub fn with_code(mut error: ServerError, code: ErrorCode) -> ServerError {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code.as_str());
+    }
+    error
 }

@@ -3,7 +3,8 @@
 //! their `extensions.code`. (The dataset version is added by the HTTP layer, which knows the
 //! catalog snapshot the request ran on.)
 
-use super::errors::limit_exceeded;
+use super::errors::{limit_exceeded, with_code};
+use super::variables::{self, RequestedOperation};
 use crate::error_code::ErrorCode;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
@@ -75,14 +76,6 @@ fn invalid_argument(message: &str) -> Option<String> {
     Some(path.rsplit('.').next().unwrap_or(&path).to_owned())
 }
 
-fn with_code(mut error: ServerError, code: ErrorCode) -> ServerError {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", code.as_str());
-    }
-    error
-}
-
 #[async_trait::async_trait]
 impl Extension for GovernanceExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
@@ -116,6 +109,17 @@ impl Extension for GovernanceExtension {
                 format!("the query uses {count} aliases; the limit is {}", self.max_aliases),
             );
             return Err(error.into_server_error(Default::default()));
+        }
+        let operation = ctx
+            .data_opt::<RequestedOperation>()
+            .and_then(|requested| requested.0.as_deref());
+        if let Some((name, ty, pos)) = variables::missing(&document, operation, variables) {
+            let message = format!("the variable ${name} of type {ty} is required and was not given a value");
+            let mut error = with_code(ServerError::new(message, Some(pos)), ErrorCode::BadUserInput);
+            if let Some(extensions) = error.extensions.as_mut() {
+                extensions.set("field", name);
+            }
+            return Err(error);
         }
         Ok(document)
     }

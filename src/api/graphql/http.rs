@@ -4,7 +4,8 @@
 //! and the request timeout.
 
 use super::RequestData;
-use super::errors::{internal, limit_exceeded};
+use super::errors::{internal, limit_exceeded, with_code};
+use super::variables::RequestedOperation;
 use crate::api::AppState;
 use crate::error_code::ErrorCode;
 use actix_web::http::StatusCode;
@@ -297,7 +298,8 @@ async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) 
     data.state = Some(state.clone());
     data.authorization = crate::api::write::authorize(request, state);
     let data = std::sync::Arc::new(data);
-    let graphql = graphql.data(data.clone()).data(executed.clone());
+    let requested = RequestedOperation(graphql.operation_name.clone());
+    let graphql = graphql.data(data.clone()).data(executed.clone()).data(requested);
     let timeout = Duration::try_from_secs_f64(state.limits.request_timeout).unwrap_or(Duration::MAX);
     let schema = state.schema.clone();
     let execution = async move { schema.execute(graphql).await };
@@ -335,6 +337,16 @@ async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) 
         && response.errors.is_empty()
     {
         state.parsed_queries.remember(&query);
+    }
+    // What async-graphql refuses before execution without a code of ours: selecting the
+    // operation (none named among several, or an unknown name).
+    let mut response = response;
+    if !executed.get() {
+        response.errors = response
+            .errors
+            .into_iter()
+            .map(|error| with_code(error, ErrorCode::BadRequest))
+            .collect();
     }
     let version = data.catalog().version.clone();
     let response = response.extension("datasetVersion", async_graphql::Value::from(version));

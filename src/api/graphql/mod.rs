@@ -8,6 +8,7 @@ mod mutation;
 pub mod parsed;
 mod query;
 mod types;
+mod variables;
 
 use crate::config::Limits;
 use crate::services::catalog::Catalog;

@@ -139,10 +139,25 @@ fn weak(tag: &str) -> &str {
     tag.strip_prefix("W/").unwrap_or(tag)
 }
 
-/// Clients must ask again each time, and may keep the answer while the tag still matches.
+/// Clients must ask again each time, and may keep the answer while the tag still matches. The
+/// tag depends on `Accept` and on whether a token was sent, so caches must key on them too; a
+/// `304` repeats what the full answer would have said (RFC 9110 §15.4.5).
 fn set_validators(headers: &mut actix_web::http::header::HeaderMap, tag: &HeaderValue) {
     headers.insert(header::ETAG, tag.clone());
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let vary = headers
+        .get(header::VARY)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let mut names: Vec<&str> = vary.split(',').map(str::trim).filter(|name| !name.is_empty()).collect();
+    for name in ["Accept", "Authorization"] {
+        if !names.iter().any(|listed| listed.eq_ignore_ascii_case(name)) {
+            names.push(name);
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
 }
 
 fn not_modified(tag: &HeaderValue) -> HttpResponse {

@@ -52,6 +52,15 @@ fn head_answers_like_get_without_a_body() {
         assert!(head.body.is_empty(), "HEAD {path} has a body: {}", head.body);
         assert!(get.status != 200 || !get.body.is_empty(), "GET {path} has no body");
     }
+    // A sized answer keeps its length: a client may size its download from a HEAD.
+    let path = "/store?graph=https%3A%2F%2Fw3id.org%2Fgovgraph%2Fgraph%2Fontology";
+    let (get, head) = (
+        server.request("GET", path, &[], None),
+        server.request("HEAD", path, &[], None),
+    );
+    assert_eq!(get.status, 200, "{}", get.body);
+    let length = get.body.len().to_string();
+    assert_eq!(head.header("content-length"), Some(length.as_str()), "HEAD {path}");
     let export = server.request("HEAD", "/export?format=turtle", &[], None);
     assert_eq!(export.status, 200);
     assert!(export.header("content-disposition").is_some());
@@ -149,6 +158,16 @@ fn etag(response: &HttpResponse) -> String {
     response.header("etag").unwrap_or_default().to_owned()
 }
 
+/// Whether the response's `Vary` (over all its lines) names `name`.
+fn varies_on(response: &crate::util::HttpResponse, name: &str) -> bool {
+    response
+        .headers
+        .iter()
+        .filter(|(key, _)| key.eq_ignore_ascii_case("vary"))
+        .flat_map(|(_, value)| value.split(','))
+        .any(|listed| listed.trim().eq_ignore_ascii_case(name))
+}
+
 #[test]
 fn versioned_routes_answer_304_until_a_write_changes_the_tag() {
     let server = Server::start(&["--memory", "--admin-token", TOKEN]);
@@ -164,6 +183,12 @@ fn versioned_routes_answer_304_until_a_write_changes_the_tag() {
             assert_eq!(again.status, 304, "{path} with {condition}");
             assert!(again.body.is_empty(), "{path}");
             assert_eq!(etag(&again), tag, "{path}");
+            for name in ["accept", "authorization"] {
+                assert!(
+                    varies_on(&again, name) && varies_on(&first, name),
+                    "{path}: Vary lacks {name}"
+                );
+            }
         }
         let head = server.request("HEAD", path, &[("if-none-match", &tag)], None);
         assert_eq!(head.status, 304, "HEAD {path}");

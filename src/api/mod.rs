@@ -25,6 +25,7 @@ pub use error::ApiError;
 use crate::config::Limits;
 use crate::services::catalog::Catalog;
 use crate::store::Store;
+use actix_web::http::Method;
 use actix_web::{App, HttpServer, web};
 use arc_swap::ArcSwap;
 use std::io::{self, Write};
@@ -127,14 +128,14 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .get("/readyz", health::readyz)
             .get("/metrics", metrics::metrics)
             .versioned_get("/graphql", graphql::http::get_or_subscribe)
-            .post("/graphql", graphql::http::post)
+            .on(Method::POST, "/graphql", graphql::http::post)
             .get("/sparql", sparql::get)
-            .post("/sparql", sparql::post)
-            .post("/sparql/update", sparql::post_update)
+            .on(Method::POST, "/sparql", sparql::post)
+            .on(Method::POST, "/sparql/update", sparql::post_update)
             .get("/store", gsp::read)
-            .put("/store", gsp::write_graph)
-            .post("/store", gsp::write_graph)
-            .delete("/store", gsp::delete)
+            .on(Method::PUT, "/store", gsp::write_graph)
+            .on(Method::POST, "/store", gsp::write_graph)
+            .on(Method::DELETE, "/store", gsp::delete)
             .versioned_get("/export", export::export)
             .versioned_get("/subgraph", subgraph::subgraph)
             .get("/legend", subgraph::legend::serve)

@@ -53,31 +53,15 @@ impl Routes {
         routes
     }
 
-    pub fn post<F, Args>(self, pattern: &'static str, handler: F) -> Self
+    /// Any other method, e.g. `on(Method::POST, "/graphql", post)`.
+    pub fn on<F, Args>(self, method: Method, pattern: &'static str, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.add(pattern, Method::POST, web::post().to(handler))
-    }
-
-    pub fn put<F, Args>(self, pattern: &'static str, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.add(pattern, Method::PUT, web::put().to(handler))
-    }
-
-    pub fn delete<F, Args>(self, pattern: &'static str, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.add(pattern, Method::DELETE, web::delete().to(handler))
+        let route = web::method(method.clone()).to(handler);
+        self.add(pattern, method, route)
     }
 
     fn path(&mut self, pattern: &str) -> Option<&mut Path> {

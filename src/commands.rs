@@ -193,11 +193,12 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
     state.playground_dir = args.playground_dir;
     state.read_only = args.read_only;
     state.data_dir = data_dir.clone();
+    state.origins = crate::api::Origins::new(args.cors_origin);
     if store.remote_endpoint().is_some() {
         state.poll_interval = Some(seconds("--poll-interval", args.remote.poll_interval)?);
     }
     let current = Arc::clone(&state.catalog);
-    crate::api::serve(state, args.bind, args.cors_origin, args.stop_on_stdin_eof).map_err(Error::Serve)?;
+    crate::api::serve(state, args.bind, args.stop_on_stdin_eof).map_err(Error::Serve)?;
     store.flush()?;
     // Writes since the start made the snapshot stale: save the final read model for the next one.
     let last = current.load_full();

@@ -90,6 +90,8 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code()).json(serde_json::json!({ "error": error }));
+        // For `/metrics`, which counts answers by code.
+        response.extensions_mut().insert(self.code());
         let headers = response.headers_mut();
         match self {
             ApiError::Unauthenticated(_) => {

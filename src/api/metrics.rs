@@ -1,7 +1,9 @@
-//! `GET /metrics` in the Prometheus text format: requests, latencies and errors by route, the
-//! size of the graph and of the store on disk, live subscribers.
+//! `GET /metrics` in the Prometheus text format: requests, latencies and errors by route (and by
+//! error code, GraphQL's included, which answer 200), the build and the dataset version, the size
+//! of the graph and of the store on disk, live subscribers.
 
 use super::AppState;
+use crate::error_code::ErrorCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use prometheus_client::encoding::text::encode;
@@ -25,6 +27,9 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<Labels, Counter>,
     errors: Family<Labels, Counter>,
+    error_codes: Family<Labels, Counter>,
+    graphql_errors: Family<Labels, Counter>,
+    dataset: Family<Labels, Gauge>,
     latency: Family<Labels, Histogram, fn() -> Histogram>,
     entities: Gauge,
     relations: Gauge,
@@ -39,6 +44,9 @@ impl Default for Metrics {
             registry: Registry::with_prefix("govgraph"),
             requests: Family::default(),
             errors: Family::default(),
+            error_codes: Family::default(),
+            graphql_errors: Family::default(),
+            dataset: Family::default(),
             latency: Family::new_with_constructor(latency_histogram),
             entities: Gauge::default(),
             relations: Gauge::default(),
@@ -56,6 +64,26 @@ impl Default for Metrics {
             "http_errors",
             "HTTP responses with a 5xx status, by route",
             metrics.errors.clone(),
+        );
+        registry.register(
+            "http_error_codes",
+            "Error responses by route and error code (the body's error.code: TIMEOUT on /sparql is a query over its time budget)",
+            metrics.error_codes.clone(),
+        );
+        registry.register(
+            "graphql_errors",
+            "GraphQL errors by extensions.code (GraphQL answers them with 200, so the HTTP counters miss them)",
+            metrics.graphql_errors.clone(),
+        );
+        let build = Family::<Labels, Gauge>::default();
+        build
+            .get_or_create(&vec![("version".to_owned(), env!("CARGO_PKG_VERSION").to_owned())])
+            .set(1);
+        registry.register("build_info", "The running build: 1, labelled with its version", build);
+        registry.register(
+            "dataset_info",
+            "The dataset version answers are computed from: 1, labelled with the version",
+            metrics.dataset.clone(),
         );
         registry.register(
             "http_request_duration_seconds",
@@ -105,6 +133,22 @@ impl Metrics {
             self.errors.get_or_create(&labels).inc();
         }
     }
+
+    /// Counts an error answer by the route it came from and its code in the error table.
+    pub fn error_code(&self, route: &str, code: ErrorCode) {
+        let labels = vec![
+            ("route".to_owned(), route.to_owned()),
+            ("code".to_owned(), code.as_str().to_owned()),
+        ];
+        self.error_codes.get_or_create(&labels).inc();
+    }
+
+    /// Counts a GraphQL error by its `extensions.code`.
+    pub fn graphql_error(&self, code: &str) {
+        self.graphql_errors
+            .get_or_create(&vec![("code".to_owned(), code.to_owned())])
+            .inc();
+    }
 }
 
 fn directory_size(path: &Path) -> u64 {
@@ -131,6 +175,12 @@ pub async fn metrics(state: web::Data<AppState>, metrics: web::Data<Metrics>) ->
     metrics
         .projection_bytes
         .set(u64::try_from(catalog.projection_bytes()).unwrap_or(u64::MAX));
+    // One series, for the version now served (the old one is dropped, not left at 1).
+    metrics.dataset.clear();
+    metrics
+        .dataset
+        .get_or_create(&vec![("version".to_owned(), catalog.version.clone())])
+        .set(1);
     metrics
         .subscribers
         .set(i64::try_from(state.events.receiver_count()).unwrap_or(i64::MAX));

@@ -105,7 +105,11 @@ pub async fn head_without_body(
 }
 
 fn error_body(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "error": { "code": code.as_str(), "message": message } }))
+    let mut response =
+        HttpResponse::build(status).json(serde_json::json!({ "error": { "code": code.as_str(), "message": message } }));
+    // For `/metrics`, as `ApiError` does.
+    response.extensions_mut().insert(code);
+    response
 }
 
 /// Catches a panicking handler, counts the request, and names it with its request id.
@@ -124,6 +128,7 @@ pub async fn observe(
             tracing::error!(%method, %path, "a handler panicked; the request is answered with a 500");
             if let Some(metrics) = &metrics {
                 metrics.observe(&method, "panic", 500, started.elapsed());
+                metrics.error_code("panic", ErrorCode::Internal);
             }
             return Err(super::ApiError::Panicked.into());
         }
@@ -149,6 +154,9 @@ pub async fn observe(
             response.status().as_u16(),
             started.elapsed(),
         );
+        if let Some(code) = response.response().extensions().get::<ErrorCode>() {
+            metrics.error_code(&route, *code);
+        }
     }
     Ok(response)
 }

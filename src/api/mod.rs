@@ -13,6 +13,7 @@ mod id;
 mod metrics;
 mod middleware;
 mod negotiate;
+mod origins;
 mod playground;
 mod replica;
 mod routes;
@@ -21,6 +22,7 @@ mod subgraph;
 mod write;
 
 pub use error::ApiError;
+pub use origins::Origins;
 
 use crate::config::Limits;
 use crate::services::catalog::Catalog;
@@ -65,6 +67,8 @@ pub struct AppState {
     pub readiness: Arc<replica::Readiness>,
     /// The stack store work needs within the input limits (see `blocking`).
     pub evaluation_stack: usize,
+    /// The browser origins allowed besides the server's own (CORS and WebSocket alike).
+    pub origins: Origins,
 }
 
 impl AppState {
@@ -87,32 +91,8 @@ impl AppState {
             poll_interval: None,
             readiness: Arc::default(),
             evaluation_stack: crate::store::evaluation_stack(&limits.input.limits()),
+            origins: Origins::default(),
         }
-    }
-}
-
-/// CORS for browser clients on other origins (`--cors-origin`); `*` allows any origin.
-fn cors(origins: &[String]) -> actix_cors::Cors {
-    let cors = actix_cors::Cors::default()
-        .allowed_methods(["GET", "HEAD", "POST", "PUT", "DELETE"])
-        .allowed_headers([
-            actix_web::http::header::CONTENT_TYPE,
-            actix_web::http::header::ACCEPT,
-            actix_web::http::header::AUTHORIZATION,
-            actix_web::http::header::IF_NONE_MATCH,
-            actix_web::http::header::HeaderName::from_static("x-request-id"),
-            actix_web::http::header::HeaderName::from_static("traceparent"),
-        ])
-        // What a script on another origin may read: the validator and the request's id.
-        .expose_headers([
-            actix_web::http::header::ETAG,
-            actix_web::http::header::HeaderName::from_static("x-request-id"),
-        ])
-        .max_age(3600);
-    if origins.iter().any(|origin| origin == "*") {
-        cors.allow_any_origin().send_wildcard()
-    } else {
-        origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
     }
 }
 
@@ -151,11 +131,11 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 
 /// Listens on `bind`, prints `listening on http://HOST:PORT` once it accepts connections, and
 /// runs until SIGINT/SIGTERM, on an actix system of its own (the caller needs no runtime).
-pub fn serve(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_on_stdin_eof: bool) -> io::Result<()> {
-    actix_web::rt::System::new().block_on(run(state, bind, cors_origins, stop_on_stdin_eof))
+pub fn serve(state: AppState, bind: SocketAddr, stop_on_stdin_eof: bool) -> io::Result<()> {
+    actix_web::rt::System::new().block_on(run(state, bind, stop_on_stdin_eof))
 }
 
-async fn run(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_on_stdin_eof: bool) -> io::Result<()> {
+async fn run(state: AppState, bind: SocketAddr, stop_on_stdin_eof: bool) -> io::Result<()> {
     blocking::configure(state.evaluation_stack);
     if let Some(interval) = state.poll_interval {
         replica::spawn_poller(state.clone(), interval);
@@ -163,14 +143,15 @@ async fn run(state: AppState, bind: SocketAddr, cors_origins: Vec<String>, stop_
     let metrics = web::Data::new(metrics::Metrics::default());
     let client_timeout = Duration::try_from_secs_f64(state.limits.client_timeout).unwrap_or(Duration::from_secs(10));
     let server = HttpServer::new(move || {
+        let cors = state.origins.cors();
         App::new()
             .app_data(metrics.clone())
             .wrap(actix_web::middleware::ErrorHandlers::new().default_handler(middleware::json_errors))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::from_fn(middleware::head_without_body))
             .wrap(actix_web::middleware::Condition::new(
-                !cors_origins.is_empty(),
-                cors(&cors_origins),
+                cors.is_some(),
+                cors.unwrap_or_default(),
             ))
             .wrap(actix_web::middleware::from_fn(middleware::observe))
             .wrap(tracing_actix_web::TracingLogger::<middleware::RequestSpan>::new())

@@ -277,3 +277,34 @@ fn a_sane_request_id_is_kept_and_logged_with_the_trace() {
     assert!(logged.contains("request_id=write-7"), "{}", server.stderr());
     assert!(logged.contains(&format!("trace_id={trace}")), "{}", server.stderr());
 }
+
+/// A WebSocket upgrade to `/graphql` with the given `Origin`: the handshake's status.
+fn upgrade_status(server: &Server, origin: &str) -> u16 {
+    use tungstenite::client::IntoClientRequest;
+    let address = server.base.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(address).unwrap();
+    let mut request = format!("ws://{address}/graphql").into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    headers.insert("Origin", origin.parse().unwrap());
+    match tungstenite::client(request, stream) {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => response.status().as_u16(),
+        Err(other) => panic!("the handshake failed: {other}"),
+    }
+}
+
+#[test]
+fn the_websocket_upgrade_follows_the_cors_policy() {
+    let closed = Server::start(&["--memory", "--no-seed"]);
+    assert_eq!(upgrade_status(&closed, ORIGIN), 403, "another site, CORS closed");
+    assert_eq!(upgrade_status(&closed, &closed.base), 101, "the server's own pages");
+    let open = Server::start(&["--memory", "--no-seed", "--cors-origin", ORIGIN]);
+    assert_eq!(upgrade_status(&open, ORIGIN), 101, "an allowed origin");
+    assert_eq!(upgrade_status(&open, "https://elsewhere.example"), 403);
+    let any = Server::start(&["--memory", "--no-seed", "--cors-origin", "*"]);
+    assert_eq!(upgrade_status(&any, "https://elsewhere.example"), 101);
+    // Clients that are not pages send no Origin and are not affected.
+    let mut socket = crate::util::subscribe(&closed, "subscription { graphChanged { op } }");
+    socket.close(None).unwrap();
+}

@@ -164,6 +164,40 @@ fn metrics_report_the_graph_and_the_requests() {
     );
 }
 
+#[test]
+fn metrics_count_errors_by_code_and_name_the_build_and_the_dataset() {
+    let server = Server::start(&["--memory", "--sparql-timeout", "0.05"]);
+    let missing = server.graphql(
+        r#"{ a: stats { entities } b: entity(ref: "nonexistentzzz") { id } }"#,
+        serde_json::json!({}),
+    );
+    assert_eq!(missing["errors"][0]["extensions"]["code"], "NOT_FOUND", "{missing}");
+    server.graphql("{ nosuchfield }", serde_json::json!({}));
+    let explosive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let (status, _) = server.get(&format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(explosive.as_bytes()).collect::<String>()
+    ));
+    assert_eq!(status, 503);
+    let (status, _) = server.get("/id/nonexistentzzz");
+    assert_eq!(status, 404);
+    let (_, metrics) = server.get("/metrics");
+    let version = server.graphql("{ stats { entities } }", serde_json::json!({}))["extensions"]["datasetVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for line in [
+        "govgraph_graphql_errors_total{code=\"NOT_FOUND\"} 1".to_owned(),
+        "govgraph_graphql_errors_total{code=\"GRAPHQL_VALIDATION_FAILED\"} 1".to_owned(),
+        "govgraph_http_error_codes_total{route=\"/sparql\",code=\"TIMEOUT\"} 1".to_owned(),
+        "govgraph_http_error_codes_total{route=\"/id/{id}\",code=\"NOT_FOUND\"} 1".to_owned(),
+        format!("govgraph_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION")),
+        format!("govgraph_dataset_info{{version=\"{version}\"}} 1"),
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
+}
+
 /// Waits until the server has logged `expected` (the start-up snapshot is written in the
 /// background).
 fn wait_for_log(server: &Server, expected: &str) {

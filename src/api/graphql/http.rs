@@ -126,6 +126,9 @@ pub async fn get_or_subscribe(
         .get(header::UPGRADE)
         .and_then(|value| value.to_str().ok());
     if upgrade.is_some_and(|value| value.eq_ignore_ascii_case("websocket")) {
+        if let Err(refused) = state.origins.allow(&request) {
+            return request_error(MediaType::Json, StatusCode::FORBIDDEN, ErrorCode::Forbidden, refused);
+        }
         return match async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone()).start(&request, payload) {
             Ok(response) => response,
             Err(error) => request_error(
@@ -347,6 +350,15 @@ async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) 
             .into_iter()
             .map(|error| with_code(error, ErrorCode::BadRequest))
             .collect();
+    }
+    if let Some(metrics) = request.app_data::<web::Data<crate::api::metrics::Metrics>>() {
+        for error in &response.errors {
+            let code = error.extensions.as_ref().and_then(|extensions| extensions.get("code"));
+            match code {
+                Some(async_graphql::Value::String(code)) => metrics.graphql_error(code),
+                _ => metrics.graphql_error("NONE"),
+            }
+        }
     }
     let version = data.catalog().version.clone();
     let response = response.extension("datasetVersion", async_graphql::Value::from(version));

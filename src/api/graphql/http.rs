@@ -141,24 +141,23 @@ pub struct GetParams {
     extensions: Option<String>,
 }
 
-/// The request a `GET`'s parameters make, or the answer to parameters that do not make one.
-fn get_request(media: MediaType, params: GetParams) -> Result<Request, HttpResponse> {
-    let malformed = |message: String| request_error(media, StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message);
+/// The request a `GET`'s parameters make, or why they do not make one.
+fn get_request(params: GetParams) -> Result<Request, String> {
     let mut graphql = Request::new(params.query.unwrap_or_default());
     if let Some(variables) = params.variables {
         let value = serde_json::from_str::<serde_json::Value>(&variables)
-            .map_err(|error| malformed(format!("`variables` is not JSON: {error}")))?;
+            .map_err(|error| format!("`variables` is not JSON: {error}"))?;
         graphql = graphql.variables(Variables::from_json(value));
     }
     if let Some(extensions) = params.extensions {
-        graphql.extensions = serde_json::from_str(&extensions)
-            .map_err(|error| malformed(format!("`extensions` is not a JSON object: {error}")))?;
+        graphql.extensions =
+            serde_json::from_str(&extensions).map_err(|error| format!("`extensions` is not a JSON object: {error}"))?;
     }
     if let Some(name) = params.operation_name {
         graphql = graphql.operation_name(name);
     }
     if graphql.query.is_empty() && !persisted::carries(&graphql) {
-        return Err(malformed("the `query` parameter is missing".to_owned()));
+        return Err("the `query` parameter is missing".to_owned());
     }
     Ok(graphql)
 }
@@ -210,9 +209,9 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
         }
         return not_acceptable();
     };
-    let mut graphql = match get_request(media, params.into_inner()) {
+    let mut graphql = match get_request(params.into_inner()) {
         Ok(graphql) => graphql,
-        Err(response) => return response,
+        Err(message) => return request_error(media, StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message),
     };
     let keep = match state.persisted_queries.resolve(&mut graphql) {
         Ok(keep) => keep,

@@ -159,6 +159,24 @@ pub struct Limits {
     /// Most operations in one batched GraphQL request.
     #[arg(long, env = "GOVGRAPH_MAX_BATCH", default_value_t = 10, value_name = "N")]
     pub max_batch: usize,
+    /// Most GraphQL queries kept for automatic persisted queries (Apollo's APQ), at least one;
+    /// past it the least recently used is forgotten (its client then sends the text again).
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_PERSISTED_QUERIES",
+        default_value_t = 1_000,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub max_persisted_queries: usize,
+    /// Longest GraphQL query that may be persisted, in bytes (longer ones are sent as text).
+    #[arg(
+        long,
+        env = "GOVGRAPH_MAX_PERSISTED_QUERY_LENGTH",
+        default_value_t = 32 * 1024,
+        value_name = "BYTES"
+    )]
+    pub max_persisted_query_length: usize,
     /// Longest path (in relations) `maxHops` may ask for; also the default when it is absent.
     #[arg(long, env = "GOVGRAPH_MAX_HOPS", default_value_t = 12, value_name = "N")]
     pub max_hops: usize,
@@ -281,6 +299,8 @@ impl Default for Limits {
             max_complexity: 5_000,
             max_aliases: 30,
             max_batch: 10,
+            max_persisted_queries: 1_000,
+            max_persisted_query_length: 32 * 1024,
             max_hops: 12,
             max_k: 20,
             max_subgraph_nodes: 500,

@@ -34,12 +34,15 @@ pub enum ErrorCode {
     StorageFull,
     GraphqlParseFailed,
     GraphqlValidationFailed,
+    /// An automatic persisted query's hash the server does not know (Apollo's code): the client
+    /// sends the query's text with it again.
+    PersistedQueryNotFound,
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::NotFound,
         ErrorCode::BadRequest,
         ErrorCode::SyntaxError,
@@ -60,6 +63,7 @@ impl ErrorCode {
         ErrorCode::StorageFull,
         ErrorCode::GraphqlParseFailed,
         ErrorCode::GraphqlValidationFailed,
+        ErrorCode::PersistedQueryNotFound,
         ErrorCode::Internal,
     ];
 
@@ -86,6 +90,7 @@ impl ErrorCode {
             ErrorCode::StorageFull => "STORAGE_FULL",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -93,7 +98,9 @@ impl ErrorCode {
     /// The HTTP status of a response carrying this error.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::NotFound => 404,
+            // GraphQL answers an unknown persisted query with 200, as Apollo Server does (see
+            // `api::graphql::http`); 404 is its status anywhere else, as Apollo's router has it.
+            ErrorCode::NotFound | ErrorCode::PersistedQueryNotFound => 404,
             ErrorCode::BadRequest
             | ErrorCode::SyntaxError
             | ErrorCode::Refused
@@ -135,7 +142,7 @@ impl ErrorCode {
             | ErrorCode::UriTooLong
             | ErrorCode::GraphqlParseFailed
             | ErrorCode::GraphqlValidationFailed => 65,
-            ErrorCode::NotFound => 66,
+            ErrorCode::NotFound | ErrorCode::PersistedQueryNotFound => 66,
             ErrorCode::Timeout | ErrorCode::Unavailable => 75,
             ErrorCode::StorageFull => 74,
             ErrorCode::Unauthenticated | ErrorCode::Forbidden | ErrorCode::ReadOnly => 77,

@@ -61,6 +61,8 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<crate::services::changes::GraphChange>,
     /// GraphQL documents already parsed, by their text.
     pub parsed_queries: Arc<graphql::parsed::ParsedQueries>,
+    /// The texts of automatic persisted queries, by their hash.
+    pub persisted_queries: Arc<graphql::persisted::PersistedQueries>,
     /// For a replica: how often to poll the remote store's dataset version.
     pub poll_interval: Option<std::time::Duration>,
     /// Whether the store answered the last poll (always, for the embedded store).
@@ -88,6 +90,10 @@ impl AppState {
             data_dir: None,
             events,
             parsed_queries: Arc::default(),
+            persisted_queries: Arc::new(graphql::persisted::PersistedQueries::new(
+                limits.max_persisted_queries,
+                limits.max_persisted_query_length,
+            )),
             poll_interval: None,
             readiness: Arc::default(),
             evaluation_stack: crate::store::evaluation_stack(&limits.input.limits()),

@@ -2,6 +2,7 @@
 //! The integration tests: one binary, each module a boundary of the system. They run the real
 //! `govgraph` binary on temporary directories and talk to the real server over HTTP.
 
+mod apq;
 mod architecture;
 mod cli;
 mod consistency;

@@ -1,10 +1,11 @@
 //! GraphQL over HTTP: `POST /graphql` (JSON, one operation or a batch) and `GET /graphql`
 //! (queries only), content negotiation between `application/graphql-response+json` and
-//! `application/json`, the status codes of the GraphQL-over-HTTP specification, the batch limit
-//! and the request timeout.
+//! `application/json`, the status codes of the GraphQL-over-HTTP specification, automatic
+//! persisted queries (`persisted.rs`), the batch limit and the request timeout.
 
 use super::RequestData;
 use super::errors::{internal, limit_exceeded, with_code};
+use super::persisted::{self, Hash};
 use super::variables::RequestedOperation;
 use crate::api::AppState;
 use crate::error_code::ErrorCode;
@@ -104,13 +105,61 @@ fn not_acceptable() -> HttpResponse {
     }))
 }
 
-/// `GET /graphql?query=...&variables=...&operationName=...`.
+/// A request refused before it ran, for a persisted query that cannot be read or found. An
+/// unknown hash is 200 whatever the client accepts, as Apollo Server answers it: Apollo's link
+/// then sends the query's text, where a 400 would make it stop persisting queries at all. Never
+/// stored, so that the same request finds the query once the client has sent it.
+fn refused(media: MediaType, error: async_graphql::Error) -> HttpResponse {
+    let not_found = error.message == persisted::NOT_FOUND_MESSAGE;
+    let status = if not_found {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .body(serde_json::json!({ "errors": [unplaced(error)] }).to_string())
+}
+
+/// An error about the request as a whole: no location in the document.
+fn unplaced(error: async_graphql::Error) -> ServerError {
+    ServerError {
+        extensions: error.extensions,
+        ..ServerError::new(error.message, None)
+    }
+}
+
+/// `GET /graphql?query=...&variables=...&operationName=...&extensions=...`.
 #[derive(Deserialize)]
 pub struct GetParams {
     query: Option<String>,
     variables: Option<String>,
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
+    /// JSON, as in a POST body: `{"persistedQuery": {...}}` for an automatic persisted query.
+    extensions: Option<String>,
+}
+
+/// The request a `GET`'s parameters make, or why they do not make one.
+fn get_request(params: GetParams) -> Result<Request, String> {
+    let mut graphql = Request::new(params.query.unwrap_or_default());
+    if let Some(variables) = params.variables {
+        let value = serde_json::from_str::<serde_json::Value>(&variables)
+            .map_err(|error| format!("`variables` is not JSON: {error}"))?;
+        graphql = graphql.variables(Variables::from_json(value));
+    }
+    if let Some(extensions) = params.extensions {
+        graphql.extensions =
+            serde_json::from_str(&extensions).map_err(|error| format!("`extensions` is not a JSON object: {error}"))?;
+    }
+    if let Some(name) = params.operation_name {
+        graphql = graphql.operation_name(name);
+    }
+    if graphql.query.is_empty() && !persisted::carries(&graphql) {
+        return Err("the `query` parameter is missing".to_owned());
+    }
+    Ok(graphql)
 }
 
 /// `GET /graphql`: a WebSocket upgrade starts a subscription (graphql-transport-ws, or the
@@ -163,16 +212,15 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
         }
         return not_acceptable();
     };
-    let params = params.into_inner();
-    let Some(query) = params.query else {
-        return request_error(
-            media,
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-            "the `query` parameter is missing".to_owned(),
-        );
+    let mut graphql = match get_request(params.into_inner()) {
+        Ok(graphql) => graphql,
+        Err(message) => return request_error(media, StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message),
     };
-    if is_mutation(&query, params.operation_name.as_deref()) {
+    let keep = match state.persisted_queries.resolve(&mut graphql) {
+        Ok(keep) => keep,
+        Err(error) => return refused(media, error),
+    };
+    if is_mutation(&graphql.query, graphql.operation_name.as_deref()) {
         let mut response = request_error(
             media,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -184,24 +232,7 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let mut graphql = Request::new(query);
-    if let Some(variables) = params.variables {
-        match serde_json::from_str::<serde_json::Value>(&variables) {
-            Ok(value) => graphql = graphql.variables(Variables::from_json(value)),
-            Err(error) => {
-                return request_error(
-                    media,
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::BadRequest,
-                    format!("`variables` is not JSON: {error}"),
-                );
-            }
-        }
-    }
-    if let Some(name) = params.operation_name {
-        graphql = graphql.operation_name(name);
-    }
-    respond_single(media, execute(&state, &request, graphql).await)
+    respond_single(media, execute(&state, &request, graphql, keep).await)
 }
 
 /// Whether the operation to run is a mutation (GET may only read). Unparseable queries are left
@@ -248,11 +279,13 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
             );
         }
     };
-    // async-graphql reads a missing `query` as an empty one; a request without a document is
-    // malformed (GraphQL over HTTP: 400), not a document that fails to parse (200 with errors).
+    // async-graphql reads a missing `query` as an empty one; a request without a document (nor
+    // a persisted query's hash) is malformed (GraphQL over HTTP: 400), not a document that fails
+    // to parse (200 with errors).
+    let missing = |graphql: &Request| graphql.query.trim().is_empty() && !persisted::carries(graphql);
     let missing_query = match &batch {
-        BatchRequest::Single(graphql) => graphql.query.trim().is_empty(),
-        BatchRequest::Batch(requests) => requests.iter().any(|graphql| graphql.query.trim().is_empty()),
+        BatchRequest::Single(graphql) => missing(graphql),
+        BatchRequest::Batch(requests) => requests.iter().any(missing),
     };
     if missing_query {
         return request_error(
@@ -263,7 +296,10 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
         );
     }
     match batch {
-        BatchRequest::Single(graphql) => respond_single(media, execute(&state, &request, graphql).await),
+        BatchRequest::Single(mut graphql) => match state.persisted_queries.resolve(&mut graphql) {
+            Ok(keep) => respond_single(media, execute(&state, &request, graphql, keep).await),
+            Err(error) => refused(media, error),
+        },
         BatchRequest::Batch(requests) => {
             let max = state.limits.max_batch;
             if requests.len() > max {
@@ -278,8 +314,12 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
                     .body(body.to_string());
             }
             let mut responses = Vec::with_capacity(requests.len());
-            for graphql in requests {
-                responses.push(body_of(execute(&state, &request, graphql).await));
+            for mut graphql in requests {
+                let body = match state.persisted_queries.resolve(&mut graphql) {
+                    Ok(keep) => body_of(execute(&state, &request, graphql, keep).await),
+                    Err(error) => serde_json::json!({ "errors": [unplaced(error)] }),
+                };
+                responses.push(body);
             }
             HttpResponse::Ok()
                 .insert_header((header::CONTENT_TYPE, media.content_type()))
@@ -288,9 +328,16 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
     }
 }
 
-/// Runs one operation against the current catalog, within the request timeout.
-async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) -> (Response, bool) {
+/// Runs one operation against the current catalog, within the request timeout; keeps its text
+/// under `persist` (a persisted query's checked hash) if it got past validation.
+async fn execute(
+    state: &AppState,
+    request: &HttpRequest,
+    mut graphql: Request,
+    persist: Option<Hash>,
+) -> (Response, bool) {
     let executed = Executed::default();
+    let persist = persist.map(|hash| (hash, graphql.query.clone()));
     let parsed = state.parsed_queries.get(&graphql.query);
     let remember = parsed.is_none().then(|| graphql.query.clone());
     if let Some(document) = parsed {
@@ -340,6 +387,11 @@ async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request) 
         && response.errors.is_empty()
     {
         state.parsed_queries.remember(&query);
+    }
+    if let Some((hash, query)) = persist
+        && executed.get()
+    {
+        state.persisted_queries.remember(hash, &query);
     }
     // What async-graphql refuses before execution without a code of ours: selecting the
     // operation (none named among several, or an unknown name).

@@ -6,6 +6,7 @@ pub mod http;
 mod loaders;
 mod mutation;
 pub mod parsed;
+pub mod persisted;
 mod query;
 mod types;
 mod variables;

@@ -26,35 +26,55 @@ use tokio::sync::broadcast;
 /// file name — and the words it says.
 #[derive(InputObject, Clone)]
 pub struct SourceInput {
+    /// The document: a URL, a document entity's id or label, or a seed file name; anything else
+    /// is BAD_USER_INPUT.
     pub document: String,
+    /// The words the document says, verbatim ("..." marks an omission); optional.
     pub quote: Option<String>,
 }
 
 /// A new entity. `id` is a slug, derived from the label when absent; `sources` may not be empty.
 #[derive(InputObject, Clone)]
 pub struct EntityInput {
+    /// The new entity's id, a slug (e.g. "netmundial-2014"); one in use is BAD_USER_INPUT. When
+    /// absent, made from the label, with "-2", "-3"... if that one is taken.
     pub id: Option<ID>,
+    /// Its name; not blank.
     pub label: String,
+    /// What kind of entity it is.
     pub kind: EntityKind,
+    /// Whether it is open or closed; leave it out when the sources do not say.
     pub openness: Option<Openness>,
+    /// Other names: acronyms and other spellings; none when absent.
     pub aliases: Option<Vec<String>>,
+    /// A short description in plain text.
     pub description: Option<String>,
     /// ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD.
     pub start_date: Option<String>,
+    /// When it ended, in the same format; not before `startDate`.
     pub end_date: Option<String>,
+    /// Where it took place, e.g. "Montevideo, Uruguay".
     pub location: Option<String>,
+    /// Where the entity is described (provenance): at least one source.
     pub sources: Vec<SourceInput>,
 }
 
 /// Changes to an entity: a field left out is kept; a field set to null is removed.
 #[derive(InputObject, Clone)]
 pub struct EntityPatch {
+    /// A new label; an entity always has one, so null keeps it.
     pub label: Option<String>,
+    /// A new openness; null removes it (the sources do not say).
     pub openness: MaybeUndefined<Openness>,
+    /// The aliases, replacing all of them (`[]` removes them); null keeps them.
     pub aliases: Option<Vec<String>>,
+    /// A new description; null removes it.
     pub description: MaybeUndefined<String>,
+    /// A new start date (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD); null removes it.
     pub start_date: MaybeUndefined<String>,
+    /// A new end date, not before the start date; null removes it.
     pub end_date: MaybeUndefined<String>,
+    /// A new location; null removes it.
     pub location: MaybeUndefined<String>,
 }
 
@@ -62,10 +82,18 @@ pub struct EntityPatch {
 /// or its IRI, "related to" when absent; `sources` may not be empty.
 #[derive(InputObject, Clone)]
 pub struct RelationInput {
+    /// The entity the relation starts from: a ref (id, IRI, label or alias).
     pub source: String,
+    /// The entity it points to: a ref, not the source itself.
     pub target: String,
+    /// Whether the relation is direct or indirect.
     pub kind: RelationKind,
+    /// A relation property of the ontology, by name (e.g. `inspired`, `partOf`) or IRI; "related
+    /// to" when absent.
     pub predicate: Option<String>,
+    /// Where the relation is stated (provenance): at least one source. The first one sets the
+    /// evidence type: a quote from a URL is PUBLIC_SOURCE, from a document of the graph
+    /// SEED_QUOTE; without a quote, ASSERTED.
     pub sources: Vec<SourceInput>,
 }
 
@@ -137,10 +165,17 @@ async fn load_entity(ctx: &Context<'_>, id: String) -> Result<Entity> {
 
 pub struct Mutation;
 
+/// The curators' writes: each needs the admin token (`Authorization: Bearer ...`; without it
+/// UNAUTHENTICATED, READ_ONLY on a server started without writes), checks its input field by
+/// field (BAD_USER_INPUT naming the field) and answers from the data it wrote.
 #[Object]
 impl Mutation {
     /// Creates an entity, with its provenance, in the curated graph.
-    async fn create_entity(&self, ctx: &Context<'_>, input: EntityInput) -> Result<Entity> {
+    async fn create_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new entity and its sources.")] input: EntityInput,
+    ) -> Result<Entity> {
         let input = ModelEntityInput {
             id: input.id.map(|id| id.0),
             label: input.label,
@@ -161,7 +196,12 @@ impl Mutation {
     }
 
     /// Changes an entity's own fields.
-    async fn update_entity(&self, ctx: &Context<'_>, id: ID, patch: EntityPatch) -> Result<Entity> {
+    async fn update_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity's id (not a label or alias).")] id: ID,
+        #[graphql(desc = "The fields to change; those left out are kept.")] patch: EntityPatch,
+    ) -> Result<Entity> {
         let patch = (|| -> Result<ModelPatch, QueryError> {
             Ok(ModelPatch {
                 label: patch.label.clone(),
@@ -185,7 +225,13 @@ impl Mutation {
 
     /// Deletes an entity and its relations. A document still cited as a source cannot be
     /// deleted.
-    async fn delete_entity(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+    async fn delete_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity's id (not a label or alias); an \
+                          unknown one is NOT_FOUND.")]
+        id: ID,
+    ) -> Result<bool> {
         mutate(ctx, move |store, catalog| {
             curate::write::delete_entity(store, catalog, &id.0)
         })
@@ -193,7 +239,11 @@ impl Mutation {
     }
 
     /// Creates a relation between two refs, with its provenance, in the curated graph.
-    async fn create_relation(&self, ctx: &Context<'_>, input: RelationInput) -> Result<Relation> {
+    async fn create_relation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new relation and its sources.")] input: RelationInput,
+    ) -> Result<Relation> {
         let input = ModelRelationInput {
             source: input.source,
             target: input.target,
@@ -213,7 +263,13 @@ impl Mutation {
     }
 
     /// Deletes a relation, and the triples it alone implied.
-    async fn delete_relation(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+    async fn delete_relation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The relation's id, \
+                          `{source}--{property}--{target}`; an unknown one is NOT_FOUND.")]
+        id: ID,
+    ) -> Result<bool> {
         mutate(ctx, move |store, catalog| {
             curate::write::delete_relation(store, catalog, &id.0)
         })
@@ -224,16 +280,22 @@ impl Mutation {
 /// What a write did to an entity or a relation.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum ChangeOp {
+    /// It was created.
     Created,
+    /// Its fields changed.
     Updated,
+    /// It was deleted (an entity's relations are deleted with it, each with its own event).
     Deleted,
 }
 
 /// One change made by an acknowledged write.
 #[derive(SimpleObject)]
 pub struct GraphChange {
+    /// What the write did.
     pub op: ChangeOp,
+    /// The entity changed; null when the change is to a relation.
     pub entity_id: Option<ID>,
+    /// The relation changed; null when the change is to an entity.
     pub relation_id: Option<ID>,
     /// How many events this subscriber missed just before this one, because it read too slowly
     /// (writers never wait for subscribers). Refetch what you show when it is not 0.
@@ -255,6 +317,7 @@ fn event(change: ModelChange, missed: u64) -> GraphChange {
 
 pub struct Subscription;
 
+/// Live events, over the graphql-transport-ws protocol on `/graphql`; no token needed.
 #[Subscription]
 impl Subscription {
     /// The changes of every acknowledged write — mutations, SPARQL Update, Graph Store writes —

@@ -9,14 +9,16 @@ use super::types::{
 };
 use crate::services::catalog::Catalog;
 use crate::services::explore::{Centrality, EntityFilter, PathQuery, QueryError, Selection, Window};
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
 /// A date window; either end may be left open. Dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD.
+/// An entity meets the window when its dates overlap it; `to` before `from` is BAD_USER_INPUT.
 #[derive(InputObject, Clone, Default)]
 pub struct DateWindow {
+    /// The window's first date, from its first day ("2012" from 1 January 2012); open when absent.
     pub from: Option<String>,
+    /// The window's last date, through its last day ("2012" to 31 December 2012); open when absent.
     pub to: Option<String>,
 }
 
@@ -95,15 +97,60 @@ async fn off_executor<T: Send + 'static>(
     }
 }
 
-/// Extra fields of the `entities` connection.
+/// Where a page of entities is in the whole list.
 #[derive(SimpleObject)]
-pub struct EntityConnectionFields {
-    /// Number of entities matching the filters, over all pages.
+pub struct PageInfo {
+    /// Whether entities come before this page (it was asked for with `after`).
+    has_previous_page: bool,
+    /// Whether entities come after this page: ask for them with `after: endCursor`.
+    has_next_page: bool,
+    /// The cursor of the page's first entity; null when the page is empty.
+    start_cursor: Option<String>,
+    /// The cursor of the page's last entity; null when the page is empty.
+    end_cursor: Option<String>,
+}
+
+/// One entity of a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct EntityEdge {
+    /// The entity.
+    node: Entity,
+    /// An opaque cursor: give it as `after` for the entities after this one.
+    cursor: String,
+}
+
+// Written out rather than async-graphql's `Connection`, which gives its type no description.
+pub struct EntityConnection {
+    page_info: PageInfo,
+    edges: Vec<EntityEdge>,
     total_count: usize,
+}
+
+/// A page of entities, as a Relay connection: the entities, their cursors, where the page is and
+/// how many entities match over all pages.
+#[Object]
+impl EntityConnection {
+    /// Whether there are entities before and after this page, and its first and last cursors.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+    /// The page's entities, each with its cursor.
+    async fn edges(&self) -> &[EntityEdge] {
+        &self.edges
+    }
+    /// The page's entities, without cursors.
+    async fn nodes(&self) -> Vec<&Entity> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+    /// Number of entities matching the filters, over all pages.
+    async fn total_count(&self) -> usize {
+        self.total_count
+    }
 }
 
 pub struct Query;
 
+/// What can be read: entities, the paths and neighbourhoods between them, counts and rankings.
 // Resolvers take the contract's arguments one by one, as the schema shows them.
 #[allow(clippy::too_many_arguments)]
 #[Object]
@@ -112,7 +159,11 @@ impl Query {
     ///
     /// A ref that matches nothing (or more than one entity) nulls this field only, with its
     /// error, so the other fields of the request keep their answers.
-    async fn entity(&self, ctx: &Context<'_>, r#ref: String) -> Option<Result<Entity>> {
+    async fn entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity's id, IRI, label or one of its aliases.")] r#ref: String,
+    ) -> Option<Result<Entity>> {
         let found = async {
             let id = request(ctx)
                 .catalog()
@@ -128,13 +179,23 @@ impl Query {
     async fn entities(
         &self,
         ctx: &Context<'_>,
-        kind: Option<EntityKind>,
+        #[graphql(desc = "Only entities of this kind.")] kind: Option<EntityKind>,
+        #[graphql(desc = "Only entities with this openness (those the sources do not rate are left out).")]
         openness: Option<Openness>,
+        #[graphql(desc = "Words to find in labels (which count most), aliases and descriptions, \
+                          ignoring case and accents; the last word may be a prefix. Ranks the \
+                          entities by relevance. Blank is no search.")]
         search: Option<String>,
+        #[graphql(desc = "Only entities whose dates overlap this \
+                          window; undated ones are left out.")]
         between: Option<DateWindow>,
+        #[graphql(desc = "How many entities per page: 50 when absent, at most the server's \
+                          `--max-page` (500 by default; more is LIMIT_EXCEEDED).")]
         first: Option<i32>,
+        #[graphql(desc = "A cursor from this connection (`pageInfo.endCursor`, or an edge's): the \
+                          page starts after that entity. Anything else is BAD_USER_INPUT.")]
         after: Option<String>,
-    ) -> Result<Connection<String, Entity, EntityConnectionFields, EmptyFields>> {
+    ) -> Result<EntityConnection> {
         let data = request(ctx);
         let filter = EntityFilter {
             kind: kind.map(Into::into),
@@ -158,19 +219,26 @@ impl Query {
         };
         let end = (start + first).min(ids.len());
         let page = ids.get(start.min(ids.len())..end).unwrap_or_default();
-        let mut connection = Connection::with_additional_fields(
-            start > 0,
-            end < ids.len(),
-            EntityConnectionFields { total_count: ids.len() },
-        );
-        let loaded = entities(ctx, page).await?;
-        connection.edges.extend(
-            loaded
-                .into_iter()
-                .enumerate()
-                .map(|(offset, entity)| Edge::new(encode_cursor(start + offset), entity)),
-        );
-        Ok(connection)
+        let edges: Vec<EntityEdge> = entities(ctx, page)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(offset, node)| EntityEdge {
+                node,
+                cursor: encode_cursor(start + offset),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_previous_page: start > 0,
+            has_next_page: end < ids.len(),
+            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+        };
+        Ok(EntityConnection {
+            page_info,
+            edges,
+            total_count: ids.len(),
+        })
     }
 
     /// The shortest path between two entities (through `via`, in order), with every entity and
@@ -181,14 +249,32 @@ impl Query {
     async fn path(
         &self,
         ctx: &Context<'_>,
-        from: String,
-        to: String,
+        #[graphql(desc = "Where the path starts: a ref (id, IRI, label or alias).")] from: String,
+        #[graphql(desc = "Where the path ends: a ref.")] to: String,
+        #[graphql(desc = "Refs the path must visit, in this order; each leg avoids the entities of \
+                          the legs before it.")]
         via: Option<Vec<String>>,
+        #[graphql(desc = "Only walk relations of these kinds; \
+                          every kind when absent.")]
         kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "Only paths whose every entity, the endpoints \
+                          included, has this openness.")]
         openness: Option<Openness>,
-        #[graphql(default_with = "Some(false)")] directed: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Follow relations only from source to target; by default in either direction."
+        )]
+        directed: Option<bool>,
+        #[graphql(desc = "The longest path looked for, in relations: the server's `--max-hops` (12 \
+                          by default) when absent, and at most that (more is LIMIT_EXCEEDED).")]
         max_hops: Option<i32>,
-        #[graphql(default_with = "Some(false)")] temporal: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Only paths along which dates never go backwards (undated entities pass)."
+        )]
+        temporal: Option<bool>,
+        #[graphql(desc = "Only entities dated within this \
+                          window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Option<Result<Path>> {
         let found = async {
@@ -207,14 +293,32 @@ impl Query {
     async fn paths(
         &self,
         ctx: &Context<'_>,
-        from: String,
-        to: String,
+        #[graphql(desc = "Where the paths start: a ref (id, IRI, label or alias).")] from: String,
+        #[graphql(desc = "Where the paths end: a ref.")] to: String,
+        #[graphql(desc = "How many paths: 3 when absent, at least 1, at most the server's `--max-k` \
+                          (20 by default; more is LIMIT_EXCEEDED).")]
         k: Option<i32>,
+        #[graphql(desc = "Only walk relations of these kinds; \
+                          every kind when absent.")]
         kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "Only paths whose every entity, the endpoints \
+                          included, has this openness.")]
         openness: Option<Openness>,
-        #[graphql(default_with = "Some(false)")] directed: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Follow relations only from source to target; by default in either direction."
+        )]
+        directed: Option<bool>,
+        #[graphql(desc = "The longest path looked for, in relations: the server's `--max-hops` (12 \
+                          by default) when absent, and at most that (more is LIMIT_EXCEEDED).")]
         max_hops: Option<i32>,
-        #[graphql(default_with = "Some(false)")] temporal: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Only paths along which dates never go backwards (undated entities pass)."
+        )]
+        temporal: Option<bool>,
+        #[graphql(desc = "Only entities dated within this \
+                          window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
@@ -230,12 +334,32 @@ impl Query {
     async fn subgraph(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Refs of the entities to start from: at least one, at most the server's \
+                          `--max-page` (500 by default).")]
         roots: Vec<String>,
-        #[graphql(default_with = "Some(1)")] depth: Option<i32>,
+        #[graphql(
+            default_with = "Some(1)",
+            desc = "How many relations away from the roots to go: 1 by default, 0 for the roots \
+                    alone, at most the server's `--max-subgraph-depth` (4 by default)."
+        )]
+        depth: Option<i32>,
+        #[graphql(desc = "Only follow relations of these kinds; \
+                          every kind when absent.")]
         kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "Only entities with this openness, \
+                          the roots included.")]
         openness: Option<Openness>,
+        #[graphql(desc = "Most entities to return: the server's `--max-subgraph-nodes` (500 by \
+                          default) when absent, and at most that; `truncated` says whether it cut \
+                          the neighbourhood.")]
         limit: Option<i32>,
-        #[graphql(default_with = "Some(false)")] directed: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Follow relations only from source to target; by default in either direction."
+        )]
+        directed: Option<bool>,
+        #[graphql(desc = "Only entities dated within this \
+                          window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Result<Subgraph> {
         let data = request(ctx);
@@ -254,8 +378,10 @@ impl Query {
     async fn connections(
         &self,
         ctx: &Context<'_>,
-        a: String,
-        b: String,
+        #[graphql(desc = "One entity: a ref (id, IRI, label or alias).")] a: String,
+        #[graphql(desc = "The other entity: a ref.")] b: String,
+        #[graphql(desc = "Only relations of these kinds; every \
+                          kind when absent.")]
         kinds: Option<Vec<RelationKind>>,
     ) -> Result<Vec<Relation>> {
         let kinds: Option<Vec<crate::model::RelationKind>> =
@@ -271,10 +397,21 @@ impl Query {
     async fn timeline(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The window's first date (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD), from its \
+                          first day; open when absent.")]
         from: Option<String>,
+        #[graphql(desc = "The window's last date, through its last \
+                          day; open when absent.")]
         to: Option<String>,
+        #[graphql(desc = "Only entities of these kinds; every \
+                          kind when absent.")]
         kinds: Option<Vec<EntityKind>>,
-        #[graphql(default_with = "Some(100)")] first: Option<i32>,
+        #[graphql(
+            default_with = "Some(100)",
+            desc = "Most entities to return: 100 by default, at most the server's `--max-page` (500 \
+                    by default; more is LIMIT_EXCEEDED)."
+        )]
+        first: Option<i32>,
     ) -> Result<Vec<Entity>> {
         let data = request(ctx);
         let window = Window::parse(from.as_deref(), to.as_deref(), "timeline").map_err(|error| error.extend())?;
@@ -328,9 +465,15 @@ impl Query {
     async fn centrality(
         &self,
         ctx: &Context<'_>,
-        metric: CentralityMetric,
+        #[graphql(desc = "The measure to rank by.")] metric: CentralityMetric,
+        #[graphql(desc = "Only rank entities of this kind (scores are still computed over the whole graph).")]
         kind: Option<EntityKind>,
-        #[graphql(default_with = "Some(10)")] first: Option<i32>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many entities: 10 by default, at most the server's `--max-page` (500 by \
+                    default; more is LIMIT_EXCEEDED)."
+        )]
+        first: Option<i32>,
     ) -> Result<Vec<Ranked>> {
         let data = request(ctx);
         let metric = match metric {
@@ -350,7 +493,12 @@ impl Query {
     async fn components(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Some(10)")] first: Option<i32>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many components: 10 by default, at most the server's `--max-page` (500 by \
+                    default; more is LIMIT_EXCEEDED)."
+        )]
+        first: Option<i32>,
     ) -> Result<Vec<Component>> {
         let data = request(ctx);
         let first = count(first, "first")?.unwrap_or(10);

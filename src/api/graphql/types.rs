@@ -35,18 +35,43 @@ macro_rules! mirror_enum {
 mirror_enum! {
     /// The diagram's legend: meeting / event, document, discussion space; plus organizations
     /// and persons.
-    EntityKind = model::EntityKind { Organization, Meeting, Document, DiscussionSpace, Person }
+    EntityKind = model::EntityKind {
+        /// A body with members or staff (a UN organ, an agency, a government, a company, a
+        /// foundation), or a standing process that acts like one (the WSIS process, the IGF).
+        Organization,
+        /// A meeting or event with a date (possibly still TBD): a conference, a session, a
+        /// briefing; or a recurring series of them (the annual WSIS Forum).
+        Meeting,
+        /// A written artefact: a statement, a report, a resolution, a diagram. Its openness is how
+        /// it was produced (who could take part), not whether it can be read.
+        Document,
+        /// A standing forum where stakeholders deliberate: a working group, a panel, a
+        /// mailing-list movement, a coalition, an IGF best practice forum.
+        DiscussionSpace,
+        /// A person.
+        Person,
+    }
 }
 
 mirror_enum! {
     /// OPEN: "open or partially open"; CLOSED: "closed or partially closed".
-    Openness = model::Openness { Open, Closed }
+    Openness = model::Openness {
+        /// Open or partially open (the diagram's own words).
+        Open,
+        /// Closed or partially closed (the diagram's own words).
+        Closed,
+    }
 }
 
 mirror_enum! {
     /// DIRECT: one item organises, produces, prepares or continues the other. INDIRECT:
     /// influence, discussion or input.
-    RelationKind = model::RelationKind { Direct, Indirect }
+    RelationKind = model::RelationKind {
+        /// One item organises, produces, prepares or continues the other.
+        Direct,
+        /// One item influences the other, discusses it or gives input to it.
+        Indirect,
+    }
 }
 
 mirror_enum! {
@@ -83,7 +108,7 @@ pub enum Direction {
     Outgoing,
     /// Relations whose target is the entity.
     Incoming,
-    /// Both.
+    /// Relations whose source or target is the entity.
     #[default]
     Both,
 }
@@ -139,10 +164,8 @@ fn detail<M, T>(details: Result<Arc<M>>, pick: impl FnOnce(&M) -> Option<T>) -> 
     details.map(|details| pick(&details)).transpose()
 }
 
-/// An organization, meeting, document, discussion space or person.
-///
-/// What the catalog holds (names, kind, openness, dates, relations) is answered from memory;
-/// the rest (provenance, notes, location) is loaded from the store, in batches, when asked for.
+// What the catalog holds (names, kind, openness, dates, relations) is answered from memory; the
+// rest (provenance, notes, location) is loaded from the store, in batches, when asked for.
 pub struct Entity {
     catalog: Arc<Catalog>,
     entity: EntityHandle,
@@ -168,6 +191,8 @@ impl Entity {
     }
 }
 
+/// An organization, meeting, document, discussion space or person of the history of Internet
+/// governance, with its relations and the sources that describe it.
 #[Object]
 impl Entity {
     /// Short stable slug, e.g. "montevideo-statement-2013".
@@ -178,6 +203,7 @@ impl Entity {
     async fn iri(&self) -> String {
         entity_iri(self.id_str())
     }
+    /// The entity's name as the sources give it, e.g. "NETmundial 2014".
     async fn label(&self) -> &str {
         self.summary().label()
     }
@@ -185,17 +211,19 @@ impl Entity {
     async fn aliases(&self) -> Vec<&str> {
         self.summary().aliases().collect()
     }
+    /// What kind of entity it is (the diagram's legend).
     async fn kind(&self) -> EntityKind {
         self.summary().kind().into()
     }
-    /// Null where the sources do not say.
+    /// Whether it is open or closed to participation; null where the sources do not say.
     async fn openness(&self) -> Option<Openness> {
         self.summary().openness().map(Into::into)
     }
-    /// Why the entity is open or closed, and on what evidence.
+    /// Why the entity is open or closed, and on what evidence; null when no note was recorded.
     async fn openness_note(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.openness_note.clone())
     }
+    /// A short description of the entity in plain text; null when there is none.
     async fn description(&self) -> Option<&str> {
         self.summary().description()
     }
@@ -204,30 +232,43 @@ impl Entity {
     async fn start_date(&self) -> Option<String> {
         self.summary().start().map(|date| date.to_string())
     }
+    /// When it ended, for a meeting or event that spans several days or years (ISO 8601, as
+    /// `startDate`); null for a single date, for one still going on, or when unknown.
     async fn end_date(&self) -> Option<String> {
         self.summary().end().map(|date| date.to_string())
     }
-    /// Set when the sources give no date (TBD, ongoing, unknown).
+    /// Why there is no date, when the sources give none (TBD, ongoing, unknown); null when the
+    /// entity is dated, or nothing was recorded.
     async fn date_status(&self, ctx: &Context<'_>) -> Option<Result<DateStatus>> {
         detail(self.details(ctx).await, |details| details.date_status.map(Into::into))
     }
-    /// The sources' own words about the date, e.g. "TBD (late january)".
+    /// The sources' own words about the date, e.g. "TBD (late january)"; null when they have
+    /// none beyond the date itself.
     async fn date_note(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.date_note.clone())
     }
+    /// Where a meeting or event took place, as the sources name it (e.g. "Montevideo, Uruguay");
+    /// null when they do not say.
     async fn location(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.location.clone())
     }
-    /// A UN document symbol, for resolutions and reports.
+    /// A UN document symbol, for resolutions and reports (e.g. "A/RES/67/195"); null otherwise.
     async fn identifier(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.identifier.clone())
     }
-    /// The entity's relations, optionally of one kind and one direction, by relation id.
+    /// The entity's relations, optionally of one kind and one direction, in the order of their ids.
     async fn relations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only relations of this kind; all \
+                          kinds when absent.")]
         kind: Option<RelationKind>,
-        #[graphql(default)] direction: Direction,
+        #[graphql(
+            default,
+            desc = "Which side of the relations the entity is on: OUTGOING (it is the source), INCOMING (the \
+                    target) or BOTH (the default)."
+        )]
+        direction: Direction,
     ) -> Result<Vec<Relation>> {
         let ids = self.catalog.relations_of(self.id_str(), kind.map(Into::into));
         let all = relations(ctx, &ids).await?;
@@ -243,18 +284,19 @@ impl Entity {
             })
             .collect())
     }
-    /// Number of relations (in and out).
+    /// Number of its relations, outgoing and incoming, of every kind.
     async fn degree(&self) -> usize {
         self.catalog.relations_of(self.id_str(), None).len()
     }
-    /// Where the entity is described: each document and the quote.
+    /// Where the entity is described: each document and the quote (provenance); empty when
+    /// nothing was recorded.
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
 }
 
-/// A qualified relation between two entities, with its provenance. Its ends, kind and
-/// predicate come from memory; evidence and provenance from the store when asked for.
+// Its ends, kind and predicate come from memory; evidence and provenance from the store when
+// asked for.
 pub struct Relation {
     catalog: Arc<Catalog>,
     relation: RelationHandle,
@@ -283,12 +325,15 @@ impl Relation {
     }
 }
 
+/// A relation between two entities, read from `source` to `target` (e.g. a meeting `inspired`
+/// a document), with its kind, evidence and provenance.
 #[Object]
 impl Relation {
-    /// `{source}--{property}--{target}`.
+    /// `{source}--{property}--{target}`, e.g. "onenet--coOrganizes--netmundial-2014".
     async fn id(&self) -> ID {
         ID(self.id_str().to_owned())
     }
+    /// The relation's IRI (its linked-data name, under `/rel/`).
     async fn iri(&self) -> String {
         relation_iri(self.id_str())
     }
@@ -308,54 +353,62 @@ impl Relation {
             .predicate_labels(self.catalog.relation_predicate(self.relation))
             .1
     }
+    /// Whether the relation is direct (organises, produces, continues) or indirect (influence,
+    /// discussion, input), as the diagram draws it.
     async fn kind(&self) -> RelationKind {
         self.catalog.relation_kind(self.relation).into()
     }
+    /// How the relation is known (a quote from a seed document or a public page, an inference,
+    /// a curator's assertion); null when not recorded.
     async fn evidence_type(&self, ctx: &Context<'_>) -> Option<Result<EvidenceType>> {
         detail(self.details(ctx).await, |details| details.evidence_type.map(Into::into))
     }
-    /// The curator's confidence, from 0 to 1.
+    /// The curator's confidence that the relation holds, from 0 to 1; null when not given.
     async fn confidence(&self, ctx: &Context<'_>) -> Option<Result<f64>> {
         detail(self.details(ctx).await, |details| details.confidence)
     }
-    /// Why an inferred relation is believed.
+    /// Why an inferred relation is believed; null for relations that are not inferred.
     async fn inference_reason(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.inference_reason.clone())
     }
+    /// The entity the relation starts from (its subject: the one that, e.g., `inspired`).
     async fn source(&self) -> Entity {
         self.end(self.catalog.relation_ends(self.relation).0)
     }
+    /// The entity the relation points to (its object: the one that, e.g., was inspired).
     async fn target(&self) -> Entity {
         self.end(self.catalog.relation_ends(self.relation).1)
     }
-    /// Provenance: where this relation is stated.
+    /// Provenance: each document that states this relation, with its quote.
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
 }
 
-/// One piece of provenance.
 pub struct Source(pub model::Citation);
 
+/// One piece of provenance: a document and what it says.
 #[Object]
 impl Source {
     /// A seed file name (the text under seed/sources/), a URL, or an imported file's name.
     async fn document(&self) -> &str {
         &self.0.document
     }
-    /// The words the document says, verbatim; "..." marks an omission.
+    /// The words the document says, verbatim; "..." marks an omission; null when the source is
+    /// cited without a quote.
     async fn quote(&self) -> Option<&str> {
         self.0.quote.as_deref()
     }
-    /// The document's title, when known.
+    /// The document's title; null when not known.
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
-    /// The document's IRI.
+    /// The IRI the document is recorded under: a document entity's IRI, a web page's URL, or the
+    /// IRI given to a file.
     async fn document_iri(&self) -> &str {
         &self.0.document_iri
     }
-    /// The document as an entity of the graph, when it is one.
+    /// The document as an entity of the graph; null when it is not one (a web page, a file).
     async fn document_entity(&self, ctx: &Context<'_>) -> Option<Result<Entity>> {
         let id = self.0.document_entity.as_ref()?;
         entities(ctx, std::slice::from_ref(id))
@@ -365,12 +418,12 @@ impl Source {
     }
 }
 
-/// A path: every entity and every relation along it, in order.
 pub struct Path(pub FoundPath);
 
+/// A path: every entity and every relation along it, in order.
 #[Object]
 impl Path {
-    /// Number of relations.
+    /// Number of relations along the path (one fewer than its entities).
     async fn length(&self) -> usize {
         self.0.relations.len()
     }
@@ -385,14 +438,16 @@ impl Path {
     }
 }
 
-/// A neighbourhood: entities and every relation between them.
 pub struct Subgraph(pub FoundSubgraph);
 
+/// A neighbourhood: entities and every relation between them.
 #[Object]
 impl Subgraph {
+    /// The entities reached, breadth-first: the roots first, then by distance from them.
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Entity>> {
         entities(ctx, &self.0.nodes).await
     }
+    /// Every relation between two of the entities returned (that the query's filters keep).
     async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<Relation>> {
         relations(ctx, &self.0.relations).await
     }
@@ -402,17 +457,19 @@ impl Subgraph {
     }
 }
 
-/// An entity and its score.
 pub struct Ranked {
     pub id: String,
     pub score: f64,
 }
 
+/// An entity and its score by a centrality measure.
 #[Object]
 impl Ranked {
+    /// The entity ranked.
     async fn entity(&self, ctx: &Context<'_>) -> Result<Entity> {
         entity(ctx, &self.id).await
     }
+    /// Its score by the measure asked for (see `CentralityMetric` for each one's scale).
     async fn score(&self) -> f64 {
         self.score
     }
@@ -422,7 +479,7 @@ impl Ranked {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Component {
-    /// Number of entities.
+    /// Number of entities in the component.
     pub size: usize,
     #[graphql(skip)]
     pub members: Vec<String>,
@@ -430,39 +487,61 @@ pub struct Component {
 
 #[ComplexObject]
 impl Component {
-    /// Its entities, by id, at most `first`.
-    async fn entities(&self, ctx: &Context<'_>, #[graphql(default = 20)] first: usize) -> Result<Vec<Entity>> {
+    /// Its entities, in the order of their ids, at most `first`.
+    async fn entities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default = 20,
+            desc = "How many entities to return (default 20); more than the server's page limit \
+                    (`--max-page`, 500 by default) returns that many."
+        )]
+        first: usize,
+    ) -> Result<Vec<Entity>> {
         let first = first.min(request(ctx).limits.max_page);
         entities(ctx, &self.members[..first.min(self.members.len())]).await
     }
 }
 
+/// How many entities are of one kind.
 #[derive(SimpleObject)]
 pub struct KindCount {
+    /// The kind.
     pub kind: EntityKind,
+    /// Number of entities of that kind.
     pub count: usize,
 }
 
+/// How many entities have one openness.
 #[derive(SimpleObject)]
 pub struct OpennessCount {
-    /// Null counts the entities whose openness the sources do not give.
+    /// The openness; null counts the entities whose openness the sources do not give.
     pub openness: Option<Openness>,
+    /// Number of entities with that openness.
     pub count: usize,
 }
 
+/// How many relations are of one kind.
 #[derive(SimpleObject)]
 pub struct RelationKindCount {
+    /// The kind.
     pub kind: RelationKind,
+    /// Number of relations of that kind.
     pub count: usize,
 }
 
 /// Counts over the whole graph.
 #[derive(SimpleObject)]
 pub struct Stats {
+    /// Number of entities.
     pub entities: usize,
+    /// Number of relations.
     pub relations: usize,
+    /// Entities by kind; kinds with no entity are left out.
     pub by_kind: Vec<KindCount>,
+    /// Entities by openness, with null for those the sources do not rate.
     pub by_openness: Vec<OpennessCount>,
+    /// Relations by kind; kinds with no relation are left out.
     pub by_relation_kind: Vec<RelationKindCount>,
     /// The dataset version these counts describe.
     pub dataset_version: String,

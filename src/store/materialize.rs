@@ -422,11 +422,13 @@ mod tests {
         let graph = GraphName::NamedNode(iri("g"));
         let relation = iri("r");
         let evidence = iri("e");
+        // `[ owl:inverseOf ... ]` as the loader stores it: a skolemised blank node.
+        let inverse = NamedNode::new_unchecked(format!("{GENID}doc-0"));
         let schema = schema(&[
             (iri("inspired"), RDFS_SUBPROPERTY_OF, GG_RELATED_TO.into_owned().into()),
             (iri("inspired"), RDFS_SUBPROPERTY_OF, iri("influence").into()),
-            (iri("influence"), RDFS_SUBPROPERTY_OF, iri("inverse").into()),
-            (iri("inverse"), OWL_INVERSE_OF, iri("wasInfluencedBy").into()),
+            (iri("influence"), RDFS_SUBPROPERTY_OF, inverse.clone().into()),
+            (inverse, OWL_INVERSE_OF, iri("wasInfluencedBy").into()),
         ]);
         let mut materializer = Materializer::new(schema.closure());
         // The evidence and its document come before the node is known to be a relation.

@@ -242,7 +242,7 @@ fn remove_relation(transaction: &mut Writer<'_>, closure: &Closure, relation: &N
     let Some(first) = implied.first() else {
         return Ok(());
     };
-    let ends: Vec<Term> = vec![first.subject.clone().into(), first.object.clone()];
+    let ends: [Term; 2] = [first.subject.clone().into(), first.object.clone()];
     let mut still_implied: HashSet<Triple> = HashSet::new();
     for end in &ends {
         let others: Vec<NamedOrBlankNode> = transaction

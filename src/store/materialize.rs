@@ -320,10 +320,8 @@ impl Materializer {
                 (p, Term::NamedNode(n)) if p == GG_RELATION_KIND => parts.kind = Some(n.clone()),
                 _ => {}
             }
-            let complete = parts.source.is_some()
-                && parts.target.is_some()
-                && parts.predicate.is_some()
-                && parts.kind.is_some();
+            let complete =
+                parts.source.is_some() && parts.target.is_some() && parts.predicate.is_some() && parts.kind.is_some();
             if complete && let Some(parts) = self.relations.remove(&key) {
                 self.derive_relation(parts, key.1);
             }
@@ -432,7 +430,12 @@ mod tests {
         ]);
         let mut materializer = Materializer::new(schema.closure());
         // The evidence and its document come before the node is known to be a relation.
-        materializer.observe(&Quad::new(relation.clone(), GG_EVIDENCE_PROP, evidence.clone(), graph.clone()));
+        materializer.observe(&Quad::new(
+            relation.clone(),
+            GG_EVIDENCE_PROP,
+            evidence.clone(),
+            graph.clone(),
+        ));
         materializer.observe(&Quad::new(evidence, GG_DOCUMENT_PROP, iri("doc"), graph.clone()));
         for (p, o) in [
             (GG_SOURCE, Term::from(iri("a"))),
@@ -465,7 +468,12 @@ mod tests {
         let mut materializer = Materializer::new(schema(&[]).closure());
         for (holder, evidence, document) in [("meeting", "e1", "doc"), ("doc", "e2", "doc")] {
             materializer.observe(&Quad::new(iri(holder), GG_EVIDENCE_PROP, iri(evidence), graph.clone()));
-            materializer.observe(&Quad::new(iri(evidence), GG_DOCUMENT_PROP, iri(document), graph.clone()));
+            materializer.observe(&Quad::new(
+                iri(evidence),
+                GG_DOCUMENT_PROP,
+                iri(document),
+                graph.clone(),
+            ));
         }
         let expected: HashSet<String> = [
             "<http://example.com/e1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/govgraph/ns#Evidence>",

@@ -310,7 +310,8 @@ proptest! {
             ),
             (
                 "an inverse aligned triple without its relation node",
-                "ASK { ?o ?inverse ?s . ?q owl:inverseOf ?inverse FILTER NOT EXISTS { ?r gg:source ?s ; gg:target ?o ; gg:predicate/rdfs:subPropertyOf+ ?q } }",
+                "ASK { ?o ?inverse ?s . [] owl:inverseOf ?inverse \
+                 FILTER NOT EXISTS { ?r gg:source ?s ; gg:target ?o ; gg:predicate/rdfs:subPropertyOf+/owl:inverseOf ?inverse } }",
             ),
             (
                 "a relation node without its aligned triples",

@@ -239,6 +239,7 @@ fn implied_by(
 fn remove_relation(transaction: &mut Writer<'_>, closure: &Closure, relation: &NamedNode) -> Result<(), StoreError> {
     let implied = implied_by(transaction, closure, &relation.clone().into())?;
     remove_with_evidence(transaction, relation)?;
+    // The first implied triple is the plain one: its ends are the relation's.
     let Some(first) = implied.first() else {
         return Ok(());
     };

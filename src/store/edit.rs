@@ -3,11 +3,13 @@
 //! entity was first described in, so withdrawing a source still withdraws what it said.
 
 use super::description::Typed;
+use super::materialize::{Closure, Schema};
 use super::vocab::*;
 use super::writer::Writer;
 use super::{Store, StoreError};
 use crate::model::{Change, DateStatus, EntityKind, EntityPatch};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
+use std::collections::HashSet;
 
 fn literal(value: &str) -> Term {
     Literal::new_simple_literal(value).into()
@@ -155,8 +157,9 @@ impl Store {
                 }
             }
         }
+        let closure = Schema::read(|p| transaction.quads_for_pattern(None, Some(p), None, None))?.closure();
         for relation in &relations {
-            remove_relation(&mut transaction, relation)?;
+            remove_relation(&mut transaction, &closure, relation)?;
         }
         remove_with_evidence(&mut transaction, &entity)?;
         transaction.record_change(&format!("delete entity {id}"))?;
@@ -173,7 +176,8 @@ impl Store {
         if !exists {
             return Ok(false);
         }
-        remove_relation(&mut transaction, &relation)?;
+        let closure = Schema::read(|p| transaction.quads_for_pattern(None, Some(p), None, None))?.closure();
+        remove_relation(&mut transaction, &closure, &relation)?;
         transaction.record_change(&format!("delete relation {id}"))?;
         transaction.commit()?;
         Ok(true)
@@ -204,96 +208,63 @@ fn remove_with_evidence(transaction: &mut Writer<'_>, subject: &NamedNode) -> Re
     Ok(())
 }
 
-/// Whether a relation node other than `except` links `source` to `target` with `predicate`
-/// (any predicate when `None`) and, if given, of `kind`.
-fn backed(
+/// The triples a relation node implies (`materialize::Closure::relation_triples`), read back.
+fn implied_by(
     transaction: &Writer<'_>,
-    source: &Term,
-    target: &Term,
-    predicate: Option<&Term>,
-    kind: Option<&Term>,
-    except: &NamedNode,
-) -> Result<bool, StoreError> {
-    let Term::NamedNode(source) = source else {
-        return Ok(false);
-    };
-    for quad in transaction.quads_for_pattern(None, Some(GG_SOURCE), Some(source.as_ref().into()), None) {
-        let NamedOrBlankNode::NamedNode(other) = quad?.subject else {
-            continue;
-        };
-        if other == *except {
-            continue;
-        }
-        let has = |property: NamedNodeRef<'_>, value: &Term| -> Result<bool, StoreError> {
-            Ok(transaction
-                .quads_for_pattern(Some(other.as_ref().into()), Some(property), Some(value.as_ref()), None)
-                .next()
-                .transpose()?
-                .is_some())
-        };
-        if has(GG_TARGET, target)?
-            && predicate.map_or(Ok(true), |p| has(GG_PREDICATE, p))?
-            && kind.map_or(Ok(true), |k| has(GG_RELATION_KIND, k))?
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Removes a relation node and what only it implied.
-fn remove_relation(transaction: &mut Writer<'_>, relation: &NamedNode) -> Result<(), StoreError> {
-    let one = |transaction: &Writer<'_>, property: NamedNodeRef<'_>| -> Result<Option<Term>, StoreError> {
+    closure: &Closure,
+    relation: &NamedOrBlankNode,
+) -> Result<Vec<Triple>, StoreError> {
+    let one = |property: NamedNodeRef<'_>| -> Result<Option<Term>, StoreError> {
         Ok(transaction
-            .quads_for_pattern(Some(relation.as_ref().into()), Some(property), None, None)
+            .quads_for_pattern(Some(relation.as_ref()), Some(property), None, None)
             .next()
             .transpose()?
             .map(|quad| quad.object))
     };
-    let (source, target, predicate, kind) = (
-        one(transaction, GG_SOURCE)?,
-        one(transaction, GG_TARGET)?,
-        one(transaction, GG_PREDICATE)?,
-        one(transaction, GG_RELATION_KIND)?,
-    );
-    remove_with_evidence(transaction, relation)?;
-    let (Some(source), Some(target)) = (source, target) else {
-        return Ok(());
+    let (Some(Term::NamedNode(source)), Some(target), Some(Term::NamedNode(predicate))) =
+        (one(GG_SOURCE)?, one(GG_TARGET)?, one(GG_PREDICATE)?)
+    else {
+        return Ok(Vec::new());
     };
-    let Term::NamedNode(subject) = &source else {
-        return Ok(());
-    };
-    let shortcut = kind.as_ref().and_then(|kind| match kind {
-        Term::NamedNode(node) if node.as_ref() == GG_DIRECT => Some(GG_DIRECTLY_RELATED_TO),
-        Term::NamedNode(node) if node.as_ref() == GG_INDIRECT => Some(GG_INDIRECTLY_RELATED_TO),
+    let kind = match one(GG_RELATION_KIND)? {
+        Some(Term::NamedNode(kind)) => Some(kind),
         _ => None,
-    });
-    let mut derived: Vec<(NamedNode, bool)> = Vec::new();
-    if let Some(Term::NamedNode(property)) = &predicate {
-        derived.push((
-            property.clone(),
-            backed(transaction, &source, &target, predicate.as_ref(), None, relation)?,
-        ));
-    }
-    if let Some(shortcut) = shortcut {
-        derived.push((
-            shortcut.into_owned(),
-            backed(transaction, &source, &target, None, kind.as_ref(), relation)?,
-        ));
-    }
-    derived.push((
-        GG_RELATED_TO.into_owned(),
-        backed(transaction, &source, &target, None, None, relation)?,
-    ));
-    for (property, still_backed) in derived {
-        if still_backed {
-            continue;
+    };
+    Ok(closure.relation_triples(&source.into(), &predicate, kind.as_ref(), &target))
+}
+
+/// Removes a relation node and what only it implied: a triple it implies stays while another
+/// relation node between the same two entities (either way round, for inverse alignments)
+/// implies it too.
+fn remove_relation(transaction: &mut Writer<'_>, closure: &Closure, relation: &NamedNode) -> Result<(), StoreError> {
+    let implied = implied_by(transaction, closure, &relation.clone().into())?;
+    remove_with_evidence(transaction, relation)?;
+    // The first implied triple is the plain one: its ends are the relation's.
+    let Some(first) = implied.first() else {
+        return Ok(());
+    };
+    let ends: [Term; 2] = [first.subject.clone().into(), first.object.clone()];
+    let mut still_implied: HashSet<Triple> = HashSet::new();
+    for end in &ends {
+        let others: Vec<NamedOrBlankNode> = transaction
+            .quads_for_pattern(None, Some(GG_SOURCE), Some(end.as_ref()), None)
+            .map(|quad| quad.map(|quad| quad.subject))
+            .collect::<Result<_, _>>()?;
+        for other in others {
+            for triple in implied_by(transaction, closure, &other)? {
+                let between = [Term::from(triple.subject.clone()), triple.object.clone()];
+                if ends.iter().all(|end| between.contains(end)) {
+                    still_implied.insert(triple);
+                }
+            }
         }
+    }
+    for triple in implied.iter().filter(|triple| !still_implied.contains(*triple)) {
         let quads: Vec<Quad> = transaction
             .quads_for_pattern(
-                Some(subject.as_ref().into()),
-                Some(property.as_ref()),
-                Some(target.as_ref()),
+                Some(triple.subject.as_ref()),
+                Some(triple.predicate.as_ref()),
+                Some(triple.object.as_ref()),
                 None,
             )
             .collect::<Result<_, _>>()?;

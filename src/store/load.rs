@@ -3,10 +3,10 @@
 //! materialised, in one atomic commit.
 
 use super::limits::{Exceeded, InputLimits};
-use super::materialize::{ClassHierarchy, Materializer};
+use super::materialize::{Materializer, Schema};
 use super::scan::{self, BracketScan, Brackets};
 use super::version::{bulk_change_quads, hex, record_change};
-use super::vocab::{GENID, GRAPH, RDFS_SUBCLASS_OF, percent_encode, rebase};
+use super::vocab::{GENID, GRAPH, OWL_INVERSE_OF, RDFS_SUBCLASS_OF, RDFS_SUBPROPERTY_OF, percent_encode, rebase};
 use super::{Progress, StoreError};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, RdfSyntaxError};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -410,7 +410,9 @@ fn rebased(node: NamedNode) -> NamedNode {
 /// Documents that parsed whole, and what loading them needs to know beforehand.
 pub struct CheckedDocuments {
     documents: Vec<RdfDocument>,
-    subclass_quads: Vec<Quad>,
+    /// The documents' own schema (`rdfs:subClassOf`, `rdfs:subPropertyOf`, `owl:inverseOf`),
+    /// known before their data streams in.
+    schema_quads: Vec<Quad>,
     graphs: BTreeSet<String>,
     quads: u64,
     /// Written with the documents, in the same commit.
@@ -444,7 +446,7 @@ impl CheckedDocuments {
 pub fn check(documents: Vec<RdfDocument>, progress: &dyn Progress) -> Result<CheckedDocuments, StoreError> {
     let mut checked = CheckedDocuments {
         documents: Vec::new(),
-        subclass_quads: Vec::new(),
+        schema_quads: Vec::new(),
         graphs: BTreeSet::new(),
         quads: 0,
         extra_quads: Vec::new(),
@@ -453,8 +455,8 @@ pub fn check(documents: Vec<RdfDocument>, progress: &dyn Progress) -> Result<Che
     for (done, document) in documents.iter().enumerate() {
         for quad in document.quads() {
             let quad = quad?;
-            if quad.predicate.as_ref() == RDFS_SUBCLASS_OF {
-                checked.subclass_quads.push(quad.clone());
+            if [RDFS_SUBCLASS_OF, RDFS_SUBPROPERTY_OF, OWL_INVERSE_OF].contains(&quad.predicate.as_ref()) {
+                checked.schema_quads.push(quad.clone());
             }
             if let GraphName::NamedNode(graph) = &quad.graph_name
                 && !checked.graphs.contains(graph.as_str())
@@ -484,13 +486,13 @@ pub fn load(
         graphs: checked.graphs.clone(),
         ..LoadReport::default()
     };
-    let mut hierarchy = ClassHierarchy::from_store(store)?;
-    for quad in &checked.subclass_quads {
-        hierarchy.observe(quad);
+    let mut schema = Schema::from_store(store)?;
+    for quad in &checked.schema_quads {
+        schema.observe(quad);
     }
     let documents = &checked.documents;
 
-    let mut materializer = Materializer::new(hierarchy.closure());
+    let mut materializer = Materializer::new(schema.closure());
     let mut skolemized = documents.iter().flat_map(|document| {
         let mut skolemizer = Skolemizer::new(document);
         document.quads().map(move |quad| quad.map(|quad| skolemizer.quad(quad)))

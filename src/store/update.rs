@@ -5,7 +5,7 @@
 
 use super::checked::CheckedUpdate;
 use super::load::{RdfDocument, Skolemizer};
-use super::materialize::{ClassHierarchy, Materializer};
+use super::materialize::{Materializer, Schema};
 use super::query::evaluator_for;
 use super::sparql::{SparqlFormat, write_triples};
 use super::vocab::{GRAPH, ONTOLOGY_GRAPH};
@@ -15,26 +15,53 @@ use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Triple};
 use oxigraph::sparql::UpdateEvaluationError;
 use std::sync::LazyLock;
 
-/// What an update implies, added after every SPARQL update (it never deletes: a relation removed
-/// by SPARQL leaves its plain triple and shortcut unless the update removes them too).
+/// What an update implies, added after every SPARQL update: the same derivations as
+/// `materialize::Materializer` (a replica's remote store runs these rules too, so they stay
+/// SPARQL). They never delete: a relation removed by SPARQL leaves what it implied unless the
+/// update removes that too.
 const MATERIALIZE: &str = "
 PREFIX gg: <https://w3id.org/govgraph/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 INSERT { GRAPH ?g { ?s ?p ?o . ?s ?shortcut ?o . ?s gg:relatedTo ?o } }
 WHERE { GRAPH ?g { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind }
         BIND(IF(?kind = gg:Direct, gg:directlyRelatedTo, gg:indirectlyRelatedTo) AS ?shortcut) } ;
 INSERT { ?s ?p ?o . ?s ?shortcut ?o . ?s gg:relatedTo ?o }
 WHERE { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind
         BIND(IF(?kind = gg:Direct, gg:directlyRelatedTo, gg:indirectlyRelatedTo) AS ?shortcut) } ;
+INSERT { GRAPH ?g { ?s ?super ?o } }
+WHERE { GRAPH ?g { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind }
+        GRAPH <https://w3id.org/govgraph/graph/ontology> { ?p rdfs:subPropertyOf+ ?super }
+        FILTER(isIRI(?super) && !STRSTARTS(STR(?super), \"https://w3id.org/govgraph/.well-known/genid/\")) } ;
+INSERT { ?s ?super ?o }
+WHERE { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind
+        GRAPH <https://w3id.org/govgraph/graph/ontology> { ?p rdfs:subPropertyOf+ ?super }
+        FILTER(isIRI(?super) && !STRSTARTS(STR(?super), \"https://w3id.org/govgraph/.well-known/genid/\")) } ;
+INSERT { GRAPH ?g { ?o ?inverse ?s } }
+WHERE { GRAPH ?g { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind FILTER(!isLiteral(?o)) }
+        GRAPH <https://w3id.org/govgraph/graph/ontology> { ?p rdfs:subPropertyOf+ ?super . ?super owl:inverseOf ?inverse } } ;
+INSERT { ?o ?inverse ?s }
+WHERE { ?r gg:source ?s ; gg:predicate ?p ; gg:target ?o ; gg:relationKind ?kind FILTER(!isLiteral(?o))
+        GRAPH <https://w3id.org/govgraph/graph/ontology> { ?p rdfs:subPropertyOf+ ?super . ?super owl:inverseOf ?inverse } } ;
+INSERT { GRAPH ?g { ?evidence a gg:Evidence } }
+WHERE { GRAPH ?g { ?x gg:evidence ?evidence FILTER(!isLiteral(?evidence)) } } ;
+INSERT { ?evidence a gg:Evidence }
+WHERE { ?x gg:evidence ?evidence FILTER(!isLiteral(?evidence)) } ;
 INSERT { GRAPH ?g { ?x a ?super } }
 WHERE { GRAPH ?g { ?x a ?class } GRAPH <https://w3id.org/govgraph/graph/ontology> { ?class rdfs:subClassOf+ ?super } } ;
 INSERT { ?x a ?super }
 WHERE { ?x a ?class GRAPH <https://w3id.org/govgraph/graph/ontology> { ?class rdfs:subClassOf+ ?super } } ;
+INSERT { GRAPH ?g { ?x dcterms:isReferencedBy ?document } }
+WHERE { GRAPH ?g { ?x gg:evidence ?evidence . ?evidence gg:document ?document FILTER(?x != ?document) } } ;
+INSERT { ?x dcterms:isReferencedBy ?document }
+WHERE { ?x gg:evidence ?evidence . ?evidence gg:document ?document FILTER(?x != ?document) } ;
 INSERT { GRAPH ?g { ?x prov:wasDerivedFrom ?document } }
-WHERE { GRAPH ?g { ?x gg:evidence ?evidence . ?evidence gg:document ?document } } ;
+WHERE { GRAPH ?g { ?x gg:source ?source ; gg:evidence ?evidence . ?evidence gg:document ?document
+                   FILTER(?x != ?document) } } ;
 INSERT { ?x prov:wasDerivedFrom ?document }
-WHERE { ?x gg:evidence ?evidence . ?evidence gg:document ?document }
+WHERE { ?x gg:source ?source ; gg:evidence ?evidence . ?evidence gg:document ?document FILTER(?x != ?document) }
 ";
 
 /// The graph a Graph Store Protocol request addresses.
@@ -165,11 +192,11 @@ impl Store {
             }
         }
         let created = !self.graph_exists(target)?;
-        let mut hierarchy = ClassHierarchy::from_store(&self.inner)?;
+        let mut schema = Schema::from_store(&self.inner)?;
         for quad in &quads {
-            hierarchy.observe(quad);
+            schema.observe(quad);
         }
-        let mut materializer = Materializer::new(hierarchy.closure());
+        let mut materializer = Materializer::new(schema.closure());
         for quad in &quads {
             materializer.observe(quad);
         }
@@ -237,6 +264,8 @@ mod tests {
     #[test]
     fn the_materialisation_update_parses() {
         assert!(RULES.is_some());
+        // Anonymous super-properties (`[ owl:inverseOf P ]`) are skolemised under GENID.
+        assert!(MATERIALIZE.contains(&format!("\"{}\"", crate::store::vocab::GENID)));
     }
 
     #[test]

@@ -33,10 +33,13 @@ iris! {
     RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
     RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label";
     RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf";
+    RDFS_SUBPROPERTY_OF = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf";
+    OWL_INVERSE_OF = "http://www.w3.org/2002/07/owl#inverseOf";
     SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel";
     DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description";
     DCTERMS_TITLE = "http://purl.org/dc/terms/title";
     PROV_WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom";
+    DCTERMS_IS_REFERENCED_BY = "http://purl.org/dc/terms/isReferencedBy";
     SCHEMA_START_DATE = "http://schema.org/startDate";
     SCHEMA_END_DATE = "http://schema.org/endDate";
     SCHEMA_LOCATION = "http://schema.org/location";

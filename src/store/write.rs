@@ -3,7 +3,7 @@
 //! triples. Also writes such data to a file (`govgraph generate`).
 
 use super::description::Typed;
-use super::materialize::{ClassHierarchy, Materializer};
+use super::materialize::{Materializer, Schema};
 use super::version::bulk_change_quads;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
@@ -100,7 +100,6 @@ impl QuadWriter {
             let node = NamedNode::new_unchecked(format!("{}#evidence-{}", holder.as_str(), index + 1));
             let document = self.document(&source.document)?;
             self.add(holder, GG_EVIDENCE_PROP, node.clone());
-            self.add(&node, RDF_TYPE, GG_EVIDENCE);
             self.add(&node, GG_DOCUMENT_PROP, document);
             if let Some(quote) = &source.quote {
                 self.add(&node, GG_QUOTE, Literal::new_simple_literal(quote));
@@ -238,7 +237,7 @@ impl Store {
             writer.relation(relation, predicate)?;
         }
         let mut quads = writer.quads;
-        let mut materializer = Materializer::new(ClassHierarchy::from_store(&self.inner)?.closure());
+        let mut materializer = Materializer::new(Schema::from_store(&self.inner)?.closure());
         for quad in &quads {
             materializer.observe(quad);
         }

@@ -256,6 +256,19 @@ fn import_reads_spreadsheets_into_the_vocabulary() {
         ),
         1
     );
+    // What the import implied keeps to PROV, DC and the README, as the loader's does.
+    for (breach, query) in crate::linked::BREACHES {
+        let run = govgraph(["query", "--data", &workspace.data(), "--format", "json", query]).success();
+        let answer: serde_json::Value = serde_json::from_str(&run.stdout).expect("SPARQL JSON");
+        assert_eq!(answer["boolean"], false, "{breach}");
+    }
+    assert_eq!(
+        count(
+            &workspace,
+            "id:wgigf-minutes <http://purl.org/dc/terms/isReferencedBy> ?file ; gg:evidence/gg:document ?file"
+        ),
+        1
+    );
     govgraph(["validate", "--data", &workspace.data()])
         .success()
         .stderr_contains("0 violations");

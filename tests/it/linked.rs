@@ -822,3 +822,290 @@ fn cors_is_off_by_default_and_on_for_configured_origins() {
     assert!(other.cors_origin.is_none());
     govgraph(["serve", "--help"]).success().stdout_contains("--cors-origin");
 }
+
+/// What govgraph writes keeps to the specifications it borrows from (issue 20): each ASK finds a
+/// breach. PROV-O makes `prov:Activity` (meetings) and `prov:Entity` (the domain of
+/// `prov:wasDerivedFrom`) disjoint; nothing derives from, or is referenced by, itself; the README
+/// says every evidence node is a `gg:Evidence`; provenance is materialised for every citation;
+/// relation properties and SKOS values are described for tools that read the vocabulary.
+pub const BREACHES: &[(&str, &str)] = &[
+    (
+        "a prov:Activity with prov:wasDerivedFrom",
+        "ASK { ?x a prov:Activity ; prov:wasDerivedFrom ?d }",
+    ),
+    (
+        "prov:wasDerivedFrom on something not a prov:Entity, or from a prov:Activity",
+        "ASK { ?x prov:wasDerivedFrom ?d FILTER (NOT EXISTS { ?x a prov:Entity } || EXISTS { ?d a prov:Activity }) }",
+    ),
+    ("something derived from itself", "ASK { ?x prov:wasDerivedFrom ?x }"),
+    ("something referenced by itself", "ASK { ?x dcterms:isReferencedBy ?x }"),
+    (
+        "an evidence node that is not a gg:Evidence",
+        "ASK { ?holder gg:evidence ?e FILTER NOT EXISTS { ?e a gg:Evidence } }",
+    ),
+    (
+        "a cited document that does not reference its holder",
+        "ASK { ?holder gg:evidence/gg:document ?d FILTER(?holder != ?d) FILTER NOT EXISTS { ?holder dcterms:isReferencedBy ?d } }",
+    ),
+    (
+        "a relation node not derived from a document it cites",
+        "ASK { ?r gg:source ?s ; gg:evidence/gg:document ?d FILTER(?r != ?d) FILTER NOT EXISTS { ?r prov:wasDerivedFrom ?d } }",
+    ),
+    (
+        "a relation predicate without a comment, a domain and a range",
+        "ASK { ?r gg:predicate ?p FILTER NOT EXISTS { ?p a owl:ObjectProperty ; rdfs:comment ?c ; rdfs:domain ?d ; rdfs:range ?g } }",
+    ),
+    (
+        "a SKOS concept or scheme without rdfs:label and skos:prefLabel",
+        "ASK { { ?c a skos:Concept } UNION { ?c a skos:ConceptScheme } FILTER NOT EXISTS { ?c rdfs:label ?l ; skos:prefLabel ?p } }",
+    ),
+    (
+        "text of the vocabulary without its language tag",
+        "ASK { GRAPH graph:ontology { ?term rdfs:label|rdfs:comment|skos:prefLabel|skos:definition|gg:inverseLabel ?text } \
+         FILTER(!langMatches(lang(?text), \"en\")) }",
+    ),
+];
+
+fn assert_no_breach(server: &Server, when: &str) {
+    for (breach, query) in BREACHES {
+        assert_eq!(single(server, query), "false", "{when}: {breach}");
+    }
+}
+
+/// Each property aligned to another vocabulary, and what it says in govgraph's own terms: the
+/// pairs (?s, ?o) of both must be the same.
+const ALIGNED: &[(&str, &str)] = &[
+    ("?s org:memberOf ?o", "?s gg:memberOf ?o"),
+    ("?s org:reportsTo ?o", "?s gg:reportsTo ?o"),
+    ("?s dcterms:isPartOf ?o", "?s gg:partOf ?o"),
+    ("?s dcterms:references ?o", "?s gg:references ?o"),
+    // Read from the event: the organizer, the funder, the influencer.
+    ("?o schema:organizer ?s", "?s gg:organizes|gg:coOrganizes ?o"),
+    ("?o schema:funder ?s", "?s gg:funds ?o"),
+    (
+        "?o prov:wasInfluencedBy ?s",
+        "?s gg:inspired|gg:prompted|gg:contributesTo|gg:feedsInto ?o",
+    ),
+];
+
+fn pairs(server: &Server, pattern: &str) -> std::collections::BTreeSet<(String, String)> {
+    let query = format!("SELECT ?s ?o WHERE {{ {pattern} }}");
+    let response = server.request("GET", &format!("/sparql?query={}", encode(&query)), &[], None);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let results: Value = serde_json::from_str(&response.body).expect("SPARQL JSON");
+    results["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["s"]["value"].as_str().unwrap().to_owned(),
+                b["o"]["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn assert_aligned(server: &Server, when: &str) {
+    for (aligned, own) in ALIGNED {
+        let (theirs, ours) = (pairs(server, aligned), pairs(server, own));
+        assert!(!ours.is_empty(), "{when}: nothing to compare for {own}");
+        assert_eq!(theirs, ours, "{when}: {aligned} differs from {own}");
+    }
+}
+
+#[test]
+fn aligned_properties_answer_over_sparql_as_govgraphs_own_through_writes_and_deletes() {
+    let server = server();
+    assert_aligned(&server, "the seed");
+    assert_no_breach(&server, "the seed");
+    // Known answers, so that equal sets cannot both be wrong.
+    assert_eq!(
+        single(
+            &server,
+            "ASK { id:netmundial-2014 schema:organizer id:onenet ; dcterms:isReferencedBy id:icann-diagram-2014 }"
+        ),
+        "true"
+    );
+    assert_eq!(
+        single(&server, "ASK { id:netmundial-2014 prov:wasDerivedFrom ?d }"),
+        "false",
+        "a meeting is a prov:Activity"
+    );
+
+    let bearer = format!("Bearer {TOKEN}");
+    let graphql = |query: &str, variables: Value| {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let response = server.request(
+            "POST",
+            "/graphql",
+            &[("content-type", "application/json"), ("authorization", &bearer)],
+            Some(&body),
+        );
+        assert_eq!(response.status, 200, "{}", response.body);
+        let value: Value = serde_json::from_str(&response.body).unwrap();
+        assert!(value["errors"].is_null(), "{value}");
+        value
+    };
+    let source = json!([{ "document": "https://example.org/minutes", "quote": "as said" }]);
+    graphql(
+        "mutation($input: EntityInput!) { createEntity(input: $input) { id } }",
+        json!({ "input": { "id": "spec-forum-2030", "label": "Spec Forum 2030", "kind": "MEETING", "startDate": "2030", "sources": source } }),
+    );
+    graphql(
+        "mutation($input: EntityInput!) { createEntity(input: $input) { id } }",
+        json!({ "input": { "id": "spec-person", "label": "Spec Person", "kind": "PERSON", "sources": source } }),
+    );
+    let relate = "mutation($input: RelationInput!) { createRelation(input: $input) { id } }";
+    for (from, predicate, to, kind) in [
+        ("spec-person", "memberOf", "igf", "DIRECT"),
+        ("onenet", "organizes", "spec-forum-2030", "DIRECT"),
+        ("spec-forum-2030", "partOf", "igf", "DIRECT"),
+        // The seed already says /1net co-organized NETmundial: a second relation implying the
+        // same schema:organizer triple.
+        ("onenet", "organizes", "netmundial-2014", "DIRECT"),
+        ("montevideo-statement-2013", "inspired", "spec-forum-2030", "INDIRECT"),
+    ] {
+        graphql(
+            relate,
+            json!({ "input": { "source": from, "predicate": predicate, "target": to, "kind": kind, "sources": source } }),
+        );
+    }
+    assert_eq!(
+        single(
+            &server,
+            "ASK { id:spec-person org:memberOf id:igf . id:spec-forum-2030 schema:organizer id:onenet ; \
+            prov:wasInfluencedBy id:montevideo-statement-2013 ; dcterms:isPartOf id:igf ; dcterms:isReferencedBy <https://example.org/minutes> }"
+        ),
+        "true"
+    );
+    assert_aligned(&server, "after GraphQL writes");
+    assert_no_breach(&server, "after GraphQL writes");
+
+    // Deleting a relation takes what it implied, but not what another relation still implies.
+    for id in [
+        "spec-person--memberOf--igf",
+        "onenet--organizes--netmundial-2014",
+        "montevideo-statement-2013--inspired--spec-forum-2030",
+    ] {
+        graphql(&format!("mutation {{ deleteRelation(id: \"{id}\") }}"), json!({}));
+    }
+    assert_eq!(single(&server, "ASK { id:spec-person org:memberOf id:igf }"), "false");
+    assert_eq!(
+        single(
+            &server,
+            "ASK { id:spec-forum-2030 prov:wasInfluencedBy id:montevideo-statement-2013 }"
+        ),
+        "false"
+    );
+    assert_eq!(
+        single(&server, "ASK { id:netmundial-2014 schema:organizer id:onenet }"),
+        "true",
+        "the co-organisation still implies it"
+    );
+    // Deleting an entity takes the triples of its relations, inverse ones included.
+    graphql("mutation { deleteEntity(id: \"spec-forum-2030\") }", json!({}));
+    assert_eq!(
+        single(
+            &server,
+            "ASK { { id:spec-forum-2030 ?p ?o } UNION { ?s ?p id:spec-forum-2030 } }"
+        ),
+        "false"
+    );
+    assert_aligned(&server, "after GraphQL deletes");
+    assert_no_breach(&server, "after GraphQL deletes");
+
+    // SPARQL Update and the Graph Store follow the same rules, without typing evidence by hand.
+    let update = "INSERT DATA { GRAPH <https://example.org/spec> { \
+        rel:onenet--reportsTo--igf a gg:Relation ; gg:source id:onenet ; gg:predicate gg:reportsTo ; gg:target id:igf ; \
+          gg:relationKind gg:Direct ; gg:evidenceType gg:PublicSourceQuote ; gg:evidence [ gg:document <https://example.org/src> ; gg:quote \"q\" ] } }";
+    let response = server.request(
+        "POST",
+        "/sparql/update",
+        &[
+            ("content-type", "application/sparql-update"),
+            ("authorization", &bearer),
+        ],
+        Some(update),
+    );
+    assert_eq!(response.status, 204, "{}", response.body);
+    let turtle = "@prefix gg: <https://w3id.org/govgraph/ns#> . @prefix id: <https://w3id.org/govgraph/id/> . \
+        @prefix rel: <https://w3id.org/govgraph/rel/> .\n\
+        <https://example.org/src> a gg:PublicSource .\n\
+        rel:igf--funds--onenet a gg:Relation ; gg:source id:igf ; gg:predicate gg:funds ; gg:target id:onenet ; \
+          gg:relationKind gg:Direct ; gg:evidenceType gg:Asserted ; gg:evidence [ gg:document <https://example.org/src> ] .\n";
+    let response = server.request(
+        "PUT",
+        "/store?graph=https://example.org/spec-upload",
+        &[("content-type", "text/turtle"), ("authorization", &bearer)],
+        Some(turtle),
+    );
+    assert!(response.status == 201 || response.status == 204, "{}", response.body);
+    assert_eq!(
+        single(
+            &server,
+            "ASK { id:onenet org:reportsTo id:igf ; schema:funder id:igf . \
+            rel:onenet--reportsTo--igf prov:wasDerivedFrom <https://example.org/src> }"
+        ),
+        "true"
+    );
+    assert_aligned(&server, "after SPARQL Update and the Graph Store");
+    assert_no_breach(&server, "after SPARQL Update and the Graph Store");
+}
+
+#[test]
+fn every_relation_property_is_described_aligned_where_it_fits_and_true_to_the_seed() {
+    let server = server();
+    // The 27 relation properties, described for RDFS tools.
+    assert_eq!(
+        single(
+            &server,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p rdfs:subPropertyOf gg:relatedTo \
+             FILTER(?p NOT IN (gg:directlyRelatedTo, gg:indirectlyRelatedTo)) }"
+        ),
+        "27"
+    );
+    let undescribed = pairs(
+        &server,
+        "{ ?s rdfs:subPropertyOf+ gg:relatedTo } UNION { VALUES ?s { gg:relatedTo } } \
+         FILTER NOT EXISTS { ?s a owl:ObjectProperty ; rdfs:label ?l ; rdfs:comment ?c ; rdfs:domain ?d ; rdfs:range ?r } \
+         BIND(\"\" AS ?o)",
+    );
+    assert!(undescribed.is_empty(), "undescribed: {undescribed:?}");
+    // A property has one domain and one range, each a class of the ontology or ORG's organization.
+    let vague = pairs(
+        &server,
+        "?s rdfs:subPropertyOf+ gg:relatedTo . { ?s rdfs:domain ?o } UNION { ?s rdfs:range ?o } \
+         FILTER(!STRSTARTS(STR(?o), STR(gg:)) && ?o != org:Organization)",
+    );
+    assert!(vague.is_empty(), "{vague:?}");
+    // What an RDFS reasoner would infer from them is already true of every relation in the seed.
+    for (end, bound) in [("gg:source", "rdfs:domain"), ("gg:target", "rdfs:range")] {
+        let wrong = pairs(
+            &server,
+            &format!("?r {end} ?s ; gg:predicate ?p . ?p {bound} ?o FILTER NOT EXISTS {{ ?s a ?o }}"),
+        );
+        assert!(wrong.is_empty(), "{bound} untrue of: {wrong:?}");
+    }
+    // Aligned only where the other vocabulary's own domain and range fit, and never by seeAlso
+    // alone for the ORG and DC terms the issue names.
+    for (property, aligned) in [
+        ("gg:memberOf", "org:memberOf"),
+        ("gg:reportsTo", "org:reportsTo"),
+        ("gg:partOf", "dcterms:isPartOf"),
+        ("gg:references", "dcterms:references"),
+    ] {
+        assert_eq!(
+            single(&server, &format!("ASK {{ {property} rdfs:subPropertyOf {aligned} }}")),
+            "true",
+            "{property}"
+        );
+    }
+    assert_eq!(
+        single(
+            &server,
+            "ASK { gg:organizes rdfs:subPropertyOf [ owl:inverseOf schema:organizer ] }"
+        ),
+        "true"
+    );
+}

@@ -13,6 +13,7 @@ mod id;
 mod metrics;
 mod middleware;
 mod negotiate;
+mod page;
 mod playground;
 mod replica;
 mod routes;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub readiness: Arc<replica::Readiness>,
     /// The stack store work needs within the input limits (see `blocking`).
     pub evaluation_stack: usize,
+    /// The dataset's statistics for VoID, with the dataset version they were counted at.
+    pub statistics: Arc<id::CountedStatistics>,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             poll_interval: None,
             readiness: Arc::default(),
             evaluation_stack: crate::store::evaluation_stack(&limits.input.limits()),
+            statistics: Arc::default(),
         }
     }
 }
@@ -139,7 +143,16 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .versioned_get("/export", export::export)
             .versioned_get("/subgraph", subgraph::subgraph)
             .get("/legend", subgraph::legend::serve)
-            .versioned_get("/id/{id}", id::entity)
+            .versioned_get("/id/{id}", id::resource)
+            .versioned_get("/rel/{id}", id::resource)
+            .versioned_get("/ns", id::resource)
+            .get("/ns/context.jsonld", id::context)
+            .versioned_get("/graph/{name:.+}", id::resource)
+            .versioned_get("/.well-known/genid/{id}", id::resource)
+            .versioned_get("/change/{number}", id::resource)
+            .versioned_get("/import/{file}", id::resource)
+            .versioned_get("/dataset", id::dataset)
+            .versioned_get("/.well-known/void", id::dataset)
             .get("/", playground::root)
             .get("/playground", playground::index)
             .get("/playground/", playground::index)

@@ -5,6 +5,7 @@
 mod architecture;
 mod cli;
 mod consistency;
+mod dereference;
 mod disk;
 mod docs;
 mod graph_store;

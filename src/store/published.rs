@@ -42,6 +42,20 @@ pub struct Statement {
 }
 
 impl Described {
+    /// Grouped by subject, each statement once, in the same order every time.
+    fn new(triples: Vec<Triple>) -> Self {
+        let keyed: BTreeMap<(String, String, String), Triple> = triples
+            .into_iter()
+            .map(|t| {
+                (
+                    (t.subject.to_string(), t.predicate.to_string(), t.object.to_string()),
+                    t,
+                )
+            })
+            .collect();
+        Self(keyed.into_values().collect())
+    }
+
     pub fn write(&self, format: SparqlFormat) -> Result<Vec<u8>, StoreError> {
         let mut output = Vec::new();
         write_triples(&self.0, format, &mut output)?;
@@ -92,19 +106,19 @@ impl Store {
         if node == VOCABULARY {
             return Ok(self.graph_contents(ONTOLOGY_GRAPH)?.map(|mut triples| {
                 triples.extend(prefix_declarations(&VOCABULARY.into_owned().into()));
-                Described(triples)
+                Described::new(triples)
             }));
         }
         if iri.starts_with(id_namespace())
             && let Some(triples) = self.describe_entity(node)?
         {
-            return Ok(Some(Described(triples)));
+            return Ok(Some(Described::new(triples)));
         }
         let mut triples = self.describe_node(node)?.unwrap_or_default();
         if self.inner.contains_named_graph(node)? {
             triples.extend(self.graph_summary(node, site)?);
         }
-        Ok((!triples.is_empty()).then_some(Described(triples)))
+        Ok((!triples.is_empty()).then(|| Described::new(triples)))
     }
 
     /// A named graph: how many statements it holds, and where to get them (the Graph Store).
@@ -193,7 +207,7 @@ impl Store {
         }
         partitions(&mut triples, "class", &statistics.classes, "entities");
         partitions(&mut triples, "property", &statistics.properties, "triples");
-        Ok(Described(triples))
+        Ok(Described::new(triples))
     }
 
     /// The SPARQL 1.1 Service Description of `/sparql`.
@@ -239,7 +253,7 @@ impl Store {
             triples.push(Triple::new(named, sd("name"), graph));
         }
         triples.extend(prefix_declarations(&service));
-        Ok(Described(triples))
+        Ok(Described::new(triples))
     }
 }
 

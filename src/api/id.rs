@@ -1,17 +1,20 @@
-//! `GET /id/{id}`: an entity's IRI dereferenced. Linked-data clients get its description as
-//! Turtle (the default), JSON-LD, N-Triples or RDF/XML; browsers get a readable page. The
-//! entity IRIs `https://w3id.org/govgraph/id/{id}` resolve here when w3id.org redirects them to
-//! this server's `/id/`.
+//! Dereferencing: every IRI govgraph mints answers where its path says, by content negotiation.
+//! Entities (`/id/`) and relations (`/rel/`) under the configured base; the vocabulary (`/ns`),
+//! graphs (`/graph/`), Skolem IRIs (`/.well-known/genid/`), change-log entries (`/change/`) and
+//! imported files (`/import/`) at their w3id paths; the dataset (`/dataset`, and VoID's
+//! `/.well-known/void`); the service (`GET /sparql` without a query). Linked-data clients get
+//! Turtle (the default), JSON-LD, N-Triples or RDF/XML; browsers get a readable page. The w3id
+//! IRIs resolve here when w3id.org redirects them to this server.
 
 use super::negotiate::{choose, preferences};
-use super::{ApiError, AppState};
-use crate::model::{Entity, Relation};
-use crate::store::SparqlFormat;
+use super::{ApiError, AppState, page};
+use crate::model::Relation;
+use crate::store::vocab::{self, DEFAULT_BASE};
+use crate::store::{Described, Site, SparqlFormat, Statistics, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use quick_xml::escape::escape;
 use serde::Deserialize;
-use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Representation {
@@ -35,18 +38,13 @@ const REPRESENTATIONS: &[(Representation, &[&str])] = &[
 
 /// `?format=` overrides `Accept`, for links a browser can follow.
 #[derive(Deserialize)]
-pub struct IdParams {
+pub struct FormatParams {
     format: Option<String>,
 }
 
-pub async fn entity(
-    request: HttpRequest,
-    path: web::Path<String>,
-    params: web::Query<IdParams>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let representation = match params.format.as_deref() {
+/// The representation asked for by `?format=`, else by `Accept` (`None`: nothing acceptable).
+fn representation(request: &HttpRequest, format: Option<&str>) -> Result<Option<Representation>, ApiError> {
+    Ok(Some(match format {
         Some("html") => Representation::Html,
         Some("turtle" | "ttl") => Representation::Rdf(SparqlFormat::Turtle),
         Some("jsonld") => Representation::Rdf(SparqlFormat::JsonLd),
@@ -57,166 +55,230 @@ pub async fn entity(
                 "unknown format `{other}` (html, turtle, jsonld, ntriples, rdfxml)"
             )));
         }
-        None => choose(
-            &preferences(&request),
-            REPRESENTATIONS,
-            Representation::Rdf(SparqlFormat::Turtle),
-        )
-        .ok_or_else(|| {
-            ApiError::NotAcceptable("an entity is served as Turtle, JSON-LD, N-Triples, RDF/XML or HTML".to_owned())
-        })?,
-    };
-    let (content_type, body) = match representation {
-        Representation::Rdf(format) => {
-            let store = state.store.clone();
-            let lookup = id.clone();
-            let document = super::blocking::on_pool(move || store.entity_document(&lookup, format)).await??;
-            let Some(document) = document else {
-                return Err(unknown(&id));
-            };
-            (format!("{}; charset=utf-8", format.media_type()), document)
+        None => {
+            return Ok(choose(
+                &preferences(request),
+                REPRESENTATIONS,
+                Representation::Rdf(SparqlFormat::Turtle),
+            ));
         }
+    }))
+}
+
+fn not_acceptable() -> ApiError {
+    ApiError::NotAcceptable("this is served as Turtle, JSON-LD, N-Triples, RDF/XML or HTML".to_owned())
+}
+
+fn nothing_at(path: &str) -> ApiError {
+    ApiError::NotFound(format!("there is nothing at {path}"))
+}
+
+/// Where this server is reached: its base when one was configured (it is then served at its
+/// base), else the address the client used.
+fn site(request: &HttpRequest, state: &AppState) -> Site {
+    Site {
+        root: site_root(request, state),
+        updates: state.admin_token.is_some() && !state.read_only,
+    }
+}
+
+fn site_root(request: &HttpRequest, _state: &AppState) -> String {
+    if vocab::base() == DEFAULT_BASE {
+        let connection = request.connection_info();
+        format!("{}://{}/", connection.scheme(), connection.host())
+    } else {
+        vocab::base().to_owned()
+    }
+}
+
+/// `GET` on a minted IRI's path.
+pub async fn resource(
+    request: HttpRequest,
+    params: web::Query<FormatParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let representation = representation(&request, params.format.as_deref())?.ok_or_else(not_acceptable)?;
+    let path = request.uri().path();
+    let iri = vocab::iri_for_path(path).ok_or_else(|| nothing_at(path))?;
+    let site = site(&request, &state);
+    let store = state.store.clone();
+    let wanted = iri.clone();
+    let described = super::blocking::on_pool(move || store.describe_iri(&wanted, &site)).await??;
+    let described = described.ok_or_else(|| nothing_at(path))?;
+    respond(&request, &state, representation, described, Shown::Resource(iri)).await
+}
+
+/// `GET /dataset` and `/.well-known/void`: the dataset's VoID description.
+pub async fn dataset(
+    request: HttpRequest,
+    params: web::Query<FormatParams>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let representation = representation(&request, params.format.as_deref())?.ok_or_else(not_acceptable)?;
+    let statistics = statistics(&state).await?;
+    let site = site(&request, &state);
+    let store = state.store.clone();
+    let described = super::blocking::on_pool(move || store.describe_dataset(&statistics, &site)).await??;
+    respond(&request, &state, representation, described, Shown::Dataset).await
+}
+
+/// `GET /sparql` without a query: the SPARQL 1.1 Service Description, to any client that accepts
+/// RDF or a page; one that accepts only query results was missing its query.
+pub async fn service(request: &HttpRequest, state: &AppState) -> Result<HttpResponse, ApiError> {
+    let Some(representation) = representation(request, None)? else {
+        return Err(ApiError::BadRequest(
+            "give a SPARQL query in the `query` parameter (without one, /sparql describes itself as Turtle, JSON-LD, N-Triples, RDF/XML or HTML)".to_owned(),
+        ));
+    };
+    let site = site(request, state);
+    let store = state.store.clone();
+    let described = super::blocking::on_pool(move || store.describe_service(&site)).await??;
+    let endpoint = format!("{}sparql", site_root(request, state));
+    respond(request, state, representation, described, Shown::Service(endpoint)).await
+}
+
+/// `GET /ns/context.jsonld`: the JSON-LD context every compact document of govgraph carries.
+pub async fn context() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/ld+json"))
+        .json(serde_json::json!({ "@context": crate::store::jsonld_context() }))
+}
+
+/// The dataset's statistics and the dataset version they were counted at.
+#[derive(Default)]
+pub struct CountedStatistics(Mutex<Option<(String, Arc<Statistics>)>>);
+
+/// The dataset's statistics, counted once per dataset version.
+async fn statistics(state: &AppState) -> Result<Arc<Statistics>, ApiError> {
+    let version = state.catalog.load().version.clone();
+    if let Ok(cached) = state.statistics.0.lock()
+        && let Some((counted_at, statistics)) = cached.as_ref()
+        && *counted_at == version
+    {
+        return Ok(statistics.clone());
+    }
+    let store = state.store.clone();
+    let statistics = Arc::new(super::blocking::on_pool(move || store.statistics()).await??);
+    if let Ok(mut cached) = state.statistics.0.lock() {
+        *cached = Some((version, statistics.clone()));
+    }
+    Ok(statistics)
+}
+
+/// What a page is about.
+enum Shown {
+    Resource(String),
+    Dataset,
+    /// The service, at its endpoint's address.
+    Service(String),
+}
+
+async fn respond(
+    request: &HttpRequest,
+    state: &AppState,
+    representation: Representation,
+    described: Described,
+    shown: Shown,
+) -> Result<HttpResponse, ApiError> {
+    let format = match representation {
+        Representation::Rdf(format) => format,
+        Representation::Html => SparqlFormat::JsonLd,
+    };
+    let (described, document) = super::blocking::on_pool(move || -> Result<_, StoreError> {
+        let document = described.write(format)?;
+        Ok((described, document))
+    })
+    .await??;
+    let (content_type, body) = match representation {
+        Representation::Rdf(format) => (format!("{}; charset=utf-8", format.media_type()), document),
         Representation::Html => (
             "text/html; charset=utf-8".to_owned(),
-            page(&state, &id).await?.into_bytes(),
+            html(state, &described, &document, shown).await?.into_bytes(),
         ),
     };
     let mut response = HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .body(body);
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if representation == Representation::Rdf(SparqlFormat::JsonLd) {
+        // The context the document carries inline, by its stable address.
+        let link = format!(
+            "<{}ns/context.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"",
+            site_root(request, state)
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
     Ok(response)
 }
 
-fn unknown(id: &str) -> ApiError {
-    ApiError::NotFound(format!("there is no entity `{id}`"))
+async fn html(state: &AppState, described: &Described, jsonld: &[u8], shown: Shown) -> Result<String, ApiError> {
+    let statements = described.statements();
+    Ok(match shown {
+        Shown::Dataset => page::statements(
+            "The govgraph dataset",
+            vocab::DATASET.as_str(),
+            "Its VoID description: licence, addresses, vocabularies and statistics.",
+            &statements,
+            jsonld,
+        ),
+        Shown::Service(endpoint) => page::statements(
+            "SPARQL endpoint",
+            &endpoint,
+            "Send a SPARQL query in the `query` parameter (GET or POST). Its SPARQL 1.1 Service Description:",
+            &statements,
+            jsonld,
+        ),
+        Shown::Resource(iri) => {
+            if let Some(id) = iri.strip_prefix(vocab::id_namespace())
+                && let Some(html) = entity_page(state, id, jsonld).await?
+            {
+                return Ok(html);
+            }
+            if let Some(id) = iri.strip_prefix(vocab::rel_namespace())
+                && let Some(html) = relation_page(state, id, jsonld).await?
+            {
+                return Ok(html);
+            }
+            page::statements(&iri, &iri, "What govgraph says of it:", &statements, jsonld)
+        }
+    })
 }
 
-/// The entity and its relations, read from the store in two batches.
-async fn page(state: &AppState, id: &str) -> Result<String, ApiError> {
+fn labeller(state: &AppState) -> impl Fn(&str) -> String {
     let catalog = state.catalog.load_full();
-    let relation_ids = catalog.relations_of(id, None);
+    move |id: &str| {
+        catalog
+            .summary(id)
+            .map_or_else(|| id.to_owned(), |summary| summary.label().to_owned())
+    }
+}
+
+/// The entity and its relations, read from the store in two batches; `None` if it is none.
+async fn entity_page(state: &AppState, id: &str, jsonld: &[u8]) -> Result<Option<String>, ApiError> {
+    let relation_ids = state.catalog.load().relations_of(id, None);
     let store = state.store.clone();
     let wanted = id.to_owned();
-    let (entity, relations) = super::blocking::on_pool(move || -> Result<_, crate::store::StoreError> {
+    let (entity, relations) = super::blocking::on_pool(move || -> Result<_, StoreError> {
         let entity = store.entities(std::slice::from_ref(&wanted))?.remove(&wanted);
         let mut relations: Vec<Relation> = store.relations(&relation_ids)?.into_values().collect();
         relations.sort_by(|a, b| a.id.cmp(&b.id));
         Ok((entity, relations))
     })
     .await??;
-    let Some(entity) = entity else { return Err(unknown(id)) };
-    let label_of = |other: &str| {
-        catalog
-            .summary(other)
-            .map_or_else(|| other.to_owned(), |s| s.label().to_owned())
-    };
-    Ok(render(&entity, &relations, &label_of))
+    Ok(entity.map(|entity| page::entity(&entity, &relations, &labeller(state), jsonld)))
 }
 
-fn text(value: &str) -> String {
-    escape(value).into_owned()
-}
-
-fn render(entity: &Entity, relations: &[Relation], label_of: &dyn Fn(&str) -> String) -> String {
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>{label} · govgraph</title>\
-         <link rel=\"alternate\" type=\"text/turtle\" href=\"?format=turtle\">\
-         <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}}\
-         a{{color:#1a5fb4}}.meta{{color:#555}}dt{{font-weight:600;margin-top:.5rem}}li{{margin:.4rem 0}}\
-         blockquote{{margin:.2rem 0 .2rem 1rem;color:#444;font-style:italic}}small{{color:#666}}</style></head><body>\
-         <p><a href=\"/playground\">govgraph</a></p><h1>{label}</h1>",
-        label = text(&entity.label)
-    );
-    let mut facts = vec![entity.kind.name().replace('_', " ")];
-    if let Some(openness) = entity.openness {
-        facts.push(match openness {
-            crate::model::Openness::Open => "open or partially open".to_owned(),
-            crate::model::Openness::Closed => "closed or partially closed".to_owned(),
-        });
-    }
-    match (entity.start_date, entity.end_date) {
-        (Some(start), Some(end)) => facts.push(format!("{start} – {end}")),
-        (Some(start), None) => facts.push(start.to_string()),
-        _ => {}
-    }
-    if let Some(location) = &entity.location {
-        facts.push(location.clone());
-    }
-    let _ = write!(html, "<p class=\"meta\">{}</p>", text(&facts.join(" · ")));
-    if let Some(description) = &entity.description {
-        let _ = write!(html, "<p>{}</p>", text(description));
-    }
-    html.push_str("<dl>");
-    let mut fact = |name: &str, value: &str| {
-        let _ = write!(html, "<dt>{}</dt><dd>{}</dd>", text(name), text(value));
-    };
-    if !entity.aliases.is_empty() {
-        fact("Also called", &entity.aliases.join("; "));
-    }
-    if let Some(note) = &entity.openness_note {
-        fact("Why open or closed", note);
-    }
-    if let Some(note) = &entity.date_note {
-        fact("About the date", note);
-    }
-    if let Some(identifier) = &entity.identifier {
-        fact("Document symbol", identifier);
-    }
-    fact("IRI", &entity.iri);
-    html.push_str("</dl>");
-    let _ = write!(html, "<h2>Relations ({})</h2><ul>", relations.len());
-    for relation in relations {
-        let end = |id: &str| format!("<a href=\"/id/{}\">{}</a>", text(id), text(&label_of(id)));
-        let _ = write!(
-            html,
-            "<li>{} <strong>{}</strong> {} <small>({} relation{})</small>{}</li>",
-            end(&relation.source),
-            text(&relation.predicate_label),
-            end(&relation.target),
-            relation.kind.name(),
-            relation
-                .evidence_type
-                .map(|e| format!(", {}", e.name()))
-                .unwrap_or_default(),
-            citations(&relation.citations)
-        );
-    }
-    html.push_str("</ul><h2>Sources</h2>");
-    html.push_str(&citations(&entity.citations));
-    html.push_str(
-        "<p><small>Also as <a href=\"?format=turtle\">Turtle</a>, <a href=\"?format=jsonld\">JSON-LD</a>, \
-         <a href=\"?format=ntriples\">N-Triples</a>, <a href=\"?format=rdfxml\">RDF/XML</a>.</small></p></body></html>\n",
-    );
-    html
-}
-
-fn citations(citations: &[crate::model::Citation]) -> String {
-    if citations.is_empty() {
-        return String::new();
-    }
-    let mut html = String::from("<ul>");
-    for citation in citations {
-        let document = if citation.document.starts_with("http") {
-            format!(
-                "<a href=\"{0}\">{1}</a>",
-                text(&citation.document),
-                text(citation.title.as_deref().unwrap_or(&citation.document))
-            )
-        } else {
-            text(&citation.document)
-        };
-        let _ = write!(html, "<li>{document}");
-        if let Some(quote) = &citation.quote {
-            let _ = write!(html, "<blockquote>“{}”</blockquote>", text(quote));
-        }
-        html.push_str("</li>");
-    }
-    html.push_str("</ul>");
-    html
+async fn relation_page(state: &AppState, id: &str, jsonld: &[u8]) -> Result<Option<String>, ApiError> {
+    let store = state.store.clone();
+    let wanted = id.to_owned();
+    let relation = super::blocking::on_pool(move || {
+        store
+            .relations(std::slice::from_ref(&wanted))
+            .map(|mut r| r.remove(&wanted))
+    })
+    .await??;
+    Ok(relation.map(|relation| page::relation(&relation, &labeller(state), jsonld)))
 }

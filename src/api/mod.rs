@@ -14,6 +14,7 @@ mod metrics;
 mod middleware;
 mod negotiate;
 mod origins;
+mod page;
 mod playground;
 mod replica;
 mod routes;
@@ -71,6 +72,8 @@ pub struct AppState {
     pub evaluation_stack: usize,
     /// The browser origins allowed besides the server's own (CORS and WebSocket alike).
     pub origins: Origins,
+    /// The dataset's statistics for VoID, with the dataset version they were counted at.
+    pub statistics: Arc<id::CountedStatistics>,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             readiness: Arc::default(),
             evaluation_stack: crate::store::evaluation_stack(&limits.input.limits()),
             origins: Origins::default(),
+            statistics: Arc::default(),
         }
     }
 }
@@ -125,7 +129,16 @@ fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .versioned_get("/export", export::export)
             .versioned_get("/subgraph", subgraph::subgraph)
             .get("/legend", subgraph::legend::serve)
-            .versioned_get("/id/{id}", id::entity)
+            .versioned_get("/id/{id}", id::resource)
+            .versioned_get("/rel/{id}", id::resource)
+            .versioned_get("/ns", id::resource)
+            .get("/ns/context.jsonld", id::context)
+            .versioned_get("/graph/{name:.+}", id::resource)
+            .versioned_get("/.well-known/genid/{id}", id::resource)
+            .versioned_get("/change/{number}", id::resource)
+            .versioned_get("/import/{file}", id::resource)
+            .versioned_get("/dataset", id::dataset)
+            .versioned_get("/.well-known/void", id::dataset)
             .get("/", playground::root)
             .get("/playground", playground::index)
             .get("/playground/", playground::index)

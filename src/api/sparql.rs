@@ -175,9 +175,8 @@ pub async fn get(request: HttpRequest, state: web::Data<AppState>) -> Result<Htt
         ));
     }
     let Some(query) = parameters.query else {
-        return Err(ApiError::BadRequest(
-            "give a SPARQL query in the `query` parameter".to_owned(),
-        ));
+        // SPARQL 1.1 Service Description §2: the endpoint without a query describes itself.
+        return super::id::service(&request, &state).await;
     };
     run_query(&request, &state, query, parameters.dataset).await
 }

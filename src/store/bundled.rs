@@ -3,7 +3,8 @@
 use super::load::RdfDocument;
 use super::vocab::{GRAPH, ONTOLOGY_GRAPH};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphName, NamedNode};
+use oxigraph::io::RdfParser;
+use oxigraph::model::{GraphName, NamedNode, Triple};
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -20,6 +21,20 @@ pub fn ontology() -> Vec<RdfDocument> {
                 RdfFormat::Turtle,
                 GraphName::NamedNode(ONTOLOGY_GRAPH.into_owned()),
             )
+        })
+        .collect()
+}
+
+/// The statements of `ontology/*.ttl` as written, for what is derived from the vocabulary
+/// itself (the JSON-LD context's terms). The files parse: a test loads them.
+pub fn ontology_statements() -> Vec<Triple> {
+    files::ONTOLOGY
+        .iter()
+        .flat_map(|(_, text)| {
+            RdfParser::from_format(RdfFormat::Turtle)
+                .for_slice(text.as_bytes())
+                .filter_map(Result::ok)
+                .map(Triple::from)
         })
         .collect()
 }

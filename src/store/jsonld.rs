@@ -5,55 +5,152 @@
 //! nothing is ever fetched). Compaction holds the document in memory several times over, so
 //! graphs above [`COMPACT_LIMIT`] triples are written expanded, still with the prefixes.
 
-use super::vocab::{id_namespace, prefixes};
+use super::vocab::{NS, XSD, id_namespace, prefixes};
 use json_ld::syntax::TryFromJson;
 use json_ld::{JsonLdProcessor, NoLoader, Options, RemoteContext, RemoteContextReference, RemoteDocument};
-use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Triple};
+use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Term, Triple};
 use oxjsonld::JsonLdSerializer;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
 /// The largest graph written compact (a few seconds of compaction); larger ones are expanded.
 pub const COMPACT_LIMIT: usize = 20_000;
 
-/// Short names for the properties every govgraph document uses: (term, property, whether its
-/// values are IRIs written as strings).
-const TERMS: &[(&str, &str, bool)] = &[
+/// Short names for the properties govgraph reuses from other vocabularies: (term, property,
+/// whether its values are IRIs). Its own properties get theirs from the ontology ([`terms`]).
+const REUSED_TERMS: &[(&str, &str, bool)] = &[
     ("label", "http://www.w3.org/2000/01/rdf-schema#label", false),
     ("aliases", "http://www.w3.org/2004/02/skos/core#altLabel", false),
     ("description", "http://purl.org/dc/terms/description", false),
-    ("openness", "https://w3id.org/govgraph/ns#openness", true),
-    ("opennessNote", "https://w3id.org/govgraph/ns#opennessNote", false),
+    ("title", "http://purl.org/dc/terms/title", false),
+    ("identifier", "http://purl.org/dc/terms/identifier", false),
+    ("issued", "http://purl.org/dc/terms/issued", false),
+    ("license", "http://purl.org/dc/terms/license", true),
+    ("startDate", "http://schema.org/startDate", false),
+    ("endDate", "http://schema.org/endDate", false),
     ("location", "http://schema.org/location", false),
-    ("evidence", "https://w3id.org/govgraph/ns#evidence", true),
-    ("document", "https://w3id.org/govgraph/ns#document", true),
-    ("quote", "https://w3id.org/govgraph/ns#quote", false),
-    ("source", "https://w3id.org/govgraph/ns#source", true),
-    ("target", "https://w3id.org/govgraph/ns#target", true),
-    ("predicate", "https://w3id.org/govgraph/ns#predicate", true),
-    ("relationKind", "https://w3id.org/govgraph/ns#relationKind", true),
-    ("evidenceType", "https://w3id.org/govgraph/ns#evidenceType", true),
     ("wasDerivedFrom", "http://www.w3.org/ns/prov#wasDerivedFrom", true),
 ];
 
-/// The `@context` of every compact document govgraph writes.
+const OWL_OBJECT_PROPERTY: &str = "http://www.w3.org/2002/07/owl#ObjectProperty";
+const OWL_DATATYPE_PROPERTY: &str = "http://www.w3.org/2002/07/owl#DatatypeProperty";
+const RDFS_RANGE: &str = "http://www.w3.org/2000/01/rdf-schema#range";
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// Every term definition: the reused properties, then each object or datatype property the
+/// ontology declares in its own namespace, named by its local name (`coOrganizes`,
+/// `confidence`, `dateStatus`); object properties take IRIs, datatype properties their range's
+/// datatype (but `xsd:string`, which plain strings already are).
+fn terms() -> &'static Map<String, Value> {
+    static TERMS: OnceLock<Map<String, Value>> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        let mut terms = Map::new();
+        for (term, property, iri_valued) in REUSED_TERMS {
+            terms.insert((*term).to_owned(), definition(property, iri_valued.then_some("@id")));
+        }
+        let statements = super::bundled::ontology_statements();
+        let object = |subject: &NamedOrBlankNode, predicate: &str| {
+            statements
+                .iter()
+                .find_map(|t| (t.subject == *subject && t.predicate.as_str() == predicate).then_some(&t.object))
+        };
+        for triple in &statements {
+            let (NamedOrBlankNode::NamedNode(property), Term::NamedNode(class)) = (&triple.subject, &triple.object)
+            else {
+                continue;
+            };
+            let Some(local) = property.as_str().strip_prefix(NS) else {
+                continue;
+            };
+            if triple.predicate.as_str() != RDF_TYPE || terms.contains_key(local) {
+                continue;
+            }
+            let coerced = match class.as_str() {
+                OWL_OBJECT_PROPERTY => Some("@id".to_owned()),
+                OWL_DATATYPE_PROPERTY => match object(&triple.subject, RDFS_RANGE) {
+                    Some(Term::NamedNode(range)) if range.as_str().starts_with(XSD) && range.as_str() != XSD_STRING => {
+                        Some(range.as_str().to_owned())
+                    }
+                    _ => None,
+                },
+                _ => continue,
+            };
+            terms.insert(local.to_owned(), definition(property.as_str(), coerced.as_deref()));
+        }
+        terms
+    })
+}
+
+fn definition(property: &str, coerced: Option<&str>) -> Value {
+    match coerced {
+        Some(datatype) => json!({ "@id": property, "@type": datatype }),
+        None => json!(property),
+    }
+}
+
+/// The `@context` of every compact document govgraph writes, served at `/ns/context.jsonld`.
+/// Its `@base` is the entity namespace, so entities are written by their ids (`"onenet"`).
 pub fn context() -> Value {
+    let mut context = compaction_context();
+    if let Value::Object(map) = &mut context {
+        map.insert("@base".to_owned(), json!(id_namespace()));
+    }
+    context
+}
+
+/// The context without `@base`: the processor would write every IRI relative to it, also
+/// those elsewhere (`../.well-known/genid/…`); [`relativize`] shortens only entity IRIs.
+fn compaction_context() -> Value {
     let mut context = Map::new();
-    context.insert("@base".to_owned(), json!(id_namespace()));
     for (prefix, iri) in prefixes().iter().filter(|(prefix, _)| *prefix != "id") {
         context.insert((*prefix).to_owned(), json!(iri));
     }
-    for (term, property, iri_valued) in TERMS {
-        let definition = if *iri_valued {
-            json!({ "@id": property, "@type": "@id" })
-        } else {
-            json!(property)
-        };
-        context.insert((*term).to_owned(), definition);
-    }
+    context.extend(terms().clone());
     Value::Object(context)
+}
+
+/// Writes entity IRIs as ids relative to `@base` where `@id` or an IRI-valued term holds them,
+/// when the id is one path segment that cannot be mistaken for anything else.
+fn relativize(value: &mut Value, iri_terms: &[&str]) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(|item| relativize(item, iri_terms)),
+        Value::Object(node) => {
+            for (key, item) in node.iter_mut() {
+                if key == "@id" || iri_terms.contains(&key.as_str()) {
+                    shorten(item);
+                }
+                relativize(item, iri_terms);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shorten(value: &mut Value) {
+    match value {
+        Value::String(iri) => {
+            let short = iri
+                .strip_prefix(id_namespace())
+                .filter(|id| !id.is_empty() && !id.starts_with(['.', '@']) && !id.contains(['/', '?', '#', ':']));
+            if let Some(short) = short {
+                *iri = short.to_owned();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(shorten),
+        _ => {}
+    }
+}
+
+/// The terms whose values are IRIs.
+fn iri_terms() -> Vec<&'static str> {
+    terms()
+        .iter()
+        .filter(|(_, definition)| definition.get("@type") == Some(&json!("@id")))
+        .map(|(term, _)| term.as_str())
+        .collect()
 }
 
 /// Writes triples as one JSON-LD document: compact against [`context`] up to
@@ -62,7 +159,7 @@ pub fn write(triples: &[Triple], output: &mut dyn Write) -> io::Result<()> {
     if triples.len() > COMPACT_LIMIT {
         return write_expanded(triples, output);
     }
-    let document = compact(triples, &context())?;
+    let document = compact(triples)?;
     serde_json::to_writer_pretty(&mut *output, &document)?;
     output.write_all(b"\n")
 }
@@ -71,10 +168,10 @@ fn invalid(error: impl ToString) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, error.to_string())
 }
 
-/// The triples compacted against `context`, which the document carries verbatim.
-fn compact(triples: &[Triple], context: &Value) -> io::Result<Value> {
+/// The triples compacted against [`context`], which the document carries verbatim.
+fn compact(triples: &[Triple]) -> io::Result<Value> {
     let expanded = json_ld::syntax::Value::from_serde_json(expanded(triples)?);
-    let context_json = json_ld::syntax::Value::from_serde_json(context.clone());
+    let context_json = json_ld::syntax::Value::from_serde_json(compaction_context());
     let parsed_context = json_ld::syntax::context::Context::try_from_json(context_json).map_err(invalid)?;
     let context_reference = RemoteContextReference::Loaded(RemoteContext::new(None, None, parsed_context));
     let document = RemoteDocument::new(None, None, expanded);
@@ -85,7 +182,9 @@ fn compact(triples: &[Triple], context: &Value) -> io::Result<Value> {
     // The processor is async for remote documents; with no loader it never waits.
     let compacted =
         futures::executor::block_on(document.compact_using(context_reference, &NoLoader, options)).map_err(invalid)?;
-    Ok(with_context(compacted.into_serde_json(), context))
+    let mut compacted = compacted.into_serde_json();
+    relativize(&mut compacted, &iri_terms());
+    Ok(with_context(compacted, &context()))
 }
 
 /// Triples sorted by subject, so that each node is one node object.
@@ -194,7 +293,6 @@ fn write_expanded(triples: &[Triple], output: &mut dyn Write) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::vocab::NS;
     use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
     use oxigraph::model::{BlankNode, Literal, NamedNode};
     use std::collections::HashSet;
@@ -303,6 +401,43 @@ mod tests {
         .for_slice(&output)
         .count();
         assert_eq!(parsed, triples.len());
+    }
+
+    #[test]
+    fn only_entity_iris_are_relative_and_the_ontology_gives_the_terms() {
+        let genid = format!("{}x1", super::super::vocab::GENID);
+        let entity = NamedNode::new_unchecked(format!("{}onenet", id_namespace()));
+        let triples = vec![
+            Triple::new(
+                entity.clone(),
+                NamedNode::new_unchecked(format!("{NS}evidence")),
+                NamedNode::new_unchecked(&genid),
+            ),
+            Triple::new(
+                entity.clone(),
+                NamedNode::new_unchecked(format!("{NS}coOrganizes")),
+                NamedNode::new_unchecked(format!("{}netmundial-2014", id_namespace())),
+            ),
+            Triple::new(
+                entity,
+                NamedNode::new_unchecked(format!("{NS}dateStatus")),
+                NamedNode::new_unchecked(format!("{NS}TBD")),
+            ),
+        ];
+        let mut output = Vec::new();
+        write(&triples, &mut output).unwrap();
+        let document: Value = serde_json::from_slice(&output).unwrap();
+        let node = &document["@graph"][0];
+        assert_eq!(node["@id"], json!("onenet"), "{document}");
+        assert_eq!(node["evidence"], json!(genid), "absolute, not ../: {document}");
+        assert_eq!(node["coOrganizes"], json!("netmundial-2014"), "{document}");
+        assert_eq!(node["dateStatus"], json!("gg:TBD"), "{document}");
+        for term in ["confidence", "quote", "inferenceReason", "precedes", "startDate"] {
+            assert!(
+                document["@context"][term].is_object() || document["@context"][term].is_string(),
+                "{term}"
+            );
+        }
     }
 
     /// Blank node labels are not kept by a parser: compare with every label replaced.

@@ -15,6 +15,7 @@ mod jsonld;
 mod limits;
 mod load;
 mod materialize;
+mod published;
 mod query;
 mod read;
 mod remote;
@@ -34,8 +35,10 @@ pub use checked::{CheckedQuery, CheckedUpdate, evaluation_stack, parse_query, pa
 pub use disk::DEFAULT_MIN_FREE_SPACE;
 pub use export::ExportFormat;
 pub use feed::Changed;
+pub use jsonld::context as jsonld_context;
 pub use limits::{Exceeded, InputLimit, InputLimits};
 pub use load::{CheckedDocuments, EXTENSIONS, LoadReport, RdfDocument};
+pub use published::{Described, Site, Statement, Statistics};
 pub use query::{QueryOutput, ResultsFormat};
 pub use remote::{Credentials, RemoteConfig};
 pub use replica::Synced;

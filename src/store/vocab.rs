@@ -95,6 +95,17 @@ iris! {
     GG_BASE_IRI = "https://w3id.org/govgraph/ns#baseIri";
 }
 
+iris! {
+    /// The ontology itself: the vocabulary's document, served at `/ns` (`/ns#term` arrives there).
+    VOCABULARY = "https://w3id.org/govgraph/ns";
+}
+
+/// The vocabulary's namespaces for describing the dataset and the service (VoID, SPARQL 1.1
+/// Service Description, SHACL prefix declarations).
+pub const VOID: &str = "http://rdfs.org/ns/void#";
+pub const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
+pub const SH: &str = "http://www.w3.org/ns/shacl#";
+
 /// The namespaces of the data, fixed for the life of the process: every IRI govgraph mints or
 /// recognises as an entity or a relation depends on them, so they are set once at start-up
 /// (from `--base-iri` and what the store recorded) before anything reads them.
@@ -299,6 +310,96 @@ pub fn percent_encode(text: &str) -> String {
         .collect()
 }
 
+/// Where each namespace govgraph mints is served, as a path under the server's root. The data
+/// namespaces follow the base; the others keep their w3id IRIs, whatever the base, and are
+/// served at the same paths.
+fn served_namespaces() -> [(&'static str, &'static str); 6] {
+    let data = data();
+    [
+        ("/id/", data.id),
+        ("/rel/", data.rel),
+        ("/graph/", GRAPH),
+        ("/.well-known/genid/", GENID),
+        ("/change/", CHANGE),
+        ("/import/", IMPORT),
+    ]
+}
+
+/// The IRI a request path names: `/id/x` is `{base}id/x`, `/graph/x` is
+/// `https://w3id.org/govgraph/graph/x`, `/ns` the vocabulary, `/dataset` the dataset. `path` is
+/// the raw (still percent-encoded) path; encodings that IRIs do not need are undone, so that
+/// `/id/one%6Eet` and `/id/onenet` name one IRI. `None` for a path under no namespace.
+pub fn iri_for_path(path: &str) -> Option<String> {
+    let path = normalise_percent_encoding(path);
+    match path.as_str() {
+        "/ns" => return Some(VOCABULARY.as_str().to_owned()),
+        "/dataset" => return Some(DATASET.as_str().to_owned()),
+        _ => {}
+    }
+    served_namespaces().into_iter().find_map(|(prefix, namespace)| {
+        let rest = path.strip_prefix(prefix)?;
+        (!rest.is_empty()).then(|| format!("{namespace}{rest}"))
+    })
+}
+
+/// The path a minted IRI is served at on this server (the inverse of [`iri_for_path`]), for
+/// links that work wherever the server runs; `None` for any other IRI.
+pub fn path_for_iri(iri: &str) -> Option<String> {
+    if iri == VOCABULARY.as_str() || iri.starts_with(NS) {
+        return Some("/ns".to_owned());
+    }
+    if iri == DATASET.as_str() {
+        return Some("/dataset".to_owned());
+    }
+    served_namespaces().into_iter().find_map(|(prefix, namespace)| {
+        let rest = iri.strip_prefix(namespace)?;
+        (!rest.is_empty()).then(|| format!("{prefix}{rest}"))
+    })
+}
+
+/// RFC 3987 §3.2: percent-encoded octets that spell unreserved ASCII or non-ASCII characters
+/// are decoded (an IRI writes them as they are); every other escape is kept, in upper case.
+fn normalise_percent_encoding(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut output = String::with_capacity(path.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let mut decoded = Vec::new();
+        while let Some(byte) = escaped_byte(bytes, index) {
+            decoded.push(byte);
+            index += 3;
+        }
+        if decoded.is_empty() {
+            let next = path[index..].chars().next().unwrap_or('\u{fffd}');
+            output.push(next);
+            index += next.len_utf8().max(1);
+            continue;
+        }
+        for chunk in decoded.utf8_chunks() {
+            for character in chunk.valid().chars() {
+                if character.is_ascii_alphanumeric() || "-._~".contains(character) || !character.is_ascii() {
+                    output.push(character);
+                } else {
+                    output.push_str(&format!("%{:02X}", character as u32));
+                }
+            }
+            for byte in chunk.invalid() {
+                output.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    output
+}
+
+/// The byte of a `%XX` escape at `index`.
+fn escaped_byte(bytes: &[u8], index: usize) -> Option<u8> {
+    if bytes.get(index) != Some(&b'%') {
+        return None;
+    }
+    let hex = std::str::from_utf8(bytes.get(index + 1..index + 3)?).ok()?;
+    u8::from_str_radix(hex, 16).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +448,45 @@ mod tests {
             relation_id("a", "http://example.org/p/organizer", "b"),
             "a--organizer--b"
         );
+    }
+
+    #[test]
+    fn request_paths_name_minted_iris_and_back() {
+        assert_eq!(
+            iri_for_path("/id/onenet").as_deref(),
+            Some("https://w3id.org/govgraph/id/onenet")
+        );
+        assert_eq!(
+            iri_for_path("/id/one%6Eet").as_deref(),
+            Some("https://w3id.org/govgraph/id/onenet")
+        );
+        assert_eq!(
+            iri_for_path("/id/caf%C3%A9").as_deref(),
+            Some("https://w3id.org/govgraph/id/café")
+        );
+        assert_eq!(
+            iri_for_path("/import/a%20b").as_deref(),
+            Some("https://w3id.org/govgraph/import/a%20b")
+        );
+        assert_eq!(
+            iri_for_path("/id/%2F%ff%").as_deref(),
+            Some("https://w3id.org/govgraph/id/%2F%FF%")
+        );
+        assert_eq!(iri_for_path("/ns").as_deref(), Some("https://w3id.org/govgraph/ns"));
+        assert_eq!(iri_for_path("/graph/meta").as_deref(), Some(META_GRAPH.as_str()));
+        assert_eq!(iri_for_path("/id/"), None);
+        assert_eq!(iri_for_path("/elsewhere"), None);
+        for iri in [
+            "https://w3id.org/govgraph/rel/a--b--c",
+            "https://w3id.org/govgraph/.well-known/genid/x",
+        ] {
+            let path = path_for_iri(iri).unwrap();
+            assert_eq!(iri_for_path(&path).as_deref(), Some(iri));
+        }
+        assert_eq!(
+            path_for_iri("https://w3id.org/govgraph/ns#Meeting").as_deref(),
+            Some("/ns")
+        );
+        assert_eq!(path_for_iri("https://example.org/x"), None);
     }
 }

@@ -11,6 +11,11 @@ const ORIGIN: &str = "https://client.example.org";
 /// What the issue names, and one of each kind of GET route.
 const GET_PATHS: &[&str] = &[
     "/id/onenet",
+    "/rel/onenet--coOrganizes--netmundial-2014",
+    "/ns",
+    "/ns/context.jsonld",
+    "/graph/icann-diagram-2014",
+    "/.well-known/void",
     "/healthz",
     "/readyz",
     "/metrics",

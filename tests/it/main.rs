@@ -6,6 +6,7 @@ mod apq;
 mod architecture;
 mod cli;
 mod consistency;
+mod dereference;
 mod disk;
 mod docs;
 mod graph_store;

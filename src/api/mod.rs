@@ -103,10 +103,12 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             actix_web::http::header::HeaderName::from_static("x-request-id"),
             actix_web::http::header::HeaderName::from_static("traceparent"),
         ])
-        // What a script on another origin may read: the validator and the request's id.
+        // What a script on another origin may read: the validator, the request's id, and whether
+        // a subgraph was truncated.
         .expose_headers([
             actix_web::http::header::ETAG,
             actix_web::http::header::HeaderName::from_static("x-request-id"),
+            actix_web::http::header::HeaderName::from_static(subgraph::TRUNCATED_HEADER),
         ])
         .max_age(3600);
     if origins.iter().any(|origin| origin == "*") {

@@ -750,8 +750,13 @@ fn jsonld_carries_the_attributes(server: &Server, nodes: &Table, edges: &Table) 
             "unknown" => assert!(objects(iri, &gg("openness")).is_empty()),
             name => assert!(has(&gg("openness"), &iri_of("openness", name)), "{iri} openness"),
         }
+        // A document's date is when it was issued.
         if let Some(date) = values.get("startDate") {
-            assert!(has("http://schema.org/startDate", date), "{iri} startDate");
+            let said = has("http://schema.org/startDate", date) || has("http://purl.org/dc/terms/issued", date);
+            assert!(said, "{iri} startDate");
+        }
+        if let Some(date) = values.get("endDate") {
+            assert!(has("http://schema.org/endDate", date), "{iri} endDate");
         }
         if let Some(status) = values.get("dateStatus") {
             assert!(

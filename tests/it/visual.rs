@@ -802,7 +802,7 @@ fn jsonld_carries_the_attributes(server: &Server, nodes: &Table, edges: &Table) 
                     .iter()
                     .map(|v| text_of(name, &json!(v)).unwrap())
                     .collect();
-                assert_eq!(found, [value.clone()], "{iri} {name}");
+                assert_eq!(found, std::slice::from_ref(value), "{iri} {name}");
             }
         }
         assert!(!objects(iri, &gg("evidence")).is_empty(), "{iri} sources");

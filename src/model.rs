@@ -69,10 +69,11 @@ named_enum! {
 }
 
 named_enum! {
-    /// How a relation is known.
+    /// How a relation is known. The tokens are GraphQL's enum names in lower case, as for every
+    /// enum here.
     EvidenceType ("evidence type") {
-        SeedQuote => "seed-quote",
-        PublicSource => "public-source",
+        SeedQuote => "seed_quote",
+        PublicSource => "public_source",
         Inferred => "inferred",
         Asserted => "asserted",
     }

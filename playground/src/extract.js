@@ -8,6 +8,7 @@
 //   `nodes` may carry dates while a relation's `source` only carries the label);
 // - a relation is drawn only when both its endpoints are drawn entities.
 
+// In GraphQL's spelling; a value in the formats' (`direct`) is compared in capitals.
 const RELATION_KINDS = new Set(['DIRECT', 'INDIRECT']);
 
 function isObject(value) {
@@ -31,7 +32,7 @@ export function isEntity(value) {
     value.id != null &&
     typeof value.label === 'string' &&
     typeof value.kind === 'string' &&
-    !RELATION_KINDS.has(value.kind)
+    !RELATION_KINDS.has(value.kind.toUpperCase())
   );
 }
 

@@ -18,10 +18,14 @@ let legend = { kinds: [], openness: [], relationKinds: [] };
 // A `kind` the legend does not know (an object that only looks like an entity).
 const OTHER_SHAPE = 'star';
 
-const shapeOf = (kind) => legend.kinds.find((k) => k.value === kind)?.shape ?? OTHER_SHAPE;
-const opennessOf = (openness) => legend.openness.find((o) => o.value === (openness ?? null)) ?? legend.openness.find((o) => o.value === null);
+// A value finds its legend entry in either spelling /legend gives: GraphQL's (`DISCUSSION_SPACE`,
+// null for an openness the sources do not give), as in a result, or the formats' (`discussion_space`,
+// `unknown`), as in /subgraph's Cytoscape JSON.
+const entryOf = (group, value) => group.find((entry) => entry.graphql === (value ?? null) || entry.name === value);
+const shapeOf = (kind) => entryOf(legend.kinds, kind)?.shape ?? OTHER_SHAPE;
+const opennessOf = (openness) => entryOf(legend.openness, openness) ?? legend.openness.find((o) => o.graphql === null);
 const colourOf = (openness) => opennessOf(openness)?.color ?? '#ffffff';
-const lineStyleOf = (kind) => legend.relationKinds.find((r) => r.value === kind)?.lineStyle ?? 'solid';
+const lineStyleOf = (kind) => entryOf(legend.relationKinds, kind)?.lineStyle ?? 'solid';
 
 const ENTITY_FIELDS = `id iri label aliases kind openness opennessNote description startDate endDate
   dateStatus dateNote location identifier degree sources { document quote title documentIri }`;
@@ -68,7 +72,7 @@ const STYLE = [
       'z-index': 20,
     },
   },
-  { selector: 'node.entity[kind = "PERSON"]', style: { 'text-margin-y': 2 } },
+  { selector: 'node.entity[kind = "PERSON"], node.entity[kind = "person"]', style: { 'text-margin-y': 2 } },
   {
     selector: 'node.entity:selected',
     style: { 'border-width': 4, 'border-color': '#1d4ed8', 'z-index': 30 },

@@ -310,9 +310,13 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     if (!needsPage(t)) return;
     const legend = await (await fetch(`${origin}/legend`)).json();
     await page.waitForFunction(() => document.getElementById('graph-view').dataset.legend === 'loaded', null, { timeout: 10_000 });
-    // One entity of every kind in every openness, chained by relations of every kind.
-    const entities = legend.kinds.flatMap((k) => legend.openness.map((o) => ({ id: `${k.value}-${o.value}`, label: `${k.label}, ${o.label}`, kind: k.value, openness: o.value })));
-    const relations = entities.slice(1).map((e, i) => ({ id: `r${i}`, label: 'test', kind: legend.relationKinds[i % legend.relationKinds.length].value, source: entities[i], target: e }));
+    // One entity of every kind in every openness, in both spellings /legend gives (GraphQL's, as a
+    // result has it, and the formats', as /subgraph's Cytoscape JSON has it), chained by
+    // relations of every kind.
+    const spellings = [['graphql', (entry) => entry.graphql], ['name', (entry) => entry.name]];
+    const entities = spellings.flatMap(([spelling, spell]) => legend.kinds.flatMap((k) => legend.openness.map((o) => ({ id: `${spelling}-${k.name}-${o.name}`, label: `${k.label}, ${o.label}`, kind: spell(k), openness: spell(o) }))));
+    const relations = entities.slice(1).map((e, i) => ({ id: `r${i}`, label: 'test', kind: spellings[i % 2][1](legend.relationKinds[i % legend.relationKinds.length]), source: entities[i], target: e }));
+    const entryOf = (group, value) => group.find((entry) => entry.graphql === value || entry.name === value);
     const drawn = await page.evaluate((data) => {
       window.govgraph.showResult({ data });
       const cy = window.govgraph.cy;
@@ -325,14 +329,14 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(',')})`;
     const expected = entities.map((e) => ({
       id: e.id,
-      shape: legend.kinds.find((k) => k.value === e.kind).shape,
-      colour: rgb(legend.openness.find((o) => o.value === e.openness).color),
+      shape: entryOf(legend.kinds, e.kind).shape,
+      colour: rgb(entryOf(legend.openness, e.openness).color),
     }));
     const byId = (a, b) => a.id.localeCompare(b.id);
     assert.deepEqual(drawn.nodes.map((n) => ({ ...n, colour: n.colour.replace(/\s/g, '') })).sort(byId), expected.sort(byId));
     assert.equal(drawn.edges.length, relations.length);
     for (const edge of drawn.edges) {
-      assert.equal(edge.lineStyle, legend.relationKinds.find((r) => r.value === edge.kind).lineStyle, `a ${edge.kind} edge`);
+      assert.equal(edge.lineStyle, entryOf(legend.relationKinds, edge.kind).lineStyle, `a ${edge.kind} edge`);
     }
     assert.deepEqual(drawn.panel, [legend.kinds, legend.openness, legend.relationKinds].map((group) => group.map((entry) => entry.label)));
   });

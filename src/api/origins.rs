@@ -49,8 +49,13 @@ impl Origins {
                 header::HeaderName::from_static("x-request-id"),
                 header::HeaderName::from_static("traceparent"),
             ])
-            // What a script on another origin may read: the validator and the request's id.
-            .expose_headers([header::ETAG, header::HeaderName::from_static("x-request-id")])
+            // What a script on another origin may read: the validator, the request's id, and
+            // whether a subgraph was truncated.
+            .expose_headers([
+                header::ETAG,
+                header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static(super::subgraph::TRUNCATED_HEADER),
+            ])
             .max_age(3600);
         Some(if self.any() {
             cors.allow_any_origin().send_wildcard()

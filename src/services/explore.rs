@@ -259,16 +259,39 @@ impl Catalog {
         }
         check_limit("roots", roots.len(), limits.max_page)?;
         let depth = check_limit("depth", depth, limits.max_subgraph_depth)?;
-        let limit = check_limit(
+        let limit = Self::node_limit(limit, limits)?;
+        let roots: Vec<NodeIndex> = roots.iter().map(|root| self.resolve(root)).collect::<Result<_, _>>()?;
+        Ok(self.neighbourhood(&roots, depth, selection, limit))
+    }
+
+    /// The whole graph, bounded like a subgraph: every entity the filters keep, at most `limit`
+    /// of them (in id order, `truncated` when some are left out), with every relation between
+    /// them.
+    pub fn whole_graph(
+        &self,
+        selection: &Selection,
+        limit: Option<usize>,
+        limits: &Limits,
+    ) -> Result<FoundSubgraph, QueryError> {
+        let limit = Self::node_limit(limit, limits)?;
+        let everyone: Vec<NodeIndex> = self.projection.nodes().collect();
+        // Depth 0: the roots themselves, and the relations between them.
+        Ok(self.neighbourhood(&everyone, 0, selection, limit))
+    }
+
+    fn node_limit(limit: Option<usize>, limits: &Limits) -> Result<usize, QueryError> {
+        check_limit(
             "limit",
             at_least_one("limit", limit.unwrap_or(limits.max_subgraph_nodes))?,
             limits.max_subgraph_nodes,
-        )?;
-        let roots: Vec<NodeIndex> = roots.iter().map(|root| self.resolve(root)).collect::<Result<_, _>>()?;
+        )
+    }
+
+    fn neighbourhood(&self, roots: &[NodeIndex], depth: usize, selection: &Selection, limit: usize) -> FoundSubgraph {
         let found = self
             .projection
-            .neighbourhood(&roots, depth, &selection.filter(false, None), limit);
-        Ok(FoundSubgraph {
+            .neighbourhood(roots, depth, &selection.filter(false, None), limit);
+        FoundSubgraph {
             nodes: found
                 .nodes
                 .iter()
@@ -280,7 +303,7 @@ impl Catalog {
                 .map(|&edge| self.projection.relation_id(edge).to_owned())
                 .collect(),
             truncated: found.truncated,
-        })
+        }
     }
 
     /// Every relation between two entities, in both directions, by relation id.

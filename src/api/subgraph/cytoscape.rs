@@ -1,28 +1,33 @@
-//! Cytoscape.js elements JSON: `{"elements": {"nodes": [{data, classes}], "edges": [...]}}`,
-//! with the legend as data and classes (`meeting open`, `direct`) for a stylesheet.
+//! Cytoscape.js elements JSON: `{"elements": {"nodes": [{data, classes}], "edges": [...]},
+//! "data": {"truncated"}, "truncated"}`, every attribute in `data` (null when absent), and
+//! classes (`meeting open`, `direct`) for a stylesheet.
 
 use super::Drawing;
-use super::legend::{colour, line_style, openness_name, shape};
-use serde_json::{Value, json};
+use super::attributes::{self, Attribute};
+use super::legend::openness_name;
+use serde_json::{Map, Value, json};
+
+/// `data` with the item's own keys first, then every attribute of the list.
+fn data<T>(own: Value, list: &[Attribute<T>], item: &T) -> Value {
+    let mut data = match own {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for attribute in list {
+        let value = attribute.value(item).map_or(Value::Null, |value| value.json());
+        data.insert(attribute.name.to_owned(), value);
+    }
+    Value::Object(data)
+}
 
 pub fn write(drawing: &Drawing) -> Vec<u8> {
     let nodes: Vec<Value> = drawing
-        .entities
+        .nodes
         .iter()
-        .map(|entity| {
+        .map(|node| {
+            let entity = &node.entity;
             json!({
-                "data": {
-                    "id": entity.id,
-                    "label": entity.label,
-                    "kind": entity.kind.name(),
-                    "openness": openness_name(entity.openness),
-                    "startDate": entity.start_date.map(|d| d.to_string()),
-                    "endDate": entity.end_date.map(|d| d.to_string()),
-                    "location": entity.location,
-                    "iri": entity.iri,
-                    "shape": shape(entity.kind),
-                    "color": colour(entity.openness),
-                },
+                "data": data(json!({ "id": entity.id }), attributes::NODE, node),
                 "classes": format!("{} {}", entity.kind.name(), openness_name(entity.openness)),
             })
         })
@@ -31,22 +36,19 @@ pub fn write(drawing: &Drawing) -> Vec<u8> {
         .relations
         .iter()
         .map(|relation| {
+            let own = json!({ "id": relation.id, "source": relation.source, "target": relation.target });
             json!({
-                "data": {
-                    "id": relation.id,
-                    "source": relation.source,
-                    "target": relation.target,
-                    "label": relation.predicate_label,
-                    "predicate": relation.predicate,
-                    "kind": relation.kind.name(),
-                    "evidenceType": relation.evidence_type.map(|e| e.name()),
-                    "confidence": relation.confidence,
-                    "lineStyle": line_style(relation.kind),
-                },
+                "data": data(own, attributes::EDGE, relation),
                 "classes": relation.kind.name(),
             })
         })
         .collect();
-    let document = json!({ "elements": { "nodes": nodes, "edges": edges }, "truncated": drawing.truncated });
+    // `data` is where Cytoscape.js keeps a graph's own data (`cy.data()`); the top-level flag is
+    // the one this format always had.
+    let document = json!({
+        "elements": { "nodes": nodes, "edges": edges },
+        "data": { "truncated": drawing.truncated },
+        "truncated": drawing.truncated,
+    });
     serde_json::to_vec_pretty(&document).unwrap_or_default()
 }

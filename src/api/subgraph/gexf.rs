@@ -1,32 +1,15 @@
-//! GEXF 1.3 with attributes and dates (`start`/`end` on nodes), so Gephi's timeline works, and
-//! the legend's colours and shapes in the visualisation namespace.
+//! GEXF 1.3: every attribute of the one list as a typed column (dates as text too, which
+//! readers without spells such as graphology keep), dates again as `start`/`end` spells for
+//! Gephi's timeline, the weight and the legend's colours and shapes in GEXF's own attributes,
+//! and a truncated selection said in `<meta>`.
 
 use super::Drawing;
+use super::attributes::{self, Attribute, Node, Type};
 use super::legend::{self, Colour, Shape};
 use super::xml::{self, Xml, attribute};
 use crate::model::{Entity, PartialDate, Relation};
+use quick_xml::events::BytesText;
 use std::io;
-
-/// The attribute columns, declared once and given by index on every node or edge.
-const NODE_ATTRIBUTES: [&str; 4] = ["kind", "openness", "location", "iri"];
-const EDGE_ATTRIBUTES: [&str; 3] = ["kind", "predicate", "evidenceType"];
-
-fn node_values(entity: &Entity) -> [&str; 4] {
-    [
-        entity.kind.name(),
-        legend::openness_name(entity.openness),
-        entity.location.as_deref().unwrap_or(""),
-        &entity.iri,
-    ]
-}
-
-fn edge_values(relation: &Relation) -> [&str; 3] {
-    [
-        relation.kind.name(),
-        &relation.predicate,
-        relation.evidence_type.map_or("", |e| e.name()),
-    ]
-}
 
 /// GEXF's viz namespace knows four node shapes: a hexagon is nearest a disc.
 fn gexf_shape(shape: Shape) -> &'static str {
@@ -70,18 +53,29 @@ pub fn write(drawing: &Drawing) -> Vec<u8> {
             .with_attribute(("xmlns:viz", "http://gexf.net/1.3/viz"))
             .with_attribute(("version", "1.3"))
             .write_inner_content(|writer| {
-                meta(writer)?;
+                meta(writer, drawing.truncated)?;
                 graph(writer, drawing)
             })?;
         Ok(())
     })
 }
 
-fn meta(writer: &mut Xml) -> io::Result<()> {
+/// GEXF has no graph attributes: `<meta>` is where a reader (Gephi's import report) looks.
+fn meta(writer: &mut Xml, truncated: bool) -> io::Result<()> {
+    let text = |writer: &mut Xml, name: &str, value: &str| -> io::Result<()> {
+        writer.create_element(name).write_text_content(BytesText::new(value))?;
+        Ok(())
+    };
     writer.create_element("meta").write_inner_content(|writer| {
-        writer
-            .create_element("creator")
-            .write_text_content(quick_xml::events::BytesText::new("govgraph"))?;
+        text(writer, "creator", "govgraph")?;
+        if truncated {
+            text(writer, "keywords", "truncated")?;
+            text(
+                writer,
+                "description",
+                "truncated: the node limit left reachable entities out",
+            )?;
+        }
         Ok(())
     })?;
     Ok(())
@@ -94,11 +88,11 @@ fn graph(writer: &mut Xml, drawing: &Drawing) -> io::Result<()> {
         .with_attribute(("mode", "dynamic"))
         .with_attribute(("timeformat", "date"))
         .write_inner_content(|writer| {
-            declare(writer, "node", &NODE_ATTRIBUTES)?;
-            declare(writer, "edge", &EDGE_ATTRIBUTES)?;
+            declare(writer, "node", attributes::NODE)?;
+            declare(writer, "edge", attributes::EDGE)?;
             writer
                 .create_element("nodes")
-                .write_inner_content(|writer| drawing.entities.iter().try_for_each(|entity| node(writer, entity)))?;
+                .write_inner_content(|writer| drawing.nodes.iter().try_for_each(|n| node(writer, n)))?;
             writer.create_element("edges").write_inner_content(|writer| {
                 drawing.relations.iter().try_for_each(|relation| edge(writer, relation))
             })?;
@@ -107,32 +101,51 @@ fn graph(writer: &mut Xml, drawing: &Drawing) -> io::Result<()> {
     Ok(())
 }
 
-/// The string columns of a class (`node` or `edge`), numbered in order.
-fn declare(writer: &mut Xml, class: &str, names: &[&str]) -> io::Result<()> {
+fn gexf_type(kind: Type) -> &'static str {
+    match kind {
+        Type::Text | Type::List => "string",
+        Type::Integer => "integer",
+        Type::Number => "double",
+    }
+}
+
+/// The columns of a class (`node` or `edge`), named by the attribute and numbered in order.
+fn declare<T>(writer: &mut Xml, class: &str, list: &[Attribute<T>]) -> io::Result<()> {
     writer
         .create_element("attributes")
         .with_attribute(("class", class))
         .write_inner_content(|writer| {
-            names.iter().enumerate().try_for_each(|(index, name)| {
+            list.iter().enumerate().try_for_each(|(index, column)| {
                 let id = index.to_string();
-                xml::empty(writer, "attribute", &[("id", &id), ("title", name), ("type", "string")])
+                let kind = gexf_type(column.kind);
+                xml::empty(
+                    writer,
+                    "attribute",
+                    &[("id", &id), ("title", column.name), ("type", kind)],
+                )
             })
         })?;
     Ok(())
 }
 
-/// The values of the declared columns, by index.
-fn values(writer: &mut Xml, values: &[&str]) -> io::Result<()> {
+/// The values of the declared columns, by index; an absent one is left out.
+fn values<T>(writer: &mut Xml, list: &[Attribute<T>], item: &T) -> io::Result<()> {
     writer.create_element("attvalues").write_inner_content(|writer| {
-        values.iter().enumerate().try_for_each(|(index, value)| {
-            let index = index.to_string();
-            xml::empty(writer, "attvalue", &[("for", &index), ("value", value)])
-        })
+        list.iter()
+            .enumerate()
+            .try_for_each(|(index, column)| match column.value(item) {
+                Some(value) => {
+                    let index = index.to_string();
+                    xml::empty(writer, "attvalue", &[("for", &index), ("value", &value.text())])
+                }
+                None => Ok(()),
+            })
     })?;
     Ok(())
 }
 
-fn node(writer: &mut Xml, entity: &Entity) -> io::Result<()> {
+fn node(writer: &mut Xml, node: &Node) -> io::Result<()> {
+    let entity = &node.entity;
     let mut element = writer
         .create_element("node")
         .with_attribute(attribute("id", &entity.id))
@@ -143,7 +156,7 @@ fn node(writer: &mut Xml, entity: &Entity) -> io::Result<()> {
             .with_attribute(("end", end.as_str()));
     }
     element.write_inner_content(|writer| {
-        values(writer, &node_values(entity))?;
+        values(writer, attributes::NODE, node)?;
         colour(writer, legend::colour(entity.openness))?;
         xml::empty(
             writer,
@@ -160,10 +173,12 @@ fn colour(writer: &mut Xml, colour: Colour) -> io::Result<()> {
 }
 
 fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
+    let weight = attributes::weight(relation).to_string();
     xml::edge(writer, relation)
         .with_attribute(attribute("label", &relation.predicate_label))
+        .with_attribute(("weight", weight.as_str()))
         .write_inner_content(|writer| {
-            values(writer, &edge_values(relation))?;
+            values(writer, attributes::EDGE, relation)?;
             xml::empty(writer, "viz:shape", &[("value", legend::line_style(relation.kind))])
         })?;
     Ok(())

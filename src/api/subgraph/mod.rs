@@ -1,122 +1,40 @@
-//! `GET /subgraph?root=REF&depth=N&format=F`: the same selection as GraphQL `subgraph`, in the
-//! formats visualization tools read — Cytoscape.js JSON, GraphML, GEXF, Graphviz DOT, CSV edge
-//! and node tables (Gephi), JSON-LD — styled or attributed per the ICANN diagram's legend
-//! (`legend`, which `GET /legend` also serves to the playground).
+//! `GET /subgraph?root=REF&depth=N&format=F` (or `all=true` for the whole graph): the same
+//! selection as GraphQL `subgraph`, in the formats visualization tools read — Cytoscape.js JSON,
+//! GraphML, GEXF, Graphviz DOT, CSV edge and node tables (Gephi), JSON-LD — each with the one
+//! list of attributes (`attributes`), styled per the ICANN diagram's legend (`legend`, which
+//! `GET /legend` also serves to the playground), and each saying when the node limit truncated
+//! the selection (in the body where the format has a place, and in `X-Govgraph-Truncated`).
 
+mod attributes;
 mod cytoscape;
 mod dot;
 mod gexf;
 mod graphml;
+mod jsonld;
 pub mod legend;
+mod parameters;
 mod tables;
 mod xml;
 
 use super::{ApiError, AppState};
-use crate::model::{Entity, Openness, Relation, RelationKind};
-use crate::services::explore::{QueryError, Selection, Window};
-use crate::store::SparqlFormat;
+use crate::model::{Entity, Relation};
+use crate::services::explore::{FoundSubgraph, QueryError};
+use crate::store::{SparqlFormat, Store, StoreError};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use attributes::Node;
+use parameters::{Format, Parameters};
 use std::collections::HashMap;
 
 /// A drawn subgraph: entities and the relations between them, in the selection's order.
 pub struct Drawing {
-    pub entities: Vec<Entity>,
+    pub nodes: Vec<Node>,
     pub relations: Vec<Relation>,
     pub truncated: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Cytoscape,
-    GraphMl,
-    Gexf,
-    Dot,
-    Csv,
-    JsonLd,
-}
-
-const FORMATS: &[(&str, Format)] = &[
-    ("cytoscape", Format::Cytoscape),
-    ("graphml", Format::GraphMl),
-    ("gexf", Format::Gexf),
-    ("dot", Format::Dot),
-    ("csv", Format::Csv),
-    ("jsonld", Format::JsonLd),
-];
-
-/// The request's parameters; `root` and `kinds` may repeat.
-struct Parameters {
-    roots: Vec<String>,
-    depth: usize,
-    selection: Selection,
-    limit: Option<usize>,
-    format: Format,
-    nodes_table: bool,
-}
-
-fn number(key: &str, value: &str) -> Result<usize, ApiError> {
-    value
-        .parse()
-        .map_err(|_| ApiError::BadRequest(format!("`{key}` must be a non-negative integer, not `{value}`")))
-}
-
-fn parse(query_string: &str) -> Result<Parameters, ApiError> {
-    let mut parameters = Parameters {
-        roots: Vec::new(),
-        depth: 1,
-        selection: Selection::default(),
-        limit: None,
-        format: Format::Cytoscape,
-        nodes_table: false,
-    };
-    let mut format = None;
-    let (mut from, mut to) = (None, None);
-    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
-        match key.as_ref() {
-            "root" => parameters.roots.push(value.into_owned()),
-            "depth" => parameters.depth = number("depth", &value)?,
-            "limit" => parameters.limit = Some(number("limit", &value)?),
-            "directed" => parameters.selection.directed = value == "true" || value == "1",
-            "openness" => {
-                let openness: Openness = value.parse().map_err(ApiError::BadRequest)?;
-                parameters.selection.openness = Some(openness);
-            }
-            "kinds" | "kind" => {
-                for kind in value.split(',').filter(|k| !k.trim().is_empty()) {
-                    let kind: RelationKind = kind.parse().map_err(ApiError::BadRequest)?;
-                    parameters.selection.kinds.get_or_insert_with(Vec::new).push(kind);
-                }
-            }
-            "from" => from = Some(value.into_owned()),
-            "to" => to = Some(value.into_owned()),
-            "part" => parameters.nodes_table = value == "nodes",
-            "format" => format = Some(value.into_owned()),
-            _ => {}
-        }
-    }
-    let name = format.unwrap_or_else(|| "cytoscape".to_owned());
-    parameters.format = FORMATS
-        .iter()
-        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(&name))
-        .map(|(_, f)| *f)
-        .ok_or_else(|| {
-            let names: Vec<&str> = FORMATS.iter().map(|(name, _)| *name).collect();
-            ApiError::BadRequest(format!(
-                "unknown format `{name}` (expected one of: {})",
-                names.join(", ")
-            ))
-        })?;
-    if from.is_some() || to.is_some() {
-        let window = Window::parse(from.as_deref(), to.as_deref(), "between")
-            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-        parameters.selection.between = Some(window);
-    }
-    Ok(parameters)
-}
-
-pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let parameters = parse(request.query_string())?;
+/// The selection, and each entity's degree in the whole graph, from the catalog.
+async fn select(parameters: &Parameters, state: &AppState) -> Result<(FoundSubgraph, Vec<usize>), ApiError> {
     let catalog = state.catalog.load_full();
     let limits = state.limits;
     let (roots, depth, selection, limit) = (
@@ -125,38 +43,67 @@ pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Resul
         parameters.selection.clone(),
         parameters.limit,
     );
-    let found = crate::api::compute::run(move || catalog.subgraph(&roots, depth, &selection, limit, &limits))
-        .await?
-        .map_err(|error| match error {
-            QueryError::Store(error) => ApiError::Store(error),
-            other => ApiError::Query(other),
-        })?;
-    let store = state.store.clone();
-    let (node_ids, relation_ids) = (found.nodes.clone(), found.relations.clone());
-    let format = parameters.format;
-    let body = crate::api::blocking::on_pool(move || -> Result<Vec<u8>, crate::store::StoreError> {
-        if format == Format::JsonLd {
-            return store.resources_document(&node_ids, &relation_ids, SparqlFormat::JsonLd);
-        }
-        let mut entities: HashMap<String, Entity> = store.entities(&node_ids)?;
-        let mut relations: HashMap<String, Relation> = store.relations(&relation_ids)?;
-        let drawing = Drawing {
-            entities: node_ids.iter().filter_map(|id| entities.remove(id)).collect(),
-            relations: relation_ids.iter().filter_map(|id| relations.remove(id)).collect(),
-            truncated: found.truncated,
-        };
-        Ok(match format {
-            Format::Cytoscape => cytoscape::write(&drawing),
-            Format::GraphMl => graphml::write(&drawing),
-            Format::Gexf => gexf::write(&drawing),
-            Format::Dot => dot::write(&drawing),
-            Format::Csv if parameters.nodes_table => tables::nodes(&drawing),
-            Format::Csv => tables::edges(&drawing),
-            Format::JsonLd => Vec::new(),
-        })
+    let whole_graph = parameters.whole_graph;
+    let found = crate::api::compute::run(move || {
+        let found = if whole_graph {
+            catalog.whole_graph(&selection, limit, &limits)
+        } else {
+            catalog.subgraph(&roots, depth, &selection, limit, &limits)
+        }?;
+        let degrees = found
+            .nodes
+            .iter()
+            .map(|id| catalog.relations_of(id, None).len())
+            .collect();
+        Ok::<_, QueryError>((found, degrees))
     })
-    .await??;
-    let (content_type, extension) = match parameters.format {
+    .await?;
+    found.map_err(|error| match error {
+        QueryError::Store(error) => ApiError::Store(error),
+        other => ApiError::Query(parameters::url_words(other)),
+    })
+}
+
+/// The entities and relations of the selection, read from the store.
+fn drawing(store: &Store, found: &FoundSubgraph, degrees: Vec<usize>) -> Result<Drawing, StoreError> {
+    let mut entities: HashMap<String, Entity> = store.entities(&found.nodes)?;
+    let mut relations: HashMap<String, Relation> = store.relations(&found.relations)?;
+    let nodes = found
+        .nodes
+        .iter()
+        .zip(degrees)
+        .filter_map(|(id, degree)| entities.remove(id).map(|entity| Node { entity, degree }))
+        .collect();
+    Ok(Drawing {
+        nodes,
+        relations: found.relations.iter().filter_map(|id| relations.remove(id)).collect(),
+        truncated: found.truncated,
+    })
+}
+
+fn write(
+    store: &Store,
+    found: &FoundSubgraph,
+    degrees: Vec<usize>,
+    parameters: &Parameters,
+) -> Result<Vec<u8>, StoreError> {
+    let drawing = drawing(store, found, degrees)?;
+    Ok(match parameters.format {
+        Format::Cytoscape => cytoscape::write(&drawing),
+        Format::GraphMl => graphml::write(&drawing),
+        Format::Gexf => gexf::write(&drawing),
+        Format::Dot => dot::write(&drawing),
+        Format::Csv if parameters.nodes_table => tables::nodes(&drawing),
+        Format::Csv => tables::edges(&drawing),
+        Format::JsonLd => {
+            let stored = store.resources_document(&found.nodes, &found.relations, SparqlFormat::JsonLd)?;
+            jsonld::write(&stored, &drawing)
+        }
+    })
+}
+
+fn content_type(parameters: &Parameters) -> (&'static str, &'static str) {
+    match parameters.format {
         Format::Cytoscape => ("application/json", "cytoscape.json"),
         Format::GraphMl => ("application/graphml+xml; charset=utf-8", "graphml"),
         Format::Gexf => ("application/gexf+xml; charset=utf-8", "gexf"),
@@ -164,12 +111,25 @@ pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Resul
         Format::Csv if parameters.nodes_table => ("text/csv; charset=utf-8", "nodes.csv"),
         Format::Csv => ("text/csv; charset=utf-8", "edges.csv"),
         Format::JsonLd => ("application/ld+json", "jsonld"),
-    };
+    }
+}
+
+/// The response header every format carries, for readers of formats with no place for it (CSV).
+pub const TRUNCATED_HEADER: &str = "x-govgraph-truncated";
+
+pub async fn subgraph(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let parameters = parameters::parse(request.query_string())?;
+    let (found, degrees) = select(&parameters, &state).await?;
+    let truncated = found.truncated;
+    let (content_type, extension) = content_type(&parameters);
+    let store = state.store.clone();
+    let body = crate::api::blocking::on_pool(move || write(&store, &found, degrees, &parameters)).await??;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"subgraph.{extension}\""),
         ))
+        .insert_header((TRUNCATED_HEADER, truncated.to_string()))
         .body(body))
 }

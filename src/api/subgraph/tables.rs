@@ -1,8 +1,10 @@
 //! CSV tables in the layout Gephi's spreadsheet import expects: an edge list (`Source,Target,
-//! Type,Id,Label,...`) and, with `part=nodes`, the node table (`Id,Label,...`).
+//! Type,Id,` then every edge attribute of the one list, `label` and `weight` among them) and,
+//! with `part=nodes`, the node table (`Id,` then every node attribute). An absent value is an
+//! empty cell. A CSV file has no place for the truncated flag: the response header says it.
 
 use super::Drawing;
-use super::legend::openness_name;
+use super::attributes::{self, Attribute};
 
 fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -16,49 +18,44 @@ fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
+/// The structural columns, then one per attribute.
+fn header<T>(own: &[&'static str], list: &[Attribute<T>]) -> Vec<&'static str> {
+    own.iter()
+        .copied()
+        .chain(list.iter().map(|attribute| attribute.name))
+        .collect()
+}
+
+/// The structural cells, then the item's values.
+fn row<T>(own: Vec<String>, list: &[Attribute<T>], item: &T) -> Vec<String> {
+    let values = list
+        .iter()
+        .map(|attribute| attribute.value(item).map(|value| value.text()).unwrap_or_default());
+    own.into_iter().chain(values).collect()
+}
+
 pub fn edges(drawing: &Drawing) -> Vec<u8> {
+    let own = ["Source", "Target", "Type", "Id"];
     csv(
-        &[
-            "Source",
-            "Target",
-            "Type",
-            "Id",
-            "Label",
-            "Kind",
-            "Predicate",
-            "EvidenceType",
-            "Weight",
-        ],
+        &header(&own, attributes::EDGE),
         drawing.relations.iter().map(|relation| {
-            vec![
+            let cells = vec![
                 relation.source.clone(),
                 relation.target.clone(),
                 "Directed".to_owned(),
                 relation.id.clone(),
-                relation.predicate_label.clone(),
-                relation.kind.name().to_owned(),
-                relation.predicate.clone(),
-                relation.evidence_type.map(|e| e.name().to_owned()).unwrap_or_default(),
-                relation.confidence.map_or_else(|| "1".to_owned(), |c| c.to_string()),
-            ]
+            ];
+            row(cells, attributes::EDGE, relation)
         }),
     )
 }
 
 pub fn nodes(drawing: &Drawing) -> Vec<u8> {
     csv(
-        &["Id", "Label", "Kind", "Openness", "Start", "End", "Location", "IRI"],
-        drawing.entities.iter().map(|entity| {
-            vec![
-                entity.id.clone(),
-                entity.label.clone(),
-                entity.kind.name().to_owned(),
-                openness_name(entity.openness).to_owned(),
-                entity.start_date.map(|d| d.to_string()).unwrap_or_default(),
-                entity.end_date.map(|d| d.to_string()).unwrap_or_default(),
-                entity.location.clone().unwrap_or_default(),
-                entity.iri.clone(),
-            ]
-        }),
+        &header(&["Id"], attributes::NODE),
+        drawing
+            .nodes
+            .iter()
+            .map(|node| row(vec![node.entity.id.clone()], attributes::NODE, node)),
     )
 }

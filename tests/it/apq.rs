@@ -2,7 +2,7 @@
 //! hash alone, then the query with its hash, then the hash alone again, by POST and by GET; and
 //! every way a hostile or broken client can get them wrong.
 
-use crate::util::{HttpResponse, Server, seed_server};
+use crate::util::{HttpResponse, Server, encode, seed_server};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -27,10 +27,6 @@ fn post(server: &Server, headers: &[(&str, &str)], body: Value) -> (HttpResponse
     let response = server.request("POST", "/graphql", headers, Some(&body.to_string()));
     let answer = serde_json::from_str(&response.body).unwrap_or_else(|_| panic!("JSON: {}", response.body));
     (response, answer)
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn get(server: &Server, query: Option<&str>, extensions: &Value) -> (HttpResponse, Value) {

@@ -3,7 +3,7 @@
 //! Description; VoID; the JSON-LD context; the pages browsers get. Requests as an outside client
 //! makes them, answers read by outside parsers (rdflib, pyld) where it matters.
 
-use crate::util::{HttpResponse, Server, Workspace, raw_request, seed, seed_server};
+use crate::util::{HttpResponse, Server, Workspace, encode, raw_request, seed, seed_server};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use serde_json::{Value, json};
 use std::process::Command;
@@ -11,10 +11,6 @@ use std::process::Command;
 const TOKEN: &str = "deref-token";
 const RELATION: &str = "/rel/onenet--coOrganizes--netmundial-2014";
 const W3ID: &str = "https://w3id.org/govgraph";
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
 
 /// The subjects and objects (as N-Triples terms) of an RDF answer, which must parse.
 fn terms(response: &HttpResponse, format: RdfFormat) -> Vec<String> {

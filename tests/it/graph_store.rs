@@ -25,10 +25,7 @@ fn server() -> &'static Server {
 }
 
 fn at(graph: &str) -> String {
-    format!(
-        "/store?graph={}",
-        form_urlencoded::byte_serialize(graph.as_bytes()).collect::<String>()
-    )
+    format!("/store?graph={}", crate::util::encode(graph))
 }
 
 fn write(method: &str, path: &str, content_type: &str, body: &str) -> HttpResponse {

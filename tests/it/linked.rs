@@ -2,7 +2,7 @@
 //! budget, no outbound requests), streamed exports, dereferenceable entity IRIs, the Graph Store
 //! Protocol and CORS.
 
-use crate::util::{Backed, Server, govgraph, seed_server};
+use crate::util::{Backed, Server, encode, govgraph, seed_server};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use serde_json::{Value, json};
 use std::net::TcpListener;
@@ -25,10 +25,6 @@ fn jsonld() -> RdfFormat {
     RdfFormat::JsonLd {
         profile: JsonLdProfileSet::empty(),
     }
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The first binding of a SPARQL JSON result, or the answer of an ASK.

@@ -4,7 +4,7 @@
 //! our own: three graphs, each typing one document. The score is in README.md's Development section
 //! and in docs/linked-data.md's "Conformance".
 
-use crate::util::{HttpResponse, OxigraphServer, Server, Workspace, serve_backend};
+use crate::util::{HttpResponse, OxigraphServer, Server, Workspace, encode, serve_backend};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -44,10 +44,6 @@ fn server() -> &'static Server {
         (workspace, store, server)
     });
     server
-}
-
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// `name=value&...`, URL-encoded.

@@ -174,10 +174,7 @@ fn metrics_count_errors_by_code_and_name_the_build_and_the_dataset() {
     assert_eq!(missing["errors"][0]["extensions"]["code"], "NOT_FOUND", "{missing}");
     server.graphql("{ nosuchfield }", serde_json::json!({}));
     let explosive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
-    let (status, _) = server.get(&format!(
-        "/sparql?query={}",
-        form_urlencoded::byte_serialize(explosive.as_bytes()).collect::<String>()
-    ));
+    let (status, _) = server.get(&format!("/sparql?query={}", crate::util::encode(explosive)));
     assert_eq!(status, 503);
     let (status, _) = server.get("/id/nonexistentzzz");
     assert_eq!(status, 404);

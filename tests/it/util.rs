@@ -377,6 +377,11 @@ impl Drop for Server {
 }
 
 /// The project's own files, for tests that read fixtures or the seed sources.
+/// `text` URL-encoded, for a query string.
+pub fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 pub fn project_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }

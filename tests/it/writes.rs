@@ -222,15 +222,7 @@ fn the_next_request_sees_a_write_everywhere() {
         .collect();
     assert_eq!(nodes, ["lisbon-dialogue-2015", "onenet", "netmundial-2014"]);
     let ask = "ASK { id:lisbon-dialogue-2015 gg:contributesTo id:onenet ; gg:indirectlyRelatedTo id:onenet ; a gg:Entity ; rdfs:label \"Lisbon Dialogue\" }";
-    let sparql = server.request(
-        "GET",
-        &format!(
-            "/sparql?query={}",
-            form_urlencoded::byte_serialize(ask.as_bytes()).collect::<String>()
-        ),
-        &[],
-        None,
-    );
+    let sparql = server.request("GET", &format!("/sparql?query={}", crate::util::encode(ask)), &[], None);
     assert!(sparql.body.contains("true"), "{}", sparql.body);
     assert_eq!(server.request("GET", "/id/lisbon-dialogue-2015", &[], None).status, 200);
     // Updates and deletions, seen at once.
@@ -261,15 +253,7 @@ fn the_next_request_sees_a_write_everywhere() {
         true
     );
     let ask = "ASK { id:lisbon-dialogue-2015 gg:indirectlyRelatedTo ?anything }";
-    let sparql = server.request(
-        "GET",
-        &format!(
-            "/sparql?query={}",
-            form_urlencoded::byte_serialize(ask.as_bytes()).collect::<String>()
-        ),
-        &[],
-        None,
-    );
+    let sparql = server.request("GET", &format!("/sparql?query={}", crate::util::encode(ask)), &[], None);
     assert!(
         sparql.body.contains("false"),
         "the shortcut outlived its relation: {}",

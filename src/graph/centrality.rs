@@ -142,7 +142,10 @@ impl Projection {
     fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
         let mut neighbours = vec![Vec::new(); self.node_bound()];
         for n in self.nodes() {
-            let mut next: Vec<usize> = self.steps(n, Direction::Both, false).map(|(_, next)| next.index()).collect();
+            let mut next: Vec<usize> = self
+                .steps(n, Direction::Both, false)
+                .map(|(_, next)| next.index())
+                .collect();
             next.sort_unstable();
             next.dedup();
             neighbours[n.index()] = next;

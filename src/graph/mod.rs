@@ -615,16 +615,16 @@ impl Projection {
         self.runs(n).0
     }
 
-    pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
-        self.runs(n).1
-    }
-
     /// Whether relation `e`'s predicate is declared symmetric.
     pub fn is_symmetric(&self, e: EdgeIndex) -> bool {
         let predicate = usize::from(self.edge_data(e).predicate);
         match self.base.symmetric_predicates.get(predicate) {
             Some(&symmetric) => symmetric,
-            None => self.base.symmetric.binary_search_by(|iri| (**iri).cmp(self.predicate_iri(e))).is_ok(),
+            None => self
+                .base
+                .symmetric
+                .binary_search_by(|iri| (**iri).cmp(self.predicate_iri(e)))
+                .is_ok(),
         }
     }
 

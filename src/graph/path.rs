@@ -575,7 +575,10 @@ mod tests {
             assert_eq!(shortest(&graph, "e", "c", filter).unwrap(), ["e", "d", "c"]);
         }
         assert_eq!(shortest(&graph, "a", "e", &out).unwrap(), ["a", "b", "c", "d", "e"]);
-        assert_eq!(shortest(&graph, "e", "a", &upstream).unwrap(), ["e", "d", "c", "b", "a"]);
+        assert_eq!(
+            shortest(&graph, "e", "a", &upstream).unwrap(),
+            ["e", "d", "c", "b", "a"]
+        );
         assert_eq!(shortest(&graph, "e", "a", &out), None);
     }
 

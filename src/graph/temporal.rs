@@ -99,8 +99,8 @@ pub(crate) fn first_path(
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{Direction, Filter};
     use crate::graph::oracle::{build, on, plain, shortest};
+    use crate::graph::{Direction, Filter};
 
     fn temporal(max_hops: Option<usize>, directed: bool) -> Filter {
         Filter {

@@ -4,8 +4,8 @@
 use super::errors::internal;
 use super::request;
 use super::types::{
-    CentralityMetric, Component, Direction, Entity, EntityKind, KindCount, Openness, OpennessCount, Path, Ranked, Relation,
-    RelationKind, RelationKindCount, Stats, Subgraph, entities, relations,
+    CentralityMetric, Component, Direction, Entity, EntityKind, KindCount, Openness, OpennessCount, Path, Ranked,
+    Relation, RelationKind, RelationKindCount, Stats, Subgraph, entities, relations,
 };
 use crate::services::catalog::Catalog;
 use crate::services::explore::{self, Centrality, EntityFilter, PathQuery, QueryError, Selection, Window};

@@ -235,8 +235,14 @@ mod tests {
         assert_eq!(refusal("root=a&depth=1&depth=2"), "`depth` is given more than once");
         assert_eq!(refusal("root="), "`root` is empty");
         assert!(refusal("root=a&directed=maybe").contains("`directed` must be one of"));
-        assert_eq!(parse("root=a&directed=yes").unwrap().selection.direction, Direction::Out);
-        assert_eq!(parse("root=a&directed=No").unwrap().selection.direction, Direction::Both);
+        assert_eq!(
+            parse("root=a&directed=yes").unwrap().selection.direction,
+            Direction::Out
+        );
+        assert_eq!(
+            parse("root=a&directed=No").unwrap().selection.direction,
+            Direction::Both
+        );
         assert_eq!(parse("root=a&depth=99999999999999999999999").unwrap().depth, usize::MAX);
         assert!(refusal("root=a&depth=-1").contains("`depth` must be a non-negative integer"));
         assert!(refusal("root=a&from=2014-13").starts_with("from:"));

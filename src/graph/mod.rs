@@ -615,6 +615,11 @@ impl Projection {
         self.runs(n).0
     }
 
+    #[cfg(test)]
+    pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
+        self.runs(n).1
+    }
+
     /// Whether relation `e`'s predicate is declared symmetric.
     pub fn is_symmetric(&self, e: EdgeIndex) -> bool {
         let predicate = usize::from(self.edge_data(e).predicate);

@@ -638,11 +638,11 @@ impl Projection {
         self.base.symmetric.iter().map(|iri| &**iri)
     }
 
-    /// Node `n`'s runs as a search in `direction` sees them: the relations it may walk along its
-    /// direction, then the ones against it (towards `n` when `backward`), each with the node at
-    /// the other end. The second run is `None` when all of it may be walked (direction `Both`),
-    /// and empty when none may (no symmetric predicate); otherwise only its symmetric relations
-    /// may be walked.
+    /// Node `n`'s runs as a search in `direction` sees them (towards `n` when `backward`), each
+    /// step with the node at the other end: the relations along the direction, the ones against
+    /// it, and whether only the symmetric relations of the second run may be walked (false when
+    /// all of it may, direction `Both`; the run is empty when none may, no predicate being
+    /// symmetric).
     pub(crate) fn oriented(&self, n: NodeIndex, direction: Direction, backward: bool) -> (&[Step], &[Step], bool) {
         let (outgoing, incoming) = self.runs(n);
         let (along, against) = if backward != (direction == Direction::In) {

@@ -9,7 +9,7 @@
 )]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use govgraph::graph::{Filter, NodeData, NodeIndex, Projection, ProjectionBuilder};
+use govgraph::graph::{Direction, Filter, NodeData, NodeIndex, Projection, ProjectionBuilder};
 use govgraph::model::{DayRange, EntityKind, Openness, RelationKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -118,7 +118,7 @@ fn algorithms(c: &mut Criterion) {
     };
     let temporal = Filter {
         temporal: true,
-        directed: true,
+        direction: Direction::Out,
         ..Filter::default()
     };
 

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::{NodeIndex, Projection};
+use super::{Direction, NodeIndex, Projection};
 
 impl Projection {
     /// Incoming plus outgoing relations, parallel ones each counted.
@@ -142,7 +142,10 @@ impl Projection {
     fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
         let mut neighbours = vec![Vec::new(); self.node_bound()];
         for n in self.nodes() {
-            let mut next: Vec<usize> = self.steps(n, false, false).map(|(_, next)| next.index()).collect();
+            let mut next: Vec<usize> = self
+                .steps(n, Direction::Both, false)
+                .map(|(_, next)| next.index())
+                .collect();
             next.sort_unstable();
             next.dedup();
             neighbours[n.index()] = next;

@@ -97,7 +97,7 @@ impl Projection {
         backward: bool,
         c: &Constraints<'_>,
     ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> {
-        self.steps(n, c.filter.directed, backward)
+        self.steps(n, c.filter.direction, backward)
             .filter(move |&(e, next)| self.allowed(c, e, next))
     }
 

@@ -259,6 +259,7 @@ impl Projection {
         edges.sort_unstable_by_key(|&e| self.edge_rank(e));
         let mut position = vec![0; self.node_bound()];
         let mut builder = ProjectionBuilder::with_capacity(nodes.len(), edges.len());
+        builder.symmetric(self.symmetric_predicates());
         for (at, &n) in nodes.iter().enumerate() {
             position[n.index()] = at;
             builder.add_node(self.node_id(n), *self.node_data(n));

@@ -38,11 +38,24 @@ impl DayWindow {
     }
 }
 
+/// Which way a search may walk a relation. A relation whose predicate is symmetric (see
+/// [`super::ProjectionBuilder::symmetric`]) may always be walked either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// From its source to its target.
+    Out,
+    /// From its target to its source: what led to the start.
+    In,
+    /// Either way.
+    #[default]
+    Both,
+}
+
 /// Restricts which nodes and relations a query may use, and how.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// When false, a relation may be walked either way.
-    pub directed: bool,
+    /// Which way relations may be walked.
+    pub direction: Direction,
     /// Keep only relations of these kinds.
     pub kinds: Option<Vec<RelationKind>>,
     /// Every node used (endpoints included) has exactly this openness; nodes without one fail.

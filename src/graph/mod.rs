@@ -40,7 +40,7 @@ use petgraph::{Directed, Graph};
 use crate::model::{DayRange, EntityKind, Openness, RelationKind};
 
 pub use delta::RelationChange;
-pub use filter::{DayWindow, Filter};
+pub use filter::{DayWindow, Direction, Filter};
 pub use neighbourhood::Neighbourhood;
 pub use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -109,6 +109,8 @@ pub struct ProjectionBuilder {
     relation_ids: Ids,
     predicates: Vec<Box<str>>,
     predicate_index: HashMap<Box<str>, u16, foldhash::fast::RandomState>,
+    /// The IRIs of the symmetric predicates, sorted.
+    symmetric: Vec<Box<str>>,
 }
 
 impl ProjectionBuilder {
@@ -185,6 +187,14 @@ impl ProjectionBuilder {
         true
     }
 
+    /// Declares the predicates (by IRI) whose relations read the same both ways: searches walk
+    /// them either way whatever their direction, since they are no one-way flow.
+    pub fn symmetric<'a>(&mut self, iris: impl IntoIterator<Item = &'a str>) {
+        self.symmetric = iris.into_iter().map(Box::from).collect();
+        self.symmetric.sort_unstable();
+        self.symmetric.dedup();
+    }
+
     fn intern_predicate(&mut self, iri: &str) -> Option<u16> {
         if let Some(&index) = self.predicate_index.get(iri) {
             return Some(index);
@@ -204,11 +214,18 @@ impl ProjectionBuilder {
         let (mut node_ids, mut relation_ids) = (self.node_ids, self.relation_ids);
         node_ids.shrink_to_fit();
         relation_ids.shrink_to_fit();
+        let symmetric_predicates = self
+            .predicates
+            .iter()
+            .map(|iri| self.symmetric.binary_search(iri).is_ok())
+            .collect();
         let base = Frozen {
             graph,
             adjacency,
             node_ids,
             relation_ids,
+            symmetric_predicates,
+            symmetric: self.symmetric,
             predicates: self.predicates,
             predicate_index: self.predicate_index,
             node_ranks,
@@ -368,6 +385,10 @@ struct Frozen {
     relation_ids: Ids,
     predicates: Vec<Box<str>>,
     predicate_index: HashMap<Box<str>, u16, foldhash::fast::RandomState>,
+    /// Whether each predicate of `predicates` is symmetric.
+    symmetric_predicates: Vec<bool>,
+    /// The IRIs of the symmetric predicates, sorted (predicates a delta adds are looked up here).
+    symmetric: Vec<Box<str>>,
     node_ranks: Ranks,
     edge_ranks: Ranks,
 }
@@ -594,26 +615,63 @@ impl Projection {
         self.runs(n).0
     }
 
+    #[cfg(test)]
     pub(crate) fn incoming(&self, n: NodeIndex) -> &[(EdgeIndex, NodeIndex)] {
         self.runs(n).1
     }
 
-    /// The relations leading away from `n` with the node each leads to: outgoing ones (incoming
-    /// ones when `backward`) if `directed`, all of them otherwise.
-    pub(crate) fn steps(
-        &self,
-        n: NodeIndex,
-        directed: bool,
-        backward: bool,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
+    /// Whether relation `e`'s predicate is declared symmetric.
+    pub fn is_symmetric(&self, e: EdgeIndex) -> bool {
+        let predicate = usize::from(self.edge_data(e).predicate);
+        match self.base.symmetric_predicates.get(predicate) {
+            Some(&symmetric) => symmetric,
+            None => self
+                .base
+                .symmetric
+                .binary_search_by(|iri| (**iri).cmp(self.predicate_iri(e)))
+                .is_ok(),
+        }
+    }
+
+    /// The IRIs of the predicates declared symmetric, sorted.
+    pub fn symmetric_predicates(&self) -> impl Iterator<Item = &str> {
+        self.base.symmetric.iter().map(|iri| &**iri)
+    }
+
+    /// Node `n`'s runs as a search in `direction` sees them (towards `n` when `backward`), each
+    /// step with the node at the other end: the relations along the direction, the ones against
+    /// it, and whether only the symmetric relations of the second run may be walked (false when
+    /// all of it may, direction `Both`; the run is empty when none may, no predicate being
+    /// symmetric).
+    pub(crate) fn oriented(&self, n: NodeIndex, direction: Direction, backward: bool) -> (&[Step], &[Step], bool) {
         let (outgoing, incoming) = self.runs(n);
-        let (along, against) = if backward {
+        let (along, against) = if backward != (direction == Direction::In) {
             (incoming, outgoing)
         } else {
             (outgoing, incoming)
         };
-        let against = if directed { &[][..] } else { against };
-        along.iter().chain(against).copied()
+        match direction {
+            Direction::Both => (along, against, false),
+            _ if self.base.symmetric.is_empty() => (along, &[], false),
+            _ => (along, against, true),
+        }
+    }
+
+    /// The relations leading away from `n` (towards `n` when `backward`) that a search in
+    /// `direction` may walk, with the node at their other end: along the direction first.
+    pub(crate) fn steps(
+        &self,
+        n: NodeIndex,
+        direction: Direction,
+        backward: bool,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
+        let (along, against, symmetric_only) = self.oriented(n, direction, backward);
+        along.iter().copied().chain(
+            against
+                .iter()
+                .copied()
+                .filter(move |&(e, _)| !symmetric_only || self.is_symmetric(e)),
+        )
     }
 }
 

@@ -15,8 +15,8 @@ pub struct Neighbourhood {
 }
 
 impl Projection {
-    /// A BFS from all `roots` at once, `depth` layers deep, along relations either way (outgoing
-    /// only when `directed`), using only the nodes and relations the filter lets through; its
+    /// A BFS from all `roots` at once, `depth` layers deep, along relations in the filter's
+    /// direction (symmetric ones either way), using only the nodes and relations the filter lets through; its
     /// `temporal` and `max_hops` do not apply. Roots failing the node filters are left out. At
     /// most `limit` nodes are returned: a layer that does not fit whole is cut by node id.
     pub fn neighbourhood(&self, roots: &[NodeIndex], depth: usize, filter: &Filter, limit: usize) -> Neighbourhood {
@@ -42,7 +42,7 @@ impl Projection {
             }
             layer = layer
                 .iter()
-                .flat_map(|&n| self.steps(n, filter.directed, false))
+                .flat_map(|&n| self.steps(n, filter.direction, false))
                 .filter(|&(e, next)| !member[next.index()] && filter.edge_passes(self.edge_data(e)) && usable(next))
                 .map(|(_, next)| next)
                 .collect();
@@ -53,7 +53,7 @@ impl Projection {
 
         let mut edges: Vec<EdgeIndex> = nodes
             .iter()
-            .flat_map(|&n| self.steps(n, true, false))
+            .flat_map(|&n| self.outgoing(n).iter().copied())
             .filter(|&(e, next)| member[next.index()] && filter.edge_passes(self.edge_data(e)))
             .map(|(e, _)| e)
             .collect();
@@ -69,7 +69,7 @@ impl Projection {
 #[cfg(test)]
 mod tests {
     use crate::graph::oracle::{build, closed};
-    use crate::graph::{Filter, Projection};
+    use crate::graph::{Direction, Filter, Projection};
     use crate::model::RelationKind;
 
     fn around(
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn filters_and_direction_restrict_the_search() {
         let directed = Filter {
-            directed: true,
+            direction: Direction::Out,
             ..Filter::default()
         };
         let (nodes, _, _) = around(&graph(), &["r"], 3, &directed, 10);

@@ -4,7 +4,7 @@
 
 use super::constraints::{Constraints, Linking};
 use super::marks::NodeMarks;
-use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, temporal};
+use super::{EdgeIndex, Filter, GraphPath, NodeIndex, Projection, Step, temporal};
 
 impl Projection {
     /// The first shortest path from `from` to `to` in the tie order, or `None` when there is none
@@ -169,7 +169,7 @@ impl Projection {
             here.iter()
                 .copied()
                 .filter(|&n| {
-                    self.steps(n, c.filter.directed, false)
+                    self.steps(n, c.filter.direction, false)
                         .any(|(e, m)| good.marks.get(m) == above_depth && self.allowed(c, e, m))
                 })
                 .collect()
@@ -190,7 +190,7 @@ impl Projection {
     ) -> Vec<NodeIndex> {
         let mut found = Vec::new();
         for &m in above {
-            for (e, n) in self.steps(m, c.filter.directed, true) {
+            for (e, n) in self.steps(m, c.filter.direction, true) {
                 if forward.get(n) == depth && !good.is_set(n) && self.allowed(c, e, m) {
                     good.set(n, depth);
                     found.push(n);
@@ -233,7 +233,7 @@ impl Projection {
                 .flat_map(|&next| self.links(current, next, c).map(move |e| (e, next)))
                 .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
         } else {
-            self.steps(current, c.filter.directed, false)
+            self.steps(current, c.filter.direction, false)
                 .filter(|&(e, next)| shortest.holds(next, position) && self.allowed(c, e, next))
                 .min_by_key(|&(e, next)| (self.rank(next), self.edge_rank(e)))
         }
@@ -291,19 +291,18 @@ impl Projection {
         // A relation from n to m is in n's outgoing run under m and in m's incoming run under n
         // (the other way round for relations against the direction): searching the shorter run
         // finds the same relations in the same order, and a hub's run is left alone.
-        let directed = c.filter.directed;
-        let (along, against, other) = if self.degree(m) < self.degree(n) {
-            (self.incoming(m), self.outgoing(m), n)
+        // Seen from m, a step of the search from n is a step backwards: m's runs swap roles.
+        let ((along, against, symmetric_only), other) = if self.degree(m) < self.degree(n) {
+            (self.oriented(m, c.filter.direction, true), n)
         } else {
-            (self.outgoing(n), self.incoming(n), m)
+            (self.oriented(n, c.filter.direction, false), m)
         };
-        let against = if directed { &[][..] } else { against };
-        [along, against]
-            .into_iter()
-            .flat_map(move |run| {
-                let first = run.partition_point(|&(_, at)| at < other);
-                run[first..].iter().take_while(move |&&(_, at)| at == other)
-            })
+        let under = move |run: &'a [Step]| {
+            let first = run.partition_point(|&(_, at)| at < other);
+            run[first..].iter().take_while(move |&&(_, at)| at == other)
+        };
+        under(along)
+            .chain(under(against).filter(move |&&(e, _)| !symmetric_only || self.is_symmetric(e)))
             .filter(move |&&(e, _)| self.allowed(c, e, m))
             .map(|&(e, _)| e)
     }
@@ -317,7 +316,7 @@ impl Projection {
         let mut walked = 0;
         for &n in frontier {
             let met_before = !grown.meeting.is_empty();
-            for (e, next) in self.steps(n, c.filter.directed, side.backward) {
+            for (e, next) in self.steps(n, c.filter.direction, side.backward) {
                 if !side.marks.is_set(next) && self.allowed(c, e, next) {
                     side.marks.set(next, side.depth);
                     grown.layer.push(next);
@@ -449,6 +448,7 @@ struct Grown {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::Direction;
     use crate::graph::oracle::{build, closed, plain, shortest};
     use crate::model::{Openness, RelationKind};
 
@@ -471,7 +471,7 @@ mod tests {
         assert_eq!(shortest(&diamond, "s", "t", &filter).unwrap(), ["s", "a", "t"]);
         assert_eq!(shortest(&diamond, "t", "s", &filter).unwrap(), ["t", "a", "s"]);
         let directed = Filter {
-            directed: true,
+            direction: Direction::Out,
             ..Filter::default()
         };
         assert_eq!(shortest(&diamond, "s", "t", &directed).unwrap(), ["s", "a", "t"]);
@@ -519,7 +519,7 @@ mod tests {
         );
         assert_eq!(shortest(&cycle, "a", "d", &Filter::default()).unwrap(), ["a", "e", "d"]);
         let directed = Filter {
-            directed: true,
+            direction: Direction::Out,
             ..Filter::default()
         };
         assert_eq!(shortest(&cycle, "a", "d", &directed).unwrap(), ["a", "b", "c", "d"]);
@@ -541,11 +541,45 @@ mod tests {
         );
         assert_eq!(relations(&graph, "a", "c", &Filter::default()), ["a--q--b", "b--p--c"]);
         let directed = Filter {
-            directed: true,
+            direction: Direction::Out,
             ..Filter::default()
         };
         assert_eq!(relations(&graph, "b", "a", &directed), ["b--p--a"]);
         assert_eq!(relations(&graph, "a", "b", &directed), ["a--q--b"]);
+    }
+
+    #[test]
+    fn upstream_walks_relations_backwards_and_symmetric_ones_either_way() {
+        // a feeds b feeds c; d is kept apart from c (symmetric), e from d (stored e -> d).
+        let graph = build(
+            &[],
+            &[
+                ("a", "p", "b"),
+                ("b", "p", "c"),
+                ("d", "kept-apart", "c"),
+                ("d", "kept-apart", "e"),
+            ],
+        );
+        let towards = |direction| Filter {
+            direction,
+            ..Filter::default()
+        };
+        let (out, upstream) = (towards(Direction::Out), towards(Direction::In));
+        assert_eq!(shortest(&graph, "a", "c", &out).unwrap(), ["a", "b", "c"]);
+        assert_eq!(shortest(&graph, "c", "a", &out), None);
+        assert_eq!(shortest(&graph, "c", "a", &upstream).unwrap(), ["c", "b", "a"]);
+        assert_eq!(shortest(&graph, "a", "c", &upstream), None);
+        // The symmetric relations are no flow: either way, whatever the direction.
+        for filter in [&out, &upstream] {
+            assert_eq!(shortest(&graph, "c", "e", filter).unwrap(), ["c", "d", "e"]);
+            assert_eq!(shortest(&graph, "e", "c", filter).unwrap(), ["e", "d", "c"]);
+        }
+        assert_eq!(shortest(&graph, "a", "e", &out).unwrap(), ["a", "b", "c", "d", "e"]);
+        assert_eq!(
+            shortest(&graph, "e", "a", &upstream).unwrap(),
+            ["e", "d", "c", "b", "a"]
+        );
+        assert_eq!(shortest(&graph, "e", "a", &out), None);
     }
 
     #[test]

@@ -99,14 +99,14 @@ pub(crate) fn first_path(
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::Filter;
     use crate::graph::oracle::{build, on, plain, shortest};
+    use crate::graph::{Direction, Filter};
 
     fn temporal(max_hops: Option<usize>, directed: bool) -> Filter {
         Filter {
             temporal: true,
             max_hops,
-            directed,
+            direction: if directed { Direction::Out } else { Direction::Both },
             ..Filter::default()
         }
     }

@@ -106,7 +106,7 @@ impl Projection {
 #[cfg(test)]
 mod tests {
     use crate::graph::oracle::{all_paths, build, ids, on, plain};
-    use crate::graph::{Filter, Projection};
+    use crate::graph::{Direction, Filter, Projection};
 
     fn k_shortest<'p>(
         projection: &'p Projection,
@@ -180,11 +180,11 @@ mod tests {
             ("f", on("2013")),
         ];
         let graph = build(&nodes, &edges);
-        for directed in [false, true] {
+        for direction in [Direction::Both, Direction::Out, Direction::In] {
             for temporal in [false, true] {
                 for max_hops in [None, Some(2), Some(3)] {
                     let filter = Filter {
-                        directed,
+                        direction,
                         temporal,
                         max_hops,
                         ..Filter::default()
@@ -218,7 +218,7 @@ mod tests {
         );
         let filter = Filter {
             temporal: true,
-            directed: true,
+            direction: Direction::Out,
             ..Filter::default()
         };
         assert_eq!(

@@ -153,8 +153,9 @@ impl Catalog {
         let entities = store.entity_summaries()?;
         let read_entities = started.elapsed();
         let relations = store.relation_summaries()?;
+        let symmetric = store.symmetric_predicates()?;
         let read_relations = started.elapsed() - read_entities;
-        let catalog = Self::build(entities, &relations, version).with_labels(store, HashMap::new())?;
+        let catalog = Self::build(entities, &relations, &symmetric, version).with_labels(store, HashMap::new())?;
         tracing::debug!(
             entities = catalog.entity_count(),
             relations = relations.len(),
@@ -185,8 +186,10 @@ impl Catalog {
         // A snapshot is written from a projection, which refuses nothing it holds: a relation the
         // builder refuses (an end or predicate out of range, a self-loop, an id twice) is damage.
         let mut refused = false;
+        // Which predicates are symmetric is the ontology's to say, read now rather than kept.
+        let symmetric = store.symmetric_predicates()?;
         let catalog = Self::assemble(entities, version, |entities| {
-            let mut builder = Self::builder_with_nodes(entities, relations.len());
+            let mut builder = Self::builder_with_nodes(entities, relations.len(), &symmetric);
             for relation in &relations {
                 let added = predicates
                     .get(usize::from(relation.predicate))
@@ -450,19 +453,32 @@ impl Catalog {
         )
     }
 
-    pub fn build(entities: Vec<EntitySummary>, relations: &[RelationSummary], version: String) -> Self {
-        Self::build_from(in_id_order(entities), relations.iter().map(RelationEnds::of), version)
+    /// The catalog of `entities` and `relations`, the predicates `symmetric` (IRIs) walked either
+    /// way by every search.
+    pub fn build(
+        entities: Vec<EntitySummary>,
+        relations: &[RelationSummary],
+        symmetric: &[String],
+        version: String,
+    ) -> Self {
+        let relations = relations.iter().map(RelationEnds::of);
+        Self::build_from(in_id_order(entities), relations, symmetric, version)
     }
 
     /// [`Catalog::build`] from relations borrowed from elsewhere.
-    fn build_from<'r>(entities: Summaries, relations: impl Iterator<Item = RelationEnds<'r>>, version: String) -> Self {
+    fn build_from<'r>(
+        entities: Summaries,
+        relations: impl Iterator<Item = RelationEnds<'r>>,
+        symmetric: &[String],
+        version: String,
+    ) -> Self {
         // One order for the summaries, the projection's nodes and the search index's documents.
         let entities = if entities.in_id_order() {
             entities
         } else {
             in_id_order(entities.iter().map(|summary| summary.to_owned()).collect())
         };
-        Self::assemble(entities, version, |entities| project(entities, relations))
+        Self::assemble(entities, version, |entities| project(entities, relations, symmetric))
     }
 
     /// The catalog of `entities` (in id order) with the projection `project` makes of them.
@@ -494,9 +510,10 @@ impl Catalog {
     }
 
     /// A projection builder holding `entities` as its nodes, in their order (node `i` is summary
-    /// `i`), with room for `relations` relations.
-    fn builder_with_nodes(entities: &Summaries, relations: usize) -> ProjectionBuilder {
+    /// `i`), with room for `relations` relations, the predicates `symmetric` declared symmetric.
+    fn builder_with_nodes(entities: &Summaries, relations: usize, symmetric: &[String]) -> ProjectionBuilder {
         let mut builder = ProjectionBuilder::with_capacity(entities.len(), relations);
+        builder.symmetric(symmetric.iter().map(String::as_str));
         for entity in entities.iter() {
             builder.add_node(entity.id(), node_data(&entity));
         }
@@ -598,8 +615,12 @@ impl Catalog {
 }
 
 /// The projection of `entities` (in id order) and `relations`.
-fn project<'r>(entities: &Summaries, relations: impl Iterator<Item = RelationEnds<'r>>) -> Projection {
-    let mut builder = Catalog::builder_with_nodes(entities, relations.size_hint().0);
+fn project<'r>(
+    entities: &Summaries,
+    relations: impl Iterator<Item = RelationEnds<'r>>,
+    symmetric: &[String],
+) -> Projection {
+    let mut builder = Catalog::builder_with_nodes(entities, relations.size_hint().0, symmetric);
     for relation in relations {
         builder.add_edge(
             relation.id,

@@ -6,6 +6,8 @@ use super::catalog::Catalog;
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex};
+
+pub use crate::graph::Direction;
 use crate::model::{DayRange, EntityKind, Openness, PartialDate, RelationKind};
 use crate::store::StoreError;
 use std::collections::{BTreeMap, HashSet};
@@ -108,14 +110,15 @@ impl Window {
 pub struct Selection {
     pub kinds: Option<Vec<RelationKind>>,
     pub openness: Option<Openness>,
-    pub directed: bool,
+    /// Which way relations are walked (symmetric ones either way).
+    pub direction: Direction,
     pub between: Option<Window>,
 }
 
 impl Selection {
     fn filter(&self, temporal: bool, max_hops: Option<usize>) -> Filter {
         Filter {
-            directed: self.directed,
+            direction: self.direction,
             kinds: self.kinds.clone(),
             openness: self.openness,
             window: self.between.map(|window| window.days()),

@@ -6,7 +6,7 @@ use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::{Citation, DateStatus, Entity, EvidenceType, Relation, RelationSummary};
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term};
 use std::collections::HashMap;
 
 impl Store {
@@ -104,6 +104,23 @@ impl Store {
             );
         }
         Ok(relations)
+    }
+
+    /// The IRIs of the properties the ontology (or any graph) declares `owl:SymmetricProperty`,
+    /// sorted: relations with these predicates read the same both ways.
+    pub fn symmetric_predicates(&self) -> Result<Vec<String>, StoreError> {
+        let mut iris = Vec::new();
+        for quad in self
+            .inner
+            .quads_for_pattern(None, Some(RDF_TYPE), Some(OWL_SYMMETRIC_PROPERTY.into()), None)
+        {
+            if let NamedOrBlankNode::NamedNode(property) = quad?.subject {
+                iris.push(property.into_string());
+            }
+        }
+        iris.sort_unstable();
+        iris.dedup();
+        Ok(iris)
     }
 
     /// How a relation property reads from source to target and back: its label (else its local

@@ -35,6 +35,7 @@ iris! {
     RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf";
     RDFS_SUBPROPERTY_OF = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf";
     OWL_INVERSE_OF = "http://www.w3.org/2002/07/owl#inverseOf";
+    OWL_SYMMETRIC_PROPERTY = "http://www.w3.org/2002/07/owl#SymmetricProperty";
     SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel";
     DCTERMS_DESCRIPTION = "http://purl.org/dc/terms/description";
     DCTERMS_TITLE = "http://purl.org/dc/terms/title";

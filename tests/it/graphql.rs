@@ -637,3 +637,162 @@ fn every_type_field_argument_and_value_of_the_schema_is_described() {
         missing.len()
     );
 }
+
+/// The relation ids on `paths`' answer (an array of objects with `relations { id }`).
+fn relation_ids(paths: &Value) -> Vec<&str> {
+    let paths = paths.as_array().expect("paths");
+    paths
+        .iter()
+        .flat_map(|path| path["relations"].as_array().expect("relations"))
+        .map(|relation| relation["id"].as_str().expect("an id"))
+        .collect()
+}
+
+#[test]
+fn upstream_is_the_relations_walked_backwards_on_the_seed() {
+    let response = seed().graphql(
+        "{ up: subgraph(roots: [\"NETmundial\"], direction: IN) { nodes { id } }
+           down: subgraph(roots: [\"NETmundial\"], direction: OUT) { nodes { id } }
+           old: subgraph(roots: [\"NETmundial\"], directed: true) { nodes { id } }
+           both: subgraph(roots: [\"NETmundial\"], directed: true, direction: OUT) { nodes { id } } }",
+        json!({}),
+    );
+    let found = data(&response);
+    // What fed into NETmundial: ICANN 49's comments and the Montevideo Statement, not the IGF
+    // 2014 it fed into.
+    assert!(ids(&found["up"]).contains(&"icann-49-singapore"), "{found:#}");
+    assert!(ids(&found["up"]).contains(&"montevideo-statement-2013"), "{found:#}");
+    assert!(!ids(&found["up"]).contains(&"igf-2014-istanbul"), "{found:#}");
+    assert!(ids(&found["down"]).contains(&"igf-2014-istanbul"), "{found:#}");
+    assert!(!ids(&found["down"]).contains(&"icann-49-singapore"), "{found:#}");
+    assert_eq!(found["old"], found["down"], "directed: true is OUT");
+    assert_eq!(found["both"], found["down"]);
+
+    // The same upstream question as paths: from NETmundial back to what led to it.
+    let response = seed().graphql(
+        "{ path(from: \"NETmundial\", to: \"Montevideo Statement\", direction: IN) {
+             nodes { id } relations { source { id } target { id } } } }",
+        json!({}),
+    );
+    let path = &data(&response)["path"];
+    let nodes = ids(path);
+    assert_eq!(nodes.first(), Some(&"netmundial-2014"));
+    for (i, relation) in path["relations"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(relation["target"]["id"], nodes[i], "walked backwards: {path:#}");
+        assert_eq!(relation["source"]["id"], nodes[i + 1], "walked backwards: {path:#}");
+    }
+
+    for conflicting in [
+        "directed: true, direction: IN",
+        "directed: true, direction: BOTH",
+        "directed: false, direction: OUT",
+    ] {
+        let response = seed().graphql(
+            &format!("{{ paths(from: \"NETmundial\", to: \"itu-pp-2014\", {conflicting}) {{ length }} }}"),
+            json!({}),
+        );
+        assert_eq!(error_code(&response), "BAD_USER_INPUT", "{conflicting}");
+        let message = response["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("`directed") && message.contains("`direction"),
+            "{message}"
+        );
+    }
+}
+
+/// Over every relation predicate of the ontology (each is used by the seed), a one-hop search
+/// with `direction: OUT` crosses a relation forwards, and backwards only if its predicate is
+/// declared `owl:SymmetricProperty`; `IN` the other way round.
+#[test]
+fn only_symmetric_predicates_are_walked_against_the_direction() {
+    let sparql = "PREFIX gg: <https://w3id.org/govgraph/ns#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?p ?r ?s ?t ?symmetric WHERE {
+          ?p rdfs:subPropertyOf gg:relatedTo .
+          FILTER(?p NOT IN (gg:relatedTo, gg:directlyRelatedTo, gg:indirectlyRelatedTo))
+          OPTIONAL { ?r gg:predicate ?p ; gg:source ?s ; gg:target ?t }
+          BIND(EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric)
+        } ORDER BY ?p ?r";
+    let response = seed().request(
+        "POST",
+        "/sparql",
+        &[
+            ("Content-Type", "application/sparql-query"),
+            ("Accept", "application/sparql-results+json"),
+        ],
+        Some(sparql),
+    );
+    assert_eq!(response.status, 200, "{}", response.body);
+    let results: Value = serde_json::from_str(&response.body).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for row in results["results"]["bindings"].as_array().unwrap() {
+        let predicate = row["p"]["value"].as_str().unwrap();
+        let last = |key: &str| {
+            row[key]["value"]
+                .as_str()
+                .map(|iri| iri.rsplit('/').next().unwrap().to_owned())
+        };
+        let Some(relation) = last("r") else {
+            panic!("{predicate} has no relation in the seed to test it with")
+        };
+        let symmetric = row["symmetric"]["value"] == "true";
+        seen.entry(predicate.to_owned())
+            .or_insert((relation, last("s").unwrap(), last("t").unwrap(), symmetric));
+    }
+    assert!(seen.len() >= 20, "{seen:?}");
+    let symmetric: Vec<&str> = seen.iter().filter(|(_, v)| v.3).map(|(p, _)| p.as_str()).collect();
+    assert_eq!(symmetric, ["https://w3id.org/govgraph/ns#contrastedWith"]);
+    for (predicate, (relation, source, target, symmetric)) in &seen {
+        for (direction, from, to, expected) in [
+            ("OUT", source, target, true),
+            ("OUT", target, source, *symmetric),
+            ("IN", target, source, true),
+            ("IN", source, target, *symmetric),
+        ] {
+            let response = seed().graphql(
+                "query($from: String!, $to: String!, $direction: Direction) {
+                   paths(from: $from, to: $to, direction: $direction, maxHops: 1, k: 20) { relations { id } } }",
+                json!({ "from": from, "to": to, "direction": direction }),
+            );
+            let crossed = relation_ids(&data(&response)["paths"]).contains(&relation.as_str());
+            assert_eq!(
+                crossed, expected,
+                "{predicate}: {relation} from {from} to {to}, {direction}"
+            );
+        }
+    }
+}
+
+/// The issue's example: downstream from NETmundial to the ITU Plenipotentiary 2014. Every hop
+/// follows its relation from source to target except a symmetric one (`contrastedWith`, "is
+/// kept apart from"), which has no direction to follow or to break.
+#[test]
+fn a_downstream_path_follows_every_relation_forwards_except_symmetric_ones() {
+    let response = seed().graphql(
+        "{ out: paths(from: \"NETmundial\", to: \"itu-pp-2014\", direction: OUT, k: 5) {
+             nodes { id } relations { id predicate source { id } target { id } } }
+           old: paths(from: \"NETmundial\", to: \"itu-pp-2014\", directed: true, k: 5) {
+             nodes { id } relations { id predicate source { id } target { id } } }
+           back: path(from: \"cstd-wgec\", to: \"wgigf-report-2012\", direction: OUT) { relations { id } } }",
+        json!({}),
+    );
+    let found = data(&response);
+    assert_eq!(found["out"], found["old"]);
+    let paths = found["out"].as_array().unwrap();
+    assert!(!paths.is_empty());
+    for path in paths {
+        let nodes = ids(path);
+        for (i, relation) in path["relations"].as_array().unwrap().iter().enumerate() {
+            let forwards = relation["source"]["id"] == nodes[i] && relation["target"]["id"] == nodes[i + 1];
+            let symmetric = relation["predicate"] == "https://w3id.org/govgraph/ns#contrastedWith";
+            assert!(forwards || symmetric, "{relation} walked backwards in {path:#}");
+        }
+    }
+    // The seed states the contrast from the WGIGF report; a downstream search may cross it from
+    // the working group's side too, since the relation reads the same both ways.
+    assert_eq!(
+        relation_ids(&json!([found["back"]])),
+        ["wgigf-report-2012--contrastedWith--cstd-wgec"]
+    );
+}

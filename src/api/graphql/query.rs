@@ -4,11 +4,11 @@
 use super::errors::internal;
 use super::request;
 use super::types::{
-    CentralityMetric, Component, Entity, EntityKind, KindCount, Openness, OpennessCount, Path, Ranked, Relation,
-    RelationKind, RelationKindCount, Stats, Subgraph, entities, relations,
+    CentralityMetric, Component, Direction, Entity, EntityKind, KindCount, Openness, OpennessCount, Path, Ranked,
+    Relation, RelationKind, RelationKindCount, Stats, Subgraph, entities, relations,
 };
 use crate::services::catalog::Catalog;
-use crate::services::explore::{Centrality, EntityFilter, PathQuery, QueryError, Selection, Window};
+use crate::services::explore::{self, Centrality, EntityFilter, PathQuery, QueryError, Selection, Window};
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -29,16 +29,47 @@ fn window(between: Option<&DateWindow>) -> Result<Option<Window>> {
         .map_err(|error| error.extend())
 }
 
+/// The way a search walks relations, from `directed` (the older argument: true is OUT, false
+/// BOTH) and `direction`; absent both, BOTH. Both given and disagreeing is BAD_USER_INPUT.
+fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> Result<explore::Direction> {
+    let from_directed = |directed| if directed { Direction::Out } else { Direction::Both };
+    let chosen = match (directed, direction) {
+        (Some(directed), Some(direction)) if from_directed(directed) != direction => {
+            return Err(QueryError::BadInput {
+                field: "direction",
+                message: format!(
+                    "`directed: {directed}` means {} and conflicts with `direction: {}`; give only `direction`",
+                    name(from_directed(directed)),
+                    name(direction)
+                ),
+            }
+            .extend());
+        }
+        (_, Some(direction)) => direction,
+        (Some(directed), None) => from_directed(directed),
+        (None, None) => Direction::Both,
+    };
+    Ok(chosen.into())
+}
+
+fn name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Out => "OUT",
+        Direction::In => "IN",
+        Direction::Both => "BOTH",
+    }
+}
+
 fn selection(
     kinds: Option<Vec<RelationKind>>,
     openness: Option<Openness>,
-    directed: bool,
+    direction: explore::Direction,
     between: Option<&DateWindow>,
 ) -> Result<Selection> {
     Ok(Selection {
         kinds: kinds.map(|kinds| kinds.into_iter().map(Into::into).collect()),
         openness: openness.map(Into::into),
-        directed,
+        direction,
         between: window(between)?,
     })
 }
@@ -58,11 +89,11 @@ fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
 }
 
 /// The filters `path` and `paths` share, as their arguments give them: kinds, openness,
-/// directed, maxHops, temporal, between.
+/// direction (from directed and direction), maxHops, temporal, between.
 struct PathFilters(
     Option<Vec<RelationKind>>,
     Option<Openness>,
-    Option<bool>,
+    explore::Direction,
     Option<i32>,
     Option<bool>,
     Option<DateWindow>,
@@ -75,7 +106,7 @@ impl PathFilters {
             from,
             to,
             via,
-            selection: selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?,
+            selection: selection(kinds, openness, directed, between.as_ref())?,
             max_hops: count(max_hops, "maxHops")?,
             temporal: temporal.unwrap_or(false),
         })
@@ -260,11 +291,16 @@ impl Query {
         #[graphql(desc = "Only paths whose every entity, the endpoints \
                           included, has this openness.")]
         openness: Option<Openness>,
-        #[graphql(
-            default_with = "Some(false)",
-            desc = "Follow relations only from source to target; by default in either direction."
-        )]
+        #[graphql(desc = "true walks relations only from source to target (as `direction: OUT`); \
+                          false or absent, either way (as BOTH). Prefer `direction`; giving both \
+                          and disagreeing is BAD_USER_INPUT.")]
         directed: Option<bool>,
+        #[graphql(desc = "Which way to walk relations: OUT from source to target (downstream), IN \
+                          from target to source (upstream: what led here), BOTH either way (the \
+                          default). Relations of a symmetric predicate (owl:SymmetricProperty in \
+                          the ontology, e.g. contrastedWith) are walked either way whatever the \
+                          direction.")]
+        direction: Option<Direction>,
         #[graphql(desc = "The longest path looked for, in relations: the server's `--max-hops` (12 \
                           by default) when absent, and at most that (more is LIMIT_EXCEEDED).")]
         max_hops: Option<i32>,
@@ -279,7 +315,8 @@ impl Query {
     ) -> Option<Result<Path>> {
         let found = async {
             let data = request(ctx);
-            let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
+            let direction = walk_direction(directed, direction)?;
+            let filters = PathFilters(kinds, openness, direction, max_hops, temporal, between);
             let query = filters.query(from, to, via.unwrap_or_default())?;
             let limits = data.limits;
             let path = off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits)).await?;
@@ -304,11 +341,16 @@ impl Query {
         #[graphql(desc = "Only paths whose every entity, the endpoints \
                           included, has this openness.")]
         openness: Option<Openness>,
-        #[graphql(
-            default_with = "Some(false)",
-            desc = "Follow relations only from source to target; by default in either direction."
-        )]
+        #[graphql(desc = "true walks relations only from source to target (as `direction: OUT`); \
+                          false or absent, either way (as BOTH). Prefer `direction`; giving both \
+                          and disagreeing is BAD_USER_INPUT.")]
         directed: Option<bool>,
+        #[graphql(desc = "Which way to walk relations: OUT from source to target (downstream), IN \
+                          from target to source (upstream: what led here), BOTH either way (the \
+                          default). Relations of a symmetric predicate (owl:SymmetricProperty in \
+                          the ontology, e.g. contrastedWith) are walked either way whatever the \
+                          direction.")]
+        direction: Option<Direction>,
         #[graphql(desc = "The longest path looked for, in relations: the server's `--max-hops` (12 \
                           by default) when absent, and at most that (more is LIMIT_EXCEEDED).")]
         max_hops: Option<i32>,
@@ -322,7 +364,8 @@ impl Query {
         between: Option<DateWindow>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
-        let filters = PathFilters(kinds, openness, directed, max_hops, temporal, between);
+        let direction = walk_direction(directed, direction)?;
+        let filters = PathFilters(kinds, openness, direction, max_hops, temporal, between);
         let query = filters.query(from, to, Vec::new())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;
@@ -353,17 +396,23 @@ impl Query {
                           default) when absent, and at most that; `truncated` says whether it cut \
                           the neighbourhood.")]
         limit: Option<i32>,
-        #[graphql(
-            default_with = "Some(false)",
-            desc = "Follow relations only from source to target; by default in either direction."
-        )]
+        #[graphql(desc = "true walks relations only from source to target (as `direction: OUT`); \
+                          false or absent, either way (as BOTH). Prefer `direction`; giving both \
+                          and disagreeing is BAD_USER_INPUT.")]
         directed: Option<bool>,
+        #[graphql(desc = "Which way to walk relations: OUT from source to target (downstream), IN \
+                          from target to source (upstream: what led here), BOTH either way (the \
+                          default). Relations of a symmetric predicate (owl:SymmetricProperty in \
+                          the ontology, e.g. contrastedWith) are walked either way whatever the \
+                          direction.")]
+        direction: Option<Direction>,
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Result<Subgraph> {
         let data = request(ctx);
-        let selection = selection(kinds, openness, directed.unwrap_or(false), between.as_ref())?;
+        let direction = walk_direction(directed, direction)?;
+        let selection = selection(kinds, openness, direction, between.as_ref())?;
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| {

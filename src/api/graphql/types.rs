@@ -5,7 +5,7 @@ use super::errors::internal;
 use super::request;
 use crate::model;
 use crate::services::catalog::Catalog;
-use crate::services::explore::{FoundPath, FoundSubgraph};
+use crate::services::explore::{self, FoundPath, FoundSubgraph};
 use crate::services::handles::{EntityHandle, RelationHandle};
 use crate::services::packed::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
@@ -104,13 +104,25 @@ mirror_enum! {
 /// Which relations of an entity to list.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
 pub enum Direction {
-    /// Relations whose source is the entity.
-    Outgoing,
-    /// Relations whose target is the entity.
-    Incoming,
-    /// Relations whose source or target is the entity.
+    /// Relations whose source is the entity; in a search, relations walked from source to target
+    /// (downstream).
+    Out,
+    /// Relations whose target is the entity; in a search, relations walked from target to source
+    /// (upstream).
+    In,
+    /// Relations whose source or target is the entity; in a search, relations walked either way.
     #[default]
     Both,
+}
+
+impl From<Direction> for explore::Direction {
+    fn from(direction: Direction) -> Self {
+        match direction {
+            Direction::Out => Self::Out,
+            Direction::In => Self::In,
+            Direction::Both => Self::Both,
+        }
+    }
 }
 
 /// A centrality measure.
@@ -265,7 +277,7 @@ impl Entity {
         kind: Option<RelationKind>,
         #[graphql(
             default,
-            desc = "Which side of the relations the entity is on: OUTGOING (it is the source), INCOMING (the \
+            desc = "Which side of the relations the entity is on: OUT (it is the source), IN (the \
                     target) or BOTH (the default)."
         )]
         direction: Direction,
@@ -277,8 +289,8 @@ impl Entity {
             .filter(|relation| {
                 let (source, target) = relation.catalog.relation_ends(relation.relation);
                 match direction {
-                    Direction::Outgoing => source == self.entity,
-                    Direction::Incoming => target == self.entity,
+                    Direction::Out => source == self.entity,
+                    Direction::In => target == self.entity,
                     Direction::Both => true,
                 }
             })
@@ -431,8 +443,8 @@ impl Path {
     async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Entity>> {
         entities(ctx, &self.0.nodes).await
     }
-    /// The relations along the path: relations[i] joins nodes[i] and nodes[i+1] (in either
-    /// direction unless the query was directed).
+    /// The relations along the path: relations[i] joins nodes[i] and nodes[i+1] (walked the way
+    /// the query's `direction` says; a symmetric relation either way).
     async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<Relation>> {
         relations(ctx, &self.0.relations).await
     }

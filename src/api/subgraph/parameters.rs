@@ -5,7 +5,7 @@
 
 use crate::api::ApiError;
 use crate::model::{Openness, RelationKind};
-use crate::services::explore::{QueryError, Selection, Window};
+use crate::services::explore::{Direction, QueryError, Selection, Window};
 
 /// The formats, by the `format` parameter's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +140,13 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
             "all" => parameters.whole_graph = boolean(&key, &value)?,
             "depth" => depth = Some(number(&key, &value)?),
             "limit" => parameters.limit = Some(number(&key, &value)?),
-            "directed" => parameters.selection.directed = boolean(&key, &value)?,
+            "directed" => {
+                parameters.selection.direction = if boolean(&key, &value)? {
+                    Direction::Out
+                } else {
+                    Direction::Both
+                };
+            }
             "openness" => {
                 let openness: Openness = value
                     .parse()
@@ -229,8 +235,14 @@ mod tests {
         assert_eq!(refusal("root=a&depth=1&depth=2"), "`depth` is given more than once");
         assert_eq!(refusal("root="), "`root` is empty");
         assert!(refusal("root=a&directed=maybe").contains("`directed` must be one of"));
-        assert!(parse("root=a&directed=yes").unwrap().selection.directed);
-        assert!(!parse("root=a&directed=No").unwrap().selection.directed);
+        assert_eq!(
+            parse("root=a&directed=yes").unwrap().selection.direction,
+            Direction::Out
+        );
+        assert_eq!(
+            parse("root=a&directed=No").unwrap().selection.direction,
+            Direction::Both
+        );
         assert_eq!(parse("root=a&depth=99999999999999999999999").unwrap().depth, usize::MAX);
         assert!(refusal("root=a&depth=-1").contains("`depth` must be a non-negative integer"));
         assert!(refusal("root=a&from=2014-13").starts_with("from:"));

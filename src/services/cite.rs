@@ -192,12 +192,13 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A URL for the `url` field (which styles set with `\url`): percent-encoded already, so only
-/// `%` and `#` need a backslash (hyperref reads `\%` and `\#` in an argument as the character).
+/// `%`, `#` and `&` need a backslash (hyperref reads `\%`, `\#` and `\&` in an argument as
+/// the character).
 fn escape_url(url: &str) -> String {
     let mut escaped = String::with_capacity(url.len());
     for c in url.chars() {
         match c {
-            '%' | '#' => {
+            '%' | '#' | '&' => {
                 escaped.push('\\');
                 escaped.push(c);
             }
@@ -227,10 +228,38 @@ mod tests {
 
     #[test]
     fn dates_come_from_unix_days() {
-        assert_eq!(Date::from_unix_days(0), Date { year: 1970, month: 1, day: 1 });
-        assert_eq!(Date::from_unix_days(11_016), Date { year: 2000, month: 2, day: 29 });
-        assert_eq!(Date::from_unix_days(20_789), Date { year: 2026, month: 12, day: 2 });
-        assert_eq!(Date::from_unix_days(-1), Date { year: 1969, month: 12, day: 31 });
+        assert_eq!(
+            Date::from_unix_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        assert_eq!(
+            Date::from_unix_days(11_016),
+            Date {
+                year: 2000,
+                month: 2,
+                day: 29
+            }
+        );
+        assert_eq!(
+            Date::from_unix_days(20_789),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 2
+            }
+        );
+        assert_eq!(
+            Date::from_unix_days(-1),
+            Date {
+                year: 1969,
+                month: 12,
+                day: 31
+            }
+        );
     }
 
     #[test]
@@ -252,7 +281,10 @@ mod tests {
             escape(r"R&D 100% {x}_y \z #1 $m$ ~^"),
             r"R\&D 100\% \{x\}\_y \textbackslash{}z \#1 \$m\$ \textasciitilde{}\textasciicircum{}"
         );
-        assert_eq!(escape_url("http://h/graphql?query=%7B#"), r"http://h/graphql?query=\%7B\#");
+        assert_eq!(
+            escape_url("http://h/graphql?query=%7B&a=1#"),
+            r"http://h/graphql?query=\%7B\&a=1\#"
+        );
     }
 
     #[test]
@@ -274,6 +306,10 @@ mod tests {
         assert!(rendered.bibtex.starts_with("@misc{govgraph-3-abc,\n"));
         assert!(rendered.bibtex.contains(r"title = {{Path from A\_1 to B}}"));
         assert!(rendered.bibtex.contains(r"Doc \& co (doc\_1.txt)"));
-        assert!(rendered.bibtex.contains(r"url = {http://h/graphql?query=\%7B\%20x\%20\%7D}"));
+        assert!(
+            rendered
+                .bibtex
+                .contains(r"url = {http://h/graphql?query=\%7B\%20x\%20\%7D}")
+        );
     }
 }

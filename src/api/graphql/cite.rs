@@ -66,11 +66,7 @@ pub(super) async fn cite(
         title,
         dataset_version: data.catalog().version.clone(),
         query: data.citing.query.clone(),
-        url: data
-            .citing
-            .url
-            .clone()
-            .unwrap_or_else(|| DATASET.as_str().to_owned()),
+        url: data.citing.url.clone().unwrap_or_else(|| DATASET.as_str().to_owned()),
         sources: distinct_sources(citations),
         date: data.citing.today,
     };

@@ -77,12 +77,13 @@ fn nothing_at(path: &str) -> ApiError {
 /// base), else the address the client used.
 fn site(request: &HttpRequest, state: &AppState) -> Site {
     Site {
-        root: site_root(request, state),
+        root: site_root(request),
         updates: state.admin_token.is_some() && !state.read_only,
     }
 }
 
-fn site_root(request: &HttpRequest, _state: &AppState) -> String {
+/// The root URL (ending in `/`) under which this server is reached.
+pub(crate) fn site_root(request: &HttpRequest) -> String {
     if vocab::base() == DEFAULT_BASE {
         let connection = request.connection_info();
         format!("{}://{}/", connection.scheme(), connection.host())
@@ -133,7 +134,7 @@ pub async fn service(request: &HttpRequest, state: &AppState) -> Result<HttpResp
     let site = site(request, state);
     let store = state.store.clone();
     let described = super::blocking::on_pool(move || store.describe_service(&site)).await??;
-    let endpoint = format!("{}sparql", site_root(request, state));
+    let endpoint = format!("{}sparql", site_root(request));
     respond(request, state, representation, described, Shown::Service(endpoint)).await
 }
 
@@ -205,7 +206,7 @@ async fn respond(
         // The context the document carries inline, by its stable address.
         let link = format!(
             "<{}ns/context.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"",
-            site_root(request, state)
+            site_root(request)
         );
         if let Ok(value) = HeaderValue::from_str(&link) {
             headers.insert(header::LINK, value);

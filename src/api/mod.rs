@@ -9,7 +9,7 @@ mod export;
 pub mod graphql;
 mod gsp;
 mod health;
-mod id;
+pub(crate) mod id;
 mod metrics;
 mod middleware;
 mod negotiate;

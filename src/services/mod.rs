@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod changes;
+pub mod cite;
 pub mod curate;
 pub mod explore;
 pub mod generate;

@@ -4,6 +4,7 @@
 
 mod apq;
 mod architecture;
+mod cite;
 mod cli;
 mod consistency;
 mod dereference;

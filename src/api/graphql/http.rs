@@ -347,6 +347,17 @@ async fn execute(
     let mut data = RequestData::new(catalog, state.store.clone(), state.limits);
     data.state = Some(state.clone());
     data.authorization = crate::api::write::authorize(request, state);
+    data.citing.query = Some(graphql.query.clone());
+    // A mutation cannot be asked again by GET: its citations name the dataset instead.
+    if !is_mutation(&graphql.query, graphql.operation_name.as_deref()) {
+        let variables = serde_json::to_value(&graphql.variables).ok();
+        data.citing.url = Some(crate::services::cite::query_url(
+            &crate::api::id::site_root(request),
+            &graphql.query,
+            variables.as_ref(),
+            graphql.operation_name.as_deref(),
+        ));
+    }
     let data = std::sync::Arc::new(data);
     let requested = RequestedOperation(graphql.operation_name.clone());
     let graphql = graphql.data(data.clone()).data(executed.clone()).data(requested);

@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, request data, limits, and the HTTP transport (GraphQL over HTTP).
 
+mod cite;
 mod errors;
 mod extension;
 pub mod http;
@@ -31,6 +32,8 @@ pub struct RequestData {
     pub(super) state: Option<crate::api::AppState>,
     /// Whether the request may write, and if not why.
     pub(super) authorization: Result<(), crate::api::write::Refusal>,
+    /// What the request tells the citations of its answers (`cite`).
+    pub(super) citing: cite::Citing,
     entities: DataLoader<EntityLoader>,
     relations: DataLoader<RelationLoader>,
 }
@@ -42,6 +45,7 @@ impl RequestData {
             limits,
             state: None,
             authorization: Err(crate::api::write::Refusal::NoToken),
+            citing: cite::Citing::default(),
             entities: DataLoader::new(EntityLoader(store.clone()), tokio::spawn),
             relations: DataLoader::new(RelationLoader(store), tokio::spawn),
         }

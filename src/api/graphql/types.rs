@@ -1,6 +1,7 @@
 //! The GraphQL output types: thin wrappers over model values whose resolvers load what they
 //! point at through the request's data loaders. Doc comments become the schema's descriptions.
 
+use super::cite::{Citation, cite};
 use super::errors::internal;
 use super::request;
 use crate::model;
@@ -395,6 +396,20 @@ impl Relation {
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
+    /// How to cite this relation: its own source documents, the query and the dataset version,
+    /// as CSL-JSON and BibTeX.
+    async fn cite(&self, ctx: &Context<'_>) -> Result<Citation> {
+        let (source, target) = self.catalog.relation_ends(self.relation);
+        let (label, _) = self
+            .catalog
+            .predicate_labels(self.catalog.relation_predicate(self.relation));
+        let title = format!(
+            "{} {label} {} (govgraph knowledge graph)",
+            self.catalog.entity_summary(source).label(),
+            self.catalog.entity_summary(target).label()
+        );
+        cite(ctx, title, &[], &[self.id_str().to_owned()]).await
+    }
 }
 
 pub struct Source(pub model::Citation);
@@ -448,6 +463,22 @@ impl Path {
     async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<Relation>> {
         relations(ctx, &self.0.relations).await
     }
+    /// How to cite this path: the source documents of its entities and relations, the query
+    /// and the dataset version, as CSL-JSON and BibTeX.
+    async fn cite(&self, ctx: &Context<'_>) -> Result<Citation> {
+        let catalog = request(ctx).catalog();
+        let label = |id: Option<&String>| {
+            id.and_then(|id| catalog.entity_handle(id))
+                .map(|entity| catalog.entity_summary(entity).label().to_owned())
+                .unwrap_or_default()
+        };
+        let title = format!(
+            "Path from {} to {} (govgraph knowledge graph)",
+            label(self.0.nodes.first()),
+            label(self.0.nodes.last())
+        );
+        cite(ctx, title, &self.0.nodes, &self.0.relations).await
+    }
 }
 
 pub struct Subgraph(pub FoundSubgraph);
@@ -466,6 +497,24 @@ impl Subgraph {
     /// True when the node limit left reachable entities out.
     async fn truncated(&self) -> bool {
         self.0.truncated
+    }
+    /// How to cite this subgraph: the source documents of its entities and relations, the
+    /// query and the dataset version, as CSL-JSON and BibTeX.
+    async fn cite(&self, ctx: &Context<'_>) -> Result<Citation> {
+        let catalog = request(ctx).catalog();
+        let around = self
+            .0
+            .nodes
+            .first()
+            .and_then(|id| catalog.entity_handle(id))
+            .map(|entity| catalog.entity_summary(entity).label().to_owned())
+            .unwrap_or_default();
+        let title = format!(
+            "Subgraph of {} entities and {} relations around {around} (govgraph knowledge graph)",
+            self.0.nodes.len(),
+            self.0.relations.len()
+        );
+        cite(ctx, title, &self.0.nodes, &self.0.relations).await
     }
 }
 

@@ -105,6 +105,31 @@ impl Window {
     }
 }
 
+/// The way a search walks relations, from `directed` (the older argument: true is OUT, false
+/// BOTH) and `direction`; absent both, BOTH. Both given and disagreeing is an error naming both,
+/// for GraphQL and `/subgraph` alike.
+pub fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> Result<Direction, QueryError> {
+    let from_directed = |directed| if directed { Direction::Out } else { Direction::Both };
+    let name = |direction| match direction {
+        Direction::Out => "OUT",
+        Direction::In => "IN",
+        Direction::Both => "BOTH",
+    };
+    match (directed, direction) {
+        (Some(directed), Some(direction)) if from_directed(directed) != direction => Err(QueryError::BadInput {
+            field: "direction",
+            message: format!(
+                "`directed` {directed} means {} and conflicts with `direction` {}; give only `direction`",
+                name(from_directed(directed)),
+                name(direction)
+            ),
+        }),
+        (_, Some(direction)) => Ok(direction),
+        (Some(directed), None) => Ok(from_directed(directed)),
+        (None, None) => Ok(Direction::Both),
+    }
+}
+
 /// The filters a path or subgraph query shares.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {

@@ -1015,7 +1015,7 @@ fn hostile_parameters_are_precise_400s() {
         (
             "root=onenet&colour=red",
             "BAD_REQUEST",
-            "unknown parameter `colour` (known: root, all, depth, limit, kinds, kind, openness, directed, from, to, format, part)",
+            "unknown parameter `colour` (known: root, all, depth, limit, kinds, kind, openness, directed, direction, from, to, format, part)",
         ),
         ("root=onenet&Root=x", "BAD_REQUEST", "unknown parameter `Root`"),
         ("root=onenet&%FF=1", "BAD_REQUEST", "unknown parameter"),
@@ -1152,6 +1152,34 @@ fn hostile_parameters_are_precise_400s() {
     for no in ["no", "0", "FALSE"] {
         assert_eq!(edges(&format!("directed={no}")), undirected, "directed={no}");
     }
+    assert_eq!(edges("direction=out"), directed);
+    assert_eq!(edges("direction=both"), undirected);
+    assert_eq!(
+        edges("directed=true&direction=OUT"),
+        directed,
+        "agreeing, both may be given"
+    );
+    // Upstream: the same entities as GraphQL's `direction: IN`.
+    let upstream = server.graphql(
+        "{ subgraph(roots: [\"netmundial-2014\"], depth: 2, direction: IN) { nodes { id } } }",
+        json!({}),
+    );
+    let upstream: BTreeSet<String> = upstream["data"]["subgraph"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(edges("direction=in"), upstream);
+    assert_ne!(edges("direction=in"), directed, "upstream is not downstream");
+    let conflict = answer("root=onenet&directed=true&direction=in");
+    assert_eq!(
+        (conflict.0, conflict.1.as_str()),
+        (400, "BAD_USER_INPUT"),
+        "{}",
+        conflict.2
+    );
+    assert!(conflict.2.contains("conflicts with `direction` IN"), "{}", conflict.2);
     // Repeatable parameters repeat; the older `kind` still works.
     assert_eq!(edges("kinds=direct&kinds=indirect"), edges("kinds=direct,indirect"));
     assert_eq!(edges("kind=direct"), edges("kinds=direct"));

@@ -29,35 +29,9 @@ fn window(between: Option<&DateWindow>) -> Result<Option<Window>> {
         .map_err(|error| error.extend())
 }
 
-/// The way a search walks relations, from `directed` (the older argument: true is OUT, false
-/// BOTH) and `direction`; absent both, BOTH. Both given and disagreeing is BAD_USER_INPUT.
+/// The way a search walks relations (see [`explore::walk_direction`]).
 fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> Result<explore::Direction> {
-    let from_directed = |directed| if directed { Direction::Out } else { Direction::Both };
-    let chosen = match (directed, direction) {
-        (Some(directed), Some(direction)) if from_directed(directed) != direction => {
-            return Err(QueryError::BadInput {
-                field: "direction",
-                message: format!(
-                    "`directed: {directed}` means {} and conflicts with `direction: {}`; give only `direction`",
-                    name(from_directed(directed)),
-                    name(direction)
-                ),
-            }
-            .extend());
-        }
-        (_, Some(direction)) => direction,
-        (Some(directed), None) => from_directed(directed),
-        (None, None) => Direction::Both,
-    };
-    Ok(chosen.into())
-}
-
-fn name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Out => "OUT",
-        Direction::In => "IN",
-        Direction::Both => "BOTH",
-    }
+    explore::walk_direction(directed, direction.map(Into::into)).map_err(|error| error.extend())
 }
 
 fn selection(

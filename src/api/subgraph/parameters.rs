@@ -5,7 +5,7 @@
 
 use crate::api::ApiError;
 use crate::model::{Openness, RelationKind};
-use crate::services::explore::{Direction, QueryError, Selection, Window};
+use crate::services::explore::{Direction, QueryError, Selection, Window, walk_direction};
 
 /// The formats, by the `format` parameter's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +37,7 @@ const KNOWN: &[(&str, bool)] = &[
     ("kind", true),
     ("openness", false),
     ("directed", false),
+    ("direction", false),
     ("from", false),
     ("to", false),
     ("format", false),
@@ -74,6 +75,16 @@ fn boolean(key: &str, value: &str) -> Result<bool, ApiError> {
         _ => refuse(format!(
             "`{key}` must be one of true, false, 1, 0, yes, no; not `{value}`"
         )),
+    }
+}
+
+/// `direction`: `out` (source to target), `in` (upstream) or `both`, in any case.
+fn walk(value: &str) -> Result<Direction, ApiError> {
+    match value.to_ascii_lowercase().as_str() {
+        "out" => Ok(Direction::Out),
+        "in" => Ok(Direction::In),
+        "both" => Ok(Direction::Both),
+        _ => refuse(format!("`direction` must be one of out, in, both; not `{value}`")),
     }
 }
 
@@ -134,19 +145,15 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
         nodes_table: false,
     };
     let (mut from, mut to, mut depth, mut part) = (None, None, None, None);
+    let (mut directed, mut direction) = (None, None);
     for (key, value) in pairs(query)? {
         match key.as_str() {
             "root" => parameters.roots.push(value),
             "all" => parameters.whole_graph = boolean(&key, &value)?,
             "depth" => depth = Some(number(&key, &value)?),
             "limit" => parameters.limit = Some(number(&key, &value)?),
-            "directed" => {
-                parameters.selection.direction = if boolean(&key, &value)? {
-                    Direction::Out
-                } else {
-                    Direction::Both
-                };
-            }
+            "directed" => directed = Some(boolean(&key, &value)?),
+            "direction" => direction = Some(walk(&value)?),
             "openness" => {
                 let openness: Openness = value
                     .parse()
@@ -167,6 +174,7 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
             _ => part = Some(value),
         }
     }
+    parameters.selection.direction = walk_direction(directed, direction).map_err(ApiError::Query)?;
     parameters.selection.between = window(from.as_deref(), to.as_deref())?;
     parameters.nodes_table = table(part.as_deref(), parameters.format)?;
     parameters.depth = scope(&parameters, depth)?;
@@ -235,6 +243,13 @@ mod tests {
         assert_eq!(refusal("root=a&depth=1&depth=2"), "`depth` is given more than once");
         assert_eq!(refusal("root="), "`root` is empty");
         assert!(refusal("root=a&directed=maybe").contains("`directed` must be one of"));
+        assert_eq!(parse("root=a&direction=IN").unwrap().selection.direction, Direction::In);
+        assert!(refusal("root=a&directed=true&direction=in").contains("conflicts with `direction` IN"));
+        assert!(refusal("root=a&direction=up").contains("`direction` must be one of out, in, both"));
+        assert_eq!(
+            parse("root=a&directed=true&direction=out").unwrap().selection.direction,
+            Direction::Out
+        );
         assert_eq!(
             parse("root=a&directed=yes").unwrap().selection.direction,
             Direction::Out

@@ -9,7 +9,7 @@
 )]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use govgraph::graph::{Direction, Filter, NodeData, NodeIndex, Projection, ProjectionBuilder};
+use govgraph::graph::{Direction, EdgeFacts, Filter, NodeData, NodeIndex, Projection, ProjectionBuilder};
 use govgraph::model::{DayRange, EntityKind, Openness, RelationKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -76,8 +76,7 @@ fn random_projection(nodes: usize, seed: u64) -> Projection {
             &format!("relation-{r}"),
             &format!("entity-{source}"),
             &format!("entity-{target}"),
-            predicate,
-            kind,
+            EdgeFacts::new(predicate, kind),
         );
     }
     builder.build()

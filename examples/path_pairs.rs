@@ -13,7 +13,7 @@
 )]
 
 use govgraph::config::Limits;
-use govgraph::graph::{Filter, NodeData, ProjectionBuilder};
+use govgraph::graph::{EdgeFacts, Filter, NodeData, ProjectionBuilder};
 use govgraph::model::{EntityKind, RelationKind};
 use govgraph::services::catalog::Catalog;
 use govgraph::services::explore::PathQuery;
@@ -50,7 +50,7 @@ fn main() {
             fields.next().unwrap(),
             fields.next().unwrap(),
         );
-        builder.add_edge(id, source, target, predicate, RelationKind::Direct);
+        builder.add_edge(id, source, target, EdgeFacts::new(predicate, RelationKind::Direct));
     }
     let projection = builder.build();
     let pairs: Vec<_> = read("pairs.tsv")

@@ -473,6 +473,10 @@ pub struct RelationSummary {
     pub target: String,
     pub predicate: String,
     pub kind: RelationKind,
+    pub evidence_type: Option<EvidenceType>,
+    pub confidence: Option<f64>,
+    /// The IRIs of the documents cited as its evidence, sorted.
+    pub documents: Vec<String>,
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ use std::sync::Arc;
 
 use foldhash::fast::RandomState;
 
-use super::{EdgeData, EdgeIndex, NodeData, NodeIndex, Projection, ProjectionBuilder, Rank, Runs, Step};
-use crate::model::RelationKind;
+use super::documents::Documents;
+use super::{EdgeData, EdgeFacts, EdgeIndex, NodeData, NodeIndex, Projection, ProjectionBuilder, Rank, Runs, Step};
 
 type Map<K, V> = std::collections::HashMap<K, V, RandomState>;
 
@@ -34,8 +34,7 @@ type Map<K, V> = std::collections::HashMap<K, V, RandomState>;
 pub struct RelationChange<'a> {
     pub source: &'a str,
     pub target: &'a str,
-    pub predicate: &'a str,
-    pub kind: RelationKind,
+    pub facts: EdgeFacts<'a>,
 }
 
 /// Something the delta added past the base: its id, what it is, its rank.
@@ -125,6 +124,8 @@ pub(super) struct Delta {
     /// Predicates the base lacks; their indices follow the base's.
     pub(super) predicates: Vec<Arc<str>>,
     predicate_index: Map<Arc<str>, u16>,
+    /// Documents and sets of them the base lacks; their indices follow the base's.
+    pub(super) documents: Documents,
 }
 
 impl Delta {
@@ -159,6 +160,10 @@ impl Delta {
         self.runs.get(&(i as u32)).map(|run| &**run)
     }
 
+    pub(super) fn predicate_index(&self, iri: &str) -> Option<u16> {
+        self.predicate_index.get(iri).copied()
+    }
+
     pub(super) fn added_node(&self, id: &str) -> Option<usize> {
         self.added_node_index.get(id).map(|&k| k as usize)
     }
@@ -189,6 +194,7 @@ impl Delta {
             + self.added_nodes.iter().map(|added| added.id.len() + 64).sum::<usize>()
             + self.added_edges.iter().map(|added| added.id.len() + 64).sum::<usize>()
             + (self.removed_nodes.capacity() + self.removed_edges.capacity()) * 4
+            + self.documents.bytes()
     }
 }
 
@@ -224,10 +230,18 @@ impl Projection {
         for (id, relation) in relations {
             let ends = relation.and_then(|relation| {
                 let (source, target) = (next.node(relation.source)?, next.node(relation.target)?);
-                let predicate = next.intern_predicate(relation.predicate)?;
+                let facts = relation.facts;
+                let predicate = next.intern_predicate(facts.predicate)?;
+                let documents = next
+                    .delta
+                    .documents
+                    .intern(Some(&next.base.documents), facts.documents.iter().map(String::as_str))?;
                 let data = EdgeData {
-                    kind: relation.kind,
+                    kind: facts.kind,
+                    evidence: facts.evidence,
                     predicate,
+                    confidence: super::confidence(facts.confidence),
+                    documents,
                 };
                 (source != target).then_some(AddedEdge { source, target, data })
             });
@@ -267,13 +281,15 @@ impl Projection {
         for e in edges {
             let (source, target) = self.endpoints(e);
             let data = self.edge_data(e);
-            builder.add_edge_between(
-                self.relation_id(e),
-                position[source.index()],
-                position[target.index()],
-                self.predicate_iri(e),
-                data.kind,
-            );
+            let documents: Vec<String> = self.documents(e).map(str::to_owned).collect();
+            let facts = EdgeFacts {
+                predicate: self.predicate_iri(e),
+                kind: data.kind,
+                evidence: data.evidence,
+                confidence: Some(f64::from(data.confidence) / 10_000.0),
+                documents: &documents,
+            };
+            builder.add_edge_between(self.relation_id(e), position[source.index()], position[target.index()], facts);
         }
         builder.build()
     }
@@ -422,13 +438,13 @@ fn rerank<T>(added: &mut [Added<T>], first_new: usize) {
 mod tests {
     use super::*;
     use crate::graph::oracle::{build, plain};
+    use crate::model::RelationKind;
 
     fn relation<'a>(source: &'a str, target: &'a str) -> Option<RelationChange<'a>> {
         Some(RelationChange {
             source,
             target,
-            predicate: "https://example.org/p",
-            kind: RelationKind::Direct,
+            facts: EdgeFacts::new("https://example.org/p", RelationKind::Direct),
         })
     }
 
@@ -496,7 +512,7 @@ mod tests {
             scratch.add_node(id, plain());
         }
         for (id, source, target) in [("a--p--b", "a", "b"), ("b--p--d", "d", "b"), ("c--p--zz", "c", "zz")] {
-            scratch.add_edge(id, source, target, "https://example.org/p", RelationKind::Direct);
+            scratch.add_edge(id, source, target, EdgeFacts::new("https://example.org/p", RelationKind::Direct));
         }
         let scratch = scratch.build();
         assert_eq!(shape(&changed), shape(&scratch));

@@ -17,7 +17,7 @@
 //! date only would let a walk loop through a vague date to "reset" its state, and the shortest
 //! time-respecting walk could then repeat nodes.
 
-use crate::model::{DayRange, Openness, RelationKind};
+use crate::model::{DayRange, EvidenceType, Openness, RelationKind};
 
 use super::{EdgeData, NodeData};
 
@@ -58,6 +58,15 @@ pub struct Filter {
     pub direction: Direction,
     /// Keep only relations of these kinds.
     pub kinds: Option<Vec<RelationKind>>,
+    /// Keep only relations with these predicates (indices into the predicate table), sorted.
+    pub predicates: Option<Vec<u16>>,
+    /// Keep only relations with one of these evidence types (none stated fails).
+    pub evidence: Option<Vec<EvidenceType>>,
+    /// Keep only relations at least this confident, in ten-thousandths (see
+    /// [`super::confidence`]).
+    pub min_confidence: Option<u16>,
+    /// Keep only relations whose document set is one of these, sorted (the sets citing a source).
+    pub document_sets: Option<Vec<u32>>,
     /// Every node used (endpoints included) has exactly this openness; nodes without one fail.
     pub openness: Option<Openness>,
     /// A node passes if it is undated or its [`NodeData::span`] overlaps the window.
@@ -81,12 +90,31 @@ impl Filter {
 
     /// Whether every node and relation passes (searches then skip the checks).
     pub fn passes_everything(&self) -> bool {
-        self.kinds.is_none() && self.openness.is_none() && self.window.is_none()
+        self.kinds.is_none()
+            && self.predicates.is_none()
+            && self.evidence.is_none()
+            && self.min_confidence.is_none()
+            && self.document_sets.is_none()
+            && self.openness.is_none()
+            && self.window.is_none()
     }
 
     /// Whether a path or neighbourhood may use this relation.
     pub fn edge_passes(&self, edge: &EdgeData) -> bool {
         self.kinds.as_ref().is_none_or(|kinds| kinds.contains(&edge.kind))
+            && self
+                .predicates
+                .as_ref()
+                .is_none_or(|predicates| predicates.binary_search(&edge.predicate).is_ok())
+            && self
+                .evidence
+                .as_ref()
+                .is_none_or(|evidence| edge.evidence.is_some_and(|stated| evidence.contains(&stated)))
+            && self.min_confidence.is_none_or(|least| edge.confidence >= least)
+            && self
+                .document_sets
+                .as_ref()
+                .is_none_or(|sets| sets.binary_search(&edge.documents).is_ok())
     }
 
     /// The search state after stepping onto `node` in state `last` (the latest `earliest` day of
@@ -155,17 +183,63 @@ mod tests {
     }
 
     #[test]
-    fn edges_pass_on_kind() {
+    fn edges_pass_on_kind_predicate_evidence_confidence_and_documents() {
         let edge = EdgeData {
             kind: RelationKind::Indirect,
-            predicate: 0,
+            evidence: Some(EvidenceType::Inferred),
+            predicate: 3,
+            confidence: 6_000,
+            documents: 7,
         };
         assert!(Filter::default().edge_passes(&edge));
-        let direct = Filter {
+        let passes = |filter: Filter| filter.edge_passes(&edge);
+        assert!(!passes(Filter {
             kinds: Some(vec![RelationKind::Direct]),
             ..Filter::default()
-        };
-        assert!(!direct.edge_passes(&edge));
+        }));
+        assert!(passes(Filter {
+            predicates: Some(vec![1, 3]),
+            ..Filter::default()
+        }));
+        assert!(!passes(Filter {
+            predicates: Some(vec![1, 2]),
+            ..Filter::default()
+        }));
+        assert!(!passes(Filter {
+            evidence: Some(vec![EvidenceType::SeedQuote]),
+            ..Filter::default()
+        }));
+        assert!(passes(Filter {
+            evidence: Some(vec![EvidenceType::SeedQuote, EvidenceType::Inferred]),
+            ..Filter::default()
+        }));
+        let unstated = EdgeData { evidence: None, ..edge };
+        assert!(!Filter {
+            evidence: Some(EvidenceType::ALL.to_vec()),
+            ..Filter::default()
+        }
+        .edge_passes(&unstated));
+        assert!(passes(Filter {
+            min_confidence: Some(6_000),
+            ..Filter::default()
+        }));
+        assert!(!passes(Filter {
+            min_confidence: Some(6_001),
+            ..Filter::default()
+        }));
+        assert!(passes(Filter {
+            document_sets: Some(vec![2, 7]),
+            ..Filter::default()
+        }));
+        assert!(!passes(Filter {
+            document_sets: Some(vec![]),
+            ..Filter::default()
+        }));
+        assert!(!Filter {
+            document_sets: Some(vec![]),
+            ..Filter::default()
+        }
+        .passes_everything());
     }
 
     #[test]

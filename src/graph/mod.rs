@@ -17,6 +17,7 @@
 mod centrality;
 mod constraints;
 mod delta;
+mod documents;
 mod filter;
 pub(crate) mod ids;
 mod marks;
@@ -30,6 +31,7 @@ mod yen;
 mod oracle;
 
 use delta::Delta;
+use documents::Documents;
 use ids::Ids;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -37,7 +39,7 @@ use std::sync::Arc;
 
 use petgraph::{Directed, Graph};
 
-use crate::model::{DayRange, EntityKind, Openness, RelationKind};
+use crate::model::{DayRange, EntityKind, EvidenceType, Openness, RelationKind};
 
 pub use delta::RelationChange;
 pub use filter::{DayWindow, Direction, Filter};
@@ -73,8 +75,45 @@ impl NodeData {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EdgeData {
     pub kind: RelationKind,
+    pub evidence: Option<EvidenceType>,
     /// Index into the projection's predicate table, see [`Projection::predicate_iri`].
     pub predicate: u16,
+    /// In ten-thousandths (see [`confidence`]).
+    pub confidence: u16,
+    /// Index into the projection's table of document sets, see [`Projection::documents`].
+    pub documents: u32,
+}
+
+/// A confidence in `0..=1` as the projection keeps it, in ten-thousandths; a relation that states
+/// none (its evidence is a quote, not an inference) counts as certain, as the exports' `weight`
+/// does.
+pub fn confidence(value: Option<f64>) -> u16 {
+    let value = value.filter(|value| value.is_finite()).unwrap_or(1.0).clamp(0.0, 1.0);
+    (value * 10_000.0).round() as u16
+}
+
+/// A relation as the builder and writes give it, besides its id and ends.
+#[derive(Clone, Copy, Debug)]
+pub struct EdgeFacts<'a> {
+    pub predicate: &'a str,
+    pub kind: RelationKind,
+    pub evidence: Option<EvidenceType>,
+    pub confidence: Option<f64>,
+    /// The IRIs of the documents the relation cites.
+    pub documents: &'a [String],
+}
+
+impl<'a> EdgeFacts<'a> {
+    /// A relation that cites nothing and states no evidence.
+    pub fn new(predicate: &'a str, kind: RelationKind) -> Self {
+        Self {
+            predicate,
+            kind,
+            evidence: None,
+            confidence: None,
+            documents: &[],
+        }
+    }
 }
 
 /// A walk through the projection: `edges[i]` joins `nodes[i]` and `nodes[i + 1]`.
@@ -109,6 +148,7 @@ pub struct ProjectionBuilder {
     relation_ids: Ids,
     predicates: Vec<Box<str>>,
     predicate_index: HashMap<Box<str>, u16, foldhash::fast::RandomState>,
+    documents: Documents,
     /// The IRIs of the symmetric predicates, sorted.
     symmetric: Vec<Box<str>>,
 }
@@ -143,36 +183,25 @@ impl ProjectionBuilder {
     /// Adds a relation from `source_id` to `target_id`. Returns `false` and ignores it when an
     /// endpoint is unknown, when it is a self-loop (a path can never use one), when its id is
     /// already present (the first wins) or when the predicate table is full (65 536 predicates).
-    pub fn add_edge(
-        &mut self,
-        relation_id: &str,
-        source_id: &str,
-        target_id: &str,
-        predicate_iri: &str,
-        kind: RelationKind,
-    ) -> bool {
+    pub fn add_edge(&mut self, relation_id: &str, source_id: &str, target_id: &str, facts: EdgeFacts<'_>) -> bool {
         let (Some(source), Some(target)) = (self.node_ids.find(source_id), self.node_ids.find(target_id)) else {
             return false;
         };
-        self.add_edge_between(relation_id, source, target, predicate_iri, kind)
+        self.add_edge_between(relation_id, source, target, facts)
     }
 
     /// [`ProjectionBuilder::add_edge`] with the ends given as the positions the nodes were added
     /// at (a catalog snapshot keeps them, so a restart looks up no ids). Also `false` when a
     /// position names no node.
-    pub fn add_edge_between(
-        &mut self,
-        relation_id: &str,
-        source: usize,
-        target: usize,
-        predicate_iri: &str,
-        kind: RelationKind,
-    ) -> bool {
+    pub fn add_edge_between(&mut self, relation_id: &str, source: usize, target: usize, facts: EdgeFacts<'_>) -> bool {
         let nodes = self.node_ids.len();
         if source == target || source >= nodes || target >= nodes {
             return false;
         }
-        let Some(predicate) = self.intern_predicate(predicate_iri) else {
+        let Some(predicate) = self.intern_predicate(facts.predicate) else {
+            return false;
+        };
+        let Some(documents) = self.documents.intern(None, facts.documents.iter().map(String::as_str)) else {
             return false;
         };
         // `insert` refuses a relation id already there.
@@ -182,7 +211,13 @@ impl ProjectionBuilder {
         self.graph.add_edge(
             NodeIndex::new(source),
             NodeIndex::new(target),
-            EdgeData { kind, predicate },
+            EdgeData {
+                kind: facts.kind,
+                evidence: facts.evidence,
+                predicate,
+                confidence: confidence(facts.confidence),
+                documents,
+            },
         );
         true
     }
@@ -228,6 +263,7 @@ impl ProjectionBuilder {
             symmetric: self.symmetric,
             predicates: self.predicates,
             predicate_index: self.predicate_index,
+            documents: self.documents,
             node_ranks,
             edge_ranks,
         };
@@ -389,6 +425,7 @@ struct Frozen {
     symmetric_predicates: Vec<bool>,
     /// The IRIs of the symmetric predicates, sorted (predicates a delta adds are looked up here).
     symmetric: Vec<Box<str>>,
+    documents: Documents,
     node_ranks: Ranks,
     edge_ranks: Ranks,
 }
@@ -474,6 +511,45 @@ impl Projection {
         }
     }
 
+    /// The index of a predicate IRI in the predicate table, if a relation uses it.
+    pub fn predicate_index(&self, iri: &str) -> Option<u16> {
+        self.base
+            .predicate_index
+            .get(iri)
+            .copied()
+            .or_else(|| self.delta.predicate_index(iri))
+    }
+
+    /// The IRIs of the documents relation `e` cites, in no particular order.
+    pub fn documents(&self, e: EdgeIndex) -> impl Iterator<Item = &str> + '_ {
+        let base = &self.base.documents;
+        let documents = &self.delta.documents;
+        documents
+            .set(base, self.edge_data(e).documents)
+            .iter()
+            .map(move |&document| documents.iri(base, document))
+    }
+
+    /// The positions in [`Projection::document_iris`] of the documents relation `e` cites, sorted.
+    pub fn document_positions(&self, e: EdgeIndex) -> &[u32] {
+        self.delta.documents.set(&self.base.documents, self.edge_data(e).documents)
+    }
+
+    /// The document sets (see [`EdgeData::documents`]) that cite the document `iri`, sorted;
+    /// empty when no relation cites it.
+    pub fn document_sets_citing(&self, iri: &str) -> Vec<u32> {
+        let (base, documents) = (&self.base.documents, &self.delta.documents);
+        documents
+            .document(base, iri)
+            .map(|document| documents.sets_with(base, document))
+            .unwrap_or_default()
+    }
+
+    /// Every document a relation cites or once cited, each once.
+    pub fn document_iris(&self) -> impl Iterator<Item = &str> {
+        self.delta.documents.iris(&self.base.documents)
+    }
+
     /// The IRIs of the relations' predicates, each once.
     pub fn predicate_iris(&self) -> impl Iterator<Item = &str> {
         let base = self.base.predicates.iter().map(|iri| &**iri);
@@ -530,6 +606,7 @@ impl Projection {
                 .iter()
                 .map(|iri| iri.len() + size_of::<Box<str>>())
                 .sum::<usize>()
+            + base.documents.bytes()
             + base.node_ranks.bytes()
             + base.edge_ranks.bytes()
             + base.adjacency.bytes()
@@ -705,7 +782,19 @@ impl std::fmt::Debug for Projection {
             .collect();
         let edges: Vec<String> = self
             .edges()
-            .map(|e| format!("{} {:?}", self.relation_id(e), self.edge_data(e).kind))
+            .map(|e| {
+                let data = self.edge_data(e);
+                let mut documents: Vec<&str> = self.documents(e).collect();
+                documents.sort_unstable();
+                format!(
+                    "{} {:?} {} {:?} {} {documents:?}",
+                    self.relation_id(e),
+                    data.kind,
+                    self.predicate_iri(e),
+                    data.evidence,
+                    data.confidence
+                )
+            })
             .collect();
         f.debug_struct("Projection")
             .field("nodes", &nodes)
@@ -729,12 +818,12 @@ mod tests {
             ..plain()
         };
         assert!(!builder.add_node("a", closed), "a duplicate id is ignored");
-        assert!(builder.add_edge("a--p--b", "a", "b", "https://x/p", RelationKind::Direct));
-        assert!(builder.add_edge("b--p--a", "b", "a", "https://x/p", RelationKind::Indirect));
-        assert!(builder.add_edge("a--q--b", "a", "b", "https://x/q", RelationKind::Direct));
-        assert!(!builder.add_edge("a--p--b", "b", "a", "https://x/p", RelationKind::Direct));
-        assert!(!builder.add_edge("a--p--a", "a", "a", "https://x/p", RelationKind::Direct));
-        assert!(!builder.add_edge("a--p--c", "a", "c", "https://x/p", RelationKind::Direct));
+        assert!(builder.add_edge("a--p--b", "a", "b", EdgeFacts::new("https://x/p", RelationKind::Direct)));
+        assert!(builder.add_edge("b--p--a", "b", "a", EdgeFacts::new("https://x/p", RelationKind::Indirect)));
+        assert!(builder.add_edge("a--q--b", "a", "b", EdgeFacts::new("https://x/q", RelationKind::Direct)));
+        assert!(!builder.add_edge("a--p--b", "b", "a", EdgeFacts::new("https://x/p", RelationKind::Direct)));
+        assert!(!builder.add_edge("a--p--a", "a", "a", EdgeFacts::new("https://x/p", RelationKind::Direct)));
+        assert!(!builder.add_edge("a--p--c", "a", "c", EdgeFacts::new("https://x/p", RelationKind::Direct)));
         let projection = builder.build();
 
         assert_eq!((projection.node_count(), projection.edge_count()), (2, 3));

@@ -5,8 +5,10 @@
 use proptest::prelude::*;
 
 use super::constraints::{Constraints, Linking};
-use super::{DayWindow, Direction, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder};
-use crate::model::{EntityKind, Openness, PartialDate, RelationKind};
+use super::{
+    DayWindow, Direction, EdgeFacts, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder,
+};
+use crate::model::{EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
 
 /// An open, undated meeting.
 pub(super) fn plain() -> NodeData {
@@ -57,9 +59,36 @@ pub(super) fn build(nodes: &[(&str, NodeData)], edges: &[(&str, &str, &str)]) ->
             RelationKind::Direct
         };
         let id = format!("{source}--{predicate}--{target}");
-        assert!(builder.add_edge(&id, source, target, &format!("https://example.org/{predicate}"), kind));
+        let predicate = format!("https://example.org/{predicate}");
+        assert!(builder.add_edge(&id, source, target, EdgeFacts::new(&predicate, kind)));
     }
     builder.build()
+}
+
+/// The documents generated relations cite.
+const DOCUMENTS: [&str; 3] = ["https://example.org/d0", "https://example.org/d1", "https://example.org/d2"];
+
+/// The evidence type, confidence and documents of a generated relation: a function of its id, so
+/// that a relation set twice with one id is the same relation.
+fn facts_of(id: &str) -> (Option<EvidenceType>, Option<f64>, Vec<String>) {
+    let hash = id
+        .bytes()
+        .fold(7_u32, |hash, byte| hash.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    let evidence = [
+        None,
+        Some(EvidenceType::SeedQuote),
+        Some(EvidenceType::PublicSource),
+        Some(EvidenceType::Inferred),
+    ][(hash % 4) as usize];
+    let confidence = [None, Some(0.4), Some(0.8)][(hash / 4 % 3) as usize];
+    let documents = match hash / 12 % 5 {
+        0 => vec![],
+        1 => vec![DOCUMENTS[0]],
+        2 => vec![DOCUMENTS[1]],
+        3 => vec![DOCUMENTS[0], DOCUMENTS[2]],
+        _ => vec![DOCUMENTS[2], DOCUMENTS[1], DOCUMENTS[0]],
+    };
+    (evidence, confidence, documents.into_iter().map(str::to_owned).collect())
 }
 
 pub(super) fn ids<'p>(projection: &'p Projection, path: &GraphPath) -> Vec<&'p str> {
@@ -78,6 +107,33 @@ fn node_allowed(projection: &Projection, filter: &Filter, n: NodeIndex) -> bool 
     };
     let last = data.end.or(data.start).unwrap();
     window.from.is_none_or(|from| last.latest >= from) && window.to.is_none_or(|to| first.earliest <= to)
+}
+
+/// Whether the filter lets relation `e` through, from what the generator gave it ([`facts_of`])
+/// rather than from what the projection keeps. (Document sets are the projection's own numbers;
+/// `relations_keep_their_facts_built_or_through_a_delta` checks them against the documents.)
+fn edge_allowed(projection: &Projection, filter: &Filter, e: EdgeIndex) -> bool {
+    let (evidence, confidence, _) = facts_of(projection.relation_id(e));
+    let data = projection.edge_data(e);
+    let iri = projection.predicate_iri(e);
+    let predicates: Option<Vec<&str>> = filter.predicates.as_ref().map(|indices| {
+        let table: Vec<&str> = projection.predicate_iris().collect();
+        indices.iter().filter_map(|&i| table.get(usize::from(i)).copied()).collect()
+    });
+    let confidence = confidence.unwrap_or(1.0);
+    filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&data.kind))
+        && predicates.is_none_or(|predicates| predicates.contains(&iri))
+        && filter
+            .evidence
+            .as_ref()
+            .is_none_or(|wanted| evidence.is_some_and(|evidence| wanted.contains(&evidence)))
+        && filter
+            .min_confidence
+            .is_none_or(|least| confidence * 10_000.0 >= f64::from(least) - 0.5)
+        && filter
+            .document_sets
+            .as_ref()
+            .is_none_or(|sets| sets.contains(&data.documents))
 }
 
 /// The shortest path between two ids as ids, checked against brute force on the way.
@@ -121,8 +177,7 @@ pub(super) fn all_paths(projection: &Projection, from: NodeIndex, to: NodeIndex,
             let Some(next) = walk(projection, filter, e, last) else {
                 continue;
             };
-            let kind = projection.edge_data(e).kind;
-            if filter.kinds.as_ref().is_some_and(|kinds| !kinds.contains(&kind))
+            if !edge_allowed(projection, filter, e)
                 || !node_allowed(projection, filter, next)
                 || path.nodes.contains(&next)
             {
@@ -166,8 +221,7 @@ pub(super) fn check_path(projection: &Projection, path: &GraphPath, from: NodeIn
                 || (backward && (filter.direction != Direction::Out || symmetric)),
             "relation {i} does not join its nodes: {path:?}"
         );
-        let kind = projection.edge_data(e).kind;
-        assert!(filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind)));
+        assert!(edge_allowed(projection, filter, e), "relation {i} is filtered out: {path:?}");
     }
     let mut distinct = path.nodes.clone();
     distinct.sort();
@@ -293,7 +347,14 @@ impl Spec {
             builder.add_node(id, *data);
         }
         for (id, source, target, predicate, kind) in &self.edges {
-            builder.add_edge(id, source, target, predicate, *kind);
+            let (evidence, confidence, documents) = facts_of(id);
+            let facts = EdgeFacts {
+                evidence,
+                confidence,
+                documents: &documents,
+                ..EdgeFacts::new(predicate, *kind)
+            };
+            builder.add_edge(id, source, target, facts);
         }
         builder.build()
     }
@@ -317,12 +378,26 @@ impl Spec {
                 RelationKind::Direct => RelationKind::Indirect,
                 RelationKind::Indirect => RelationKind::Direct,
             };
-            match (chosen(3, i), chosen(4, i)) {
-                (true, true) => base.add_edge(id, source, target, predicate, *kind),
-                (true, false) => base.add_edge(id, target, source, predicate, other),
+            let (evidence, confidence, documents) = facts_of(id);
+            let facts = EdgeFacts {
+                evidence,
+                confidence,
+                documents: &documents,
+                ..EdgeFacts::new(predicate, *kind)
+            };
+            let other_facts = EdgeFacts {
+                kind: other,
+                confidence: Some(0.5),
+                documents: &documents[documents.len().min(1)..],
+                ..facts
+            };
+            match (chosen(3, i), chosen(4, i), chosen(5, i)) {
+                (true, true, true) => base.add_edge(id, source, target, facts),
+                (true, true, false) => base.add_edge(id, source, target, other_facts),
+                (true, false, _) => base.add_edge(id, target, source, other_facts),
                 _ => false,
             };
-            base.add_edge(&format!("{id}-gone"), source, "zz-gone", predicate, *kind);
+            base.add_edge(&format!("{id}-gone"), source, "zz-gone", facts);
         }
         let base = base.build();
         // The builder keeps the first of two relations with one id; a delta keeps the last set.
@@ -330,15 +405,23 @@ impl Spec {
         let edges: Vec<_> = self.edges.iter().filter(|edge| seen.insert(&edge.0)).collect();
         let nodes = self.nodes.iter().map(|(id, data)| (*id, Some(*data)));
         let gone = [("zz-gone", None), ("a-gone", None)];
-        let relations = edges.iter().map(|(id, source, target, predicate, kind)| {
-            let change = super::RelationChange {
-                source,
-                target,
-                predicate,
-                kind: *kind,
-            };
-            (id.as_str(), Some(change))
-        });
+        let facts: Vec<_> = edges.iter().map(|edge| facts_of(&edge.0)).collect();
+        let relations = edges
+            .iter()
+            .zip(&facts)
+            .map(|((id, source, target, predicate, kind), (evidence, confidence, documents))| {
+                let change = super::RelationChange {
+                    source,
+                    target,
+                    facts: EdgeFacts {
+                        evidence: *evidence,
+                        confidence: *confidence,
+                        documents,
+                        ..EdgeFacts::new(predicate, *kind)
+                    },
+                };
+                (id.as_str(), Some(change))
+            });
         // In two steps, so that a delta is built on a delta.
         let half = base.with_changes(nodes.chain(gone), []);
         half.with_changes([], relations)
@@ -364,15 +447,46 @@ fn arb_filter() -> impl Strategy<Value = Filter> {
         window,
         proptest::bool::weighted(0.6),
         max_hops,
+        arb_relation_filter(),
     )
-        .prop_map(|(direction, kinds, openness, window, temporal, max_hops)| Filter {
-            direction,
-            kinds,
-            openness,
-            window,
-            temporal,
-            max_hops,
-        })
+        .prop_map(
+            |(direction, kinds, openness, window, temporal, max_hops, relations)| Filter {
+                direction,
+                kinds,
+                openness,
+                window,
+                temporal,
+                max_hops,
+                ..relations
+            },
+        )
+}
+
+/// Filters on predicates, evidence, confidence and documents, by the projection's indices (a
+/// predicate or set index no relation has lets nothing of it through, as in a real query).
+fn arb_relation_filter() -> impl Strategy<Value = Filter> {
+    let subset = |max: u32| {
+        proptest::collection::btree_set(0..max, 0..3).prop_map(|set| set.into_iter().collect::<Vec<u32>>())
+    };
+    let predicates = proptest::option::weighted(
+        0.12,
+        subset(4).prop_map(|set| set.into_iter().map(|p| p as u16).collect()),
+    );
+    let evidence = proptest::option::weighted(
+        0.12,
+        proptest::sample::subsequence(EvidenceType::ALL.to_vec(), 1..=3),
+    );
+    let min_confidence = proptest::option::weighted(0.12, prop_oneof![Just(4_000_u16), Just(5_000), Just(8_000), Just(10_000)]);
+    let document_sets = proptest::option::weighted(0.12, subset(6));
+    (predicates, evidence, min_confidence, document_sets).prop_map(
+        |(predicates, evidence, min_confidence, document_sets)| Filter {
+            predicates,
+            evidence,
+            min_confidence,
+            document_sets,
+            ..Filter::default()
+        },
+    )
 }
 
 fn arb_direction() -> impl Strategy<Value = Direction> {
@@ -417,7 +531,7 @@ fn distances(projection: &Projection, roots: &[NodeIndex], depth: usize, filter:
                 let Some(other) = walk(projection, filter, e, n) else {
                     continue;
                 };
-                if filter.edge_passes(projection.edge_data(e))
+                if edge_allowed(projection, filter, e)
                     && node_allowed(projection, filter, other)
                     && distance[other.index()] == usize::MAX
                 {
@@ -550,7 +664,7 @@ proptest! {
 
         let mut expected_edges: Vec<&str> = projection
             .edges()
-            .filter(|&e| joins(&projection, e, &found.nodes) && filter.edge_passes(projection.edge_data(e)))
+            .filter(|&e| joins(&projection, e, &found.nodes) && edge_allowed(&projection, &filter, e))
             .map(|e| projection.relation_id(e))
             .collect();
         expected_edges.sort();
@@ -587,6 +701,30 @@ proptest! {
         ranked.sort_by_key(|&e| changed.edge_rank(e));
         let ids: Vec<&str> = ranked.iter().map(|&e| changed.relation_id(e)).collect();
         prop_assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ranks out of id order: {:?}", ids);
+    }
+
+    #[test]
+    fn relations_keep_their_facts_built_or_through_a_delta(spec in arb_spec(), seed in any::<u64>()) {
+        for projection in [spec.build(), spec.through_a_delta(seed), spec.through_a_delta(seed).folded()] {
+            for e in projection.edges() {
+                let (evidence, confidence, documents) = facts_of(projection.relation_id(e));
+                let data = projection.edge_data(e);
+                prop_assert_eq!(data.evidence, evidence);
+                prop_assert_eq!(data.confidence, super::confidence(confidence));
+                let mut cited: Vec<&str> = projection.documents(e).collect();
+                cited.sort_unstable();
+                let mut expected: Vec<&str> = documents.iter().map(String::as_str).collect();
+                expected.sort_unstable();
+                prop_assert_eq!(&cited, &expected);
+            }
+            for document in DOCUMENTS {
+                let sets = projection.document_sets_citing(document);
+                for e in projection.edges() {
+                    let cites = projection.documents(e).any(|iri| iri == document);
+                    prop_assert_eq!(sets.binary_search(&projection.edge_data(e).documents).is_ok(), cites);
+                }
+            }
+        }
     }
 
     #[test]

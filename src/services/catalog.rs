@@ -8,8 +8,8 @@
 //! touched, and swaps it in. When the delta grows past [`Catalog::needs_folding`], the write path
 //! folds it into a new base in the background (`services::writes`).
 
-use crate::graph::{NodeData, NodeIndex, Projection, ProjectionBuilder, RelationChange};
-use crate::model::{EntitySummary, RelationKind, RelationSummary};
+use crate::graph::{EdgeFacts, NodeData, NodeIndex, Projection, ProjectionBuilder, RelationChange};
+use crate::model::{EntitySummary, RelationSummary};
 use crate::services::changes::Touched;
 use crate::services::packed::{Summaries, Summary};
 use crate::services::search::{Corpus, Document, SearchIndex};
@@ -20,25 +20,14 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-/// A relation as the projection needs it, borrowed.
-#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
-pub struct RelationEnds<'a> {
-    pub id: &'a str,
-    pub source: &'a str,
-    pub target: &'a str,
-    pub predicate: &'a str,
-    pub kind: RelationKind,
-}
-
-impl<'a> RelationEnds<'a> {
-    pub fn of(summary: &'a RelationSummary) -> Self {
-        Self {
-            id: &summary.id,
-            source: &summary.source,
-            target: &summary.target,
-            predicate: &summary.predicate,
-            kind: summary.kind,
-        }
+/// What the projection keeps of a relation, borrowed from its summary.
+fn facts(relation: &RelationSummary) -> EdgeFacts<'_> {
+    EdgeFacts {
+        predicate: &relation.predicate,
+        kind: relation.kind,
+        evidence: relation.evidence_type,
+        confidence: relation.confidence,
+        documents: &relation.documents,
     }
 }
 
@@ -176,6 +165,7 @@ impl Catalog {
             version,
             entities,
             predicates,
+            documents,
             relations,
             labels,
             ..
@@ -191,16 +181,23 @@ impl Catalog {
         let catalog = Self::assemble(entities, version, |entities| {
             let mut builder = Self::builder_with_nodes(entities, relations.len(), &symmetric);
             for relation in &relations {
-                let added = predicates
-                    .get(usize::from(relation.predicate))
-                    .is_some_and(|&predicate| {
-                        builder.add_edge_between(
-                            relation.id,
-                            relation.source as usize,
-                            relation.target as usize,
+                let cited: Option<Vec<String>> = relation
+                    .documents
+                    .iter()
+                    .map(|&at| documents.get(at as usize).map(|&iri| iri.to_owned()))
+                    .collect();
+                let predicate = predicates.get(usize::from(relation.predicate));
+                let added = predicate
+                    .zip(cited.as_deref())
+                    .is_some_and(|(&predicate, cited)| {
+                        let facts = EdgeFacts {
                             predicate,
-                            relation.kind,
-                        )
+                            kind: relation.kind,
+                            evidence: relation.evidence,
+                            confidence: Some(f64::from(relation.confidence) / 10_000.0),
+                            documents: cited,
+                        };
+                        builder.add_edge_between(relation.id, relation.source as usize, relation.target as usize, facts)
                     });
                 refused |= !added;
             }
@@ -363,8 +360,7 @@ impl Catalog {
                 let change = relation.as_ref().map(|relation| RelationChange {
                     source: &relation.source,
                     target: &relation.target,
-                    predicate: &relation.predicate,
-                    kind: relation.kind,
+                    facts: facts(relation),
                 });
                 (*id, change)
             }),
@@ -461,24 +457,10 @@ impl Catalog {
         symmetric: &[String],
         version: String,
     ) -> Self {
-        let relations = relations.iter().map(RelationEnds::of);
-        Self::build_from(in_id_order(entities), relations, symmetric, version)
-    }
-
-    /// [`Catalog::build`] from relations borrowed from elsewhere.
-    fn build_from<'r>(
-        entities: Summaries,
-        relations: impl Iterator<Item = RelationEnds<'r>>,
-        symmetric: &[String],
-        version: String,
-    ) -> Self {
         // One order for the summaries, the projection's nodes and the search index's documents.
-        let entities = if entities.in_id_order() {
-            entities
-        } else {
-            in_id_order(entities.iter().map(|summary| summary.to_owned()).collect())
-        };
-        Self::assemble(entities, version, |entities| project(entities, relations, symmetric))
+        Self::assemble(in_id_order(entities), version, |entities| {
+            project(entities, relations, symmetric)
+        })
     }
 
     /// The catalog of `entities` (in id order) with the projection `project` makes of them.
@@ -529,12 +511,19 @@ impl Catalog {
     pub fn relation_summary(&self, edge: crate::graph::EdgeIndex) -> RelationSummary {
         let projection = &self.projection;
         let (source, target) = projection.endpoints(edge);
+        let data = projection.edge_data(edge);
+        let mut documents: Vec<String> = projection.documents(edge).map(str::to_owned).collect();
+        documents.sort_unstable();
         RelationSummary {
             id: projection.relation_id(edge).to_owned(),
             source: projection.node_id(source).to_owned(),
             target: projection.node_id(target).to_owned(),
             predicate: projection.predicate_iri(edge).to_owned(),
-            kind: projection.edge_data(edge).kind,
+            kind: data.kind,
+            evidence_type: data.evidence,
+            // The projection keeps ten-thousandths, and certainty for a relation stating none.
+            confidence: (data.confidence != 10_000).then(|| f64::from(data.confidence) / 10_000.0),
+            documents,
         }
     }
 
@@ -615,20 +604,10 @@ impl Catalog {
 }
 
 /// The projection of `entities` (in id order) and `relations`.
-fn project<'r>(
-    entities: &Summaries,
-    relations: impl Iterator<Item = RelationEnds<'r>>,
-    symmetric: &[String],
-) -> Projection {
-    let mut builder = Catalog::builder_with_nodes(entities, relations.size_hint().0, symmetric);
+fn project(entities: &Summaries, relations: &[RelationSummary], symmetric: &[String]) -> Projection {
+    let mut builder = Catalog::builder_with_nodes(entities, relations.len(), symmetric);
     for relation in relations {
-        builder.add_edge(
-            relation.id,
-            relation.source,
-            relation.target,
-            relation.predicate,
-            relation.kind,
-        );
+        builder.add_edge(&relation.id, &relation.source, &relation.target, facts(relation));
     }
     builder.build()
 }

@@ -5,10 +5,10 @@
 use super::catalog::Catalog;
 use super::search::RefError;
 use crate::config::Limits;
-use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex};
+use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
 
 pub use crate::graph::Direction;
-use crate::model::{DayRange, EntityKind, Openness, PartialDate, RelationKind};
+use crate::model::{DayRange, EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
 use crate::store::StoreError;
 use std::collections::{BTreeMap, HashSet};
 
@@ -130,10 +130,86 @@ pub fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> R
     }
 }
 
+/// Which relations a query may use besides their kind: by predicate, evidence type, confidence
+/// and cited document. Every condition given must hold.
+#[derive(Clone, Debug, Default)]
+pub struct RelationFilter {
+    /// Property names of the ontology (`feedsInto`) or IRIs; a name no relation uses is
+    /// BAD_USER_INPUT, so a typo is not mistaken for an empty answer.
+    pub predicates: Option<Vec<String>>,
+    /// A relation stating no evidence type matches none.
+    pub evidence: Option<Vec<EvidenceType>>,
+    /// In `0..=1`; a relation stating no confidence (its evidence is a quote) counts as 1.
+    pub min_confidence: Option<f64>,
+    /// The IRI of a document the relation cites (see `Store::document_iri`).
+    pub source: Option<String>,
+}
+
+impl RelationFilter {
+    /// Whether the filter lets every relation through.
+    pub fn is_empty(&self) -> bool {
+        self.predicates.is_none() && self.evidence.is_none() && self.min_confidence.is_none() && self.source.is_none()
+    }
+
+    /// The filter in the projection's terms; fails on a predicate no relation uses or a
+    /// confidence outside `0..=1`.
+    fn apply(&self, projection: &Projection, filter: &mut Filter) -> Result<(), QueryError> {
+        if let Some(names) = &self.predicates {
+            let mut indices = Vec::with_capacity(names.len());
+            for name in names {
+                let iri = predicate_iri(name);
+                let index = projection.predicate_index(&iri).ok_or_else(|| {
+                    let mut in_use: Vec<&str> = projection.predicate_iris().map(short_predicate).collect();
+                    in_use.sort_unstable();
+                    QueryError::BadInput {
+                        field: "predicates",
+                        message: format!("no relation has the predicate `{name}` (in use: {})", in_use.join(", ")),
+                    }
+                })?;
+                indices.push(index);
+            }
+            indices.sort_unstable();
+            indices.dedup();
+            filter.predicates = Some(indices);
+        }
+        filter.evidence = self.evidence.clone();
+        if let Some(least) = self.min_confidence {
+            if !(0.0..=1.0).contains(&least) {
+                return Err(QueryError::BadInput {
+                    field: "minConfidence",
+                    message: format!("must be between 0 and 1 (got {least})"),
+                });
+            }
+            filter.min_confidence = Some(crate::graph::confidence(Some(least)));
+        }
+        filter.document_sets = self
+            .source
+            .as_ref()
+            .map(|iri| projection.document_sets_citing(iri));
+        Ok(())
+    }
+}
+
+/// The IRI a predicate is given by: an IRI as it is, a property name in the ontology's namespace.
+fn predicate_iri(name: &str) -> String {
+    let name = name.trim();
+    if name.contains("://") {
+        name.to_owned()
+    } else {
+        format!("{}{name}", crate::store::vocab::NS)
+    }
+}
+
+/// A predicate as a user names it: its local name in the ontology's namespace, else its IRI.
+pub fn short_predicate(iri: &str) -> &str {
+    iri.strip_prefix(crate::store::vocab::NS).unwrap_or(iri)
+}
+
 /// The filters a path or subgraph query shares.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
     pub kinds: Option<Vec<RelationKind>>,
+    pub relations: RelationFilter,
     pub openness: Option<Openness>,
     /// Which way relations are walked (symmetric ones either way).
     pub direction: Direction,
@@ -141,15 +217,18 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn filter(&self, temporal: bool, max_hops: Option<usize>) -> Filter {
-        Filter {
+    fn filter(&self, projection: &Projection, temporal: bool, max_hops: Option<usize>) -> Result<Filter, QueryError> {
+        let mut filter = Filter {
             direction: self.direction,
             kinds: self.kinds.clone(),
             openness: self.openness,
             window: self.between.map(|window| window.days()),
             temporal,
             max_hops,
-        }
+            ..Filter::default()
+        };
+        self.relations.apply(projection, &mut filter)?;
+        Ok(filter)
     }
 }
 
@@ -240,7 +319,7 @@ impl Catalog {
             stops.push(self.resolve(stop)?);
         }
         stops.push(self.resolve(&query.to)?);
-        let filter = query.selection.filter(query.temporal, Some(max_hops));
+        let filter = query.selection.filter(&self.projection, query.temporal, Some(max_hops))?;
         let path = if stops.len() == 2 {
             self.projection.shortest_path(stops[0], stops[1], &filter)
         } else {
@@ -260,7 +339,7 @@ impl Catalog {
             });
         }
         let (from, to) = (self.resolve(&query.from)?, self.resolve(&query.to)?);
-        let filter = query.selection.filter(query.temporal, Some(max_hops));
+        let filter = query.selection.filter(&self.projection, query.temporal, Some(max_hops))?;
         Ok(self
             .projection
             .k_shortest_paths(from, to, k, &filter)
@@ -289,7 +368,7 @@ impl Catalog {
         let depth = check_limit("depth", depth, limits.max_subgraph_depth)?;
         let limit = Self::node_limit(limit, limits)?;
         let roots: Vec<NodeIndex> = roots.iter().map(|root| self.resolve(root)).collect::<Result<_, _>>()?;
-        Ok(self.neighbourhood(&roots, depth, selection, limit))
+        self.neighbourhood(&roots, depth, selection, limit)
     }
 
     /// The whole graph, bounded like a subgraph: every entity the filters keep, at most `limit`
@@ -304,7 +383,7 @@ impl Catalog {
         let limit = Self::node_limit(limit, limits)?;
         let everyone: Vec<NodeIndex> = self.projection.nodes().collect();
         // Depth 0: the roots themselves, and the relations between them.
-        Ok(self.neighbourhood(&everyone, 0, selection, limit))
+        self.neighbourhood(&everyone, 0, selection, limit)
     }
 
     fn node_limit(limit: Option<usize>, limits: &Limits) -> Result<usize, QueryError> {
@@ -315,11 +394,16 @@ impl Catalog {
         )
     }
 
-    fn neighbourhood(&self, roots: &[NodeIndex], depth: usize, selection: &Selection, limit: usize) -> FoundSubgraph {
-        let found = self
-            .projection
-            .neighbourhood(roots, depth, &selection.filter(false, None), limit);
-        FoundSubgraph {
+    fn neighbourhood(
+        &self,
+        roots: &[NodeIndex],
+        depth: usize,
+        selection: &Selection,
+        limit: usize,
+    ) -> Result<FoundSubgraph, QueryError> {
+        let filter = selection.filter(&self.projection, false, None)?;
+        let found = self.projection.neighbourhood(roots, depth, &filter, limit);
+        Ok(FoundSubgraph {
             nodes: found
                 .nodes
                 .iter()
@@ -331,25 +415,57 @@ impl Catalog {
                 .map(|&edge| self.projection.relation_id(edge).to_owned())
                 .collect(),
             truncated: found.truncated,
-        }
+        })
+    }
+
+    /// The filter `kinds` and `relations` make, for a listing of relations.
+    fn relation_filter(&self, kinds: Option<&[RelationKind]>, relations: &RelationFilter) -> Result<Filter, QueryError> {
+        let mut filter = Filter {
+            kinds: kinds.map(<[RelationKind]>::to_vec),
+            ..Filter::default()
+        };
+        relations.apply(&self.projection, &mut filter)?;
+        Ok(filter)
     }
 
     /// Every relation between two entities, in both directions, by relation id.
-    pub fn connections(&self, a: &str, b: &str, kinds: Option<&[RelationKind]>) -> Result<Vec<String>, QueryError> {
+    pub fn connections(
+        &self,
+        a: &str,
+        b: &str,
+        kinds: Option<&[RelationKind]>,
+        relations: &RelationFilter,
+    ) -> Result<Vec<String>, QueryError> {
         let (a, b) = (self.resolve(a)?, self.resolve(b)?);
+        let filter = self.relation_filter(kinds, relations)?;
         let mut relations: Vec<String> = self
             .projection
             .edges_of(a)
             .filter(|&edge| {
                 let (source, target) = self.projection.endpoints(edge);
-                (source == b || target == b)
-                    && kinds.is_none_or(|kinds| kinds.contains(&self.projection.edge_data(edge).kind))
+                (source == b || target == b) && filter.edge_passes(self.projection.edge_data(edge))
             })
             .map(|edge| self.projection.relation_id(edge).to_owned())
             .collect();
         relations.sort();
         relations.dedup();
         Ok(relations)
+    }
+
+    /// Every relation the filters keep, in id order.
+    pub fn relations(&self, kinds: Option<&[RelationKind]>, relations: &RelationFilter) -> Result<Vec<String>, QueryError> {
+        let filter = self.relation_filter(kinds, relations)?;
+        let mut kept: Vec<_> = self
+            .projection
+            .edges()
+            .filter(|&edge| filter.edge_passes(self.projection.edge_data(edge)))
+            .collect();
+        // Ranks order relations as their ids do, without reading a string.
+        kept.sort_unstable_by_key(|&edge| self.projection.edge_rank(edge));
+        Ok(kept
+            .into_iter()
+            .map(|edge| self.projection.relation_id(edge).to_owned())
+            .collect())
     }
 
     /// Dated entities whose dates meet the window, in date order (then by id).
@@ -421,9 +537,12 @@ impl Catalog {
             *stats.by_openness.entry(entity.openness()).or_default() += 1;
         }
         for edge in self.projection.edges() {
+            let data = self.projection.edge_data(edge);
+            *stats.by_relation_kind.entry(data.kind).or_default() += 1;
+            *stats.by_evidence_type.entry(data.evidence).or_default() += 1;
             *stats
-                .by_relation_kind
-                .entry(self.projection.edge_data(edge).kind)
+                .by_predicate
+                .entry(self.projection.predicate_iri(edge).to_owned())
                 .or_default() += 1;
         }
         stats
@@ -513,6 +632,9 @@ pub struct Stats {
     pub by_kind: BTreeMap<EntityKind, usize>,
     pub by_openness: BTreeMap<Option<Openness>, usize>,
     pub by_relation_kind: BTreeMap<RelationKind, usize>,
+    /// By predicate IRI.
+    pub by_predicate: BTreeMap<String, usize>,
+    pub by_evidence_type: BTreeMap<Option<EvidenceType>, usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! The store stays the only source of truth: a snapshot can always be deleted.
 
 use crate::graph::Projection;
-use crate::model::RelationKind;
+use crate::model::{EvidenceType, RelationKind};
 use crate::services::packed::Summaries;
 use serde::{Deserialize, Serialize};
 use std::fs;
@@ -13,8 +13,9 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the layout of [`Snapshot`] or of the types in it changes. 2: relation ends and
-/// predicates as positions instead of ids and IRIs.
-const FORMAT: u32 = 2;
+/// predicates as positions instead of ids and IRIs. 3: relations' evidence type, confidence and
+/// documents.
+const FORMAT: u32 = 3;
 const FILE_NAME: &str = "govgraph-catalog.snapshot";
 
 /// What `Catalog::build` needs, as read back; relation strings are borrowed from the file's bytes
@@ -27,6 +28,9 @@ pub struct Snapshot<'a> {
     /// The relations' predicate IRIs, each once.
     #[serde(borrow)]
     pub predicates: Vec<&'a str>,
+    /// The IRIs of the documents relations cite, each once.
+    #[serde(borrow)]
+    pub documents: Vec<&'a str>,
     #[serde(borrow)]
     pub relations: Vec<PlacedRelation<'a>>,
     /// (predicate IRI, label, inverse label).
@@ -43,6 +47,11 @@ pub struct PlacedRelation<'a> {
     pub target: u32,
     pub predicate: u16,
     pub kind: RelationKind,
+    pub evidence: Option<EvidenceType>,
+    /// In ten-thousandths, as the projection keeps it.
+    pub confidence: u16,
+    /// Positions in the snapshot's documents.
+    pub documents: Vec<u32>,
 }
 
 /// The same layout written from a live catalog without copying its strings.
@@ -52,6 +61,7 @@ struct SnapshotRef<'a> {
     version: &'a str,
     entities: &'a Summaries,
     predicates: Vec<&'a str>,
+    documents: Vec<&'a str>,
     relations: Relations<'a>,
     labels: Vec<(&'a str, &'a str, &'a str)>,
 }
@@ -76,6 +86,9 @@ impl Serialize for Relations<'_> {
                 target: u32::try_from(target.index()).unwrap_or(u32::MAX),
                 predicate: data.predicate,
                 kind: data.kind,
+                evidence: data.evidence,
+                confidence: data.confidence,
+                documents: projection.document_positions(edge).to_vec(),
             })?;
         }
         relations.end()
@@ -136,6 +149,7 @@ pub fn write(path: &Path, parts: Parts<'_>) -> io::Result<()> {
         version: parts.version,
         entities: parts.entities,
         predicates: parts.projection.predicate_iris().collect(),
+        documents: parts.projection.document_iris().collect(),
         relations: Relations(parts.projection),
         labels: parts.labels,
     };

@@ -106,6 +106,47 @@ impl Store {
         Ok(relations)
     }
 
+    /// The IRI of the document a user names as a relation's `source`, as `Source.document` shows
+    /// it: a URL, a document entity's id, a seed document's file name or an imported file's
+    /// name. `None` when no evidence cites a document by that name.
+    pub fn document_iri(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let name = name.trim();
+        let cited = |iri: &NamedNode| -> Result<bool, StoreError> {
+            let term = Term::from(iri.clone());
+            Ok(self
+                .inner
+                .quads_for_pattern(None, Some(GG_DOCUMENT_PROP), Some(term.as_ref()), None)
+                .next()
+                .transpose()?
+                .is_some())
+        };
+        let direct = if name.contains("://") {
+            NamedNode::new(name).ok()
+        } else {
+            NamedNode::new(entity_iri(name)).ok()
+        };
+        if let Some(iri) = direct
+            && cited(&iri)?
+        {
+            return Ok(Some(iri.into_string()));
+        }
+        // A file name: a seed document's, or an imported file's label.
+        let literal = oxigraph::model::Literal::new_simple_literal(name);
+        for predicate in [GG_SEED_FILE, RDFS_LABEL] {
+            for quad in self
+                .inner
+                .quads_for_pattern(None, Some(predicate), Some(literal.as_ref().into()), None)
+            {
+                if let NamedOrBlankNode::NamedNode(document) = quad?.subject
+                    && cited(&document)?
+                {
+                    return Ok(Some(document.into_string()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The IRIs of the properties the ontology (or any graph) declares `owl:SymmetricProperty`,
     /// sorted: relations with these predicates read the same both ways.
     pub fn symmetric_predicates(&self) -> Result<Vec<String>, StoreError> {

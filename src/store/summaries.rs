@@ -9,7 +9,7 @@
 use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
-use crate::model::{EntityKind, EntitySummary, Openness, PartialDate, RelationKind, RelationSummary};
+use crate::model::{EntityKind, EntitySummary, EvidenceType, Openness, PartialDate, RelationKind, RelationSummary};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 use std::collections::{BTreeSet, HashMap};
 
@@ -72,6 +72,11 @@ struct RelationValues {
     targets: Vec<String>,
     predicates: Vec<String>,
     kinds: Vec<String>,
+    evidence_types: Vec<String>,
+    confidences: Vec<String>,
+    /// From the derived `dcterms:isReferencedBy`, which names each document cited as evidence
+    /// (see `materialize`): one scan instead of a join through the evidence nodes.
+    documents: Vec<String>,
 }
 
 impl RelationValues {
@@ -83,12 +88,21 @@ impl RelationValues {
             .iter()
             .copied()
             .find(|k| relation_kind_iri(*k).as_str() == kind)?;
+        let evidence_type = first(self.evidence_types).and_then(|value| {
+            EvidenceType::ALL
+                .iter()
+                .copied()
+                .find(|e| evidence_type_iri(*e).as_str() == value)
+        });
         Some(RelationSummary {
             id: id.to_owned(),
             source,
             target,
             predicate: first(self.predicates)?,
             kind,
+            evidence_type,
+            confidence: first(self.confidences).and_then(|value| value.parse().ok()),
+            documents: sorted(self.documents),
         })
     }
 }
@@ -176,16 +190,24 @@ impl Store {
             .map(|node| (node.as_str(), RelationValues::default()))
             .collect();
         type Field = fn(&mut RelationValues) -> &mut Vec<String>;
-        let fields: [(NamedNodeRef<'_>, Field); 4] = [
+        let fields: [(NamedNodeRef<'_>, Field); 7] = [
             (GG_SOURCE, |v| &mut v.sources),
             (GG_TARGET, |v| &mut v.targets),
             (GG_PREDICATE, |v| &mut v.predicates),
             (GG_RELATION_KIND, |v| &mut v.kinds),
+            (GG_EVIDENCE_TYPE, |v| &mut v.evidence_types),
+            (GG_CONFIDENCE, |v| &mut v.confidences),
+            (DCTERMS_IS_REFERENCED_BY, |v| &mut v.documents),
         ];
         for (predicate, field) in fields {
             self.scan(predicate, |subject, object| {
-                if let (Some(relation), Term::NamedNode(node)) = (values.get_mut(subject), object) {
-                    field(relation).push(node.into_string());
+                if let Some(relation) = values.get_mut(subject) {
+                    let value = match object {
+                        Term::NamedNode(node) => node.into_string(),
+                        Term::Literal(literal) => literal.destruct().0,
+                        Term::BlankNode(_) => return,
+                    };
+                    field(relation).push(value);
                 }
             })?;
         }
@@ -236,6 +258,9 @@ pub(super) fn relation_from(id: &str, description: &Description) -> Option<Relat
         targets: description.strings(GG_TARGET),
         predicates: description.strings(GG_PREDICATE),
         kinds: description.strings(GG_RELATION_KIND),
+        evidence_types: description.strings(GG_EVIDENCE_TYPE),
+        confidences: description.strings(GG_CONFIDENCE),
+        documents: description.strings(DCTERMS_IS_REFERENCED_BY),
     }
     .finish(id)
 }

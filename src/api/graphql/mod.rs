@@ -9,6 +9,7 @@ mod mutation;
 pub mod parsed;
 pub mod persisted;
 mod query;
+mod relations;
 mod types;
 mod variables;
 
@@ -28,6 +29,8 @@ pub type GovSchema = Schema<query::Query, mutation::Mutation, mutation::Subscrip
 pub struct RequestData {
     catalog: ArcSwap<Catalog>,
     pub limits: Limits,
+    /// For what the catalog does not hold (a document's name, as a `source` filter gives it).
+    pub store: Store,
     /// The application, for mutations (which write, then move this request to the new catalog).
     pub(super) state: Option<crate::api::AppState>,
     /// Whether the request may write, and if not why.
@@ -43,6 +46,7 @@ impl RequestData {
         Self {
             catalog: ArcSwap::new(catalog),
             limits,
+            store: store.clone(),
             state: None,
             authorization: Err(crate::api::write::Refusal::NoToken),
             citing: cite::Citing::default(),

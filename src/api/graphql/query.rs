@@ -4,11 +4,15 @@
 use super::errors::internal;
 use super::request;
 use super::types::{
-    CentralityMetric, Component, Direction, Entity, EntityKind, KindCount, Openness, OpennessCount, Path, Ranked,
-    Relation, RelationKind, RelationKindCount, Stats, Subgraph, entities, relations,
+    CentralityMetric, Component, Direction, Entity, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
+    OpennessCount, Path, PredicateCount, Ranked, Relation, RelationKind, RelationKindCount, Stats, Subgraph, entities,
+    relations,
 };
 use crate::services::catalog::Catalog;
-use crate::services::explore::{self, Centrality, EntityFilter, PathQuery, QueryError, Selection, Window};
+use crate::services::explore::{
+    self, Centrality, EntityFilter, PathQuery, QueryError, RelationFilter, Selection, Window,
+};
+use super::relations::{RelationConnection, relation_filter};
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -36,12 +40,14 @@ fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> Resul
 
 fn selection(
     kinds: Option<Vec<RelationKind>>,
+    relations: RelationFilter,
     openness: Option<Openness>,
     direction: explore::Direction,
     between: Option<&DateWindow>,
 ) -> Result<Selection> {
     Ok(Selection {
         kinds: kinds.map(|kinds| kinds.into_iter().map(Into::into).collect()),
+        relations,
         openness: openness.map(Into::into),
         direction,
         between: window(between)?,
@@ -62,10 +68,11 @@ fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
         .transpose()
 }
 
-/// The filters `path` and `paths` share, as their arguments give them: kinds, openness,
-/// direction (from directed and direction), maxHops, temporal, between.
+/// The filters `path` and `paths` share, as their arguments give them: kinds, the relation
+/// filters, openness, direction (from directed and direction), maxHops, temporal, between.
 struct PathFilters(
     Option<Vec<RelationKind>>,
+    RelationFilter,
     Option<Openness>,
     explore::Direction,
     Option<i32>,
@@ -75,12 +82,12 @@ struct PathFilters(
 
 impl PathFilters {
     fn query(self, from: String, to: String, via: Vec<String>) -> Result<PathQuery> {
-        let Self(kinds, openness, directed, max_hops, temporal, between) = self;
+        let Self(kinds, relations, openness, directed, max_hops, temporal, between) = self;
         Ok(PathQuery {
             from,
             to,
             via,
-            selection: selection(kinds, openness, directed, between.as_ref())?,
+            selection: selection(kinds, relations, openness, directed, between.as_ref())?,
             max_hops: count(max_hops, "maxHops")?,
             temporal: temporal.unwrap_or(false),
         })
@@ -102,17 +109,33 @@ async fn off_executor<T: Send + 'static>(
     }
 }
 
-/// Where a page of entities is in the whole list.
+/// Where a page is in the whole list.
 #[derive(SimpleObject)]
 pub struct PageInfo {
-    /// Whether entities come before this page (it was asked for with `after`).
+    /// Whether items come before this page (it was asked for with `after`).
     has_previous_page: bool,
-    /// Whether entities come after this page: ask for them with `after: endCursor`.
+    /// Whether items come after this page: ask for them with `after: endCursor`.
     has_next_page: bool,
-    /// The cursor of the page's first entity; null when the page is empty.
+    /// The cursor of the page's first item; null when the page is empty.
     start_cursor: Option<String>,
-    /// The cursor of the page's last entity; null when the page is empty.
+    /// The cursor of the page's last item; null when the page is empty.
     end_cursor: Option<String>,
+}
+
+impl PageInfo {
+    pub(super) fn new(
+        has_previous_page: bool,
+        has_next_page: bool,
+        start_cursor: Option<String>,
+        end_cursor: Option<String>,
+    ) -> Self {
+        Self {
+            has_previous_page,
+            has_next_page,
+            start_cursor,
+            end_cursor,
+        }
+    }
 }
 
 /// One entity of a page, with its cursor.
@@ -219,7 +242,7 @@ impl Query {
             .extend());
         }
         let start = match after {
-            Some(cursor) => decode_cursor(&cursor)? + 1,
+            Some(cursor) => decode_cursor(&cursor, "entity")? + 1,
             None => 0,
         };
         let end = (start + first).min(ids.len());
@@ -230,15 +253,15 @@ impl Query {
             .enumerate()
             .map(|(offset, node)| EntityEdge {
                 node,
-                cursor: encode_cursor(start + offset),
+                cursor: encode_cursor(start + offset, "entity"),
             })
             .collect();
-        let page_info = PageInfo {
-            has_previous_page: start > 0,
-            has_next_page: end < ids.len(),
-            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
-            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
-        };
+        let page_info = PageInfo::new(
+            start > 0,
+            end < ids.len(),
+            edges.first().map(|edge| edge.cursor.clone()),
+            edges.last().map(|edge| edge.cursor.clone()),
+        );
         Ok(EntityConnection {
             page_info,
             edges,
@@ -283,6 +306,20 @@ impl Query {
             desc = "Only paths along which dates never go backwards (undated entities pass)."
         )]
         temporal: Option<bool>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Only relations citing this document, named as `Source.document` shows \
+                          it: a URL, a document's id or a file name. A name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
@@ -290,7 +327,8 @@ impl Query {
         let found = async {
             let data = request(ctx);
             let direction = walk_direction(directed, direction)?;
-            let filters = PathFilters(kinds, openness, direction, max_hops, temporal, between);
+            let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+            let filters = PathFilters(kinds, relations, openness, direction, max_hops, temporal, between);
             let query = filters.query(from, to, via.unwrap_or_default())?;
             let limits = data.limits;
             let path = off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits)).await?;
@@ -333,13 +371,28 @@ impl Query {
             desc = "Only paths along which dates never go backwards (undated entities pass)."
         )]
         temporal: Option<bool>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Only relations citing this document, named as `Source.document` shows \
+                          it: a URL, a document's id or a file name. A name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
         let direction = walk_direction(directed, direction)?;
-        let filters = PathFilters(kinds, openness, direction, max_hops, temporal, between);
+        let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let filters = PathFilters(kinds, relations, openness, direction, max_hops, temporal, between);
         let query = filters.query(from, to, Vec::new())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;
@@ -380,13 +433,28 @@ impl Query {
                           the ontology, e.g. contrastedWith) are walked either way whatever the \
                           direction.")]
         direction: Option<Direction>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Only relations citing this document, named as `Source.document` shows \
+                          it: a URL, a document's id or a file name. A name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
     ) -> Result<Subgraph> {
         let data = request(ctx);
         let direction = walk_direction(directed, direction)?;
-        let selection = selection(kinds, openness, direction, between.as_ref())?;
+        let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let selection = selection(kinds, relations, openness, direction, between.as_ref())?;
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| {
@@ -406,14 +474,76 @@ impl Query {
         #[graphql(desc = "Only relations of these kinds; every \
                           kind when absent.")]
         kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Only relations citing this document, named as `Source.document` shows \
+                          it: a URL, a document's id or a file name. A name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
     ) -> Result<Vec<Relation>> {
+        let data = request(ctx);
         let kinds: Option<Vec<crate::model::RelationKind>> =
             kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
-        let ids = request(ctx)
+        let filter = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let ids = data
             .catalog()
-            .connections(&a, &b, kinds.as_deref())
+            .connections(&a, &b, kinds.as_deref(), &filter)
             .map_err(|error| error.extend())?;
         relations(ctx, &ids).await
+    }
+
+    /// Every relation the filters keep, in id order, as a Relay connection: "who organized
+    /// what", "every inferred link", "everything the ICANN diagram states".
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only relations of these kinds; every \
+                          kind when absent.")]
+        kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Only relations citing this document, named as `Source.document` shows \
+                          it: a URL, a document's id or a file name. A name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
+        #[graphql(desc = "How many relations per page: 50 when absent, at most the server's \
+                          `--max-page` (500 by default; more is LIMIT_EXCEEDED).")]
+        first: Option<i32>,
+        #[graphql(desc = "A cursor from this connection (`pageInfo.endCursor`, or an edge's): the \
+                          page starts after that relation. Anything else is BAD_USER_INPUT.")]
+        after: Option<String>,
+    ) -> Result<RelationConnection> {
+        let data = request(ctx);
+        let kinds: Option<Vec<crate::model::RelationKind>> =
+            kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
+        let filter = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let first = count(first, "first")?.unwrap_or(50);
+        if first > data.limits.max_page {
+            return Err(QueryError::LimitExceeded {
+                limit: "first",
+                max: data.limits.max_page,
+                asked: first,
+            }
+            .extend());
+        }
+        let ids = off_executor(&data.catalog(), move |catalog| catalog.relations(kinds.as_deref(), &filter)).await?;
+        super::relations::page(ctx, ids, first, after).await
     }
 
     /// Dated entities whose dates meet the window, in date order.
@@ -476,6 +606,24 @@ impl Query {
                 .into_iter()
                 .map(|(kind, count)| RelationKindCount {
                     kind: kind.into(),
+                    count,
+                })
+                .collect(),
+            by_predicate: stats
+                .by_predicate
+                .into_iter()
+                .map(|(iri, count)| PredicateCount {
+                    predicate: explore::short_predicate(&iri).to_owned(),
+                    label: catalog.predicate_labels(&iri).0.to_owned(),
+                    iri,
+                    count,
+                })
+                .collect(),
+            by_evidence_type: stats
+                .by_evidence_type
+                .into_iter()
+                .map(|(evidence, count)| EvidenceTypeCount {
+                    evidence_type: evidence.map(Into::into),
                     count,
                 })
                 .collect(),
@@ -545,19 +693,24 @@ impl Query {
     }
 }
 
-/// Cursors are opaque to clients; here, a position in the ordered result.
-fn encode_cursor(position: usize) -> String {
+/// Cursors are opaque to clients; here, a position in the ordered result of one connection
+/// (`what`: "entity", "relation"), so a cursor of one connection is refused by another.
+pub(super) fn encode_cursor(position: usize, what: &str) -> String {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("entity:{position}"))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{what}:{position}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<usize> {
+pub(super) fn decode_cursor(cursor: &str, what: &str) -> Result<usize> {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("entity:").and_then(|n| n.parse().ok()))
+        .and_then(|text| {
+            text.strip_prefix(what)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .and_then(|n| n.parse().ok())
+        })
         .ok_or_else(|| {
             QueryError::BadInput {
                 field: "after",

@@ -591,6 +591,29 @@ pub struct RelationKindCount {
     pub count: usize,
 }
 
+/// How many relations have one predicate.
+#[derive(SimpleObject)]
+pub struct PredicateCount {
+    /// The predicate as the `predicates` filter takes it: its name in the ontology
+    /// (`feedsInto`), or its IRI when it is not the ontology's.
+    pub predicate: String,
+    /// The predicate's IRI.
+    pub iri: String,
+    /// How the predicate reads from source to target.
+    pub label: String,
+    /// Number of relations with that predicate.
+    pub count: usize,
+}
+
+/// How many relations are known by one kind of evidence.
+#[derive(SimpleObject)]
+pub struct EvidenceTypeCount {
+    /// The evidence type; null for relations that state none.
+    pub evidence_type: Option<EvidenceType>,
+    /// Number of relations with that evidence type.
+    pub count: usize,
+}
+
 /// Counts over the whole graph.
 #[derive(SimpleObject)]
 pub struct Stats {
@@ -604,6 +627,10 @@ pub struct Stats {
     pub by_openness: Vec<OpennessCount>,
     /// Relations by kind; kinds with no relation are left out.
     pub by_relation_kind: Vec<RelationKindCount>,
+    /// Relations by predicate, in IRI order; predicates no relation has are left out.
+    pub by_predicate: Vec<PredicateCount>,
+    /// Relations by evidence type, with null for those that state none.
+    pub by_evidence_type: Vec<EvidenceTypeCount>,
     /// The dataset version these counts describe.
     pub dataset_version: String,
 }

@@ -190,6 +190,18 @@ impl RelationFilter {
     }
 }
 
+/// The IRI of the document a `source` filter names (see `Store::document_iri`); a name no
+/// evidence cites is BAD_USER_INPUT, so that a typo is not mistaken for an empty answer.
+pub fn source_iri(store: &crate::store::Store, name: &str) -> Result<String, QueryError> {
+    store.document_iri(name)?.ok_or_else(|| QueryError::BadInput {
+        field: "source",
+        message: format!(
+            "no evidence cites a document `{name}`: give a URL, a document's id or a file name as \
+             `Source.document` shows it"
+        ),
+    })
+}
+
 /// The IRI a predicate is given by: an IRI as it is, a property name in the ontology's namespace.
 fn predicate_iri(name: &str) -> String {
     let name = name.trim();

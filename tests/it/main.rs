@@ -16,6 +16,7 @@ mod hostile;
 mod http;
 mod linked;
 mod protocol;
+mod relations;
 mod replicas;
 mod seed;
 mod serve;

@@ -4,12 +4,11 @@
 
 use super::query::PageInfo;
 use super::types::{EvidenceType, Relation, relations};
-use crate::services::explore::{QueryError, RelationFilter};
+use crate::services::explore::{self, RelationFilter};
 use crate::store::Store;
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
 
-/// The relation filters as their arguments give them; `source` is looked up in `store` (a name
-/// no evidence cites is BAD_USER_INPUT, so that a typo is not mistaken for an empty answer).
+/// The relation filters as their arguments give them; `source` is looked up in `store`.
 pub fn relation_filter(
     store: &Store,
     predicates: Option<Vec<String>>,
@@ -17,23 +16,10 @@ pub fn relation_filter(
     min_confidence: Option<f64>,
     source: Option<String>,
 ) -> Result<RelationFilter> {
-    let source = match source {
-        None => None,
-        Some(name) => match store.document_iri(&name) {
-            Ok(Some(iri)) => Some(iri),
-            Ok(None) => {
-                return Err(QueryError::BadInput {
-                    field: "source",
-                    message: format!(
-                        "no evidence cites a document `{name}`: give a URL, a document's id or a file \
-                         name as `Source.document` shows it"
-                    ),
-                }
-                .extend());
-            }
-            Err(error) => return Err(QueryError::Store(error).extend()),
-        },
-    };
+    let source = source
+        .map(|name| explore::source_iri(store, &name))
+        .transpose()
+        .map_err(|error| error.extend())?;
     Ok(RelationFilter {
         predicates,
         evidence: evidence_types.map(|types| types.into_iter().map(Into::into).collect()),

@@ -37,12 +37,19 @@ pub struct Drawing {
 async fn select(parameters: &Parameters, state: &AppState) -> Result<(FoundSubgraph, Vec<usize>), ApiError> {
     let catalog = state.catalog.load_full();
     let limits = state.limits;
-    let (roots, depth, selection, limit) = (
+    let (roots, depth, mut selection, limit) = (
         parameters.roots.clone(),
         parameters.depth,
         parameters.selection.clone(),
         parameters.limit,
     );
+    if let Some(name) = &parameters.source {
+        let iri = crate::services::explore::source_iri(&state.store, name).map_err(|error| match error {
+            QueryError::Store(error) => ApiError::Store(error),
+            other => ApiError::Query(other),
+        })?;
+        selection.relations.source = Some(iri);
+    }
     let whole_graph = parameters.whole_graph;
     let found = crate::api::compute::run(move || {
         let found = if whole_graph {

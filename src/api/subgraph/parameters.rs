@@ -4,7 +4,7 @@
 //! `roots`, `between`), so a caller can fix the request from the message alone.
 
 use crate::api::ApiError;
-use crate::model::{Openness, RelationKind};
+use crate::model::{EvidenceType, Openness, RelationKind};
 use crate::services::explore::{Direction, QueryError, Selection, Window, walk_direction};
 
 /// The formats, by the `format` parameter's value.
@@ -42,6 +42,10 @@ const KNOWN: &[(&str, bool)] = &[
     ("to", false),
     ("format", false),
     ("part", false),
+    ("predicates", true),
+    ("evidenceTypes", true),
+    ("minConfidence", false),
+    ("source", false),
 ];
 
 /// What a request asks for: a neighbourhood of `roots`, or the whole graph (`all=true`).
@@ -54,6 +58,8 @@ pub struct Parameters {
     pub limit: Option<usize>,
     pub format: Format,
     pub nodes_table: bool,
+    /// The `source` filter as named; the handler looks the document up in the store.
+    pub source: Option<String>,
 }
 
 fn refuse<T>(message: impl Into<String>) -> Result<T, ApiError> {
@@ -143,6 +149,7 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
         limit: None,
         format: Format::Cytoscape,
         nodes_table: false,
+        source: None,
     };
     let (mut from, mut to, mut depth, mut part) = (None, None, None, None);
     let (mut directed, mut direction) = (None, None);
@@ -168,6 +175,28 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
                     parameters.selection.kinds.get_or_insert_with(Vec::new).push(kind);
                 }
             }
+            "predicates" => {
+                let names = value.split(',').map(str::trim).filter(|name| !name.is_empty());
+                let predicates = parameters.selection.relations.predicates.get_or_insert_with(Vec::new);
+                predicates.extend(names.map(str::to_owned));
+            }
+            "evidenceTypes" => {
+                for evidence in value.split(',').filter(|evidence| !evidence.trim().is_empty()) {
+                    let evidence: EvidenceType = evidence
+                        .parse()
+                        .map_err(|e| ApiError::BadRequest(format!("`{key}`: {e}")))?;
+                    let kept = parameters.selection.relations.evidence.get_or_insert_with(Vec::new);
+                    kept.push(evidence);
+                }
+            }
+            "minConfidence" => {
+                let least = value.trim().parse::<f64>().ok().filter(|least| (0.0..=1.0).contains(least));
+                let Some(least) = least else {
+                    return refuse(format!("`minConfidence` must be a number from 0 to 1, not `{value}`"));
+                };
+                parameters.selection.relations.min_confidence = Some(least);
+            }
+            "source" => parameters.source = Some(value),
             "from" => from = Some(value),
             "to" => to = Some(value),
             "format" => parameters.format = format(&value)?,
@@ -270,5 +299,18 @@ mod tests {
         assert!(refusal("root=a&part=nodes").contains("only for `format=csv`"));
         let whole = parse("all=yes&format=gexf").unwrap();
         assert!(whole.whole_graph && whole.roots.is_empty());
+        let filtered = parse("root=a&predicates=feedsInto,organizes&predicates=coOrganizes&evidenceTypes=SEED_QUOTE,public_source&minConfidence=0.5&source=x.txt").unwrap();
+        let relations = &filtered.selection.relations;
+        assert_eq!(relations.predicates.as_deref().unwrap(), ["feedsInto", "organizes", "coOrganizes"]);
+        assert_eq!(
+            relations.evidence.as_deref().unwrap(),
+            [EvidenceType::SeedQuote, EvidenceType::PublicSource]
+        );
+        assert_eq!(relations.min_confidence, Some(0.5));
+        assert_eq!(filtered.source.as_deref(), Some("x.txt"));
+        assert!(refusal("root=a&minConfidence=2").contains("`minConfidence` must be a number from 0 to 1"));
+        assert!(refusal("root=a&minConfidence=NaN").contains("`minConfidence`"));
+        assert!(refusal("root=a&evidenceTypes=rumour").contains("`evidenceTypes`: unknown evidence type"));
+        assert_eq!(refusal("root=a&source=x&source=y"), "`source` is given more than once");
     }
 }

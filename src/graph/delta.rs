@@ -289,7 +289,12 @@ impl Projection {
                 confidence: Some(f64::from(data.confidence) / 10_000.0),
                 documents: &documents,
             };
-            builder.add_edge_between(self.relation_id(e), position[source.index()], position[target.index()], facts);
+            builder.add_edge_between(
+                self.relation_id(e),
+                position[source.index()],
+                position[target.index()],
+                facts,
+            );
         }
         builder.build()
     }
@@ -512,7 +517,12 @@ mod tests {
             scratch.add_node(id, plain());
         }
         for (id, source, target) in [("a--p--b", "a", "b"), ("b--p--d", "d", "b"), ("c--p--zz", "c", "zz")] {
-            scratch.add_edge(id, source, target, EdgeFacts::new("https://example.org/p", RelationKind::Direct));
+            scratch.add_edge(
+                id,
+                source,
+                target,
+                EdgeFacts::new("https://example.org/p", RelationKind::Direct),
+            );
         }
         let scratch = scratch.build();
         assert_eq!(shape(&changed), shape(&scratch));

@@ -79,7 +79,11 @@ pub(crate) struct Documents {
 impl Documents {
     /// The index of the set of `iris` (in any order, repeats ignored), interning what neither
     /// `base` nor this table has yet; `None` past four billion documents or sets.
-    pub(crate) fn intern<'a>(&mut self, base: Option<&Documents>, iris: impl IntoIterator<Item = &'a str>) -> Option<u32> {
+    pub(crate) fn intern<'a>(
+        &mut self,
+        base: Option<&Documents>,
+        iris: impl IntoIterator<Item = &'a str>,
+    ) -> Option<u32> {
         let (iri_offset, set_offset) = base.map_or((0, 0), |base| (base.iris.len(), base.sets.len()));
         let mut set = Vec::new();
         for iri in iris {
@@ -162,7 +166,11 @@ mod tests {
         assert_eq!(base.set(&Documents::default(), empty), &[] as &[u32]);
 
         let mut delta = Documents::default();
-        assert_eq!(delta.intern(Some(&base), ["https://a", "https://b"]), Some(ab), "the base's set");
+        assert_eq!(
+            delta.intern(Some(&base), ["https://a", "https://b"]),
+            Some(ab),
+            "the base's set"
+        );
         let c = delta.intern(Some(&base), ["https://c"]).unwrap();
         assert_eq!(c, 2, "indices continue the base's");
         let ac = delta.intern(Some(&base), ["https://c", "https://a"]).unwrap();

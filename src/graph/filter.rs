@@ -214,11 +214,13 @@ mod tests {
             ..Filter::default()
         }));
         let unstated = EdgeData { evidence: None, ..edge };
-        assert!(!Filter {
-            evidence: Some(EvidenceType::ALL.to_vec()),
-            ..Filter::default()
-        }
-        .edge_passes(&unstated));
+        assert!(
+            !Filter {
+                evidence: Some(EvidenceType::ALL.to_vec()),
+                ..Filter::default()
+            }
+            .edge_passes(&unstated)
+        );
         assert!(passes(Filter {
             min_confidence: Some(6_000),
             ..Filter::default()
@@ -235,11 +237,13 @@ mod tests {
             document_sets: Some(vec![]),
             ..Filter::default()
         }));
-        assert!(!Filter {
-            document_sets: Some(vec![]),
-            ..Filter::default()
-        }
-        .passes_everything());
+        assert!(
+            !Filter {
+                document_sets: Some(vec![]),
+                ..Filter::default()
+            }
+            .passes_everything()
+        );
     }
 
     #[test]

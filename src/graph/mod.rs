@@ -22,6 +22,7 @@ mod filter;
 pub(crate) mod ids;
 mod marks;
 mod neighbourhood;
+mod part;
 mod path;
 mod temporal;
 mod via;
@@ -532,7 +533,9 @@ impl Projection {
 
     /// The positions in [`Projection::document_iris`] of the documents relation `e` cites, sorted.
     pub fn document_positions(&self, e: EdgeIndex) -> &[u32] {
-        self.delta.documents.set(&self.base.documents, self.edge_data(e).documents)
+        self.delta
+            .documents
+            .set(&self.base.documents, self.edge_data(e).documents)
     }
 
     /// The document sets (see [`EdgeData::documents`]) that cite the document `iri`, sorted;
@@ -819,7 +822,12 @@ mod tests {
         };
         assert!(!builder.add_node("a", closed), "a duplicate id is ignored");
         assert!(builder.add_edge("a--p--b", "a", "b", EdgeFacts::new("https://x/p", RelationKind::Direct)));
-        assert!(builder.add_edge("b--p--a", "b", "a", EdgeFacts::new("https://x/p", RelationKind::Indirect)));
+        assert!(builder.add_edge(
+            "b--p--a",
+            "b",
+            "a",
+            EdgeFacts::new("https://x/p", RelationKind::Indirect)
+        ));
         assert!(builder.add_edge("a--q--b", "a", "b", EdgeFacts::new("https://x/q", RelationKind::Direct)));
         assert!(!builder.add_edge("a--p--b", "b", "a", EdgeFacts::new("https://x/p", RelationKind::Direct)));
         assert!(!builder.add_edge("a--p--a", "a", "a", EdgeFacts::new("https://x/p", RelationKind::Direct)));

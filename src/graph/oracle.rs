@@ -66,7 +66,11 @@ pub(super) fn build(nodes: &[(&str, NodeData)], edges: &[(&str, &str, &str)]) ->
 }
 
 /// The documents generated relations cite.
-const DOCUMENTS: [&str; 3] = ["https://example.org/d0", "https://example.org/d1", "https://example.org/d2"];
+const DOCUMENTS: [&str; 3] = [
+    "https://example.org/d0",
+    "https://example.org/d1",
+    "https://example.org/d2",
+];
 
 /// The evidence type, confidence and documents of a generated relation: a function of its id, so
 /// that a relation set twice with one id is the same relation.
@@ -118,7 +122,10 @@ fn edge_allowed(projection: &Projection, filter: &Filter, e: EdgeIndex) -> bool 
     let iri = projection.predicate_iri(e);
     let predicates: Option<Vec<&str>> = filter.predicates.as_ref().map(|indices| {
         let table: Vec<&str> = projection.predicate_iris().collect();
-        indices.iter().filter_map(|&i| table.get(usize::from(i)).copied()).collect()
+        indices
+            .iter()
+            .filter_map(|&i| table.get(usize::from(i)).copied())
+            .collect()
     });
     let confidence = confidence.unwrap_or(1.0);
     filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&data.kind))
@@ -221,7 +228,10 @@ pub(super) fn check_path(projection: &Projection, path: &GraphPath, from: NodeIn
                 || (backward && (filter.direction != Direction::Out || symmetric)),
             "relation {i} does not join its nodes: {path:?}"
         );
-        assert!(edge_allowed(projection, filter, e), "relation {i} is filtered out: {path:?}");
+        assert!(
+            edge_allowed(projection, filter, e),
+            "relation {i} is filtered out: {path:?}"
+        );
     }
     let mut distinct = path.nodes.clone();
     distinct.sort();
@@ -406,10 +416,8 @@ impl Spec {
         let nodes = self.nodes.iter().map(|(id, data)| (*id, Some(*data)));
         let gone = [("zz-gone", None), ("a-gone", None)];
         let facts: Vec<_> = edges.iter().map(|edge| facts_of(&edge.0)).collect();
-        let relations = edges
-            .iter()
-            .zip(&facts)
-            .map(|((id, source, target, predicate, kind), (evidence, confidence, documents))| {
+        let relations = edges.iter().zip(&facts).map(
+            |((id, source, target, predicate, kind), (evidence, confidence, documents))| {
                 let change = super::RelationChange {
                     source,
                     target,
@@ -421,7 +429,8 @@ impl Spec {
                     },
                 };
                 (id.as_str(), Some(change))
-            });
+            },
+        );
         // In two steps, so that a delta is built on a delta.
         let half = base.with_changes(nodes.chain(gone), []);
         half.with_changes([], relations)
@@ -465,18 +474,17 @@ fn arb_filter() -> impl Strategy<Value = Filter> {
 /// Filters on predicates, evidence, confidence and documents, by the projection's indices (a
 /// predicate or set index no relation has lets nothing of it through, as in a real query).
 fn arb_relation_filter() -> impl Strategy<Value = Filter> {
-    let subset = |max: u32| {
-        proptest::collection::btree_set(0..max, 0..3).prop_map(|set| set.into_iter().collect::<Vec<u32>>())
-    };
+    let subset =
+        |max: u32| proptest::collection::btree_set(0..max, 0..3).prop_map(|set| set.into_iter().collect::<Vec<u32>>());
     let predicates = proptest::option::weighted(
         0.12,
         subset(4).prop_map(|set| set.into_iter().map(|p| p as u16).collect()),
     );
-    let evidence = proptest::option::weighted(
+    let evidence = proptest::option::weighted(0.12, proptest::sample::subsequence(EvidenceType::ALL.to_vec(), 1..=3));
+    let min_confidence = proptest::option::weighted(
         0.12,
-        proptest::sample::subsequence(EvidenceType::ALL.to_vec(), 1..=3),
+        prop_oneof![Just(4_000_u16), Just(5_000), Just(8_000), Just(10_000)],
     );
-    let min_confidence = proptest::option::weighted(0.12, prop_oneof![Just(4_000_u16), Just(5_000), Just(8_000), Just(10_000)]);
     let document_sets = proptest::option::weighted(0.12, subset(6));
     (predicates, evidence, min_confidence, document_sets).prop_map(
         |(predicates, evidence, min_confidence, document_sets)| Filter {

@@ -187,18 +187,16 @@ impl Catalog {
                     .map(|&at| documents.get(at as usize).map(|&iri| iri.to_owned()))
                     .collect();
                 let predicate = predicates.get(usize::from(relation.predicate));
-                let added = predicate
-                    .zip(cited.as_deref())
-                    .is_some_and(|(&predicate, cited)| {
-                        let facts = EdgeFacts {
-                            predicate,
-                            kind: relation.kind,
-                            evidence: relation.evidence,
-                            confidence: Some(f64::from(relation.confidence) / 10_000.0),
-                            documents: cited,
-                        };
-                        builder.add_edge_between(relation.id, relation.source as usize, relation.target as usize, facts)
-                    });
+                let added = predicate.zip(cited.as_deref()).is_some_and(|(&predicate, cited)| {
+                    let facts = EdgeFacts {
+                        predicate,
+                        kind: relation.kind,
+                        evidence: relation.evidence,
+                        confidence: Some(f64::from(relation.confidence) / 10_000.0),
+                        documents: cited,
+                    };
+                    builder.add_edge_between(relation.id, relation.source as usize, relation.target as usize, facts)
+                });
                 refused |= !added;
             }
             builder.build()

@@ -182,10 +182,7 @@ impl RelationFilter {
             }
             filter.min_confidence = Some(crate::graph::confidence(Some(least)));
         }
-        filter.document_sets = self
-            .source
-            .as_ref()
-            .map(|iri| projection.document_sets_citing(iri));
+        filter.document_sets = self.source.as_ref().map(|iri| projection.document_sets_citing(iri));
         Ok(())
     }
 }
@@ -331,7 +328,9 @@ impl Catalog {
             stops.push(self.resolve(stop)?);
         }
         stops.push(self.resolve(&query.to)?);
-        let filter = query.selection.filter(&self.projection, query.temporal, Some(max_hops))?;
+        let filter = query
+            .selection
+            .filter(&self.projection, query.temporal, Some(max_hops))?;
         let path = if stops.len() == 2 {
             self.projection.shortest_path(stops[0], stops[1], &filter)
         } else {
@@ -351,7 +350,9 @@ impl Catalog {
             });
         }
         let (from, to) = (self.resolve(&query.from)?, self.resolve(&query.to)?);
-        let filter = query.selection.filter(&self.projection, query.temporal, Some(max_hops))?;
+        let filter = query
+            .selection
+            .filter(&self.projection, query.temporal, Some(max_hops))?;
         Ok(self
             .projection
             .k_shortest_paths(from, to, k, &filter)
@@ -431,7 +432,11 @@ impl Catalog {
     }
 
     /// The filter `kinds` and `relations` make, for a listing of relations.
-    fn relation_filter(&self, kinds: Option<&[RelationKind]>, relations: &RelationFilter) -> Result<Filter, QueryError> {
+    fn relation_filter(
+        &self,
+        kinds: Option<&[RelationKind]>,
+        relations: &RelationFilter,
+    ) -> Result<Filter, QueryError> {
         let mut filter = Filter {
             kinds: kinds.map(<[RelationKind]>::to_vec),
             ..Filter::default()
@@ -465,7 +470,11 @@ impl Catalog {
     }
 
     /// Every relation the filters keep, in id order.
-    pub fn relations(&self, kinds: Option<&[RelationKind]>, relations: &RelationFilter) -> Result<Vec<String>, QueryError> {
+    pub fn relations(
+        &self,
+        kinds: Option<&[RelationKind]>,
+        relations: &RelationFilter,
+    ) -> Result<Vec<String>, QueryError> {
         let filter = self.relation_filter(kinds, relations)?;
         let mut kept: Vec<_> = self
             .projection
@@ -560,33 +569,44 @@ impl Catalog {
         stats
     }
 
-    /// The `first` entities by a centrality measure, highest first (ties by id).
+    /// The `first` entities by a centrality measure, highest first (ties by id), computed over
+    /// the part of the graph `scope` keeps (the whole graph, its betweenness cached, when it
+    /// keeps everything).
     pub fn centrality(
         &self,
         metric: Centrality,
         kind: Option<EntityKind>,
         first: usize,
+        scope: &Scope,
         limits: &Limits,
     ) -> Result<Vec<(String, f64)>, QueryError> {
         let first = check_limit("first", first, limits.max_page)?;
+        let part;
+        let projection = match self.scope(scope, limits)? {
+            None => &self.projection,
+            Some(scoped) => {
+                part = scoped;
+                &part
+            }
+        };
         let scores: Vec<f64> = match metric {
             Centrality::Degree => {
-                let mut degrees = vec![0.0; self.projection.node_bound()];
-                for node in self.projection.nodes() {
-                    degrees[node.index()] = self.projection.degree(node) as f64;
+                let mut degrees = vec![0.0; projection.node_bound()];
+                for node in projection.nodes() {
+                    degrees[node.index()] = projection.degree(node) as f64;
                 }
                 degrees
             }
-            Centrality::PageRank => self.projection.pagerank(0.85, 100),
-            Centrality::Betweenness => self.betweenness().to_vec(),
+            Centrality::PageRank => projection.pagerank(0.85, 100),
+            Centrality::Betweenness if std::ptr::eq(projection, &self.projection) => self.betweenness().to_vec(),
+            Centrality::Betweenness => projection.betweenness(),
         };
-        let mut ranked: Vec<(String, f64)> = self
-            .projection
+        let mut ranked: Vec<(String, f64)> = projection
             .nodes()
-            .filter(|&node| kind.is_none_or(|kind| self.projection.node_data(node).kind == kind))
+            .filter(|&node| kind.is_none_or(|kind| projection.node_data(node).kind == kind))
             .map(|node| {
                 (
-                    self.projection.node_id(node).to_owned(),
+                    projection.node_id(node).to_owned(),
                     scores.get(node.index()).copied().unwrap_or(0.0),
                 )
             })
@@ -594,6 +614,45 @@ impl Catalog {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked.truncate(first);
         Ok(ranked)
+    }
+
+    /// The part of the graph a scope keeps, as a projection; `None` when it keeps everything.
+    /// With roots, their neighbourhood (as `subgraph` finds it); otherwise every entity the
+    /// selection's entity filters keep, and, when it filters relations, only the entities a kept
+    /// relation joins (so "as the ICANN diagram states it" ranks the diagram's entities).
+    fn scope(&self, scope: &Scope, limits: &Limits) -> Result<Option<Projection>, QueryError> {
+        let filter = scope.selection.filter(&self.projection, false, None)?;
+        if scope.roots.is_empty() && filter.passes_everything() {
+            return Ok(None);
+        }
+        let nodes: Vec<NodeIndex> = if scope.roots.is_empty() {
+            let filters_relations = !(scope.selection.kinds.is_none() && scope.selection.relations.is_empty());
+            self.projection
+                .nodes()
+                .filter(|&node| filter.node_passes(self.projection.node_data(node)))
+                .filter(|&node| {
+                    !filters_relations
+                        || self.projection.edges_of(node).any(|edge| {
+                            let (source, target) = self.projection.endpoints(edge);
+                            let other = if source == node { target } else { source };
+                            filter.edge_passes(self.projection.edge_data(edge))
+                                && filter.node_passes(self.projection.node_data(other))
+                        })
+                })
+                .collect()
+        } else {
+            check_limit("roots", scope.roots.len(), limits.max_page)?;
+            let depth = check_limit("depth", scope.depth, limits.max_subgraph_depth)?;
+            let roots: Vec<NodeIndex> = scope
+                .roots
+                .iter()
+                .map(|root| self.resolve(root))
+                .collect::<Result<_, _>>()?;
+            self.projection
+                .neighbourhood(&roots, depth, &filter, limits.max_subgraph_nodes)
+                .nodes
+        };
+        Ok(Some(self.projection.part(&nodes, &filter)))
     }
 
     /// Weakly connected components, largest first: their sizes and members (ids).
@@ -647,6 +706,15 @@ pub struct Stats {
     /// By predicate IRI.
     pub by_predicate: BTreeMap<String, usize>,
     pub by_evidence_type: BTreeMap<Option<EvidenceType>, usize>,
+}
+
+/// What a ranking is computed over: the neighbourhood of `roots` up to `depth` when roots are
+/// given, otherwise the whole graph; either way only what `selection` keeps.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub roots: Vec<String>,
+    pub depth: usize,
+    pub selection: Selection,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

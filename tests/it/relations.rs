@@ -42,7 +42,15 @@ fn sparql_ids(server: &Server, pattern: &str) -> BTreeSet<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|row| row["r"]["value"].as_str().unwrap().rsplit('/').next().unwrap().to_owned())
+        .map(|row| {
+            row["r"]["value"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -149,7 +157,11 @@ fn a_bad_filter_is_a_precise_error_not_an_empty_answer() {
         "query($after: String) { relations(after: $after) { totalCount } }",
         json!({ "after": cursor }),
     );
-    assert_eq!(error_code(&response), "BAD_USER_INPUT", "an entity cursor is not a relation cursor");
+    assert_eq!(
+        error_code(&response),
+        "BAD_USER_INPUT",
+        "an entity cursor is not a relation cursor"
+    );
 }
 
 #[test]
@@ -161,7 +173,13 @@ fn stats_count_relations_by_predicate_and_evidence_type() {
     );
     let stats = &data(&response)["stats"];
     let total = stats["relations"].as_u64().unwrap();
-    let sum = |list: &Value| list.as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>();
+    let sum = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
     assert_eq!(sum(&stats["byPredicate"]), total);
     assert_eq!(sum(&stats["byEvidenceType"]), total);
     for count in stats["byPredicate"].as_array().unwrap() {
@@ -172,7 +190,11 @@ fn stats_count_relations_by_predicate_and_evidence_type() {
             "{iri}"
         );
         let name = count["predicate"].as_str().unwrap();
-        assert_eq!(iri.strip_prefix(GG), Some(name), "the ontology's predicates go by their name");
+        assert_eq!(
+            iri.strip_prefix(GG),
+            Some(name),
+            "the ontology's predicates go by their name"
+        );
         assert_eq!(
             listed(server, &format!("predicates: [\"{name}\"]")).len() as u64,
             count["count"].as_u64().unwrap()
@@ -253,8 +275,14 @@ fn a_written_relation_is_filtered_like_the_seed() {
     let id = data(&written)["createRelation"]["id"].as_str().unwrap().to_owned();
     let after = listed(&server, "evidenceTypes: [PUBLIC_SOURCE]");
     assert_eq!(after.difference(&before).cloned().collect::<Vec<_>>(), vec![id.clone()]);
-    assert_eq!(listed(&server, &format!("source: \"{document}\"")), BTreeSet::from([id.clone()]));
-    assert!(listed(&server, "minConfidence: 1").contains(&id), "a quoted relation counts as certain");
+    assert_eq!(
+        listed(&server, &format!("source: \"{document}\"")),
+        BTreeSet::from([id.clone()])
+    );
+    assert!(
+        listed(&server, "minConfidence: 1").contains(&id),
+        "a quoted relation counts as certain"
+    );
     let connections = server.graphql(
         &format!("{{ connections(a: \"onenet\", b: \"netmundial-2014\", source: \"{document}\") {{ id }} }}"),
         json!({}),

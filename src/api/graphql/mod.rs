@@ -6,6 +6,7 @@ mod extension;
 pub mod http;
 mod loaders;
 mod mutation;
+mod page;
 pub mod parsed;
 pub mod persisted;
 mod query;

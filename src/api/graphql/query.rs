@@ -2,6 +2,8 @@
 //! executor when it walks the graph, and wraps the result. No graph algorithm or SPARQL here.
 
 use super::errors::internal;
+use super::page::{PageInfo, decode_cursor, encode_cursor};
+use super::relations::{RelationConnection, relation_filter};
 use super::request;
 use super::types::{
     CentralityMetric, Component, Direction, Entity, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
@@ -10,9 +12,8 @@ use super::types::{
 };
 use crate::services::catalog::Catalog;
 use crate::services::explore::{
-    self, Centrality, EntityFilter, PathQuery, QueryError, RelationFilter, Selection, Window,
+    self, Centrality, EntityFilter, PathQuery, QueryError, RelationFilter, Scope, Selection, Window,
 };
-use super::relations::{RelationConnection, relation_filter};
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -106,35 +107,6 @@ async fn off_executor<T: Send + 'static>(
     match crate::api::compute::run(move || work(&catalog)).await {
         Ok(result) => result.map_err(|error| error.extend()),
         Err(error) => Err(internal(error)),
-    }
-}
-
-/// Where a page is in the whole list.
-#[derive(SimpleObject)]
-pub struct PageInfo {
-    /// Whether items come before this page (it was asked for with `after`).
-    has_previous_page: bool,
-    /// Whether items come after this page: ask for them with `after: endCursor`.
-    has_next_page: bool,
-    /// The cursor of the page's first item; null when the page is empty.
-    start_cursor: Option<String>,
-    /// The cursor of the page's last item; null when the page is empty.
-    end_cursor: Option<String>,
-}
-
-impl PageInfo {
-    pub(super) fn new(
-        has_previous_page: bool,
-        has_next_page: bool,
-        start_cursor: Option<String>,
-        end_cursor: Option<String>,
-    ) -> Self {
-        Self {
-            has_previous_page,
-            has_next_page,
-            start_cursor,
-            end_cursor,
-        }
     }
 }
 
@@ -542,7 +514,10 @@ impl Query {
             }
             .extend());
         }
-        let ids = off_executor(&data.catalog(), move |catalog| catalog.relations(kinds.as_deref(), &filter)).await?;
+        let ids = off_executor(&data.catalog(), move |catalog| {
+            catalog.relations(kinds.as_deref(), &filter)
+        })
+        .await?;
         super::relations::page(ctx, ids, first, after).await
     }
 
@@ -632,12 +607,16 @@ impl Query {
     }
 
     /// The most central entities by a measure, highest first (ties by id), optionally of one
-    /// kind.
+    /// kind. Scores are computed over the whole graph, or over the part the scope arguments
+    /// keep: a neighbourhood (`roots`, `depth`), a period (`between`), what one document states
+    /// (`source`), or relations of some predicates, evidence or confidence. A whole-graph ranking
+    /// mostly measures which document was longest; a scoped one answers "central in the ICANN
+    /// diagram", "central in 2013", "central around NETmundial".
     async fn centrality(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The measure to rank by.")] metric: CentralityMetric,
-        #[graphql(desc = "Only rank entities of this kind (scores are still computed over the whole graph).")]
+        #[graphql(desc = "Only rank entities of this kind (scores are still computed over the whole scope).")]
         kind: Option<EntityKind>,
         #[graphql(
             default_with = "Some(10)",
@@ -645,6 +624,29 @@ impl Query {
                     default; more is LIMIT_EXCEEDED)."
         )]
         first: Option<i32>,
+        #[graphql(desc = "Rank within the neighbourhood of these refs (as `subgraph` finds it) \
+                          instead of the whole graph.")]
+        roots: Option<Vec<String>>,
+        #[graphql(desc = "With `roots`: how many relations away to go, 1 by default, at most the \
+                          server's `--max-subgraph-depth`.")]
+        depth: Option<i32>,
+        #[graphql(desc = "Rank only among entities dated within this window (undated ones pass), \
+                          over the relations between them.")]
+        between: Option<DateWindow>,
+        #[graphql(desc = "Only relations with one of these predicates: property names of the \
+                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
+                          no relation has is BAD_USER_INPUT.")]
+        predicates: Option<Vec<String>>,
+        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
+                          INFERRED links).")]
+        evidence_types: Option<Vec<EvidenceType>>,
+        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
+                          from a source states no confidence and counts as 1.")]
+        min_confidence: Option<f64>,
+        #[graphql(desc = "Rank within what one document states: the relations citing it, and \
+                          the entities they join. Named as `Source.document` shows it: a URL, a \
+                          document's id or a file name.")]
+        source: Option<String>,
     ) -> Result<Vec<Ranked>> {
         let data = request(ctx);
         let metric = match metric {
@@ -652,9 +654,15 @@ impl Query {
             CentralityMetric::Pagerank => Centrality::PageRank,
             CentralityMetric::Betweenness => Centrality::Betweenness,
         };
+        let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let scope = Scope {
+            roots: roots.unwrap_or_default(),
+            depth: count(depth, "depth")?.unwrap_or(1),
+            selection: selection(None, relations, None, explore::Direction::Both, between.as_ref())?,
+        };
         let (kind, first, limits) = (kind.map(Into::into), count(first, "first")?.unwrap_or(10), data.limits);
         let ranked = off_executor(&data.catalog(), move |catalog| {
-            catalog.centrality(metric, kind, first, &limits)
+            catalog.centrality(metric, kind, first, &scope, &limits)
         })
         .await?;
         Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
@@ -691,31 +699,4 @@ impl Query {
             })
             .collect())
     }
-}
-
-/// Cursors are opaque to clients; here, a position in the ordered result of one connection
-/// (`what`: "entity", "relation"), so a cursor of one connection is refused by another.
-pub(super) fn encode_cursor(position: usize, what: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{what}:{position}"))
-}
-
-pub(super) fn decode_cursor(cursor: &str, what: &str) -> Result<usize> {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            text.strip_prefix(what)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .and_then(|n| n.parse().ok())
-        })
-        .ok_or_else(|| {
-            QueryError::BadInput {
-                field: "after",
-                message: "not a cursor of this connection".to_owned(),
-            }
-            .extend()
-        })
 }

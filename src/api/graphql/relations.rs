@@ -2,7 +2,7 @@
 //! the same four arguments on `path`, `paths`, `subgraph`, `connections` and the top-level
 //! `relations` connection, read here once.
 
-use super::query::PageInfo;
+use super::page::{PageInfo, decode_cursor, encode_cursor};
 use super::types::{EvidenceType, Relation, relations};
 use crate::services::explore::{self, RelationFilter};
 use crate::store::Store;
@@ -70,9 +70,14 @@ impl RelationConnection {
 }
 
 /// The page of `ids` (every match, in order) that `first` and `after` ask for.
-pub async fn page(ctx: &Context<'_>, ids: Vec<String>, first: usize, after: Option<String>) -> Result<RelationConnection> {
+pub async fn page(
+    ctx: &Context<'_>,
+    ids: Vec<String>,
+    first: usize,
+    after: Option<String>,
+) -> Result<RelationConnection> {
     let start = match after {
-        Some(cursor) => super::query::decode_cursor(&cursor, "relation")? + 1,
+        Some(cursor) => decode_cursor(&cursor, "relation")? + 1,
         None => 0,
     };
     let end = (start + first).min(ids.len());
@@ -83,7 +88,7 @@ pub async fn page(ctx: &Context<'_>, ids: Vec<String>, first: usize, after: Opti
         .enumerate()
         .map(|(offset, node)| RelationEdge {
             node,
-            cursor: super::query::encode_cursor(start + offset, "relation"),
+            cursor: encode_cursor(start + offset, "relation"),
         })
         .collect();
     let page_info = PageInfo::new(

@@ -190,7 +190,11 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
                 }
             }
             "minConfidence" => {
-                let least = value.trim().parse::<f64>().ok().filter(|least| (0.0..=1.0).contains(least));
+                let least = value
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|least| (0.0..=1.0).contains(least));
                 let Some(least) = least else {
                     return refuse(format!("`minConfidence` must be a number from 0 to 1, not `{value}`"));
                 };
@@ -301,7 +305,10 @@ mod tests {
         assert!(whole.whole_graph && whole.roots.is_empty());
         let filtered = parse("root=a&predicates=feedsInto,organizes&predicates=coOrganizes&evidenceTypes=SEED_QUOTE,public_source&minConfidence=0.5&source=x.txt").unwrap();
         let relations = &filtered.selection.relations;
-        assert_eq!(relations.predicates.as_deref().unwrap(), ["feedsInto", "organizes", "coOrganizes"]);
+        assert_eq!(
+            relations.predicates.as_deref().unwrap(),
+            ["feedsInto", "organizes", "coOrganizes"]
+        );
         assert_eq!(
             relations.evidence.as_deref().unwrap(),
             [EvidenceType::SeedQuote, EvidenceType::PublicSource]

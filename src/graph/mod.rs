@@ -11,7 +11,9 @@
 //! paths of equal length, the one whose sequence of node ids (compared as strings, element by
 //! element) is smallest comes first; if the node sequences are equal (parallel edges), the smaller
 //! sequence of relation ids wins. Ids are unique, so this is a total order on distinct paths;
-//! [`Projection::compare_paths`] implements it. Node lists that are not paths (neighbourhoods,
+//! [`Projection::compare_paths`] implements it. Where parallel relations are folded (see
+//! [`Parallel`]), a node sequence stands for all its paths and is represented by the first of
+//! them: the smallest relation id at every hop. Node lists that are not paths (neighbourhoods,
 //! components) are ordered by node id where the query does not fix another order.
 
 mod centrality;
@@ -46,6 +48,7 @@ pub use delta::RelationChange;
 pub use filter::{DayWindow, Direction, Filter};
 pub use neighbourhood::Neighbourhood;
 pub use petgraph::graph::{EdgeIndex, NodeIndex};
+pub use yen::Parallel;
 
 /// What the queries need to know about an entity; everything else stays in the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use proptest::prelude::*;
 
 use super::constraints::{Constraints, Linking};
 use super::{
-    DayWindow, Direction, EdgeFacts, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Projection, ProjectionBuilder,
+    DayWindow, Direction, EdgeFacts, EdgeIndex, Filter, GraphPath, NodeData, NodeIndex, Parallel, Projection,
+    ProjectionBuilder,
 };
 use crate::model::{EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
 
@@ -214,6 +215,46 @@ pub(super) fn all_paths(projection: &Projection, from: NodeIndex, to: NodeIndex,
     out
 }
 
+/// Paths from [`all_paths`] with one path per node sequence: the first in the tie order of
+/// those through the same nodes.
+pub(super) fn first_per_sequence(mut paths: Vec<GraphPath>) -> Vec<GraphPath> {
+    // Sorted by length then node ids, paths through the same nodes are neighbours, the first of
+    // them with the smallest relation ids.
+    paths.dedup_by(|later, first| later.nodes == first.nodes);
+    paths
+}
+
+/// The ids of the relations each hop of `path` may take, in id order: the relations at that
+/// position in the filter's paths through the same nodes (`all`, from [`all_paths`]).
+pub(super) fn hop_relations<'p>(projection: &'p Projection, path: &GraphPath, all: &[GraphPath]) -> Vec<Vec<&'p str>> {
+    (0..path.hops())
+        .map(|hop| {
+            let mut relations: Vec<&str> = all
+                .iter()
+                .filter(|other| other.nodes == path.nodes)
+                .map(|other| projection.relation_id(other.edges[hop]))
+                .collect();
+            relations.sort_unstable();
+            relations.dedup();
+            relations
+        })
+        .collect()
+}
+
+/// What [`Projection::parallel_relations`] lists for each hop of `path`, as ids.
+fn parallel_relations<'p>(projection: &'p Projection, path: &GraphPath, filter: &Filter) -> Vec<Vec<&'p str>> {
+    path.nodes
+        .windows(2)
+        .map(|hop| {
+            projection
+                .parallel_relations(hop[0], hop[1], filter)
+                .into_iter()
+                .map(|e| projection.relation_id(e))
+                .collect()
+        })
+        .collect()
+}
+
 /// Asserts that `path` is a simple walk from `from` to `to` that the filter allows.
 pub(super) fn check_path(projection: &Projection, path: &GraphPath, from: NodeIndex, to: NodeIndex, filter: &Filter) {
     assert_eq!(path.nodes.len(), path.edges.len() + 1, "{path:?}");
@@ -334,9 +375,45 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
     })
 }
 
+/// [`arb_spec`] with relations added alongside some of its relations: between the same two
+/// nodes, either way round, under predicates the spec does not use (`p3`, `p4`), so that many
+/// hops have a choice of relations.
+fn arb_parallel_spec() -> impl Strategy<Value = Spec> {
+    let copy = proptest::option::weighted(0.4, (3..5_u8, any::<bool>(), proptest::bool::weighted(0.8)));
+    (arb_spec(), proptest::collection::vec(copy, 20)).prop_map(|(mut spec, copies)| {
+        let added: Vec<_> = spec
+            .edges
+            .iter()
+            .zip(copies)
+            .filter_map(|((_, source, target, _, _), copy)| {
+                let (predicate, reverse, direct) = copy?;
+                let (source, target) = if reverse {
+                    (*target, *source)
+                } else {
+                    (*source, *target)
+                };
+                let kind = if direct {
+                    RelationKind::Direct
+                } else {
+                    RelationKind::Indirect
+                };
+                let id = format!("{source}--p{predicate}--{target}");
+                Some((id, source, target, format!("https://example.org/p{predicate}"), kind))
+            })
+            .collect();
+        spec.edges.extend(added);
+        spec
+    })
+}
+
 /// A projection of [`arb_spec`], built at once or, half the time, through a delta.
 fn arb_projection() -> impl Strategy<Value = Projection> {
-    (arb_spec(), proptest::option::weighted(0.5, any::<u64>())).prop_map(|(spec, delta)| match delta {
+    projection_of(arb_spec())
+}
+
+/// A projection of a spec, built at once or, half the time, through a delta.
+fn projection_of(spec: impl Strategy<Value = Spec>) -> impl Strategy<Value = Projection> {
+    (spec, proptest::option::weighted(0.5, any::<u64>())).prop_map(|(spec, delta)| match delta {
         None => spec.build(),
         Some(seed) => spec.through_a_delta(seed),
     })
@@ -570,6 +647,32 @@ fn ends_in(projection: &Projection, (from, to): (usize, usize)) -> (NodeIndex, N
     (nth_node(projection, from), nth_node(projection, to))
 }
 
+/// Checks the folded k shortest paths against brute force (`expected`, from [`all_paths`]): one
+/// path per node sequence, each the first of its sequence, in the tie order; and each hop's
+/// parallel relations against the relations the filter's paths through the same nodes take there.
+fn check_folded(
+    projection: &Projection,
+    from: NodeIndex,
+    to: NodeIndex,
+    k: usize,
+    filter: &Filter,
+    expected: &[GraphPath],
+) -> Result<(), TestCaseError> {
+    let sequences = first_per_sequence(expected.to_vec());
+    let folded = projection.k_shortest_paths(from, to, k, filter, Parallel::Fold);
+    for path in &folded {
+        check_path(projection, path, from, to, filter);
+        prop_assert_eq!(
+            parallel_relations(projection, path, filter),
+            hop_relations(projection, path, expected),
+            "hops of {:?}",
+            ids(projection, path)
+        );
+    }
+    prop_assert_eq!(&folded[..], &sequences[..k.min(sequences.len())]);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -596,11 +699,12 @@ proptest! {
             prop_assert_eq!(&projection.first_path(from, to, &forced), &shortest, "{:?}", linking);
         }
 
-        let paths = projection.k_shortest_paths(from, to, k, &filter);
+        let paths = projection.k_shortest_paths(from, to, k, &filter, Parallel::Expand);
         for path in &paths {
             check_path(&projection, path, from, to, &filter);
         }
         prop_assert_eq!(&paths[..], &expected[..k.min(expected.len())]);
+        check_folded(&projection, from, to, k, &filter, &expected)?;
 
         prop_assert_eq!(projection.path_via(&[from, to], &filter), shortest);
     }
@@ -619,8 +723,24 @@ proptest! {
         let expected = all_paths(&projection, from, to, &filter);
         let shortest = projection.shortest_path(from, to, &filter);
         prop_assert_eq!(shortest.as_ref(), expected.first());
-        let paths = projection.k_shortest_paths(from, to, k, &filter);
+        let paths = projection.k_shortest_paths(from, to, k, &filter, Parallel::Expand);
         prop_assert_eq!(&paths[..], &expected[..k.min(expected.len())]);
+        check_folded(&projection, from, to, k, &filter, &expected)?;
+    }
+
+    #[test]
+    fn folded_searches_agree_with_brute_force_among_parallel_relations(
+        projection in projection_of(arb_parallel_spec()),
+        filter in arb_filter(),
+        ends in arb_ends(),
+        k in 1..8_usize,
+    ) {
+        let ends = if filter.direction == Direction::In { (ends.1, ends.0) } else { ends };
+        let (from, to) = ends_in(&projection, ends);
+        let expected = all_paths(&projection, from, to, &filter);
+        let paths = projection.k_shortest_paths(from, to, k, &filter, Parallel::Expand);
+        prop_assert_eq!(&paths[..], &expected[..k.min(expected.len())]);
+        check_folded(&projection, from, to, k, &filter, &expected)?;
     }
 
 }

@@ -285,9 +285,26 @@ impl Projection {
             .collect()
     }
 
+    /// Every relation a search under `filter` may walk from `n` straight to `m` (the relations a
+    /// path folds into one hop, see [`super::Parallel`]), in relation id order: none when `m`
+    /// fails the filter.
+    pub fn parallel_relations(&self, n: NodeIndex, m: NodeIndex, filter: &Filter) -> Vec<EdgeIndex> {
+        if !self.contains(n) || !self.contains(m) {
+            return Vec::new();
+        }
+        let mut relations: Vec<EdgeIndex> = self.links(n, m, &Constraints::new(filter)).collect();
+        relations.sort_unstable_by_key(|&e| self.edge_rank(e));
+        relations
+    }
+
     /// The relations a search may take from `n` straight to `m` (in the search's direction),
     /// in the order of `n`'s run.
-    fn links<'a>(&'a self, n: NodeIndex, m: NodeIndex, c: &'a Constraints<'_>) -> impl Iterator<Item = EdgeIndex> + 'a {
+    pub(super) fn links<'a>(
+        &'a self,
+        n: NodeIndex,
+        m: NodeIndex,
+        c: &'a Constraints<'_>,
+    ) -> impl Iterator<Item = EdgeIndex> + 'a {
         // A relation from n to m is in n's outgoing run under m and in m's incoming run under n
         // (the other way round for relations against the direction): searching the shorter run
         // finds the same relations in the same order, and a hub's run is left alone.

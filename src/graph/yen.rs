@@ -13,6 +13,16 @@
 //! first accepted path taking it. `Q_e` deviates at or before `j` (otherwise the path it was
 //! found from would share the root and that relation, and was accepted earlier), so the last of
 //! the `Q_e` to be accepted was expanded at `j`, with every one of those relations blocked.
+//!
+//! Folding parallel relations ([`Parallel::Fold`]) runs the same algorithm on the graph where the
+//! relations a search may walk from one node straight to another are a single link: a spur
+//! blocks every relation from the spur node to the next node of the paths sharing its root,
+//! rather than the one relation each took. Whether a path is allowed depends only on its node
+//! sequence once each hop has one relation the filter allows (nodes, time and hops are
+//! properties of the sequence), and the first path a search returns takes the smallest such
+//! relation at every hop; so every path found is its sequence's first in the tie order, paths
+//! through the same nodes up to a spur also take the same relations there (the root test need
+//! not change), and both arguments above hold link for link.
 
 use std::collections::BTreeMap;
 
@@ -22,13 +32,32 @@ use super::constraints::Constraints;
 use super::filter::NO_DATE;
 use super::{Filter, GraphPath, NodeIndex, Projection};
 
+/// What the k shortest paths make of relations that join the same two nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Parallel {
+    /// One path per node sequence: of the paths through the same nodes in the same order, only
+    /// the first in the tie order (the smallest relation id at every hop).
+    #[default]
+    Fold,
+    /// Every choice of relations its own path.
+    Expand,
+}
+
 /// A path's position in the tie order: hops, then node ranks, then relation ranks.
 type OrderKey = (usize, Vec<super::Rank>, Vec<super::Rank>);
 
 impl Projection {
     /// Up to `k` simple paths from `from` to `to`, shortest first, ties in the tie order; fewer
     /// when fewer exist within the filter. The filter applies as in [`Projection::shortest_path`].
-    pub fn k_shortest_paths(&self, from: NodeIndex, to: NodeIndex, k: usize, filter: &Filter) -> Vec<GraphPath> {
+    /// With [`Parallel::Fold`], paths through the same nodes in the same order count once.
+    pub fn k_shortest_paths(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        k: usize,
+        filter: &Filter,
+        parallel: Parallel,
+    ) -> Vec<GraphPath> {
         let base = Constraints::new(filter);
         let Some(first) = (k > 0).then(|| self.first_path(from, to, &base)).flatten() else {
             return Vec::new();
@@ -43,7 +72,7 @@ impl Projection {
                 // their candidates are kept in spur order, as a sequential loop would.
                 let spurs: Vec<(usize, GraphPath)> = (deviation..last.hops())
                     .into_par_iter()
-                    .filter_map(|spur| Some((spur, self.spur_candidate(&accepted, last, spur, filter)?)))
+                    .filter_map(|spur| Some((spur, self.spur_candidate(&accepted, last, spur, filter, parallel)?)))
                     .collect();
                 for (spur, candidate) in spurs {
                     candidates
@@ -67,6 +96,7 @@ impl Projection {
         last: &GraphPath,
         spur: usize,
         filter: &Filter,
+        parallel: Parallel,
     ) -> Option<GraphPath> {
         let root_nodes = &last.nodes[..=spur];
         let root_edges = &last.edges[..spur];
@@ -74,14 +104,20 @@ impl Projection {
         c.block_nodes(root_nodes[..spur].iter().copied());
         // Only the spur node's relations are blocked; a simple spur path touches the spur node
         // through its first relation only, so blocking them everywhere changes nothing.
-        c.block_edges(
-            accepted
-                .iter()
-                .filter(|path| {
-                    path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges)
-                })
-                .filter_map(|path| path.edges.get(spur).copied()),
-        );
+        let same_root = accepted
+            .iter()
+            .filter(|path| path.nodes.get(..=spur) == Some(root_nodes) && path.edges.get(..spur) == Some(root_edges));
+        let blocked: Vec<_> = match parallel {
+            Parallel::Expand => same_root.filter_map(|path| path.edges.get(spur).copied()).collect(),
+            Parallel::Fold => {
+                let unblocked = Constraints::new(filter);
+                same_root
+                    .filter_map(|path| path.nodes.get(spur + 1))
+                    .flat_map(|&next| self.links(root_nodes[spur], next, &unblocked))
+                    .collect()
+            }
+        };
+        c.block_edges(blocked);
         c.state = root_nodes
             .iter()
             .try_fold(NO_DATE, |state, &n| filter.advance(state, self.node_data(n)))?;
@@ -105,9 +141,11 @@ impl Projection {
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::oracle::{all_paths, build, ids, on, plain};
-    use crate::graph::{Direction, Filter, Projection};
+    use crate::graph::oracle::{all_paths, build, first_per_sequence, hop_relations, ids, on, plain};
+    use crate::graph::{Direction, Filter, Parallel, Projection};
 
+    /// The k shortest paths as ids, every choice of relations its own path; the folded ones are
+    /// checked against brute force on the way.
     fn k_shortest<'p>(
         projection: &'p Projection,
         from: &str,
@@ -115,12 +153,49 @@ mod tests {
         k: usize,
         filter: &Filter,
     ) -> Vec<Vec<&'p str>> {
+        k_shortest_in(projection, from, to, k, filter, Parallel::Expand)
+    }
+
+    fn k_shortest_in<'p>(
+        projection: &'p Projection,
+        from: &str,
+        to: &str,
+        k: usize,
+        filter: &Filter,
+        parallel: Parallel,
+    ) -> Vec<Vec<&'p str>> {
         let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
-        let paths = projection.k_shortest_paths(from, to, k, filter);
-        let mut expected = all_paths(projection, from, to, filter);
-        expected.truncate(k);
-        assert_eq!(paths, expected, "against brute force");
+        let all = all_paths(projection, from, to, filter);
+        for mode in [Parallel::Expand, Parallel::Fold] {
+            let paths = projection.k_shortest_paths(from, to, k, filter, mode);
+            let mut expected = match mode {
+                Parallel::Expand => all.clone(),
+                Parallel::Fold => first_per_sequence(all.clone()),
+            };
+            expected.truncate(k);
+            assert_eq!(paths, expected, "{mode:?} against brute force");
+        }
+        let paths = projection.k_shortest_paths(from, to, k, filter, parallel);
         paths.iter().map(|path| ids(projection, path)).collect()
+    }
+
+    /// The relation ids each hop of the first folded path may take.
+    fn first_hops<'p>(projection: &'p Projection, from: &str, to: &str, filter: &Filter) -> Vec<Vec<&'p str>> {
+        let (from, to) = (projection.node(from).unwrap(), projection.node(to).unwrap());
+        let paths = projection.k_shortest_paths(from, to, 1, filter, Parallel::Fold);
+        let hops: Vec<Vec<&str>> = paths[0]
+            .nodes
+            .windows(2)
+            .map(|hop| {
+                let relations = projection.parallel_relations(hop[0], hop[1], filter);
+                relations.into_iter().map(|e| projection.relation_id(e)).collect()
+            })
+            .collect();
+        assert_eq!(
+            hops,
+            hop_relations(projection, &paths[0], &all_paths(projection, from, to, filter))
+        );
+        hops
     }
 
     #[test]
@@ -160,6 +235,53 @@ mod tests {
         assert_eq!(k_shortest(&diamond, "s", "t", 2, &filter).len(), 2);
         assert!(k_shortest(&diamond, "s", "t", 0, &filter).is_empty());
         assert_eq!(k_shortest(&diamond, "s", "s", 3, &filter), [vec!["s"]]);
+    }
+
+    #[test]
+    fn folding_lists_each_node_sequence_once_with_its_smallest_relations() {
+        // a and t are joined three ways (q is walked back against its direction), b twice.
+        let graph = build(
+            &[],
+            &[
+                ("s", "p", "a"),
+                ("s", "r", "a"),
+                ("a", "p", "t"),
+                ("t", "q", "a"),
+                ("a", "kept-apart", "t"),
+                ("s", "p", "b"),
+                ("b", "p", "t"),
+            ],
+        );
+        let filter = Filter::default();
+        let fold = |k| k_shortest_in(&graph, "s", "t", k, &filter, Parallel::Fold);
+        assert_eq!(fold(10), [vec!["s", "a", "t"], vec!["s", "b", "t"]]);
+        assert_eq!(fold(1), [vec!["s", "a", "t"]]);
+        assert_eq!(
+            k_shortest(&graph, "s", "t", 10, &filter).len(),
+            7,
+            "2 × 3 through a, 1 through b"
+        );
+        assert_eq!(
+            first_hops(&graph, "s", "t", &filter),
+            [
+                vec!["s--p--a", "s--r--a"],
+                vec!["a--kept-apart--t", "a--p--t", "t--q--a"]
+            ]
+        );
+        // Downstream, q cannot be walked back; the symmetric relation still can.
+        let out = Filter {
+            direction: Direction::Out,
+            ..Filter::default()
+        };
+        assert_eq!(
+            first_hops(&graph, "s", "t", &out),
+            [vec!["s--p--a", "s--r--a"], vec!["a--kept-apart--t", "a--p--t"]]
+        );
+        let direct = Filter {
+            kinds: Some(vec![crate::model::RelationKind::Indirect]),
+            ..Filter::default()
+        };
+        assert!(k_shortest_in(&graph, "s", "t", 10, &direct, Parallel::Fold).is_empty());
     }
 
     #[test]

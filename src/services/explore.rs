@@ -7,7 +7,7 @@ use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
 
-pub use crate::graph::Direction;
+pub use crate::graph::{Direction, Parallel};
 use crate::model::{DayRange, EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
 use crate::store::StoreError;
 use std::collections::{BTreeMap, HashSet};
@@ -241,11 +241,15 @@ impl Selection {
     }
 }
 
-/// A path as ids: `nodes.len() == relations.len() + 1`.
+/// A path as ids: `nodes.len() == relations.len() + 1 == hops.len() + 1`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FoundPath {
     pub nodes: Vec<String>,
+    /// The relation taken at each hop.
     pub relations: Vec<String>,
+    /// The relations each hop stands for, in id order: every relation the query may walk between
+    /// its two entities when parallel relations are folded, the one taken otherwise.
+    pub hops: Vec<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -300,18 +304,27 @@ impl Catalog {
         Ok(self.resolve_ref(reference)?)
     }
 
-    fn found(&self, path: &GraphPath) -> FoundPath {
+    fn found(&self, path: &GraphPath, filter: &Filter, parallel: Parallel) -> FoundPath {
+        let relation_id = |edge| self.projection.relation_id(edge).to_owned();
+        let hops = match parallel {
+            Parallel::Fold => path
+                .nodes
+                .windows(2)
+                .map(|hop| {
+                    let relations = self.projection.parallel_relations(hop[0], hop[1], filter);
+                    relations.into_iter().map(relation_id).collect()
+                })
+                .collect(),
+            Parallel::Expand => path.edges.iter().map(|&edge| vec![relation_id(edge)]).collect(),
+        };
         FoundPath {
             nodes: path
                 .nodes
                 .iter()
                 .map(|&node| self.projection.node_id(node).to_owned())
                 .collect(),
-            relations: path
-                .edges
-                .iter()
-                .map(|&edge| self.projection.relation_id(edge).to_owned())
-                .collect(),
+            relations: path.edges.iter().map(|&edge| relation_id(edge)).collect(),
+            hops,
         }
     }
 
@@ -320,7 +333,7 @@ impl Catalog {
     }
 
     /// The shortest path (through `via` in order, if given); `None` if there is none within
-    /// `maxHops`.
+    /// `maxHops`. Its hops list their parallel relations: a shortest path takes the first of them.
     pub fn path(&self, query: &PathQuery, limits: &Limits) -> Result<Option<FoundPath>, QueryError> {
         let max_hops = self.max_hops(query.max_hops, limits)?;
         let mut stops = vec![self.resolve(&query.from)?];
@@ -336,11 +349,18 @@ impl Catalog {
         } else {
             self.projection.path_via(&stops, &filter)
         };
-        Ok(path.map(|path| self.found(&path)))
+        Ok(path.map(|path| self.found(&path, &filter, Parallel::Fold)))
     }
 
-    /// Up to `k` shortest loopless paths, shortest first, ties by the ids along the path.
-    pub fn paths(&self, query: &PathQuery, k: Option<usize>, limits: &Limits) -> Result<Vec<FoundPath>, QueryError> {
+    /// Up to `k` shortest loopless paths, shortest first, ties by the ids along the path; with
+    /// [`Parallel::Fold`], one per sequence of entities, each hop listing its parallel relations.
+    pub fn paths(
+        &self,
+        query: &PathQuery,
+        k: Option<usize>,
+        parallel: Parallel,
+        limits: &Limits,
+    ) -> Result<Vec<FoundPath>, QueryError> {
         let k = check_limit("k", at_least_one("k", k.unwrap_or(3))?, limits.max_k)?;
         let max_hops = self.max_hops(query.max_hops, limits)?;
         if !query.via.is_empty() {
@@ -355,9 +375,9 @@ impl Catalog {
             .filter(&self.projection, query.temporal, Some(max_hops))?;
         Ok(self
             .projection
-            .k_shortest_paths(from, to, k, &filter)
+            .k_shortest_paths(from, to, k, &filter, parallel)
             .iter()
-            .map(|path| self.found(path))
+            .map(|path| self.found(path, &filter, parallel))
             .collect())
     }
 

@@ -750,14 +750,27 @@ fn only_symmetric_predicates_are_walked_against_the_direction() {
             ("IN", target, source, true),
             ("IN", source, target, *symmetric),
         ] {
+            // Every relation its own path; and folded, the one hop listing them all.
             let response = seed().graphql(
                 "query($from: String!, $to: String!, $direction: Direction) {
-                   paths(from: $from, to: $to, direction: $direction, maxHops: 1, k: 20) { relations { id } } }",
+                   paths(from: $from, to: $to, direction: $direction, maxHops: 1, k: 20, parallel: EXPAND) {
+                     relations { id } }
+                   folded: paths(from: $from, to: $to, direction: $direction, maxHops: 1) {
+                     hops { relations { id } } } }",
                 json!({ "from": from, "to": to, "direction": direction }),
             );
-            let crossed = relation_ids(&data(&response)["paths"]).contains(&relation.as_str());
+            let found = data(&response);
+            let crossed = relation_ids(&found["paths"]).contains(&relation.as_str());
+            let hops: Vec<Value> = found["folded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|path| path["hops"].as_array().unwrap().clone())
+                .collect();
+            let listed = relation_ids(&Value::Array(hops)).contains(&relation.as_str());
             assert_eq!(
-                crossed, expected,
+                (crossed, listed),
+                (expected, expected),
                 "{predicate}: {relation} from {from} to {to}, {direction}"
             );
         }
@@ -795,4 +808,167 @@ fn a_downstream_path_follows_every_relation_forwards_except_symmetric_ones() {
         relation_ids(&json!([found["back"]])),
         ["wgigf-report-2012--contrastedWith--cstd-wgec"]
     );
+}
+
+const PATHS_BOTH_WAYS: &str = "query($from: String!, $to: String!, $k: Int, $parallel: ParallelRelations,
+    $direction: Direction) {
+  paths(from: $from, to: $to, k: $k, parallel: $parallel, direction: $direction) { ...route }
+  path(from: $from, to: $to, direction: $direction) { ...route }
+}
+fragment route on Path { length nodes { id } relations { id } hops { from { id } to { id } relations { id } } }";
+
+/// A path as its entity ids, its relation ids and each hop's relation ids.
+type Route = (Vec<String>, Vec<String>, Vec<Vec<String>>);
+
+fn route(path: &Value) -> Route {
+    let strings = |list: &Value, field: &str| -> Vec<String> {
+        let list = list[field].as_array().unwrap_or_else(|| panic!("{field} in {path:#}"));
+        list.iter()
+            .map(|item| item["id"].as_str().expect("an id").to_owned())
+            .collect()
+    };
+    let hops = path["hops"].as_array().expect("hops");
+    let nodes = strings(path, "nodes");
+    assert_eq!(path["length"].as_u64(), Some(hops.len() as u64), "{path:#}");
+    for (i, hop) in hops.iter().enumerate() {
+        assert_eq!(hop["from"]["id"], nodes[i], "{path:#}");
+        assert_eq!(hop["to"]["id"], nodes[i + 1], "{path:#}");
+    }
+    let hops = hops.iter().map(|hop| strings(hop, "relations")).collect();
+    (nodes, strings(path, "relations"), hops)
+}
+
+/// `paths` from `from` to `to` folded (default) and expanded, and `path`, checked against each
+/// other; the folded routes are returned.
+fn folded_and_expanded(from: &str, to: &str, direction: &str) -> Vec<Route> {
+    const FOLDED: usize = 8;
+    const EXPANDED: usize = 20;
+    let ask = |k: usize, parallel: Option<&str>| {
+        let variables = json!({ "from": from, "to": to, "k": k, "parallel": parallel, "direction": direction });
+        let response = seed().graphql(PATHS_BOTH_WAYS, variables);
+        let found = data(&response);
+        let paths: Vec<Route> = found["paths"].as_array().expect("paths").iter().map(route).collect();
+        (paths, found["path"].clone())
+    };
+    let (folded, shortest) = ask(FOLDED, None);
+    let (expanded, _) = ask(EXPANDED, Some("EXPAND"));
+    let context = format!("{from} to {to} {direction}");
+    assert_eq!(
+        folded.first(),
+        (!shortest.is_null()).then(|| route(&shortest)).as_ref(),
+        "{context}"
+    );
+
+    let mut sequences: Vec<&Vec<String>> = folded.iter().map(|(nodes, ..)| nodes).collect();
+    sequences.sort();
+    sequences.dedup();
+    assert_eq!(
+        sequences.len(),
+        folded.len(),
+        "two paths through the same entities, {context}"
+    );
+    for (_, relations, hops) in &folded {
+        for (relation, hop) in relations.iter().zip(hops) {
+            assert!(hop.is_sorted(), "{hop:?} out of id order, {context}");
+            assert_eq!(
+                Some(relation),
+                hop.first(),
+                "a path takes its hop's first relation, {context}"
+            );
+        }
+    }
+    for (_, relations, hops) in &expanded {
+        let own: Vec<Vec<String>> = relations.iter().map(|relation| vec![relation.clone()]).collect();
+        assert_eq!(hops, &own, "an expanded hop lists its own relation, {context}");
+    }
+
+    // Expanded, the paths are the folded ones with every choice at every hop, in relation id
+    // order: as far as the folded ones reach, and entirely when they are all there are.
+    let mut multiplied: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for (nodes, _, hops) in &folded {
+        let mut choices: Vec<Vec<String>> = vec![Vec::new()];
+        for hop in hops {
+            choices = choices
+                .iter()
+                .flat_map(|before| {
+                    hop.iter()
+                        .map(move |relation| [before.clone(), vec![relation.clone()]].concat())
+                })
+                .collect();
+        }
+        multiplied.extend(choices.into_iter().map(|relations| (nodes.clone(), relations)));
+    }
+    let expanded: Vec<(Vec<String>, Vec<String>)> = expanded
+        .into_iter()
+        .map(|(nodes, relations, _)| (nodes, relations))
+        .collect();
+    let shared = multiplied.len().min(expanded.len());
+    assert_eq!(expanded[..shared], multiplied[..shared], "{context}");
+    if folded.len() < FOLDED {
+        assert_eq!(expanded.len(), multiplied.len().min(EXPANDED), "{context}");
+    }
+    folded
+}
+
+/// Parallel relations on the seed (two relations between the same two entities, found in the
+/// data): `paths` gives each sequence of entities once by default, its hops listing every
+/// relation between their entities, and `parallel: EXPAND` gives every choice its own path.
+#[test]
+fn paths_fold_parallel_relations_into_hops_on_the_seed() {
+    let response = seed().graphql(
+        "{ entities(first: 500) { totalCount nodes { id relations { id source { id } target { id } } } } }",
+        json!({}),
+    );
+    let entities = &data(&response)["entities"];
+    let nodes = entities["nodes"].as_array().expect("nodes");
+    assert_eq!(
+        entities["totalCount"].as_u64(),
+        Some(nodes.len() as u64),
+        "one page holds the seed"
+    );
+    let mut between: std::collections::BTreeMap<(&str, &str), Vec<&str>> = Default::default();
+    for relation in nodes
+        .iter()
+        .flat_map(|node| node["relations"].as_array().expect("relations"))
+    {
+        let ends = [relation["source"]["id"].as_str(), relation["target"]["id"].as_str()];
+        let [Some(a), Some(b)] = ends else { panic!("{relation}") };
+        let relations = between.entry((a.min(b), a.max(b))).or_default();
+        relations.push(relation["id"].as_str().expect("an id"));
+    }
+    let parallel: Vec<((&str, &str), Vec<&str>)> = between
+        .into_iter()
+        .filter_map(|(pair, mut relations)| {
+            // Each relation was listed by both its entities.
+            relations.sort_unstable();
+            relations.dedup();
+            (relations.len() > 1).then_some((pair, relations))
+        })
+        .collect();
+    assert!(
+        !parallel.is_empty(),
+        "the seed has entities joined by several relations"
+    );
+
+    for ((a, b), relations) in parallel.iter().take(4) {
+        let folded = folded_and_expanded(a, b, "BOTH");
+        let (nodes, _, hops) = &folded[0];
+        assert_eq!(nodes, &[*a, *b], "joined directly");
+        assert_eq!(
+            hops,
+            std::slice::from_ref(relations),
+            "one hop lists every relation between {a} and {b}"
+        );
+        // The direct hop comes first; every other route is longer.
+        assert!(folded[1..].iter().all(|(nodes, ..)| nodes.len() > 2));
+    }
+    for (from, to) in [
+        ("cstd", "igf"),
+        ("montevideo-statement-2013", "netmundial-2014"),
+        (parallel[0].0.0, "netmundial-2014"),
+    ] {
+        for direction in ["BOTH", "OUT", "IN"] {
+            folded_and_expanded(from, to, direction);
+        }
+    }
 }

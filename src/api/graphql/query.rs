@@ -7,8 +7,8 @@ use super::relations::{RelationConnection, relation_filter};
 use super::request;
 use super::types::{
     CentralityMetric, Component, Direction, Entity, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
-    OpennessCount, Path, PredicateCount, Ranked, Relation, RelationKind, RelationKindCount, Stats, Subgraph, entities,
-    relations,
+    OpennessCount, ParallelRelations, Path, PredicateCount, Ranked, Relation, RelationKind, RelationKindCount, Stats,
+    Subgraph, entities, relations,
 };
 use crate::services::catalog::Catalog;
 use crate::services::explore::{
@@ -310,7 +310,9 @@ impl Query {
     }
 
     /// Up to `k` (default 3) shortest loopless paths, shortest first; paths of equal length are
-    /// ordered by the ids of their entities, then of their relations. Filters as for `path`.
+    /// ordered by the ids of their entities, then of their relations. By default paths through
+    /// the same entities in the same order count once, each hop listing the parallel relations
+    /// it stands for (`parallel`). Filters as for `path`.
     async fn paths(
         &self,
         ctx: &Context<'_>,
@@ -360,6 +362,13 @@ impl Query {
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
+        #[graphql(
+            default_with = "Some(ParallelRelations::Fold)",
+            desc = "What to make of parallel relations (several relations between the same two \
+                    entities): FOLD (the default) gives one path per sequence of entities, each hop \
+                    listing its relations; EXPAND makes every choice of relation its own path."
+        )]
+        parallel: Option<ParallelRelations>,
     ) -> Result<Vec<Path>> {
         let data = request(ctx);
         let direction = walk_direction(directed, direction)?;
@@ -367,7 +376,11 @@ impl Query {
         let filters = PathFilters(kinds, relations, openness, direction, max_hops, temporal, between);
         let query = filters.query(from, to, Vec::new())?;
         let (k, limits) = (count(k, "k")?, data.limits);
-        let found = off_executor(&data.catalog(), move |catalog| catalog.paths(&query, k, &limits)).await?;
+        let parallel = parallel.unwrap_or(ParallelRelations::Fold).into();
+        let found = off_executor(&data.catalog(), move |catalog| {
+            catalog.paths(&query, k, parallel, &limits)
+        })
+        .await?;
         Ok(found.into_iter().map(Path).collect())
     }
 

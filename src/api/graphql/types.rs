@@ -126,6 +126,21 @@ impl From<Direction> for explore::Direction {
     }
 }
 
+mirror_enum! {
+    /// What `paths` makes of relations that join the same two entities (parallel relations: the
+    /// IGF `contributesTo` WSIS, which `produces` it).
+    ParallelRelations = explore::Parallel {
+        /// One path per sequence of entities (the default): paths that differ only in which of
+        /// two parallel relations they take count once, as their first in the order of relation
+        /// ids, and each hop lists every relation between its two entities that the query's
+        /// filters and direction allow.
+        Fold,
+        /// Every choice of relation its own path, each hop listing only the path's own relation:
+        /// the k shortest paths over relations, as `paths` gave them before folding.
+        Expand,
+    }
+}
+
 /// A centrality measure.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum CentralityMetric {
@@ -463,6 +478,18 @@ impl Path {
     async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<Relation>> {
         relations(ctx, &self.0.relations).await
     }
+    /// The steps of the path, one per relation: hops[i] goes from nodes[i] to nodes[i+1] and
+    /// lists the relations between them that the step stands for (see `ParallelRelations`).
+    async fn hops(&self) -> Vec<Hop<'_>> {
+        let ends = self.0.nodes.windows(2);
+        ends.zip(&self.0.hops)
+            .map(|(ends, relations)| Hop {
+                from: &ends[0],
+                to: &ends[1],
+                relations,
+            })
+            .collect()
+    }
     /// How to cite this path: the source documents of its entities and relations, the query
     /// and the dataset version, as CSL-JSON and BibTeX.
     async fn cite(&self, ctx: &Context<'_>) -> Result<Citation> {
@@ -478,6 +505,33 @@ impl Path {
             label(self.0.nodes.last())
         );
         cite(ctx, title, &self.0.nodes, &self.0.relations).await
+    }
+}
+
+pub struct Hop<'p> {
+    from: &'p str,
+    to: &'p str,
+    relations: &'p [String],
+}
+
+/// One step of a path, from one entity to the next, with the relations between them it stands
+/// for.
+#[Object]
+impl Hop<'_> {
+    /// The entity the step leaves.
+    async fn from(&self, ctx: &Context<'_>) -> Result<Entity> {
+        entity(ctx, self.from).await
+    }
+    /// The entity the step reaches.
+    async fn to(&self, ctx: &Context<'_>) -> Result<Entity> {
+        entity(ctx, self.to).await
+    }
+    /// The relations between the two entities that the step stands for, in the order of their
+    /// ids, the path's own relation first: with `parallel: FOLD` (and for `path`) every relation
+    /// the query's filters and direction allow; with `parallel: EXPAND` the path's own relation
+    /// only. A relation appears under its stored source and target, whichever way it was walked.
+    async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<Relation>> {
+        relations(ctx, self.relations).await
     }
 }
 

@@ -19,6 +19,7 @@ mod protocol;
 mod replicas;
 mod seed;
 mod serve;
+mod time;
 mod util;
 mod validate;
 mod visual;

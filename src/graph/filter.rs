@@ -147,7 +147,10 @@ mod tests {
             }),
             ..Filter::default()
         };
-        assert!(window.node_passes(&plain()), "undated nodes pass when the window says so");
+        assert!(
+            window.node_passes(&plain()),
+            "undated nodes pass when the window says so"
+        );
         assert!(window.node_passes(&on("2014")), "2014 overlaps March 2014 onwards");
         assert!(!window.node_passes(&on("2014-02")));
         let ended = NodeData {
@@ -196,7 +199,10 @@ mod tests {
         };
         assert!(window("2013-10-01", "2014-04-30").node_passes(&wgec));
         assert!(window("2030-01-01", "2030-12-31").node_passes(&wgec), "no last day");
-        assert!(!window("2013-01-01", "2013-03-21").node_passes(&wgec), "not before its start");
+        assert!(
+            !window("2013-01-01", "2013-03-21").node_passes(&wgec),
+            "not before its start"
+        );
         assert!(
             !window("2013-10-01", "2014-04-30").node_passes(&on("2013-03-22")),
             "the same node without the status is one day"
@@ -205,9 +211,18 @@ mod tests {
             end: on("2013-06").start,
             ..wgec
         };
-        assert!(!window("2013-10-01", "2014-04-30").node_passes(&ended), "an end wins over the status");
-        let undated = NodeData { ongoing: true, ..plain() };
-        assert!(!window("2013-10-01", "2014-04-30").node_passes(&undated), "ongoing but undated");
+        assert!(
+            !window("2013-10-01", "2014-04-30").node_passes(&ended),
+            "an end wins over the status"
+        );
+        let undated = NodeData {
+            ongoing: true,
+            ..plain()
+        };
+        assert!(
+            !window("2013-10-01", "2014-04-30").node_passes(&undated),
+            "ongoing but undated"
+        );
     }
 
     #[test]

@@ -95,7 +95,10 @@ impl Window {
 
     /// The same window with `include_undated` set.
     pub fn including_undated(self, include_undated: bool) -> Self {
-        Self { include_undated, ..self }
+        Self {
+            include_undated,
+            ..self
+        }
     }
 
     fn days(&self) -> DayWindow {

@@ -241,7 +241,13 @@ impl PartialEq for Summary<'_> {
             && self.description() == other.description()
             && self.aliases().eq(other.aliases())
             && (self.kind(), self.openness(), self.start(), self.end(), self.ongoing())
-                == (other.kind(), other.openness(), other.start(), other.end(), other.ongoing())
+                == (
+                    other.kind(),
+                    other.openness(),
+                    other.start(),
+                    other.end(),
+                    other.ongoing(),
+                )
     }
 }
 
@@ -328,7 +334,10 @@ mod tests {
             b.span().map(|span| span.earliest),
             Some(entities[1].start.unwrap().day_range().earliest)
         );
-        assert!(!b.ongoing() && summaries.get(2).unwrap().ongoing(), "the status reads back");
+        assert!(
+            !b.ongoing() && summaries.get(2).unwrap().ongoing(),
+            "the status reads back"
+        );
         assert_eq!(
             summaries.get(2).unwrap().span().map(|span| span.latest),
             Some(DayRange::OPEN_END),

@@ -566,7 +566,10 @@ fn date_windows_keep_paths_inside_them() {
             &format!("{{ subgraph(roots: [\"delta\"], depth: 2, between: {{ from: \"2012\", to: \"2012\" }}{flag}) {{ nodes {{ id }} }} }}"),
             json!({}),
         );
-        ids(&data(&response)["subgraph"]).into_iter().map(str::to_owned).collect::<Vec<_>>()
+        ids(&data(&response)["subgraph"])
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
     };
     assert_eq!(subgraph(""), ["delta", "echo", "india"]);
     assert_eq!(subgraph(", includeUndated: false"), ["delta", "echo", "india"]);

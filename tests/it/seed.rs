@@ -182,7 +182,10 @@ fn every_entity_with_a_date_note_has_a_date_or_a_date_status() {
     );
     let undated: Vec<&str> = rows.iter().filter_map(|row| row["e"].as_str()).collect();
     assert!(undated.is_empty(), "a date note but no date nor status: {undated:?}");
-    assert!(count("SELECT (COUNT(?e) AS ?n) WHERE { ?e gg:dateNote ?note }") > 20, "the check saw notes");
+    assert!(
+        count("SELECT (COUNT(?e) AS ?n) WHERE { ?e gg:dateNote ?note }") > 20,
+        "the check saw notes"
+    );
 }
 
 #[test]

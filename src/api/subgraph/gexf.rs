@@ -41,7 +41,11 @@ fn calendar(days: i32) -> String {
 fn span(entity: &Entity) -> Option<(String, Option<String>)> {
     let day_range = |date: PartialDate| date.day_range();
     let ongoing = entity.date_status == Some(DateStatus::Ongoing);
-    let span = DayRange::span(entity.start_date.map(day_range), entity.end_date.map(day_range), ongoing)?;
+    let span = DayRange::span(
+        entity.start_date.map(day_range),
+        entity.end_date.map(day_range),
+        ongoing,
+    )?;
     let end = (span.latest != DayRange::OPEN_END).then(|| calendar(span.latest));
     Some((calendar(span.earliest), end))
 }

@@ -274,7 +274,10 @@ mod tests {
         assert!(refusal("root=a&part=nodes").contains("only for `format=csv`"));
         assert!(refusal("root=a&from=2013&includeUndated=sometimes").contains("`includeUndated` must be one of"));
         let between = |query: &str| parse(query).unwrap().selection.between.unwrap();
-        assert!(!between("root=a&from=2013").include_undated, "undated entities are left out by default");
+        assert!(
+            !between("root=a&from=2013").include_undated,
+            "undated entities are left out by default"
+        );
         assert!(between("root=a&from=2013&includeUndated=true").include_undated);
         let whole = parse("all=yes&format=gexf").unwrap();
         assert!(whole.whole_graph && whole.roots.is_empty());

@@ -3,7 +3,8 @@
 //! unless `includeUndated`, identically in GraphQL and on `/subgraph`, and the seed dates what
 //! its notes date.
 
-use crate::util::seed;
+use crate::util::{Server, seed};
+use crate::writes::{TOKEN, post};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -212,4 +213,37 @@ fn entities_dated_in_a_note_have_the_date() {
         json!({}),
     );
     assert!(ids(&data(&response)["timeline"]).contains(&"hlp-igcgm".to_owned()));
+}
+
+#[test]
+fn writes_keep_the_ongoing_rule() {
+    let server = Server::start(&["--memory", "--admin-token", TOKEN]);
+    let in_window = |server: &Server| {
+        let response = post(
+            server,
+            None,
+            "{ timeline(from: \"2013-10\", to: \"2014-04\", kinds: [DISCUSSION_SPACE]) { id } }",
+            json!({}),
+        );
+        ids(&data(&response)["timeline"]).contains(&"cstd-wgec".to_owned())
+    };
+    assert!(in_window(&server));
+    // A new start keeps the status: the working group still runs on, from its new start.
+    let moved = post(
+        &server,
+        Some(TOKEN),
+        "mutation { updateEntity(id: \"cstd-wgec\", patch: { startDate: \"2013-05\" }) { startDate dateStatus } }",
+        json!({}),
+    );
+    assert_eq!(data(&moved)["updateEntity"]["dateStatus"], "ONGOING", "{moved}");
+    assert!(in_window(&server), "still ongoing after a new start");
+    // An end closes it: the delta's node data follows the write.
+    let ended = post(
+        &server,
+        Some(TOKEN),
+        "mutation { updateEntity(id: \"cstd-wgec\", patch: { endDate: \"2013-06\" }) { endDate } }",
+        json!({}),
+    );
+    assert_eq!(data(&ended)["updateEntity"]["endDate"], "2013-06", "{ended}");
+    assert!(!in_window(&server), "an end wins over the status");
 }

@@ -55,6 +55,7 @@ fn random_projection(nodes: usize, seed: u64) -> Projection {
                 latest: day,
             }),
             end: None,
+            ongoing: false,
         };
         builder.add_node(&format!("entity-{i}"), data);
         total += 1.0 / (1.0 - rng.random::<f64>()).powf(1.0 / 1.5).min(1e6);

@@ -37,6 +37,7 @@ fn main() {
         openness: None,
         start: None,
         end: None,
+        ongoing: false,
     };
     for id in &ids {
         builder.add_node(id, data);

@@ -249,6 +249,27 @@ pub struct DayRange {
 }
 
 impl DayRange {
+    /// The `latest` of a range with no last day: an ongoing entity's span.
+    pub const OPEN_END: i32 = i32::MAX;
+
+    /// The days an entity may cover, from the first day of its start to the last day of its end
+    /// (either standing for the other when missing, and the later last day winning when the
+    /// dates disagree). An ongoing entity without an end runs on: its span has no last day
+    /// ([`Self::OPEN_END`]), so every window from its start onwards meets it. An end, when the
+    /// sources give one, wins over the status. `None` when the entity has neither date.
+    pub fn span(start: Option<DayRange>, end: Option<DayRange>, ongoing: bool) -> Option<DayRange> {
+        let first = start.or(end)?;
+        let latest = match end {
+            Some(end) => end.latest.max(first.latest),
+            None if ongoing => Self::OPEN_END,
+            None => first.latest,
+        };
+        Some(DayRange {
+            earliest: first.earliest,
+            latest,
+        })
+    }
+
     /// Whether the two intervals share a day.
     pub fn overlaps(&self, other: &DayRange) -> bool {
         self.earliest <= other.latest && other.earliest <= self.latest
@@ -460,6 +481,8 @@ pub struct EntitySummary {
     pub openness: Option<Openness>,
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,
+    /// `gg:dateStatus gg:Ongoing`: without an end, the entity's span has no last day.
+    pub ongoing: bool,
     pub label: String,
     pub aliases: Vec<String>,
     pub description: Option<String>,
@@ -538,6 +561,26 @@ mod tests {
         assert_eq!(range("2014").latest - range("2014").earliest, 364);
         assert!(range("2014").overlaps(&range("2014-05")));
         assert!(!range("2013").overlaps(&range("2014-01-01")));
+    }
+
+    #[test]
+    fn an_ongoing_entity_without_an_end_has_no_last_day() {
+        let range = |s: &str| Some(s.parse::<PartialDate>().unwrap().day_range());
+        let span = DayRange::span(range("2013-03-22"), None, true).unwrap();
+        assert_eq!(span.earliest, range("2013-03-22").unwrap().earliest);
+        assert_eq!(span.latest, DayRange::OPEN_END);
+        assert_eq!(DayRange::span(range("2013-03-22"), None, false), range("2013-03-22"));
+        assert_eq!(
+            DayRange::span(range("2004-10"), range("2014"), true).unwrap().latest,
+            range("2014").unwrap().latest,
+            "an end wins over the status"
+        );
+        assert_eq!(DayRange::span(None, None, true), None, "ongoing but undated");
+        assert_eq!(
+            DayRange::span(range("2015"), range("2014"), false).unwrap().latest,
+            range("2015").unwrap().latest,
+            "an end before the start does not shorten the start"
+        );
     }
 
     #[test]

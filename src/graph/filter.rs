@@ -24,17 +24,27 @@ use super::{EdgeData, NodeData};
 /// The state of a time-respecting search before it has met a dated node.
 pub(crate) const NO_DATE: i32 = i32::MIN;
 
-/// A range of days since 1970-01-01, both ends included; a missing end is unbounded.
+/// A range of days since 1970-01-01, both ends included; a missing end is unbounded. The window
+/// also decides about undated entities, which no range of days can place: they pass only when
+/// `undated` says so.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DayWindow {
     pub from: Option<i32>,
     pub to: Option<i32>,
+    /// Whether entities without a date pass.
+    pub undated: bool,
 }
 
 impl DayWindow {
     /// Whether the window and the range share a day.
     pub fn overlaps(&self, range: DayRange) -> bool {
         self.from.is_none_or(|from| range.latest >= from) && self.to.is_none_or(|to| range.earliest <= to)
+    }
+
+    /// Whether an entity with this span (see [`NodeData::span`]; `None` when undated) meets the
+    /// window: the one rule for windows on the graph, timelines and entity lists.
+    pub fn passes(&self, span: Option<DayRange>) -> bool {
+        span.map_or(self.undated, |span| self.overlaps(span))
     }
 }
 
@@ -69,7 +79,8 @@ pub struct Filter {
     pub document_sets: Option<Vec<u32>>,
     /// Every node used (endpoints included) has exactly this openness; nodes without one fail.
     pub openness: Option<Openness>,
-    /// A node passes if it is undated or its [`NodeData::span`] overlaps the window.
+    /// A node passes if its [`NodeData::span`] overlaps the window, or if it is undated and the
+    /// window lets undated nodes pass.
     pub window: Option<DayWindow>,
     /// Paths must respect time (see the module documentation).
     pub temporal: bool,
@@ -81,10 +92,7 @@ impl Filter {
     /// Whether a path or neighbourhood may use this node.
     pub fn node_passes(&self, node: &NodeData) -> bool {
         let openness = self.openness.is_none_or(|wanted| node.openness == Some(wanted));
-        let window = match (self.window, node.span()) {
-            (Some(window), Some(span)) => window.overlaps(span),
-            _ => true,
-        };
+        let window = self.window.is_none_or(|window| window.passes(node.span()));
         openness && window
     }
 
@@ -163,10 +171,14 @@ mod tests {
             window: Some(DayWindow {
                 from: Some(day("2014-03-01")),
                 to: None,
+                undated: true,
             }),
             ..Filter::default()
         };
-        assert!(window.node_passes(&plain()), "undated nodes pass");
+        assert!(
+            window.node_passes(&plain()),
+            "undated nodes pass when the window says so"
+        );
         assert!(window.node_passes(&on("2014")), "2014 overlaps March 2014 onwards");
         assert!(!window.node_passes(&on("2014-02")));
         let ended = NodeData {
@@ -180,6 +192,65 @@ mod tests {
             ..plain()
         };
         assert!(!window.node_passes(&end_only));
+    }
+
+    #[test]
+    fn a_window_leaves_undated_nodes_out_unless_asked() {
+        let window = |undated| Filter {
+            window: Some(DayWindow {
+                from: Some(day("2013-10-01")),
+                to: Some(day("2014-04-30")),
+                undated,
+            }),
+            ..Filter::default()
+        };
+        assert!(!window(false).node_passes(&plain()));
+        assert!(window(true).node_passes(&plain()));
+        assert!(window(false).node_passes(&on("2014-01")), "dated nodes are unaffected");
+        assert!(!window(true).node_passes(&on("2015")), "dated nodes are unaffected");
+        assert!(Filter::default().node_passes(&plain()), "no window, no date check");
+    }
+
+    #[test]
+    fn an_ongoing_node_runs_on_from_its_start() {
+        let window = |from: &str, to: &str| Filter {
+            window: Some(DayWindow {
+                from: Some(day(from)),
+                to: Some(day(to)),
+                undated: false,
+            }),
+            ..Filter::default()
+        };
+        let wgec = NodeData {
+            ongoing: true,
+            ..on("2013-03-22")
+        };
+        assert!(window("2013-10-01", "2014-04-30").node_passes(&wgec));
+        assert!(window("2030-01-01", "2030-12-31").node_passes(&wgec), "no last day");
+        assert!(
+            !window("2013-01-01", "2013-03-21").node_passes(&wgec),
+            "not before its start"
+        );
+        assert!(
+            !window("2013-10-01", "2014-04-30").node_passes(&on("2013-03-22")),
+            "the same node without the status is one day"
+        );
+        let ended = NodeData {
+            end: on("2013-06").start,
+            ..wgec
+        };
+        assert!(
+            !window("2013-10-01", "2014-04-30").node_passes(&ended),
+            "an end wins over the status"
+        );
+        let undated = NodeData {
+            ongoing: true,
+            ..plain()
+        };
+        assert!(
+            !window("2013-10-01", "2014-04-30").node_passes(&undated),
+            "ongoing but undated"
+        );
     }
 
     #[test]

@@ -57,15 +57,15 @@ pub struct NodeData {
     pub openness: Option<Openness>,
     pub start: Option<DayRange>,
     pub end: Option<DayRange>,
+    /// The entity is ongoing (`gg:dateStatus gg:Ongoing`): without an end it has no last day.
+    pub ongoing: bool,
 }
 
 impl NodeData {
-    /// The days the entity may cover, from the first day of its start to the last day of its end
-    /// (either standing for the other when missing); `None` when it is undated.
+    /// The days the entity may cover (see [`DayRange::span`]: an ongoing entity without an end
+    /// runs on); `None` when it is undated.
     pub fn span(&self) -> Option<DayRange> {
-        let earliest = self.start.or(self.end)?.earliest;
-        let latest = self.end.or(self.start)?.latest;
-        Some(DayRange { earliest, latest })
+        DayRange::span(self.start, self.end, self.ongoing)
     }
 
     /// The date that places the entity in time when a path must respect time: its start, or its

@@ -18,6 +18,7 @@ pub(super) fn plain() -> NodeData {
         openness: Some(Openness::Open),
         start: None,
         end: None,
+        ongoing: false,
     }
 }
 
@@ -107,11 +108,19 @@ fn node_allowed(projection: &Projection, filter: &Filter, n: NodeIndex) -> bool 
     {
         return false;
     }
-    let (Some(window), Some(first)) = (filter.window, data.start.or(data.end)) else {
+    let Some(window) = filter.window else {
         return true;
     };
-    let last = data.end.or(data.start).unwrap();
-    window.from.is_none_or(|from| last.latest >= from) && window.to.is_none_or(|to| first.earliest <= to)
+    // Undated: the window decides. Dated: the entity lasts from its first known day to the last
+    // day of its latest date, or for ever when it is ongoing and no end is known.
+    let Some(first) = data.start.or(data.end) else {
+        return window.undated;
+    };
+    let last = match data.end {
+        None if data.ongoing => i32::MAX,
+        end => end.map_or(first.latest, |end| end.latest.max(first.latest)),
+    };
+    window.from.is_none_or(|from| last >= from) && window.to.is_none_or(|to| first.earliest <= to)
 }
 
 /// Whether the filter lets relation `e` through, from what the generator gave it ([`facts_of`])
@@ -300,12 +309,13 @@ fn arb_date() -> impl Strategy<Value = Option<DateSeed>> {
     )
 }
 
-fn arb_node() -> impl Strategy<Value = (Option<Openness>, Option<DateSeed>, Option<DateSeed>)> {
+fn arb_node() -> impl Strategy<Value = (Option<Openness>, Option<DateSeed>, Option<DateSeed>, bool)> {
     let openness = prop_oneof![8 => Just(Some(Openness::Open)), 1 => Just(Some(Openness::Closed)), 1 => Just(None)];
     (
         openness,
         arb_date(),
         proptest::option::weighted(0.2, arb_date()).prop_map(Option::flatten),
+        proptest::bool::weighted(0.2),
     )
 }
 
@@ -332,7 +342,7 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
     let ids = Just(IDS.to_vec()).prop_shuffle();
     (nodes, backbone, extra, ids, any::<bool>()).prop_map(|(nodes, backbone, extra, ids, in_order)| {
         let mut spec = Spec::default();
-        for (position, (id, (openness, start, end))) in ids.iter().zip(&nodes).enumerate() {
+        for (position, (id, (openness, start, end, ongoing))) in ids.iter().zip(&nodes).enumerate() {
             let day_range = |(offset, month, day): DateSeed| {
                 let year = if in_order {
                     2010 + position as i32 + offset / 2
@@ -346,6 +356,7 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
                 openness: *openness,
                 start: start.map(day_range),
                 end: end.map(day_range),
+                ongoing: *ongoing,
             };
             spec.nodes.push((id, data));
         }
@@ -523,7 +534,7 @@ fn arb_filter() -> impl Strategy<Value = Filter> {
     ];
     let openness = prop_oneof![6 => Just(None), 2 => Just(Some(Openness::Open)), 1 => Just(Some(Openness::Closed))];
     let bound = proptest::option::of(14_600..17_200_i32);
-    let window = (bound.clone(), bound).prop_map(|(from, to)| DayWindow { from, to });
+    let window = (bound.clone(), bound, any::<bool>()).prop_map(|(from, to, undated)| DayWindow { from, to, undated });
     let window = proptest::option::weighted(0.15, window);
     let max_hops = proptest::option::weighted(0.3, 0..6_usize);
     (

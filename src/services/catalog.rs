@@ -132,6 +132,7 @@ fn node_data(entity: &Summary<'_>) -> NodeData {
         openness: entity.openness(),
         start: entity.start().map(|date| date.day_range()),
         end: entity.end().map(|date| date.day_range()),
+        ongoing: entity.ongoing(),
     }
 }
 

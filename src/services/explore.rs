@@ -59,11 +59,14 @@ impl From<RefError> for QueryError {
     }
 }
 
-/// A date window given as partial dates; either end may be open.
+/// A date window given as partial dates; either end may be open. An entity meets it when its
+/// span (an ongoing one's has no last day) overlaps it; undated entities meet it only with
+/// `include_undated`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Window {
     pub from: Option<PartialDate>,
     pub to: Option<PartialDate>,
+    pub include_undated: bool,
 }
 
 impl Window {
@@ -77,6 +80,7 @@ impl Window {
         let window = Self {
             from: date(from)?,
             to: date(to)?,
+            include_undated: false,
         };
         if let (Some(from), Some(to)) = (window.from, window.to)
             && to.is_before(&from)
@@ -89,19 +93,25 @@ impl Window {
         Ok(window)
     }
 
+    /// The same window with `include_undated` set.
+    pub fn including_undated(self, include_undated: bool) -> Self {
+        Self {
+            include_undated,
+            ..self
+        }
+    }
+
     fn days(&self) -> DayWindow {
         DayWindow {
             from: self.from.map(|d| d.day_range().earliest),
             to: self.to.map(|d| d.day_range().latest),
+            undated: self.include_undated,
         }
     }
 
-    fn range(&self) -> DayRange {
-        let days = self.days();
-        DayRange {
-            earliest: days.from.unwrap_or(i32::MIN),
-            latest: days.to.unwrap_or(i32::MAX),
-        }
+    /// Whether an entity with this span (`None`: undated) meets the window.
+    fn keeps(&self, span: Option<DayRange>) -> bool {
+        self.days().passes(span)
     }
 }
 
@@ -226,6 +236,8 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The filter of a neighbourhood: the window leaves undated entities out unless it includes
+    /// them.
     fn filter(&self, projection: &Projection, temporal: bool, max_hops: Option<usize>) -> Result<Filter, QueryError> {
         let mut filter = Filter {
             direction: self.direction,
@@ -237,6 +249,23 @@ impl Selection {
             ..Filter::default()
         };
         self.relations.apply(projection, &mut filter)?;
+        Ok(filter)
+    }
+
+    /// The filter of a path search: as [`Self::filter`], except that undated entities always
+    /// pass the window. A path needs every step between its ends, and the organizations and
+    /// bodies that link dated events are mostly undated; leaving them out would cut most routes,
+    /// so a window on a path is about the dated entities it visits.
+    fn path_filter(
+        &self,
+        projection: &Projection,
+        temporal: bool,
+        max_hops: Option<usize>,
+    ) -> Result<Filter, QueryError> {
+        let mut filter = self.filter(projection, temporal, max_hops)?;
+        if let Some(window) = filter.window.as_mut() {
+            window.undated = true;
+        }
         Ok(filter)
     }
 }
@@ -343,7 +372,7 @@ impl Catalog {
         stops.push(self.resolve(&query.to)?);
         let filter = query
             .selection
-            .filter(&self.projection, query.temporal, Some(max_hops))?;
+            .path_filter(&self.projection, query.temporal, Some(max_hops))?;
         let path = if stops.len() == 2 {
             self.projection.shortest_path(stops[0], stops[1], &filter)
         } else {
@@ -372,7 +401,7 @@ impl Catalog {
         let (from, to) = (self.resolve(&query.from)?, self.resolve(&query.to)?);
         let filter = query
             .selection
-            .filter(&self.projection, query.temporal, Some(max_hops))?;
+            .path_filter(&self.projection, query.temporal, Some(max_hops))?;
         Ok(self
             .projection
             .k_shortest_paths(from, to, k, &filter, parallel)
@@ -509,7 +538,8 @@ impl Catalog {
             .collect())
     }
 
-    /// Dated entities whose dates meet the window, in date order (then by id).
+    /// Entities whose dates meet the window (ongoing ones from their start on), in date order
+    /// (then by id); with `include_undated`, the undated ones follow, by id.
     pub fn timeline(
         &self,
         window: Window,
@@ -518,23 +548,24 @@ impl Catalog {
         limits: &Limits,
     ) -> Result<Vec<String>, QueryError> {
         let first = check_limit("first", first, limits.max_page)?;
-        let wanted = window.range();
-        let mut dated: Vec<(i32, &str)> = self
+        // Sorted by (undated, first day, id): the undated ones after every dated one.
+        let mut kept: Vec<(bool, i32, &str)> = self
             .entities()
             .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind())))
             .filter_map(|entity| {
-                entity
-                    .span()
-                    .filter(|span| span.overlaps(&wanted))
-                    .map(|span| (span.earliest, entity.id()))
+                let span = entity.span();
+                window.keeps(span).then(|| match span {
+                    Some(span) => (false, span.earliest, entity.id()),
+                    None => (true, i32::MAX, entity.id()),
+                })
             })
             .collect();
-        dated.sort();
-        Ok(dated.into_iter().take(first).map(|(_, id)| id.to_owned()).collect())
+        kept.sort();
+        Ok(kept.into_iter().take(first).map(|(.., id)| id.to_owned()).collect())
     }
 
     /// Entities by filters: search results in rank order, or everything by label. With a date
-    /// window, undated entities are left out.
+    /// window, undated entities are left out unless the window includes them.
     pub fn list(&self, filter: &EntityFilter) -> Vec<String> {
         let keep = |id: &str| {
             self.summary(id).is_some_and(|entity| {
@@ -542,9 +573,7 @@ impl Catalog {
                     && filter
                         .openness
                         .is_none_or(|openness| entity.openness() == Some(openness))
-                    && filter
-                        .between
-                        .is_none_or(|window| entity.span().is_some_and(|span| span.overlaps(&window.range())))
+                    && filter.between.is_none_or(|window| window.keeps(entity.span()))
             })
         };
         match filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {

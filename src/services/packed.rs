@@ -21,6 +21,7 @@ struct Record {
     first: u32,
     start: Option<PartialDate>,
     end: Option<PartialDate>,
+    ongoing: bool,
 }
 
 /// Entity summaries by position.
@@ -63,6 +64,7 @@ impl Summaries {
             first,
             start: entity.start,
             end: entity.end,
+            ongoing: entity.ongoing,
         });
         true
     }
@@ -205,14 +207,16 @@ impl<'s> Summary<'s> {
         self.record.end
     }
 
-    /// The days the entity's dates cover: from its start (or end) to its end (or start).
+    /// `gg:dateStatus gg:Ongoing`.
+    pub fn ongoing(&self) -> bool {
+        self.record.ongoing
+    }
+
+    /// The days the entity's dates cover (see [`DayRange::span`]: an ongoing entity without an
+    /// end runs on).
     pub fn span(&self) -> Option<DayRange> {
-        let start = self.start().or(self.end())?.day_range();
-        let end = self.end().map_or(start, |end| end.day_range());
-        Some(DayRange {
-            earliest: start.earliest,
-            latest: end.latest.max(start.latest),
-        })
+        let day_range = |date: PartialDate| date.day_range();
+        DayRange::span(self.start().map(day_range), self.end().map(day_range), self.ongoing())
     }
 
     pub fn to_owned(&self) -> EntitySummary {
@@ -222,6 +226,7 @@ impl<'s> Summary<'s> {
             openness: self.openness(),
             start: self.start(),
             end: self.end(),
+            ongoing: self.ongoing(),
             label: self.label().to_owned(),
             aliases: self.aliases().map(str::to_owned).collect(),
             description: self.description().map(str::to_owned),
@@ -235,8 +240,14 @@ impl PartialEq for Summary<'_> {
             && self.label() == other.label()
             && self.description() == other.description()
             && self.aliases().eq(other.aliases())
-            && (self.kind(), self.openness(), self.start(), self.end())
-                == (other.kind(), other.openness(), other.start(), other.end())
+            && (self.kind(), self.openness(), self.start(), self.end(), self.ongoing())
+                == (
+                    other.kind(),
+                    other.openness(),
+                    other.start(),
+                    other.end(),
+                    other.ongoing(),
+                )
     }
 }
 
@@ -295,6 +306,7 @@ mod tests {
                 day: None,
             }),
             end: None,
+            ongoing: id == "c",
             label: format!("The {id}"),
             aliases: aliases.iter().map(|alias| (*alias).to_owned()).collect(),
             description: description.map(str::to_owned),
@@ -321,6 +333,15 @@ mod tests {
         assert_eq!(
             b.span().map(|span| span.earliest),
             Some(entities[1].start.unwrap().day_range().earliest)
+        );
+        assert!(
+            !b.ongoing() && summaries.get(2).unwrap().ongoing(),
+            "the status reads back"
+        );
+        assert_eq!(
+            summaries.get(2).unwrap().span().map(|span| span.latest),
+            Some(DayRange::OPEN_END),
+            "an ongoing entity runs on"
         );
         assert!(summaries.get(3).is_none());
     }

@@ -483,6 +483,7 @@ mod tests {
             openness: None,
             start: None,
             end: None,
+            ongoing: false,
             label: label.to_owned(),
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
             description: Some(description.to_owned()),

@@ -13,9 +13,9 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the layout of [`Snapshot`] or of the types in it changes. 2: relation ends and
-/// predicates as positions instead of ids and IRIs. 3: relations' evidence type, confidence and
-/// documents.
-const FORMAT: u32 = 3;
+/// predicates as positions instead of ids and IRIs. 3: entity summaries say whether the entity
+/// is ongoing. 4: relations' evidence type, confidence and documents.
+const FORMAT: u32 = 4;
 const FILE_NAME: &str = "govgraph-catalog.snapshot";
 
 /// What `Catalog::build` needs, as read back; relation strings are borrowed from the file's bytes

@@ -110,10 +110,16 @@ impl Store {
                 Change::Set(value) => replace(&mut transaction, &entity, property, &[date(*value)], &home)?,
             }
         }
-        // A date given makes "TBD" wrong; a meeting losing its date says so.
+        // A date given makes "TBD" wrong, and the note that explained the missing date; but an
+        // ongoing entity is still ongoing with a start (its span runs on from it), so only its
+        // note goes. A meeting losing its date says so.
         let dated = !statements(&transaction, &entity, SCHEMA_START_DATE)?.is_empty();
         if dated && matches!(patch.start_date, Change::Set(_)) {
-            replace(&mut transaction, &entity, GG_DATE_STATUS, &[], &home)?;
+            let ongoing = Term::from(date_status_iri(DateStatus::Ongoing));
+            let statuses = statements(&transaction, &entity, GG_DATE_STATUS)?;
+            if !statuses.iter().any(|quad| quad.object == ongoing) {
+                replace(&mut transaction, &entity, GG_DATE_STATUS, &[], &home)?;
+            }
             replace(&mut transaction, &entity, GG_DATE_NOTE, &[], &home)?;
         }
         if !dated && is_meeting && statements(&transaction, &entity, GG_DATE_STATUS)?.is_empty() {

@@ -9,7 +9,9 @@
 use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
-use crate::model::{EntityKind, EntitySummary, EvidenceType, Openness, PartialDate, RelationKind, RelationSummary};
+use crate::model::{
+    DateStatus, EntityKind, EntitySummary, EvidenceType, Openness, PartialDate, RelationKind, RelationSummary,
+};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,6 +26,7 @@ struct EntityValues {
     starts: Vec<String>,
     issued: Vec<String>,
     ends: Vec<String>,
+    statuses: Vec<String>,
 }
 
 /// The first of the sorted, distinct values: what a value stated twice, or in two graphs, reads as.
@@ -59,6 +62,8 @@ impl EntityValues {
             openness: openness(self.openness),
             start: date(self.starts).or_else(|| date(self.issued)),
             end: date(self.ends),
+            // The smallest status, as the full read (`Store::entities`) takes it.
+            ongoing: first(self.statuses).is_some_and(|status| status == date_status_iri(DateStatus::Ongoing).as_str()),
             label: first(self.labels).unwrap_or_else(|| id.to_owned()),
             aliases: sorted(self.aliases),
             description: first(self.descriptions),
@@ -152,7 +157,7 @@ impl Store {
             }
         }
         type Field = fn(&mut EntityValues) -> &mut Vec<String>;
-        let fields: [(NamedNodeRef<'_>, Field); 7] = [
+        let fields: [(NamedNodeRef<'_>, Field); 8] = [
             (GG_OPENNESS, |v| &mut v.openness),
             (RDFS_LABEL, |v| &mut v.labels),
             (SKOS_ALT_LABEL, |v| &mut v.aliases),
@@ -160,6 +165,7 @@ impl Store {
             (SCHEMA_START_DATE, |v| &mut v.starts),
             (DCTERMS_ISSUED, |v| &mut v.issued),
             (SCHEMA_END_DATE, |v| &mut v.ends),
+            (GG_DATE_STATUS, |v| &mut v.statuses),
         ];
         for (predicate, field) in fields {
             self.scan(predicate, |subject, object| {
@@ -236,6 +242,7 @@ impl Store {
             starts: description.strings(SCHEMA_START_DATE),
             issued: description.strings(DCTERMS_ISSUED),
             ends: description.strings(SCHEMA_END_DATE),
+            statuses: description.strings(GG_DATE_STATUS),
         };
         Ok(values.finish(id))
     }
@@ -293,5 +300,8 @@ mod tests {
         assert_eq!(netmundial.kind, EntityKind::Meeting);
         assert_eq!(netmundial.openness, Some(Openness::Open));
         assert_eq!(netmundial.start.map(|d| d.to_string()).as_deref(), Some("2014-04-23"));
+        assert!(!netmundial.ongoing);
+        let wgec = entities.iter().find(|e| e.id == "cstd-wgec").unwrap();
+        assert!(wgec.ongoing, "gg:dateStatus gg:Ongoing");
     }
 }

@@ -560,6 +560,20 @@ fn date_windows_keep_paths_inside_them() {
         json!({}),
     );
     assert_eq!(ids(&data(&response)["subgraph"]), ["delta", "echo", "india"]);
+    // A neighbourhood's window leaves the undated Juliet (two relations away) out unless asked.
+    let subgraph = |flag: &str| {
+        let response = fixture().graphql(
+            &format!("{{ subgraph(roots: [\"delta\"], depth: 2, between: {{ from: \"2012\", to: \"2012\" }}{flag}) {{ nodes {{ id }} }} }}"),
+            json!({}),
+        );
+        ids(&data(&response)["subgraph"])
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(subgraph(""), ["delta", "echo", "india"]);
+    assert_eq!(subgraph(", includeUndated: false"), ["delta", "echo", "india"]);
+    assert_eq!(subgraph(", includeUndated: true"), ["delta", "echo", "india", "juliet"]);
     let response = fixture().graphql(
         "{ path(from: \"alpha\", to: \"delta\", between: { from: \"2014\", to: \"2012\" }) { length } }",
         json!({}),

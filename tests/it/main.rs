@@ -20,6 +20,7 @@ mod relations;
 mod replicas;
 mod seed;
 mod serve;
+mod time;
 mod util;
 mod validate;
 mod visual;

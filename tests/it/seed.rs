@@ -174,6 +174,21 @@ fn the_seed_covers_the_research_notes() {
 }
 
 #[test]
+fn every_entity_with_a_date_note_has_a_date_or_a_date_status() {
+    let rows = select(
+        "PREFIX schema: <http://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> \
+         SELECT ?e WHERE { ?e a gg:Entity ; gg:dateNote ?note \
+         FILTER NOT EXISTS { ?e schema:startDate|schema:endDate|dcterms:issued|gg:dateStatus ?any } } ORDER BY ?e",
+    );
+    let undated: Vec<&str> = rows.iter().filter_map(|row| row["e"].as_str()).collect();
+    assert!(undated.is_empty(), "a date note but no date nor status: {undated:?}");
+    assert!(
+        count("SELECT (COUNT(?e) AS ?n) WHERE { ?e gg:dateNote ?note }") > 20,
+        "the check saw notes"
+    );
+}
+
+#[test]
 fn the_five_source_documents_are_entities_that_provenance_points_at() {
     let rows = select("SELECT ?doc ?file WHERE { ?doc a gg:SeedDocument , gg:Document ; gg:seedFile ?file }");
     let mut files: Vec<&str> = rows.iter().filter_map(|row| row["file"].as_str()).collect();

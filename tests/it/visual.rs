@@ -1015,7 +1015,7 @@ fn hostile_parameters_are_precise_400s() {
         (
             "root=onenet&colour=red",
             "BAD_REQUEST",
-            "unknown parameter `colour` (known: root, all, depth, limit, kinds, kind, openness, directed, direction, from, to, format, part, predicates, evidenceTypes, minConfidence, source)",
+            "unknown parameter `colour` (known: root, all, depth, limit, kinds, kind, openness, directed, direction, from, to, includeUndated, format, part, predicates, evidenceTypes, minConfidence, source)",
         ),
         ("root=onenet&Root=x", "BAD_REQUEST", "unknown parameter `Root`"),
         ("root=onenet&%FF=1", "BAD_REQUEST", "unknown parameter"),

@@ -175,7 +175,7 @@ impl Query {
     }
 
     /// Entities, filtered, as a Relay connection: ranked by relevance with `search`, by label
-    /// otherwise. With `between`, undated entities are left out.
+    /// otherwise. With `between`, undated entities are left out unless `includeUndated`.
     async fn entities(
         &self,
         ctx: &Context<'_>,
@@ -186,9 +186,15 @@ impl Query {
                           ignoring case and accents; the last word may be a prefix. Ranks the \
                           entities by relevance. Blank is no search.")]
         search: Option<String>,
-        #[graphql(desc = "Only entities whose dates overlap this \
-                          window; undated ones are left out.")]
+        #[graphql(desc = "Only entities whose dates overlap this window (an ONGOING entity's \
+                          from its start on, with no end); undated ones are left out unless \
+                          `includeUndated`.")]
         between: Option<DateWindow>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "With `between`, keep the entities that have no date as well."
+        )]
+        include_undated: Option<bool>,
         #[graphql(desc = "How many entities per page: 50 when absent, at most the server's \
                           `--max-page` (500 by default; more is LIMIT_EXCEEDED).")]
         first: Option<i32>,
@@ -201,7 +207,7 @@ impl Query {
             kind: kind.map(Into::into),
             openness: openness.map(Into::into),
             search,
-            between: window(between.as_ref())?,
+            between: window(between.as_ref())?.map(|window| window.including_undated(include_undated.unwrap_or(false))),
         };
         let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
         let first = count(first, "first")?.unwrap_or(50);
@@ -244,7 +250,8 @@ impl Query {
     /// The shortest path between two entities (through `via`, in order), with every entity and
     /// relation on it; null if there is none within `maxHops`. `kinds` keeps only relations of
     /// those kinds; `openness` keeps only paths whose every entity has that openness (endpoints
-    /// included); `between` keeps entities dated within the window (undated ones pass);
+    /// included); `between` keeps entities dated within the window (undated ones pass, ONGOING
+    /// ones run on from their start);
     /// `temporal` keeps paths whose dates never go backwards.
     async fn path(
         &self,
@@ -432,14 +439,23 @@ impl Query {
                           it: a URL, a document's id or a file name. A name no evidence cites is \
                           BAD_USER_INPUT.")]
         source: Option<String>,
-        #[graphql(desc = "Only entities dated within this \
-                          window; undated ones pass.")]
+        #[graphql(desc = "Only entities whose dates overlap this window (an ONGOING entity's \
+                          from its start on, with no end), the roots included; undated ones are \
+                          left out unless `includeUndated`.")]
         between: Option<DateWindow>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "With `between`, keep the entities that have no date as well."
+        )]
+        include_undated: Option<bool>,
     ) -> Result<Subgraph> {
         let data = request(ctx);
         let direction = walk_direction(directed, direction)?;
         let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
-        let selection = selection(kinds, relations, openness, direction, between.as_ref())?;
+        let mut selection = selection(kinds, relations, openness, direction, between.as_ref())?;
+        selection.between = selection
+            .between
+            .map(|window| window.including_undated(include_undated.unwrap_or(false)));
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
         let found = off_executor(&data.catalog(), move |catalog| {
@@ -534,7 +550,9 @@ impl Query {
         super::relations::page(ctx, ids, first, after).await
     }
 
-    /// Dated entities whose dates meet the window, in date order.
+    /// Entities whose dates meet the window, in date order: an ONGOING entity without an end
+    /// meets every window from its start on. Undated entities are left out unless
+    /// `includeUndated`, which lists them after the dated ones.
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -553,9 +571,16 @@ impl Query {
                     by default; more is LIMIT_EXCEEDED)."
         )]
         first: Option<i32>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Keep the entities that have no date as well, after the dated ones (by id)."
+        )]
+        include_undated: Option<bool>,
     ) -> Result<Vec<Entity>> {
         let data = request(ctx);
-        let window = Window::parse(from.as_deref(), to.as_deref(), "timeline").map_err(|error| error.extend())?;
+        let window = Window::parse(from.as_deref(), to.as_deref(), "timeline")
+            .map_err(|error| error.extend())?
+            .including_undated(include_undated.unwrap_or(false));
         let kinds: Option<Vec<crate::model::EntityKind>> =
             kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let first = count(first, "first")?.unwrap_or(100);

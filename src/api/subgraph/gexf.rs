@@ -7,7 +7,7 @@ use super::Drawing;
 use super::attributes::{self, Attribute, Node, Type};
 use super::legend::{self, Colour, Shape};
 use super::xml::{self, Xml, attribute};
-use crate::model::{Entity, PartialDate, Relation};
+use crate::model::{DateStatus, DayRange, Entity, PartialDate, Relation};
 use quick_xml::events::BytesText;
 use std::io;
 
@@ -21,11 +21,8 @@ fn gexf_shape(shape: Shape) -> &'static str {
     }
 }
 
-/// GEXF dates are full days: a partial date stands for its first (start) or last (end) day.
-fn day(date: PartialDate, end: bool) -> String {
-    let range = date.day_range();
-    let days = if end { range.latest } else { range.earliest };
-    // Back from days since 1970 to a calendar date.
+/// Back from days since 1970 to a calendar date: GEXF dates are full days.
+fn calendar(days: i32) -> String {
     let z = i64::from(days) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -38,11 +35,19 @@ fn day(date: PartialDate, end: bool) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// An entity's span in days; one date alone is both ends.
-fn span(entity: &Entity) -> Option<(String, String)> {
-    let start = entity.start_date.or(entity.end_date)?;
-    let end = entity.end_date.unwrap_or(start);
-    Some((day(start, false), day(end, true)))
+/// An entity's spell, its first and last days as the graph's windows see them
+/// ([`DayRange::span`]): one date alone is both ends, and an ongoing entity without an end has no
+/// last day (GEXF's open-ended spell, a `start` and no `end`).
+fn span(entity: &Entity) -> Option<(String, Option<String>)> {
+    let day_range = |date: PartialDate| date.day_range();
+    let ongoing = entity.date_status == Some(DateStatus::Ongoing);
+    let span = DayRange::span(
+        entity.start_date.map(day_range),
+        entity.end_date.map(day_range),
+        ongoing,
+    )?;
+    let end = (span.latest != DayRange::OPEN_END).then(|| calendar(span.latest));
+    Some((calendar(span.earliest), end))
 }
 
 pub fn write(drawing: &Drawing) -> Vec<u8> {
@@ -151,9 +156,10 @@ fn node(writer: &mut Xml, node: &Node) -> io::Result<()> {
         .with_attribute(attribute("id", &entity.id))
         .with_attribute(attribute("label", &entity.label));
     if let Some((start, end)) = span(entity) {
-        element = element
-            .with_attribute(("start", start.as_str()))
-            .with_attribute(("end", end.as_str()));
+        element = element.with_attribute(("start", start.as_str()));
+        if let Some(end) = end {
+            element = element.with_attribute(("end", end.as_str()));
+        }
     }
     element.write_inner_content(|writer| {
         values(writer, attributes::NODE, node)?;
@@ -187,6 +193,12 @@ fn edge(writer: &mut Xml, relation: &Relation) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A partial date stands for its first (start) or last (end) day.
+    fn day(date: PartialDate, end: bool) -> String {
+        let range = date.day_range();
+        calendar(if end { range.latest } else { range.earliest })
+    }
 
     #[test]
     fn partial_dates_become_their_first_or_last_day() {

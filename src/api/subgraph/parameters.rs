@@ -40,6 +40,7 @@ const KNOWN: &[(&str, bool)] = &[
     ("direction", false),
     ("from", false),
     ("to", false),
+    ("includeUndated", false),
     ("format", false),
     ("part", false),
     ("predicates", true),
@@ -152,6 +153,7 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
         source: None,
     };
     let (mut from, mut to, mut depth, mut part) = (None, None, None, None);
+    let mut include_undated = false;
     let (mut directed, mut direction) = (None, None);
     for (key, value) in pairs(query)? {
         match key.as_str() {
@@ -203,12 +205,14 @@ pub fn parse(query: &str) -> Result<Parameters, ApiError> {
             "source" => parameters.source = Some(value),
             "from" => from = Some(value),
             "to" => to = Some(value),
+            "includeUndated" => include_undated = boolean(&key, &value)?,
             "format" => parameters.format = format(&value)?,
             _ => part = Some(value),
         }
     }
     parameters.selection.direction = walk_direction(directed, direction).map_err(ApiError::Query)?;
-    parameters.selection.between = window(from.as_deref(), to.as_deref())?;
+    parameters.selection.between =
+        window(from.as_deref(), to.as_deref())?.map(|window| window.including_undated(include_undated));
     parameters.nodes_table = table(part.as_deref(), parameters.format)?;
     parameters.depth = scope(&parameters, depth)?;
     Ok(parameters)
@@ -301,6 +305,13 @@ mod tests {
         );
         assert_eq!(refusal("all=1&root=a"), "give `root` or `all=true`, not both");
         assert!(refusal("root=a&part=nodes").contains("only for `format=csv`"));
+        assert!(refusal("root=a&from=2013&includeUndated=sometimes").contains("`includeUndated` must be one of"));
+        let between = |query: &str| parse(query).unwrap().selection.between.unwrap();
+        assert!(
+            !between("root=a&from=2013").include_undated,
+            "undated entities are left out by default"
+        );
+        assert!(between("root=a&from=2013&includeUndated=true").include_undated);
         let whole = parse("all=yes&format=gexf").unwrap();
         assert!(whole.whole_graph && whole.roots.is_empty());
         let filtered = parse("root=a&predicates=feedsInto,organizes&predicates=coOrganizes&evidenceTypes=SEED_QUOTE,public_source&minConfidence=0.5&source=x.txt").unwrap();

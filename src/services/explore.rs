@@ -115,6 +115,13 @@ impl Window {
     }
 }
 
+/// Reads an `asOf` date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+pub fn as_of(text: Option<&str>) -> Result<Option<PartialDate>, QueryError> {
+    text.map(str::parse::<PartialDate>)
+        .transpose()
+        .map_err(|message| QueryError::BadInput { field: "asOf", message })
+}
+
 /// The way a search walks relations, from `directed` (the older argument: true is OUT, false
 /// BOTH) and `direction`; absent both, BOTH. Both given and disagreeing is an error naming both,
 /// for GraphQL and `/subgraph` alike.
@@ -233,17 +240,42 @@ pub struct Selection {
     /// Which way relations are walked (symmetric ones either way).
     pub direction: Direction,
     pub between: Option<Window>,
+    /// Only what had started by this date (undated entities pass): the graph as it stood then.
+    pub as_of: Option<PartialDate>,
 }
 
 impl Selection {
+    /// `between`, narrowed to what had started by `as_of`: a span meets the window up to `as_of`
+    /// exactly when it starts on or before it. Undated entities pass `as_of` alone.
+    fn window(&self) -> Option<DayWindow> {
+        let last = self.as_of.map(|date| date.day_range().latest);
+        match (self.between.map(|window| window.days()), last) {
+            (window, None) => window,
+            (None, Some(last)) => Some(DayWindow {
+                from: None,
+                to: Some(last),
+                undated: true,
+            }),
+            (Some(window), Some(last)) => Some(DayWindow {
+                to: Some(window.to.map_or(last, |to| to.min(last))),
+                ..window
+            }),
+        }
+    }
+
     /// The filter of a neighbourhood: the window leaves undated entities out unless it includes
     /// them.
-    fn filter(&self, projection: &Projection, temporal: bool, max_hops: Option<usize>) -> Result<Filter, QueryError> {
+    pub(crate) fn filter(
+        &self,
+        projection: &Projection,
+        temporal: bool,
+        max_hops: Option<usize>,
+    ) -> Result<Filter, QueryError> {
         let mut filter = Filter {
             direction: self.direction,
             kinds: self.kinds.clone(),
             openness: self.openness,
-            window: self.between.map(|window| window.days()),
+            window: self.window(),
             temporal,
             max_hops,
             ..Filter::default()

@@ -13,4 +13,5 @@ pub mod import;
 pub mod packed;
 pub mod search;
 pub mod snapshot;
+pub mod warnings;
 pub mod writes;

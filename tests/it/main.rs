@@ -24,4 +24,5 @@ mod time;
 mod util;
 mod validate;
 mod visual;
+mod warnings;
 mod writes;

@@ -327,3 +327,77 @@ fn the_subgraph_export_takes_the_same_filters() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("source"), "{body}");
 }
+
+/// `asOf` keeps what had started by the date (undated entities too), on searches and rankings:
+/// checked against each entity's dates as GraphQL reports them.
+#[test]
+fn as_of_keeps_what_had_started_by_then() {
+    let server = seed();
+    let response = server.graphql(
+        "{ subgraph(roots: [\"netmundial-2014\"], depth: 3, asOf: \"2014-03\") { nodes { id startDate endDate } } \
+           whole: subgraph(roots: [\"netmundial-2014\"], depth: 3) { nodes { id } } \
+           centrality(metric: DEGREE, asOf: \"2013-06\", first: 500) { entity { id startDate endDate } } }",
+        json!({}),
+    );
+    let answer = data(&response);
+    assert!(
+        answer["subgraph"]["nodes"].as_array().unwrap().is_empty(),
+        "NETmundial had not started in March 2014"
+    );
+    let started_by = |entity: &Value, last: &str| {
+        let first = entity["startDate"].as_str().or(entity["endDate"].as_str());
+        first.is_none_or(|date| date[..date.len().min(last.len())] <= *last)
+    };
+    let ranked = answer["centrality"].as_array().unwrap();
+    assert!(!ranked.is_empty());
+    for item in ranked {
+        assert!(started_by(&item["entity"], "2013-06"), "{item}");
+    }
+    let late = server.graphql(
+        "{ centrality(metric: DEGREE, first: 500) { entity { id startDate endDate } } }",
+        json!({}),
+    );
+    let all = data(&late)["centrality"].as_array().unwrap().len();
+    assert!(ranked.len() < all, "asOf leaves later entities out of the ranking");
+    let bad = server.graphql(
+        "{ subgraph(roots: [\"onenet\"], asOf: \"2014-13\") { nodes { id } } }",
+        json!({}),
+    );
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+}
+
+/// A scoped ranking is the whole-graph ranking of the part it keeps: degree within the ICANN
+/// diagram's relations equals each entity's number of relations citing the diagram.
+#[test]
+fn a_ranking_scoped_to_a_source_counts_only_what_it_states() {
+    let server = seed();
+    let response = server.graphql(
+        "{ centrality(metric: DEGREE, source: \"icann-diagram-2014\", first: 500) { entity { id } score } }",
+        json!({}),
+    );
+    let ranked = data(&response)["centrality"].as_array().unwrap().clone();
+    let stated = server.graphql(
+        "{ relations(source: \"icann-diagram-2014\", first: 500) { totalCount nodes { source { id } target { id } } } }",
+        json!({}),
+    );
+    let stated = &data(&stated)["relations"];
+    assert!(stated["totalCount"].as_u64().unwrap() <= 500);
+    let mut degree = std::collections::BTreeMap::<String, f64>::new();
+    for relation in stated["nodes"].as_array().unwrap() {
+        for end in ["source", "target"] {
+            *degree
+                .entry(relation[end]["id"].as_str().unwrap().to_owned())
+                .or_default() += 1.0;
+        }
+    }
+    let scored: std::collections::BTreeMap<String, f64> = ranked
+        .iter()
+        .map(|item| {
+            (
+                item["entity"]["id"].as_str().unwrap().to_owned(),
+                item["score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(scored, degree);
+}

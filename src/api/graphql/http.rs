@@ -424,7 +424,13 @@ async fn execute(
         }
     }
     let version = data.catalog().version.clone();
-    let response = response.extension("datasetVersion", async_graphql::Value::from(version));
+    let mut response = response.extension("datasetVersion", async_graphql::Value::from(version));
+    let warnings = data.take_warnings();
+    if !warnings.is_empty()
+        && let Ok(warnings) = async_graphql::Value::from_json(serde_json::Value::Array(warnings))
+    {
+        response = response.extension("warnings", warnings);
+    }
     (response, executed.get())
 }
 

@@ -16,6 +16,7 @@ mod variables;
 
 use crate::config::Limits;
 use crate::services::catalog::Catalog;
+use crate::services::warnings::Warning;
 use crate::store::Store;
 use arc_swap::ArcSwap;
 use async_graphql::dataloader::DataLoader;
@@ -36,6 +37,8 @@ pub struct RequestData {
     pub(super) state: Option<crate::api::AppState>,
     /// Whether the request may write, and if not why.
     pub(super) authorization: Result<(), crate::api::write::Refusal>,
+    /// Why some answers are empty, with the path of the field each is about (`warn`).
+    warnings: std::sync::Mutex<Vec<(Vec<String>, Warning)>>,
     /// What the request tells the citations of its answers (`cite`).
     pub(super) citing: cite::Citing,
     entities: DataLoader<EntityLoader>,
@@ -51,6 +54,7 @@ impl RequestData {
             state: None,
             authorization: Err(crate::api::write::Refusal::NoToken),
             citing: cite::Citing::default(),
+            warnings: std::sync::Mutex::default(),
             entities: DataLoader::new(EntityLoader(store.clone()), tokio::spawn),
             relations: DataLoader::new(RelationLoader(store), tokio::spawn),
         }
@@ -67,6 +71,36 @@ impl RequestData {
     fn move_to(&self, catalog: Arc<Catalog>) {
         self.catalog.store(catalog);
     }
+}
+
+impl RequestData {
+    /// The warnings the resolvers gave, as `extensions.warnings` lists them: `{ code, message,
+    /// path }`.
+    pub fn take_warnings(&self) -> Vec<serde_json::Value> {
+        let taken = match self.warnings.lock() {
+            Ok(mut warnings) => std::mem::take(&mut *warnings),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        taken
+            .into_iter()
+            .map(
+                |(path, warning)| serde_json::json!({ "code": warning.code, "message": warning.message, "path": path }),
+            )
+            .collect()
+    }
+}
+
+/// Adds `warnings` about the field `ctx` resolves to the response's `extensions.warnings`.
+fn warn(ctx: &Context<'_>, warnings: Vec<Warning>) {
+    if warnings.is_empty() {
+        return;
+    }
+    let path = ctx.path_node.map(|node| node.to_string_vec()).unwrap_or_default();
+    let mut kept = match request(ctx).warnings.lock() {
+        Ok(kept) => kept,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    kept.extend(warnings.into_iter().map(|warning| (path.clone(), warning)));
 }
 
 /// The request's data; present in every request the HTTP layer executes.

@@ -4,16 +4,17 @@
 use super::errors::internal;
 use super::page::{PageInfo, decode_cursor, encode_cursor};
 use super::relations::{RelationConnection, relation_filter};
-use super::request;
 use super::types::{
     CentralityMetric, Component, Direction, Entity, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
     OpennessCount, ParallelRelations, Path, PredicateCount, Ranked, Relation, RelationKind, RelationKindCount, Stats,
     Subgraph, entities, relations,
 };
+use super::{request, warn};
 use crate::services::catalog::Catalog;
 use crate::services::explore::{
     self, Centrality, EntityFilter, PathQuery, QueryError, RelationFilter, Scope, Selection, Window,
 };
+use crate::services::warnings::{self, Warning};
 use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -52,6 +53,7 @@ fn selection(
         openness: openness.map(Into::into),
         direction,
         between: window(between)?,
+        as_of: None,
     })
 }
 
@@ -93,6 +95,27 @@ impl PathFilters {
             temporal: temporal.unwrap_or(false),
         })
     }
+}
+
+/// The `EMPTY_RESULT` warning naming the filters given (`(name, given)`), if any was.
+fn named_empty(what: &str, filters: &[(&'static str, bool)]) -> Vec<Warning> {
+    let given: Vec<&str> = filters
+        .iter()
+        .filter(|(_, given)| *given)
+        .map(|(name, _)| *name)
+        .collect();
+    warnings::empty(what, &given).into_iter().collect()
+}
+
+/// The relation filters a request gave, by argument name.
+fn relation_filters(kinds: bool, filter: &RelationFilter) -> [(&'static str, bool); 5] {
+    [
+        ("kinds", kinds),
+        ("predicates", filter.predicates.is_some()),
+        ("evidenceTypes", filter.evidence.is_some()),
+        ("minConfidence", filter.min_confidence.is_some()),
+        ("source", filter.source.is_some()),
+    ]
 }
 
 /// Runs graph work on the compute pool (one thread per core), so that a long search does not
@@ -209,7 +232,19 @@ impl Query {
             search,
             between: window(between.as_ref())?.map(|window| window.including_undated(include_undated.unwrap_or(false))),
         };
+        let filters = [
+            ("kind", filter.kind.is_some()),
+            ("openness", filter.openness.is_some()),
+            (
+                "search",
+                filter.search.as_deref().is_some_and(|text| !text.trim().is_empty()),
+            ),
+            ("between", filter.between.is_some()),
+        ];
         let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
+        if ids.is_empty() {
+            warn(ctx, named_empty("entity", &filters));
+        }
         let first = count(first, "first")?.unwrap_or(50);
         if first > data.limits.max_page {
             return Err(QueryError::LimitExceeded {
@@ -302,15 +337,29 @@ impl Query {
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (their start or issue date on or \
+                          before it; undated ones are kept), and the relations between them.")]
+        as_of: Option<String>,
     ) -> Option<Result<Path>> {
         let found = async {
             let data = request(ctx);
             let direction = walk_direction(directed, direction)?;
             let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
             let filters = PathFilters(kinds, relations, openness, direction, max_hops, temporal, between);
-            let query = filters.query(from, to, via.unwrap_or_default())?;
+            let mut query = filters.query(from, to, via.unwrap_or_default())?;
+            query.selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
             let limits = data.limits;
-            let path = off_executor(&data.catalog(), move |catalog| catalog.path(&query, &limits)).await?;
+            let (path, warnings) = off_executor(&data.catalog(), move |catalog| {
+                let path = catalog.path(&query, &limits)?;
+                let warnings = match path {
+                    None => catalog.why_no_path(&query, &limits)?,
+                    Some(_) => Vec::new(),
+                };
+                Ok((path, warnings))
+            })
+            .await?;
+            warn(ctx, warnings);
             Ok(path.map(Path))
         };
         found.await.transpose()
@@ -369,6 +418,10 @@ impl Query {
         #[graphql(desc = "Only entities dated within this \
                           window; undated ones pass.")]
         between: Option<DateWindow>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (their start or issue date on or \
+                          before it; undated ones are kept), and the relations between them.")]
+        as_of: Option<String>,
         #[graphql(
             default_with = "Some(ParallelRelations::Fold)",
             desc = "What to make of parallel relations (several relations between the same two \
@@ -381,13 +434,20 @@ impl Query {
         let direction = walk_direction(directed, direction)?;
         let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
         let filters = PathFilters(kinds, relations, openness, direction, max_hops, temporal, between);
-        let query = filters.query(from, to, Vec::new())?;
+        let mut query = filters.query(from, to, Vec::new())?;
+        query.selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let parallel = parallel.unwrap_or(ParallelRelations::Fold).into();
-        let found = off_executor(&data.catalog(), move |catalog| {
-            catalog.paths(&query, k, parallel, &limits)
+        let (found, warnings) = off_executor(&data.catalog(), move |catalog| {
+            let found = catalog.paths(&query, k, parallel, &limits)?;
+            let warnings = match found.is_empty() {
+                true => catalog.why_no_path(&query, &limits)?,
+                false => Vec::new(),
+            };
+            Ok((found, warnings))
         })
         .await?;
+        warn(ctx, warnings);
         Ok(found.into_iter().map(Path).collect())
     }
 
@@ -448,6 +508,10 @@ impl Query {
             desc = "With `between`, keep the entities that have no date as well."
         )]
         include_undated: Option<bool>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (their start or issue date on or \
+                          before it; undated ones are kept), and the relations between them.")]
+        as_of: Option<String>,
     ) -> Result<Subgraph> {
         let data = request(ctx);
         let direction = walk_direction(directed, direction)?;
@@ -456,12 +520,16 @@ impl Query {
         selection.between = selection
             .between
             .map(|window| window.including_undated(include_undated.unwrap_or(false)));
+        selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
-        let found = off_executor(&data.catalog(), move |catalog| {
-            catalog.subgraph(&roots, depth, &selection, limit, &limits)
+        let (found, warnings) = off_executor(&data.catalog(), move |catalog| {
+            let found = catalog.subgraph(&roots, depth, &selection, limit, &limits)?;
+            let roots: Vec<&str> = roots.iter().map(String::as_str).collect();
+            Ok((found, catalog.removed_refs(&roots, "root", &selection)?))
         })
         .await?;
+        warn(ctx, warnings);
         Ok(Subgraph(found))
     }
 
@@ -498,6 +566,12 @@ impl Query {
             .catalog()
             .connections(&a, &b, kinds.as_deref(), &filter)
             .map_err(|error| error.extend())?;
+        if ids.is_empty() {
+            warn(
+                ctx,
+                named_empty("relation", &relation_filters(kinds.is_some(), &filter)),
+            );
+        }
         relations(ctx, &ids).await
     }
 
@@ -543,10 +617,14 @@ impl Query {
             }
             .extend());
         }
+        let filters = relation_filters(kinds.is_some(), &filter);
         let ids = off_executor(&data.catalog(), move |catalog| {
             catalog.relations(kinds.as_deref(), &filter)
         })
         .await?;
+        if ids.is_empty() {
+            warn(ctx, named_empty("relation", &filters));
+        }
         super::relations::page(ctx, ids, first, after).await
     }
 
@@ -588,6 +666,14 @@ impl Query {
             .catalog()
             .timeline(window, kinds.as_deref(), first, &data.limits)
             .map_err(|error| error.extend())?;
+        if ids.is_empty() {
+            let filters = [
+                ("from", from.is_some()),
+                ("to", to.is_some()),
+                ("kinds", kinds.is_some()),
+            ];
+            warn(ctx, named_empty("entity", &filters));
+        }
         entities(ctx, &ids).await
     }
 
@@ -668,9 +754,13 @@ impl Query {
         #[graphql(desc = "With `roots`: how many relations away to go, 1 by default, at most the \
                           server's `--max-subgraph-depth`.")]
         depth: Option<i32>,
-        #[graphql(desc = "Rank only among entities dated within this window (undated ones pass), \
-                          over the relations between them.")]
+        #[graphql(desc = "Rank only among entities whose dates overlap this window (undated ones \
+                          are kept, as on a path), over the relations between them.")]
         between: Option<DateWindow>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (their start or issue date on or \
+                          before it; undated ones are kept), and the relations between them.")]
+        as_of: Option<String>,
         #[graphql(desc = "Only relations with one of these predicates: property names of the \
                           ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
                           no relation has is BAD_USER_INPUT.")]
@@ -693,10 +783,15 @@ impl Query {
             CentralityMetric::Betweenness => Centrality::Betweenness,
         };
         let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
+        let mut selection = selection(None, relations, None, explore::Direction::Both, between.as_ref())?;
+        // A ranking among the dated entities of a period still counts the undated bodies that
+        // link them, as a path does.
+        selection.between = selection.between.map(|window| window.including_undated(true));
+        selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let scope = Scope {
             roots: roots.unwrap_or_default(),
             depth: count(depth, "depth")?.unwrap_or(1),
-            selection: selection(None, relations, None, explore::Direction::Both, between.as_ref())?,
+            selection,
         };
         let (kind, first, limits) = (kind.map(Into::into), count(first, "first")?.unwrap_or(10), data.limits);
         let ranked = off_executor(&data.catalog(), move |catalog| {

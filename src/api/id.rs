@@ -185,6 +185,12 @@ async fn respond(
         Representation::Rdf(format) => format,
         Representation::Html => SparqlFormat::JsonLd,
     };
+    // RFC 8574: what to cite for this page is the resource's persistent IRI, whichever address
+    // and format it was read at (a relation's `cite` field gives the full citation).
+    let cite_as = match &shown {
+        Shown::Resource(iri) => Some(format!("<{iri}>; rel=\"cite-as\"")),
+        Shown::Dataset | Shown::Service(_) => None,
+    };
     let (described, document) = super::blocking::on_pool(move || -> Result<_, StoreError> {
         let document = described.write(format)?;
         Ok((described, document))
@@ -209,8 +215,11 @@ async fn respond(
             site_root(request)
         );
         if let Ok(value) = HeaderValue::from_str(&link) {
-            headers.insert(header::LINK, value);
+            headers.append(header::LINK, value);
         }
+    }
+    if let Some(value) = cite_as.and_then(|link| HeaderValue::from_str(&link).ok()) {
+        headers.append(header::LINK, value);
     }
     Ok(response)
 }

@@ -79,6 +79,20 @@ fn every_minted_iri_dereferences_by_content_negotiation() {
         let turtle = server.request("GET", path, &[], None);
         assert_eq!(turtle.status, 200, "{path}: {}", turtle.body);
         assert!(turtle.content_type.starts_with("text/turtle"), "{path}");
+        // RFC 8574: a resource's page says to cite its IRI, not the address it was read at.
+        let links: Vec<&str> = turtle
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("link"))
+            .map(|(_, value)| value.as_str())
+            .collect();
+        let cite_as = format!("<{iri}>; rel=\"cite-as\"");
+        let resource = !matches!(*path, "/dataset" | "/.well-known/void");
+        assert_eq!(
+            links.iter().any(|link| link.contains(&cite_as)),
+            resource,
+            "{path}: {links:?}"
+        );
         let named = terms(&turtle, RdfFormat::Turtle);
         assert!(
             named.contains(&format!("<{iri}>")),

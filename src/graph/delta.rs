@@ -267,11 +267,19 @@ impl Projection {
     /// The same graph as a new base without a delta, nodes and relations in id order: what a
     /// builder given them from scratch makes. Costs the whole graph.
     pub fn folded(&self) -> Projection {
-        let mut nodes: Vec<NodeIndex> = self.nodes().collect();
+        let nodes: Vec<NodeIndex> = self.nodes().collect();
+        let edges: Vec<EdgeIndex> = self.edges().collect();
+        self.rebuilt(nodes, edges)
+    }
+
+    /// A new base of `nodes` and `edges` (relations between them), each with all it holds, in id
+    /// order as a build adds them: what a fold and a part make.
+    pub(super) fn rebuilt(&self, mut nodes: Vec<NodeIndex>, mut edges: Vec<EdgeIndex>) -> Projection {
         nodes.sort_unstable_by_key(|&n| self.rank(n));
-        let mut edges: Vec<EdgeIndex> = self.edges().collect();
+        nodes.dedup();
         edges.sort_unstable_by_key(|&e| self.edge_rank(e));
-        let mut position = vec![0; self.node_bound()];
+        edges.dedup();
+        let mut position = vec![usize::MAX; self.node_bound()];
         let mut builder = ProjectionBuilder::with_capacity(nodes.len(), edges.len());
         builder.symmetric(self.symmetric_predicates());
         for (at, &n) in nodes.iter().enumerate() {
@@ -289,6 +297,7 @@ impl Projection {
                 confidence: Some(f64::from(data.confidence) / 10_000.0),
                 documents: &documents,
             };
+            // A relation whose end is not among `nodes` is refused by the builder.
             builder.add_edge_between(
                 self.relation_id(e),
                 position[source.index()],

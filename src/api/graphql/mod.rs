@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, request data, limits, and the HTTP transport (GraphQL over HTTP).
 
+mod arguments;
 mod cite;
 mod errors;
 mod extension;
@@ -10,6 +11,7 @@ mod page;
 pub mod parsed;
 pub mod persisted;
 mod query;
+mod rankings;
 mod relations;
 mod types;
 mod variables;
@@ -20,11 +22,15 @@ use crate::services::warnings::Warning;
 use crate::store::Store;
 use arc_swap::ArcSwap;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use loaders::{EntityLoader, RelationLoader};
 use std::sync::Arc;
 
-pub type GovSchema = Schema<query::Query, mutation::Mutation, mutation::Subscription>;
+pub type GovSchema = Schema<Query, mutation::Mutation, mutation::Subscription>;
+
+/// What can be read: entities, the paths and neighbourhoods between them, counts and rankings.
+#[derive(MergedObject, Default)]
+pub struct Query(query::Explore, rankings::Rankings);
 
 /// What every resolver of one request sees: one catalog snapshot (so a request never mixes two
 /// versions of the data), the store, the limits and the request's data loaders.
@@ -113,7 +119,7 @@ pub fn schema(
     limits: Limits,
     events: tokio::sync::broadcast::Sender<crate::services::changes::GraphChange>,
 ) -> GovSchema {
-    Schema::build(query::Query, mutation::Mutation, mutation::Subscription)
+    Schema::build(Query::default(), mutation::Mutation, mutation::Subscription)
         .data(events)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_complexity)

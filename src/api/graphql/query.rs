@@ -1,75 +1,19 @@
-//! The query root: each resolver turns its arguments into a service call, runs it off the async
-//! executor when it walks the graph, and wraps the result. No graph algorithm or SPARQL here.
+//! The query root's searches and listings: each resolver turns its arguments into a service
+//! call, runs it off the async executor when it walks the graph, and wraps the result. No graph
+//! algorithm or SPARQL here. Counts and rankings are in `rankings`.
 
-use super::errors::internal;
+use super::arguments::{
+    DateWindow, count, named_empty, off_executor, relation_filters, selection, walk_direction, window,
+};
 use super::page::{PageInfo, decode_cursor, encode_cursor};
 use super::relations::{RelationConnection, relation_filter};
 use super::types::{
-    CentralityMetric, Component, Direction, Entity, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
-    OpennessCount, ParallelRelations, Path, PredicateCount, Ranked, Relation, RelationKind, RelationKindCount, Stats,
-    Subgraph, entities, relations,
+    Direction, Entity, EntityKind, EvidenceType, Openness, ParallelRelations, Path, Relation, RelationKind, Subgraph,
+    entities, relations,
 };
 use super::{request, warn};
-use crate::services::catalog::Catalog;
-use crate::services::explore::{
-    self, Centrality, EntityFilter, PathQuery, QueryError, RelationFilter, Scope, Selection, Window,
-};
-use crate::services::warnings::{self, Warning};
-use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result, SimpleObject};
-use std::sync::Arc;
-
-/// A date window; either end may be left open. Dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD.
-/// An entity meets the window when its dates overlap it; `to` before `from` is BAD_USER_INPUT.
-#[derive(InputObject, Clone, Default)]
-pub struct DateWindow {
-    /// The window's first date, from its first day ("2012" from 1 January 2012); open when absent.
-    pub from: Option<String>,
-    /// The window's last date, through its last day ("2012" to 31 December 2012); open when absent.
-    pub to: Option<String>,
-}
-
-fn window(between: Option<&DateWindow>) -> Result<Option<Window>> {
-    between
-        .map(|between| Window::parse(between.from.as_deref(), between.to.as_deref(), "between"))
-        .transpose()
-        .map_err(|error| error.extend())
-}
-
-/// The way a search walks relations (see [`explore::walk_direction`]).
-fn walk_direction(directed: Option<bool>, direction: Option<Direction>) -> Result<explore::Direction> {
-    explore::walk_direction(directed, direction.map(Into::into)).map_err(|error| error.extend())
-}
-
-fn selection(
-    kinds: Option<Vec<RelationKind>>,
-    relations: RelationFilter,
-    openness: Option<Openness>,
-    direction: explore::Direction,
-    between: Option<&DateWindow>,
-) -> Result<Selection> {
-    Ok(Selection {
-        kinds: kinds.map(|kinds| kinds.into_iter().map(Into::into).collect()),
-        relations,
-        openness: openness.map(Into::into),
-        direction,
-        between: window(between)?,
-        as_of: None,
-    })
-}
-
-fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
-    value
-        .map(|value| {
-            usize::try_from(value).map_err(|_| {
-                QueryError::BadInput {
-                    field,
-                    message: "must not be negative".to_owned(),
-                }
-                .extend()
-            })
-        })
-        .transpose()
-}
+use crate::services::explore::{self, EntityFilter, PathQuery, QueryError, RelationFilter, Window};
+use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
 
 /// The filters `path` and `paths` share, as their arguments give them: kinds, the relation
 /// filters, openness, direction (from directed and direction), maxHops, temporal, between.
@@ -94,42 +38,6 @@ impl PathFilters {
             max_hops: count(max_hops, "maxHops")?,
             temporal: temporal.unwrap_or(false),
         })
-    }
-}
-
-/// The `EMPTY_RESULT` warning naming the filters given (`(name, given)`), if any was.
-fn named_empty(what: &str, filters: &[(&'static str, bool)]) -> Vec<Warning> {
-    let given: Vec<&str> = filters
-        .iter()
-        .filter(|(_, given)| *given)
-        .map(|(name, _)| *name)
-        .collect();
-    warnings::empty(what, &given).into_iter().collect()
-}
-
-/// The relation filters a request gave, by argument name.
-fn relation_filters(kinds: bool, filter: &RelationFilter) -> [(&'static str, bool); 5] {
-    [
-        ("kinds", kinds),
-        ("predicates", filter.predicates.is_some()),
-        ("evidenceTypes", filter.evidence.is_some()),
-        ("minConfidence", filter.min_confidence.is_some()),
-        ("source", filter.source.is_some()),
-    ]
-}
-
-/// Runs graph work on the compute pool (one thread per core), so that a long search does not
-/// stall other requests. Not tokio's blocking pool: it hands each call to whichever of its idle
-/// threads wakes first, and every new thread starts with cold per-node scratch arrays
-/// (`graph::marks`), which at a million entities cost more than the search.
-async fn off_executor<T: Send + 'static>(
-    catalog: &Arc<Catalog>,
-    work: impl FnOnce(&Catalog) -> Result<T, QueryError> + Send + 'static,
-) -> Result<T> {
-    let catalog = catalog.clone();
-    match crate::api::compute::run(move || work(&catalog)).await {
-        Ok(result) => result.map_err(|error| error.extend()),
-        Err(error) => Err(internal(error)),
     }
 }
 
@@ -171,13 +79,13 @@ impl EntityConnection {
     }
 }
 
-pub struct Query;
+#[derive(Default)]
+pub struct Explore;
 
-/// What can be read: entities, the paths and neighbourhoods between them, counts and rankings.
 // Resolvers take the contract's arguments one by one, as the schema shows them.
 #[allow(clippy::too_many_arguments)]
 #[Object]
-impl Query {
+impl Explore {
     /// One entity by ref: its id, IRI, label or an alias, ignoring case and accents.
     ///
     /// A ref that matches nothing (or more than one entity) nulls this field only, with its
@@ -675,161 +583,5 @@ impl Query {
             warn(ctx, named_empty("entity", &filters));
         }
         entities(ctx, &ids).await
-    }
-
-    /// Counts by kind, openness and relation kind.
-    async fn stats(&self, ctx: &Context<'_>) -> Stats {
-        let catalog = request(ctx).catalog();
-        let stats = catalog.stats();
-        Stats {
-            entities: stats.entities,
-            relations: stats.relations,
-            by_kind: stats
-                .by_kind
-                .into_iter()
-                .map(|(kind, count)| KindCount {
-                    kind: kind.into(),
-                    count,
-                })
-                .collect(),
-            by_openness: stats
-                .by_openness
-                .into_iter()
-                .map(|(openness, count)| OpennessCount {
-                    openness: openness.map(Into::into),
-                    count,
-                })
-                .collect(),
-            by_relation_kind: stats
-                .by_relation_kind
-                .into_iter()
-                .map(|(kind, count)| RelationKindCount {
-                    kind: kind.into(),
-                    count,
-                })
-                .collect(),
-            by_predicate: stats
-                .by_predicate
-                .into_iter()
-                .map(|(iri, count)| PredicateCount {
-                    predicate: explore::short_predicate(&iri).to_owned(),
-                    label: catalog.predicate_labels(&iri).0.to_owned(),
-                    iri,
-                    count,
-                })
-                .collect(),
-            by_evidence_type: stats
-                .by_evidence_type
-                .into_iter()
-                .map(|(evidence, count)| EvidenceTypeCount {
-                    evidence_type: evidence.map(Into::into),
-                    count,
-                })
-                .collect(),
-            dataset_version: catalog.version.clone(),
-        }
-    }
-
-    /// The most central entities by a measure, highest first (ties by id), optionally of one
-    /// kind. Scores are computed over the whole graph, or over the part the scope arguments
-    /// keep: a neighbourhood (`roots`, `depth`), a period (`between`), what one document states
-    /// (`source`), or relations of some predicates, evidence or confidence. A whole-graph ranking
-    /// mostly measures which document was longest; a scoped one answers "central in the ICANN
-    /// diagram", "central in 2013", "central around NETmundial".
-    async fn centrality(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The measure to rank by.")] metric: CentralityMetric,
-        #[graphql(desc = "Only rank entities of this kind (scores are still computed over the whole scope).")]
-        kind: Option<EntityKind>,
-        #[graphql(
-            default_with = "Some(10)",
-            desc = "How many entities: 10 by default, at most the server's `--max-page` (500 by \
-                    default; more is LIMIT_EXCEEDED)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "Rank within the neighbourhood of these refs (as `subgraph` finds it) \
-                          instead of the whole graph.")]
-        roots: Option<Vec<String>>,
-        #[graphql(desc = "With `roots`: how many relations away to go, 1 by default, at most the \
-                          server's `--max-subgraph-depth`.")]
-        depth: Option<i32>,
-        #[graphql(desc = "Rank only among entities whose dates overlap this window (undated ones \
-                          are kept, as on a path), over the relations between them.")]
-        between: Option<DateWindow>,
-        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
-                          entities that had started by then (their start or issue date on or \
-                          before it; undated ones are kept), and the relations between them.")]
-        as_of: Option<String>,
-        #[graphql(desc = "Only relations with one of these predicates: property names of the \
-                          ontology as in the CSV import (`feedsInto`, `organizes`) or IRIs. A name \
-                          no relation has is BAD_USER_INPUT.")]
-        predicates: Option<Vec<String>>,
-        #[graphql(desc = "Only relations known by one of these kinds of evidence (e.g. no \
-                          INFERRED links).")]
-        evidence_types: Option<Vec<EvidenceType>>,
-        #[graphql(desc = "Only relations at least this confident, from 0 to 1; a relation quoted \
-                          from a source states no confidence and counts as 1.")]
-        min_confidence: Option<f64>,
-        #[graphql(desc = "Rank within what one document states: the relations citing it, and \
-                          the entities they join. Named as `Source.document` shows it: a URL, a \
-                          document's id or a file name.")]
-        source: Option<String>,
-    ) -> Result<Vec<Ranked>> {
-        let data = request(ctx);
-        let metric = match metric {
-            CentralityMetric::Degree => Centrality::Degree,
-            CentralityMetric::Pagerank => Centrality::PageRank,
-            CentralityMetric::Betweenness => Centrality::Betweenness,
-        };
-        let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
-        let mut selection = selection(None, relations, None, explore::Direction::Both, between.as_ref())?;
-        // A ranking among the dated entities of a period still counts the undated bodies that
-        // link them, as a path does.
-        selection.between = selection.between.map(|window| window.including_undated(true));
-        selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
-        let scope = Scope {
-            roots: roots.unwrap_or_default(),
-            depth: count(depth, "depth")?.unwrap_or(1),
-            selection,
-        };
-        let (kind, first, limits) = (kind.map(Into::into), count(first, "first")?.unwrap_or(10), data.limits);
-        let ranked = off_executor(&data.catalog(), move |catalog| {
-            catalog.centrality(metric, kind, first, &scope, &limits)
-        })
-        .await?;
-        Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
-    }
-
-    /// Weakly connected components, largest first.
-    async fn components(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            default_with = "Some(10)",
-            desc = "How many components: 10 by default, at most the server's `--max-page` (500 by \
-                    default; more is LIMIT_EXCEEDED)."
-        )]
-        first: Option<i32>,
-    ) -> Result<Vec<Component>> {
-        let data = request(ctx);
-        let first = count(first, "first")?.unwrap_or(10);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
-        let components = off_executor(&data.catalog(), |catalog| Ok(catalog.components())).await?;
-        Ok(components
-            .into_iter()
-            .take(first)
-            .map(|members| Component {
-                size: members.len(),
-                members,
-            })
-            .collect())
     }
 }

@@ -399,6 +399,9 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Error> {
     for result in &results {
         println!("{result}");
     }
+    if args.report {
+        print!("{}", store.quality_report()?);
+    }
     let violations = results.iter().filter(|r| r.severity == Severity::Violation).count();
     let warnings = results.len() - violations;
     let what = match (&args.data, args.files.is_empty()) {

@@ -395,6 +395,11 @@ pub struct ValidateArgs {
     /// RDF files to check with the ontology (default: the bundled ontology/ and seed/).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Also print the data-quality report: per cited document, how many values and relations
+    /// rest on seed quotes, public sources, inferences or a curator's word, and every inference
+    /// with its confidence and reason.
+    #[arg(long, env = "GOVGRAPH_VALIDATE_REPORT")]
+    pub report: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }

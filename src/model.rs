@@ -4,6 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod claim;
+pub use claim::{Claim, ClaimProperty, ClaimValue, NewClaim};
+
 /// Declares a closed set of values with the token that names each in CSV, the CLI and the API.
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident ($what:literal) { $($variant:ident => $token:literal),+ $(,)? }) => {
@@ -357,6 +360,41 @@ pub struct NewEntity {
     pub end_date: Option<PartialDate>,
     pub location: Option<String>,
     pub sources: Vec<Source>,
+    /// Where the values come from; a value without a claim of its own gets an asserted one
+    /// citing `sources` (`NewEntity::claims_to_write`).
+    pub claims: Vec<NewClaim>,
+}
+
+impl NewEntity {
+    /// The values the entity states, by claim property.
+    pub fn values(&self) -> Vec<(ClaimProperty, ClaimValue)> {
+        let mut values = Vec::new();
+        if let Some(openness) = self.openness {
+            values.push((ClaimProperty::Openness, ClaimValue::Openness(openness)));
+        }
+        if let Some(date) = self.start_date {
+            values.push((ClaimProperty::StartDate, ClaimValue::Date(date)));
+        }
+        if let Some(date) = self.end_date {
+            values.push((ClaimProperty::EndDate, ClaimValue::Date(date)));
+        }
+        if let Some(location) = &self.location {
+            values.push((ClaimProperty::Location, ClaimValue::Text(location.clone())));
+        }
+        values
+    }
+
+    /// The claims to store: the curator's, and an asserted one for each stated value that has
+    /// none, so that every value carries provenance.
+    pub fn claims_to_write(&self) -> Vec<NewClaim> {
+        let mut claims = self.claims.clone();
+        for (property, value) in self.values() {
+            if !self.claims.iter().any(|c| c.property == property && c.value == value) {
+                claims.push(NewClaim::asserted(property, value, &self.sources));
+            }
+        }
+        claims
+    }
 }
 
 /// What a patch does to one field.
@@ -381,6 +419,8 @@ pub struct EntityPatch {
     pub start_date: Change<PartialDate>,
     pub end_date: Change<PartialDate>,
     pub location: Change<String>,
+    /// New claims: they replace every claim of their properties.
+    pub claims: Vec<NewClaim>,
 }
 
 /// A relation's property: a local name of the ontology (`inspired`) or a full IRI.
@@ -453,7 +493,10 @@ pub struct Entity {
     pub location: Option<String>,
     /// A UN document symbol, for resolutions and reports.
     pub identifier: Option<String>,
+    /// The overarching theme a meeting gave itself.
+    pub theme: Option<String>,
     pub citations: Vec<Citation>,
+    pub claims: Vec<Claim>,
 }
 
 /// A relation as stored.

@@ -7,8 +7,8 @@
 use super::catalog::Catalog;
 use super::explore::QueryError;
 use crate::model::{
-    Change, DocumentRef, EntityKind, EntityPatch, EvidenceType, NewEntity, NewRelation, Openness, PartialDate,
-    Predicate, RelationKind, Slug, Source,
+    Change, ClaimProperty, ClaimValue, DocumentRef, EntityKind, EntityPatch, EvidenceType, NewClaim, NewEntity,
+    NewRelation, Openness, PartialDate, Predicate, RelationKind, Slug, Source,
 };
 use crate::store::{RelationProperty, Store};
 
@@ -31,6 +31,18 @@ pub struct EntityInput {
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub location: Option<String>,
+    pub sources: Vec<SourceInput>,
+    pub claims: Vec<ClaimInput>,
+}
+
+/// A claim as a curator gives it: a property, a value and its provenance.
+#[derive(Clone, Debug)]
+pub struct ClaimInput {
+    pub property: String,
+    pub value: String,
+    pub evidence_type: EvidenceType,
+    pub confidence: Option<f64>,
+    pub inference_reason: Option<String>,
     pub sources: Vec<SourceInput>,
 }
 
@@ -111,6 +123,34 @@ fn sources(catalog: &Catalog, store: &Store, inputs: &[SourceInput]) -> Result<V
         .collect()
 }
 
+/// Claims from a curator's input, each checked (property, value, provenance).
+pub fn claims(catalog: &Catalog, store: &Store, inputs: &[ClaimInput]) -> Result<Vec<NewClaim>, QueryError> {
+    inputs
+        .iter()
+        .map(|input| {
+            let property = input
+                .property
+                .parse::<ClaimProperty>()
+                .map_err(|message| bad("claims.property", message))?;
+            let value = ClaimValue::parse(property, &input.value).map_err(|message| bad("claims.value", message))?;
+            let sources = match input.sources.is_empty() {
+                true => Vec::new(),
+                false => sources(catalog, store, &input.sources)?,
+            };
+            let claim = NewClaim {
+                property,
+                value,
+                evidence_type: input.evidence_type,
+                confidence: input.confidence,
+                inference_reason: input.inference_reason.clone(),
+                sources,
+            };
+            claim.check().map_err(|message| bad("claims", message))?;
+            Ok(claim)
+        })
+        .collect()
+}
+
 /// A new entity from a curator's input; `taken` says whether an id is in use.
 pub fn new_entity(catalog: &Catalog, store: &Store, input: &EntityInput) -> Result<NewEntity, QueryError> {
     let label = text("label", &input.label)?;
@@ -157,6 +197,7 @@ pub fn new_entity(catalog: &Catalog, store: &Store, input: &EntityInput) -> Resu
         end_date,
         location: optional_text("location", input.location.as_ref())?,
         sources: sources(catalog, store, &input.sources)?,
+        claims: claims(catalog, store, &input.claims)?,
     })
 }
 
@@ -271,7 +312,7 @@ const CURATED_GRAPH: &str = "https://w3id.org/govgraph/graph/curated";
 /// The mutations, as the write path runs them (`services::writes::apply`): the checks against
 /// the catalog of the moment, the store's write, and what it touched and changed.
 pub mod write {
-    use super::{EntityInput, RelationInput, check_patch, new_entity, new_relation};
+    use super::{ClaimInput, EntityInput, RelationInput, check_patch, claims, new_entity, new_relation};
     use crate::model::EntityPatch;
     use crate::services::catalog::Catalog;
     use crate::services::changes::{ChangeOp, GraphChange, Touched};
@@ -295,15 +336,20 @@ pub mod write {
         ))
     }
 
-    /// Changes an entity's own fields.
+    /// Changes an entity's own fields; `given` claims replace every claim of their properties.
     pub fn update_entity(
         store: &Store,
         catalog: &Catalog,
         id: &str,
         patch: &EntityPatch,
+        given: &[ClaimInput],
     ) -> Result<Written<()>, WriteError> {
-        check_patch(catalog, id, patch)?;
-        store.update_entity(id, patch)?;
+        let patch = EntityPatch {
+            claims: claims(catalog, store, given)?,
+            ..patch.clone()
+        };
+        check_patch(catalog, id, &patch)?;
+        store.update_entity(id, &patch)?;
         Ok(Written::described(
             (),
             Touched::entity(id),

@@ -120,6 +120,7 @@ impl Generator {
                 document: DocumentRef::Entity(provenance_slug()),
                 quote: None,
             }],
+            claims: Vec::new(),
         };
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x5eed_0001);
         std::iter::once(provenance).chain((0..self.kinds.len()).map(move |index| {
@@ -157,6 +158,7 @@ impl Generator {
                 start_date,
                 end_date,
                 sources: self.source(),
+                claims: Vec::new(),
             }
         }))
     }

@@ -3,8 +3,8 @@
 //! import with `FILE:LINE: message`.
 
 use crate::model::{
-    DocumentRef, EntityKind, EvidenceType, NewEntity, NewRelation, Openness, PartialDate, Predicate, RelationKind,
-    Slug, Source,
+    ClaimProperty, ClaimValue, DocumentRef, EntityKind, EvidenceType, NewClaim, NewEntity, NewRelation, Openness,
+    PartialDate, Predicate, RelationKind, Slug, Source,
 };
 use crate::store::{ImportReport, Progress, RelationProperty, Store, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -40,6 +40,10 @@ const ENTITY_COLUMNS: &[&str] = &[
     "kind",
     "openness",
     "openness_note",
+    "openness_source",
+    "openness_quote",
+    "openness_confidence",
+    "openness_reason",
     "start_date",
     "end_date",
     "location",
@@ -194,6 +198,13 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
         Some(source) => DocumentRef::parse(source).map_err(|e| format!("source: {e}"))?,
         None => DocumentRef::ImportedFile(file_name.to_owned()),
     };
+    let claims = match openness {
+        Some(openness) => openness_claim(row, openness)?.into_iter().collect(),
+        None if OPENNESS_CLAIM_COLUMNS.iter().any(|column| value(row, column).is_some()) => {
+            return Err("`openness_source`, `openness_quote`, `openness_confidence` and `openness_reason` need an `openness`".to_owned());
+        }
+        None => Vec::new(),
+    };
     Ok(NewEntity {
         id,
         label,
@@ -209,7 +220,51 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
             document,
             quote: value(row, "quote").map(str::to_owned),
         }],
+        claims,
     })
+}
+
+const OPENNESS_CLAIM_COLUMNS: [&str; 4] = ["openness_source", "openness_quote", "openness_confidence", "openness_reason"];
+
+/// The row's claim about its openness when it gives one (`openness_*` columns), typed by its
+/// provenance as a relation row is; without them the openness is asserted on the row's source.
+fn openness_claim(row: &HashMap<String, String>, openness: Openness) -> Result<Option<NewClaim>, String> {
+    if OPENNESS_CLAIM_COLUMNS.iter().all(|column| value(row, column).is_none()) {
+        return Ok(None);
+    }
+    let document = value(row, "openness_source")
+        .ok_or("`openness_source` is empty: name the document the openness comes from")?;
+    let document = DocumentRef::parse(document).map_err(|e| format!("openness_source: {e}"))?;
+    let quote = value(row, "openness_quote").map(str::to_owned);
+    let confidence = value(row, "openness_confidence").map(confidence).transpose()?;
+    let inference_reason = value(row, "openness_reason").map(str::to_owned);
+    let claim = NewClaim {
+        property: ClaimProperty::Openness,
+        value: ClaimValue::Openness(openness),
+        evidence_type: evidence_type(inference_reason.is_some(), &document, quote.is_some()),
+        confidence,
+        inference_reason,
+        sources: vec![Source { document, quote }],
+    };
+    claim.check().map_err(|e| format!("openness: {e}"))?;
+    Ok(Some(claim))
+}
+
+/// How a row's statement is known, from its provenance columns.
+fn evidence_type(inferred: bool, document: &DocumentRef, quoted: bool) -> EvidenceType {
+    match (inferred, document, quoted) {
+        (true, _, _) => EvidenceType::Inferred,
+        (false, DocumentRef::Url(_), true) => EvidenceType::PublicSource,
+        (false, DocumentRef::Entity(_), true) => EvidenceType::SeedQuote,
+        _ => EvidenceType::Asserted,
+    }
+}
+
+fn confidence(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|c| (0.0..=1.0).contains(c))
+        .ok_or(format!("confidence `{text}` is not a number from 0 to 1"))
 }
 
 fn parse_relation(row: &HashMap<String, String>, file_name: &str) -> Result<NewRelation, String> {
@@ -225,21 +280,9 @@ fn parse_relation(row: &HashMap<String, String>, file_name: &str) -> Result<NewR
         Some(document) => DocumentRef::parse(document).map_err(|e| format!("source_document: {e}"))?,
         None => DocumentRef::ImportedFile(file_name.to_owned()),
     };
-    let confidence = value(row, "confidence")
-        .map(|c| {
-            c.parse::<f64>()
-                .ok()
-                .filter(|c| (0.0..=1.0).contains(c))
-                .ok_or(format!("confidence `{c}` is not a number from 0 to 1"))
-        })
-        .transpose()?;
+    let confidence = value(row, "confidence").map(confidence).transpose()?;
     let inference_reason = value(row, "inference_reason").map(str::to_owned);
-    let evidence_type = match (&inference_reason, &document, &quote) {
-        (Some(_), _, _) => EvidenceType::Inferred,
-        (None, DocumentRef::Url(_), Some(_)) => EvidenceType::PublicSource,
-        (None, DocumentRef::Entity(_), Some(_)) => EvidenceType::SeedQuote,
-        _ => EvidenceType::Asserted,
-    };
+    let evidence_type = evidence_type(inference_reason.is_some(), &document, quote.is_some());
     Ok(NewRelation {
         source,
         target,

@@ -6,7 +6,7 @@
 //! to it. The ontology graph (`/ns`): its contents.
 
 use super::description::Typed;
-use super::vocab::{GENID, GG_ENTITY, GG_EVIDENCE_PROP, GG_SOURCE, GG_TARGET, RDFS_LABEL, entity_iri};
+use super::vocab::{GENID, GG_CLAIM_PROP, GG_ENTITY, GG_EVIDENCE_PROP, GG_SOURCE, GG_TARGET, RDFS_LABEL, entity_iri};
 use super::{Store, StoreError};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, Triple};
 use std::collections::BTreeSet;
@@ -128,15 +128,32 @@ impl Store {
         Ok(())
     }
 
-    /// A subject's statements, and those of its evidence nodes.
+    /// A subject's statements, and those of its evidence nodes and of its claims (with theirs).
     fn statements_with_evidence(
         &self,
         subject: NamedOrBlankNodeRef<'_>,
         triples: &mut BTreeSet<Keyed>,
     ) -> Result<(), StoreError> {
+        self.statements_with(subject, true, triples)
+    }
+
+    /// `claims`: whether to follow `gg:claim` (one level only: data may point a claim at
+    /// anything, itself included).
+    fn statements_with(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        claims: bool,
+        triples: &mut BTreeSet<Keyed>,
+    ) -> Result<(), StoreError> {
         for quad in self.inner.quads_for_pattern(Some(subject), None, None, None) {
             let triple = Triple::from(quad?);
-            if triple.predicate.as_ref() == GG_EVIDENCE_PROP {
+            if claims && triple.predicate.as_ref() == GG_CLAIM_PROP {
+                match &triple.object {
+                    Term::NamedNode(claim) => self.statements_with(claim.as_ref().into(), false, triples)?,
+                    Term::BlankNode(claim) => self.statements_with(claim.as_ref().into(), false, triples)?,
+                    Term::Literal(_) => {}
+                }
+            } else if triple.predicate.as_ref() == GG_EVIDENCE_PROP {
                 let evidence: Option<NamedOrBlankNode> = match &triple.object {
                     Term::NamedNode(node) => Some(node.clone().into()),
                     Term::BlankNode(node) => Some(node.clone().into()),

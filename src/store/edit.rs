@@ -7,7 +7,7 @@ use super::materialize::{Closure, Schema};
 use super::vocab::*;
 use super::writer::Writer;
 use super::{Store, StoreError};
-use crate::model::{Change, DateStatus, EntityKind, EntityPatch};
+use crate::model::{Change, ClaimProperty, DateStatus, EntityKind, EntityPatch, NewClaim};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 use std::collections::HashSet;
 
@@ -68,6 +68,7 @@ impl Store {
         let is_meeting = typed
             .iter()
             .any(|quad| quad.object == Term::from(kind_class(EntityKind::Meeting).into_owned()));
+        let before = claimed_values(&transaction, &entity)?;
         if let Some(label) = &patch.label {
             replace(&mut transaction, &entity, RDFS_LABEL, &[literal(label)], &home)?;
         }
@@ -131,6 +132,7 @@ impl Store {
                 &home,
             )?;
         }
+        reconcile_claims(&mut transaction, &entity, &home, &before, &patch.claims)?;
         transaction.record_change(&format!("update {id}\n{patch:?}"))?;
         transaction.commit()?;
         Ok(true)
@@ -190,18 +192,163 @@ impl Store {
     }
 }
 
-/// Removes every statement of a subject and of its evidence nodes.
+/// The properties claims are about, with the claim property each is.
+const CLAIMED: [(NamedNodeRef<'static>, ClaimProperty); 6] = [
+    (GG_OPENNESS, ClaimProperty::Openness),
+    (SCHEMA_START_DATE, ClaimProperty::StartDate),
+    (SCHEMA_END_DATE, ClaimProperty::EndDate),
+    (DCTERMS_ISSUED, ClaimProperty::Issued),
+    (SCHEMA_LOCATION, ClaimProperty::Location),
+    (GG_DATE_STATUS, ClaimProperty::DateStatus),
+];
+
+/// The entity's values of every claimed property.
+fn claimed_values(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<(NamedNodeRef<'static>, Term)>, StoreError> {
+    let mut values = Vec::new();
+    for (property, _) in CLAIMED {
+        for quad in statements(transaction, entity, property)? {
+            values.push((property, quad.object));
+        }
+    }
+    Ok(values)
+}
+
+/// The entity's claim nodes with their property and value.
+fn claims_of(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<(NamedOrBlankNode, Option<Term>, Option<Term>)>, StoreError> {
+    let mut claims = Vec::new();
+    for quad in statements(transaction, entity, GG_CLAIM_PROP)? {
+        let Some(node) = node_of(&quad.object) else { continue };
+        let one = |predicate| -> Result<Option<Term>, StoreError> {
+            Ok(transaction
+                .quads_for_pattern(Some(node.as_ref()), Some(predicate), None, None)
+                .next()
+                .transpose()?
+                .map(|quad| quad.object))
+        };
+        let (property, value) = (one(GG_PROPERTY)?, one(GG_VALUE)?);
+        claims.push((node, property, value));
+    }
+    Ok(claims)
+}
+
+fn node_of(term: &Term) -> Option<NamedOrBlankNode> {
+    match term {
+        Term::NamedNode(node) => Some(node.clone().into()),
+        Term::BlankNode(node) => Some(node.clone().into()),
+        Term::Literal(_) => None,
+    }
+}
+
+/// Keeps every value claimed after a patch: the claims given replace all claims of their
+/// properties; a value the patch replaced or removed takes the claims that backed it along
+/// (other readings stay); and a value left without a claim gets an asserted one.
+fn reconcile_claims(
+    transaction: &mut Writer<'_>,
+    entity: &NamedNode,
+    home: &GraphName,
+    before: &[(NamedNodeRef<'static>, Term)],
+    given: &[NewClaim],
+) -> Result<(), StoreError> {
+    let after = claimed_values(transaction, entity)?;
+    let replaced: HashSet<NamedNodeRef<'static>> = given.iter().map(|c| claim_property_iri(c.property)).collect();
+    let mut last = 0;
+    for (node, property, value) in claims_of(transaction, entity)? {
+        let property = property.and_then(|p| match p {
+            Term::NamedNode(p) => CLAIMED.iter().map(|(iri, _)| *iri).find(|iri| *iri == p.as_ref()),
+            _ => None,
+        });
+        let backed_a_removed_value = property.zip(value).is_some_and(|(property, value)| {
+            before.contains(&(property, value.clone())) && !after.contains(&(property, value))
+        });
+        if property.is_some_and(|p| replaced.contains(&p)) || backed_a_removed_value {
+            let link = Term::from(node.clone());
+            for quad in statements(transaction, entity, GG_CLAIM_PROP)? {
+                if quad.object == link {
+                    transaction.remove(&quad);
+                }
+            }
+            remove_claim(transaction, entity, &node)?;
+        } else if let NamedOrBlankNode::NamedNode(named) = &node
+            && let Some(number) = named
+                .as_str()
+                .strip_prefix(entity.as_str())
+                .and_then(|rest| rest.strip_prefix("#claim-"))
+                .and_then(|n| n.parse::<usize>().ok())
+        {
+            last = last.max(number);
+        }
+    }
+    let mut claims: Vec<NewClaim> = given.to_vec();
+    let claimed = |claims: &[NewClaim], property: ClaimProperty, value: &Term| {
+        claims
+            .iter()
+            .any(|c| c.property == property && super::write::claim_value_term(&c.value) == *value)
+    };
+    let remaining = claims_of(transaction, entity)?;
+    for (property_iri, value) in &after {
+        let Some((_, property)) = CLAIMED.iter().find(|(iri, _)| iri == property_iri) else { continue };
+        let kept = remaining.iter().any(|(_, p, v)| {
+            p.as_ref() == Some(&Term::from(property_iri.into_owned())) && v.as_ref() == Some(value)
+        });
+        if !kept && !claimed(&claims, *property, value) {
+            let Some(value) = super::read::claim_value(*property, value) else { continue };
+            claims.push(NewClaim::asserted(*property, value, &[]));
+        }
+    }
+    if claims.is_empty() {
+        return Ok(());
+    }
+    let closure = Schema::read(|p| transaction.quads_for_pattern(None, Some(p), None, None))?.closure();
+    for quad in super::write::claim_quads(entity, last + 1, &claims, home, closure)? {
+        transaction.insert(&quad);
+    }
+    Ok(())
+}
+
+/// Removes a claim node's statements and the evidence nodes only it holds (a claim may point
+/// at the entity's own evidence).
+fn remove_claim(transaction: &mut Writer<'_>, entity: &NamedNode, claim: &NamedOrBlankNode) -> Result<(), StoreError> {
+    let quads: Vec<Quad> = transaction
+        .quads_for_pattern(Some(claim.as_ref()), None, None, None)
+        .collect::<Result<_, _>>()?;
+    for quad in &quads {
+        if quad.predicate.as_ref() == GG_EVIDENCE_PROP
+            && let Some(evidence) = node_of(&quad.object)
+        {
+            let held_by_entity = transaction
+                .quads_for_pattern(Some(entity.as_ref().into()), Some(GG_EVIDENCE_PROP), Some(quad.object.as_ref()), None)
+                .next()
+                .is_some();
+            if !held_by_entity {
+                let evidence_quads: Vec<Quad> = transaction
+                    .quads_for_pattern(Some(evidence.as_ref()), None, None, None)
+                    .collect::<Result<_, _>>()?;
+                for evidence_quad in &evidence_quads {
+                    transaction.remove(evidence_quad);
+                }
+            }
+        }
+        transaction.remove(quad);
+    }
+    Ok(())
+}
+
+/// Removes every statement of a subject, of its evidence nodes and of its claims.
 fn remove_with_evidence(transaction: &mut Writer<'_>, subject: &NamedNode) -> Result<(), StoreError> {
     let quads: Vec<Quad> = transaction
         .quads_for_pattern(Some(subject.as_ref().into()), None, None, None)
         .collect::<Result<_, _>>()?;
     for quad in &quads {
-        if quad.predicate.as_ref() == GG_EVIDENCE_PROP {
-            let evidence = match &quad.object {
-                Term::NamedNode(node) => NamedOrBlankNode::from(node.clone()),
-                Term::BlankNode(node) => NamedOrBlankNode::from(node.clone()),
-                Term::Literal(_) => continue,
-            };
+        if quad.predicate.as_ref() == GG_CLAIM_PROP
+            && let Some(claim) = node_of(&quad.object)
+        {
+            remove_claim(transaction, subject, &claim)?;
+        }
+    }
+    for quad in &quads {
+        if quad.predicate.as_ref() == GG_EVIDENCE_PROP
+            && let Some(evidence) = node_of(&quad.object)
+        {
             let evidence_quads: Vec<Quad> = transaction
                 .quads_for_pattern(Some(evidence.as_ref()), None, None, None)
                 .collect::<Result<_, _>>()?;

@@ -1,10 +1,11 @@
 //! What Oxigraph cannot infer, written down at load time: the `rdf:type` closure over the
 //! ontology's `rdfs:subClassOf`; `gg:Evidence` on every evidence node; for every qualified
 //! relation node its plain triple, its direct/indirect shortcut, `gg:relatedTo` and the
-//! super-properties its property is aligned to (ORG, Dublin Core, schema.org, PROV); and the
-//! documents cited as evidence, as `dcterms:isReferencedBy` on every holder and, on relation
-//! nodes, `prov:wasDerivedFrom`. Derived quads go into the graph of the statement they derive
-//! from, so withdrawing a graph withdraws them too.
+//! super-properties its property is aligned to (ORG, Dublin Core, schema.org, PROV); `gg:Claim`
+//! on every claim node; and the documents cited as evidence, as `dcterms:isReferencedBy` on
+//! every holder and, on relation and claim nodes (statements), `prov:wasDerivedFrom`. Derived
+//! quads go into the graph of the statement they derive from, so withdrawing a graph withdraws
+//! them too.
 
 use super::StoreError;
 use super::vocab::*;
@@ -219,7 +220,8 @@ pub struct Materializer {
     /// nodes after their evidence.
     evidence_held: HashMap<NamedOrBlankNode, Vec<(Term, GraphName)>>,
     documents: HashMap<Term, Vec<Term>>,
-    /// Relation nodes (whatever has a `gg:source`, whose domain is `gg:Relation`).
+    /// Relation nodes (whatever has a `gg:source`, whose domain is `gg:Relation`) and claim
+    /// nodes (whatever is the object of a `gg:claim`).
     statements: HashSet<NamedOrBlankNode>,
 }
 
@@ -300,6 +302,20 @@ impl Materializer {
                 .entry(quad.subject.clone())
                 .or_default()
                 .push((quad.object.clone(), quad.graph_name.clone()));
+        } else if predicate == GG_CLAIM_PROP {
+            let claim = match &quad.object {
+                Term::NamedNode(node) => NamedOrBlankNode::from(node.clone()),
+                Term::BlankNode(node) => NamedOrBlankNode::from(node.clone()),
+                Term::Literal(_) => return,
+            };
+            // A claim, like a relation node, is a statement: typed without the writer saying so,
+            // and derived from the documents its evidence cites.
+            self.derived
+                .push(Quad::new(claim.clone(), RDF_TYPE, GG_CLAIM, quad.graph_name.clone()));
+            self.typed(claim.clone(), &GG_CLAIM.into_owned(), &quad.graph_name);
+            if self.statements.insert(claim.clone()) {
+                self.derive_provenance(&claim);
+            }
         } else if predicate == GG_DOCUMENT_PROP {
             let evidence: Term = quad.subject.clone().into();
             for (holder, graph) in self.evidence_links.get(&evidence).cloned().into_iter().flatten() {

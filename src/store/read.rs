@@ -5,7 +5,7 @@
 use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
-use crate::model::{Citation, DateStatus, Entity, EvidenceType, Relation, RelationSummary};
+use crate::model::{Citation, Claim, ClaimProperty, ClaimValue, DateStatus, Entity, EvidenceType, Openness, Relation, RelationSummary};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term};
 use std::collections::HashMap;
 
@@ -57,7 +57,9 @@ impl Store {
                     date_note: description.text(GG_DATE_NOTE),
                     location: description.text(SCHEMA_LOCATION),
                     identifier: description.text(DCTERMS_IDENTIFIER),
+                    theme: description.text(GG_THEME),
                     citations: self.citations(&description, &mut documents)?,
+                    claims: self.claims(&description, &mut documents)?,
                 },
             );
         }
@@ -176,6 +178,51 @@ impl Store {
         Ok((label, inverse))
     }
 
+    /// An entity's claims, those about the values it states first, then by property and value.
+    fn claims(&self, entity: &Description, documents: &mut DocumentCache) -> Result<Vec<Claim>, StoreError> {
+        let mut claims = Vec::new();
+        for node in entity.all(GG_CLAIM_PROP) {
+            let node = match node {
+                Term::NamedNode(node) => NamedOrBlankNodeRef::from(node.as_ref()),
+                Term::BlankNode(node) => NamedOrBlankNodeRef::from(node.as_ref()),
+                Term::Literal(_) => continue,
+            };
+            let claim = self.describe(node)?;
+            let Some(Term::NamedNode(property_iri)) = claim.all(GG_PROPERTY).first().cloned() else {
+                continue;
+            };
+            let Some(property) = ClaimProperty::ALL
+                .iter()
+                .copied()
+                .find(|p| claim_property_iri(*p) == property_iri.as_ref())
+            else {
+                continue;
+            };
+            let value = claim.all(GG_VALUE).first().cloned();
+            let asserted = value
+                .as_ref()
+                .is_some_and(|value| entity.all(property_iri.as_ref()).iter().any(|stated| stated == value));
+            claims.push(Claim {
+                property,
+                value: value.as_ref().and_then(|v| claim_value(property, v)).map(|v| v.to_string()),
+                asserted,
+                evidence_type: claim.named(GG_EVIDENCE_TYPE).and_then(|value| {
+                    EvidenceType::ALL
+                        .iter()
+                        .copied()
+                        .find(|e| evidence_type_iri(*e) == value.as_ref())
+                }),
+                confidence: claim.text(GG_CONFIDENCE).and_then(|c| c.parse().ok()),
+                inference_reason: claim.text(GG_INFERENCE_REASON),
+                citations: self.citations(&claim, documents)?,
+            });
+        }
+        claims.sort_by(|a, b| {
+            (!a.asserted, a.property, &a.value).cmp(&(!b.asserted, b.property, &b.value))
+        });
+        Ok(claims)
+    }
+
     fn citations(&self, holder: &Description, documents: &mut DocumentCache) -> Result<Vec<Citation>, StoreError> {
         let mut citations = Vec::new();
         for evidence in holder.all(GG_EVIDENCE_PROP) {
@@ -200,6 +247,25 @@ impl Store {
         citations.sort_by(|a, b| (&a.document, &a.quote).cmp(&(&b.document, &b.quote)));
         citations.dedup();
         Ok(citations)
+    }
+}
+
+/// A stored value read as a value of `property`; `None` for a term that is not one.
+pub(super) fn claim_value(property: ClaimProperty, term: &Term) -> Option<ClaimValue> {
+    match (property, term) {
+        (ClaimProperty::Openness, Term::NamedNode(node)) => Openness::ALL
+            .iter()
+            .copied()
+            .find(|o| openness_iri(*o) == node.as_ref())
+            .map(ClaimValue::Openness),
+        (ClaimProperty::DateStatus, Term::NamedNode(node)) => DateStatus::ALL
+            .iter()
+            .copied()
+            .find(|s| date_status_iri(*s) == node.as_ref())
+            .map(ClaimValue::DateStatus),
+        (ClaimProperty::Location, Term::Literal(literal)) => Some(ClaimValue::Text(literal.value().to_owned())),
+        (_, Term::Literal(literal)) => literal.value().parse().ok().map(ClaimValue::Date),
+        _ => None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The IRIs govgraph reads and writes: its own namespaces and the terms it reuses.
 
-use crate::model::{DateStatus, EntityKind, EvidenceType, Openness, RelationKind};
+use crate::model::{ClaimProperty, DateStatus, EntityKind, EvidenceType, Openness, RelationKind};
 use oxigraph::model::NamedNodeRef;
 use std::sync::OnceLock;
 
@@ -55,6 +55,7 @@ iris! {
     GG_EVIDENCE = "https://w3id.org/govgraph/ns#Evidence";
     GG_IMPORTED_FILE = "https://w3id.org/govgraph/ns#ImportedFile";
     GG_PUBLIC_SOURCE = "https://w3id.org/govgraph/ns#PublicSource";
+    GG_CLAIM = "https://w3id.org/govgraph/ns#Claim";
 
     GG_OPENNESS = "https://w3id.org/govgraph/ns#openness";
     GG_DATE_NOTE = "https://w3id.org/govgraph/ns#dateNote";
@@ -75,6 +76,10 @@ iris! {
     GG_OPENNESS_NOTE = "https://w3id.org/govgraph/ns#opennessNote";
     GG_DATE_STATUS = "https://w3id.org/govgraph/ns#dateStatus";
     GG_EVIDENCE_PROP = "https://w3id.org/govgraph/ns#evidence";
+    GG_CLAIM_PROP = "https://w3id.org/govgraph/ns#claim";
+    GG_PROPERTY = "https://w3id.org/govgraph/ns#property";
+    GG_VALUE = "https://w3id.org/govgraph/ns#value";
+    GG_THEME = "https://w3id.org/govgraph/ns#theme";
     GG_DOCUMENT_PROP = "https://w3id.org/govgraph/ns#document";
     GG_QUOTE = "https://w3id.org/govgraph/ns#quote";
     GG_SOURCE = "https://w3id.org/govgraph/ns#source";
@@ -261,6 +266,17 @@ pub fn evidence_type_iri(evidence: EvidenceType) -> NamedNodeRef<'static> {
         EvidenceType::Inferred => "https://w3id.org/govgraph/ns#Inferred",
         EvidenceType::Asserted => "https://w3id.org/govgraph/ns#Asserted",
     })
+}
+
+pub fn claim_property_iri(property: ClaimProperty) -> NamedNodeRef<'static> {
+    match property {
+        ClaimProperty::Openness => GG_OPENNESS,
+        ClaimProperty::StartDate => SCHEMA_START_DATE,
+        ClaimProperty::EndDate => SCHEMA_END_DATE,
+        ClaimProperty::Issued => DCTERMS_ISSUED,
+        ClaimProperty::Location => SCHEMA_LOCATION,
+        ClaimProperty::DateStatus => GG_DATE_STATUS,
+    }
 }
 
 pub fn date_status_iri(status: DateStatus) -> NamedNodeRef<'static> {

@@ -7,7 +7,7 @@ use super::materialize::{Materializer, Schema};
 use super::version::bulk_change_quads;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
-use crate::model::{DateStatus, DocumentRef, EntityKind, NewEntity, NewRelation, Predicate, Slug};
+use crate::model::{ClaimValue, DateStatus, DocumentRef, EntityKind, NewClaim, NewEntity, NewRelation, Predicate, Slug};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -95,14 +95,49 @@ impl QuadWriter {
         })
     }
 
+    /// Writes `holder`'s evidence nodes, `{holder}#evidence-N` (`#` is kept once: a claim's
+    /// evidence is `{entity}#claim-N-evidence-M`).
     fn evidence(&mut self, holder: &NamedNode, sources: &[crate::model::Source]) -> Result<(), StoreError> {
+        let separator = if holder.as_str().contains('#') { "-" } else { "#" };
         for (index, source) in sources.iter().enumerate() {
-            let node = NamedNode::new_unchecked(format!("{}#evidence-{}", holder.as_str(), index + 1));
+            let node = NamedNode::new_unchecked(format!("{}{separator}evidence-{}", holder.as_str(), index + 1));
             let document = self.document(&source.document)?;
             self.add(holder, GG_EVIDENCE_PROP, node.clone());
             self.add(&node, GG_DOCUMENT_PROP, document);
             if let Some(quote) = &source.quote {
                 self.add(&node, GG_QUOTE, Literal::new_simple_literal(quote));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `entity`'s claims as `{entity}#claim-N`. A claim citing exactly the entity's own
+    /// sources points at the entity's evidence nodes instead of repeating them.
+    fn claims(
+        &mut self,
+        entity: &NamedNode,
+        claims: &[(usize, &NewClaim)],
+        own: &[crate::model::Source],
+    ) -> Result<(), StoreError> {
+        for &(index, claim) in claims {
+            let node = NamedNode::new_unchecked(format!("{}#claim-{index}", entity.as_str()));
+            self.add(entity, GG_CLAIM_PROP, node.clone());
+            self.add(&node, GG_PROPERTY, claim_property_iri(claim.property));
+            self.add(&node, GG_VALUE, claim_value_term(&claim.value));
+            self.add(&node, GG_EVIDENCE_TYPE, evidence_type_iri(claim.evidence_type));
+            if let Some(confidence) = claim.confidence {
+                self.add(&node, GG_CONFIDENCE, decimal(confidence));
+            }
+            if let Some(reason) = &claim.inference_reason {
+                self.add(&node, GG_INFERENCE_REASON, Literal::new_simple_literal(reason));
+            }
+            if !own.is_empty() && claim.sources == own {
+                for index in 1..=own.len() {
+                    let evidence = NamedNode::new_unchecked(format!("{}#evidence-{index}", entity.as_str()));
+                    self.add(&node, GG_EVIDENCE_PROP, evidence);
+                }
+            } else {
+                self.evidence(&node, &claim.sources)?;
             }
         }
         Ok(())
@@ -139,7 +174,10 @@ impl QuadWriter {
         if let Some(location) = &entity.location {
             self.add(&iri, SCHEMA_LOCATION, Literal::new_simple_literal(location));
         }
-        self.evidence(&iri, &entity.sources)
+        self.evidence(&iri, &entity.sources)?;
+        let claims = entity.claims_to_write();
+        let numbered: Vec<(usize, &NewClaim)> = claims.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
+        self.claims(&iri, &numbered, &entity.sources)
     }
 
     fn relation(&mut self, relation: &NewRelation, property: &RelationProperty) -> Result<(), StoreError> {
@@ -161,22 +199,56 @@ impl QuadWriter {
         self.add(&iri, GG_RELATION_KIND, relation_kind_iri(relation.kind));
         self.add(&iri, GG_EVIDENCE_TYPE, evidence_type_iri(relation.evidence_type));
         if let Some(confidence) = relation.confidence {
-            let value = format!("{confidence}");
-            let value = if value.contains('.') {
-                value
-            } else {
-                format!("{value}.0")
-            };
-            self.add(
-                &iri,
-                GG_CONFIDENCE,
-                Literal::new_typed_literal(value, NamedNode::new_unchecked(format!("{XSD}decimal"))),
-            );
+            self.add(&iri, GG_CONFIDENCE, decimal(confidence));
         }
         if let Some(reason) = &relation.inference_reason {
             self.add(&iri, GG_INFERENCE_REASON, Literal::new_simple_literal(reason));
         }
         self.evidence(&iri, &relation.sources)
+    }
+}
+
+/// The quads that add `claims` to an existing entity, numbered from `first`, with what they
+/// imply (types, the documents cited), in `graph`.
+pub(super) fn claim_quads(
+    entity: &NamedNode,
+    first: usize,
+    claims: &[NewClaim],
+    graph: &GraphName,
+    closure: super::materialize::Closure,
+) -> Result<Vec<Quad>, StoreError> {
+    let mut writer = QuadWriter::new(graph.clone());
+    let mut numbered = Vec::with_capacity(claims.len());
+    for (offset, claim) in claims.iter().enumerate() {
+        numbered.push((first + offset, claim));
+    }
+    writer.claims(entity, &numbered, &[])?;
+    let mut materializer = Materializer::new(closure);
+    for quad in &writer.quads {
+        materializer.observe(quad);
+    }
+    let mut quads = writer.quads;
+    quads.extend(materializer.finish());
+    Ok(quads)
+}
+
+/// A confidence as the `xsd:decimal` the shapes want (`1.0`, not `1`).
+fn decimal(value: f64) -> Literal {
+    let text = format!("{value}");
+    let text = if text.contains('.') { text } else { format!("{text}.0") };
+    Literal::new_typed_literal(text, NamedNode::new_unchecked(format!("{XSD}decimal")))
+}
+
+/// The term a claimed value is stored as: the term the entity would state.
+pub(super) fn claim_value_term(value: &ClaimValue) -> Term {
+    match value {
+        ClaimValue::Openness(openness) => openness_iri(*openness).into_owned().into(),
+        ClaimValue::DateStatus(status) => date_status_iri(*status).into_owned().into(),
+        ClaimValue::Date(date) => {
+            let datatype = NamedNode::new_unchecked(format!("{XSD}{}", date.xsd_type()));
+            Literal::new_typed_literal(date.to_string(), datatype).into()
+        }
+        ClaimValue::Text(text) => Literal::new_simple_literal(text).into(),
     }
 }
 

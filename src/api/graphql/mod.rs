@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, request data, limits, and the HTTP transport (GraphQL over HTTP).
 
 mod arguments;
+mod claims;
 mod cite;
 mod errors;
 mod extension;

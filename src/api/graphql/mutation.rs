@@ -2,6 +2,7 @@
 //! admin token, checks its input field by field (`BAD_USER_INPUT` naming the field), writes in
 //! one transaction, and answers from the catalog it made (read-your-writes).
 
+use super::claims::ClaimInput;
 use super::errors::{coded, internal, store_error};
 use super::request;
 use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
@@ -57,6 +58,10 @@ pub struct EntityInput {
     pub location: Option<String>,
     /// Where the entity is described (provenance): at least one source.
     pub sources: Vec<SourceInput>,
+    /// Where its values come from (openness, dates, location): a value without a claim of its
+    /// own is ASSERTED on `sources`.
+    #[graphql(default)]
+    pub claims: Vec<ClaimInput>,
 }
 
 /// Changes to an entity: a field left out is kept; a field set to null is removed.
@@ -76,6 +81,10 @@ pub struct EntityPatch {
     pub end_date: MaybeUndefined<String>,
     /// A new location; null removes it.
     pub location: MaybeUndefined<String>,
+    /// Claims replacing every claim of their properties. A value changed without one loses the
+    /// claims of the old value and is ASSERTED.
+    #[graphql(default)]
+    pub claims: Vec<ClaimInput>,
 }
 
 /// A new relation between two refs; `predicate` is a property of the ontology (e.g. `inspired`)
@@ -97,7 +106,7 @@ pub struct RelationInput {
     pub sources: Vec<SourceInput>,
 }
 
-fn sources(inputs: &[SourceInput]) -> Vec<ModelSource> {
+pub(super) fn sources(inputs: &[SourceInput]) -> Vec<ModelSource> {
     inputs
         .iter()
         .map(|s| ModelSource {
@@ -187,6 +196,7 @@ impl Mutation {
             end_date: input.end_date,
             location: input.location,
             sources: sources(&input.sources),
+            claims: input.claims.iter().map(ClaimInput::to_service).collect(),
         };
         let id = mutate(ctx, move |store, catalog| {
             curate::write::create_entity(store, catalog, &input)
@@ -202,6 +212,7 @@ impl Mutation {
         #[graphql(desc = "The entity's id (not a label or alias).")] id: ID,
         #[graphql(desc = "The fields to change; those left out are kept.")] patch: EntityPatch,
     ) -> Result<Entity> {
+        let given: Vec<_> = patch.claims.iter().map(ClaimInput::to_service).collect();
         let patch = (|| -> Result<ModelPatch, QueryError> {
             Ok(ModelPatch {
                 label: patch.label.clone(),
@@ -211,13 +222,14 @@ impl Mutation {
                 start_date: change(&patch.start_date, |d| curate::patch_date("startDate", &d))?,
                 end_date: change(&patch.end_date, |d| curate::patch_date("endDate", &d))?,
                 location: change(&patch.location, |l| curate::patch_text("location", &l))?,
+                claims: Vec::new(),
             })
         })()
         .map_err(|error| error.extend())?;
         let id = id.0;
         let target = id.clone();
         mutate(ctx, move |store, catalog| {
-            curate::write::update_entity(store, catalog, &target, &patch)
+            curate::write::update_entity(store, catalog, &target, &patch, &given)
         })
         .await?;
         load_entity(ctx, id).await

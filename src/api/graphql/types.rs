@@ -321,6 +321,23 @@ impl Entity {
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
         Ok(self.details(ctx).await?.citations.iter().cloned().map(Source).collect())
     }
+    /// Where each of its values comes from (openness, dates, date status, location), the
+    /// values it states first: "why closed?" is `claims(property: "openness")`. Every value the
+    /// entity states has at least one claim; a claim with `asserted: false` is another reading.
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only claims about this property: \"openness\", \"startDate\", \"endDate\", \
+                          \"issued\", \"location\" or \"dateStatus\"; another name is BAD_USER_INPUT.")]
+        property: Option<String>,
+    ) -> Result<Vec<super::claims::Claim>> {
+        super::claims::claims_of(&self.details(ctx).await?.claims, property.as_deref())
+    }
+    /// The overarching theme a meeting gave itself, verbatim from its sources; null when none
+    /// is recorded.
+    async fn theme(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| details.theme.clone())
+    }
 }
 
 // Its ends, kind and predicate come from memory; evidence and provenance from the store when

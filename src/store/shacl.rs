@@ -264,22 +264,28 @@ fn target_pattern(shape: &ShapeNode) -> Option<String> {
 }
 
 fn path_of(store: &Store, shape: &ShapeNode) -> Result<(String, String), StoreError> {
-    match shape.value("path") {
-        Some(Term::NamedNode(predicate)) => Ok((predicate.to_string(), compact(predicate.as_str()))),
-        Some(Term::BlankNode(blank)) => {
-            let path = ShapeNode::load(store, blank.as_ref().into())?;
-            match path.value("inversePath") {
-                Some(Term::NamedNode(predicate)) if path.properties.len() == 1 => {
-                    Ok((format!("^{predicate}"), format!("^{}", compact(predicate.as_str()))))
-                }
-                _ => Err(StoreError::UnsupportedShacl(format!(
-                    "sh:path other than an IRI or [ sh:inversePath IRI ] in {}",
-                    shape.name()
-                ))),
-            }
+    // Loading skolemises the blank node of `[ sh:inversePath P ]` into a genid IRI.
+    let anonymous = |node: &NamedNode| node.as_str().starts_with(super::vocab::GENID);
+    let path_node: NamedOrBlankNode = match shape.value("path") {
+        Some(Term::NamedNode(predicate)) if !anonymous(predicate) => {
+            return Ok((predicate.to_string(), compact(predicate.as_str())));
+        }
+        Some(Term::NamedNode(node)) => node.clone().into(),
+        Some(Term::BlankNode(blank)) => blank.clone().into(),
+        _ => {
+            return Err(StoreError::UnsupportedShacl(format!(
+                "a property shape without an IRI sh:path: {}",
+                shape.name()
+            )));
+        }
+    };
+    let path = ShapeNode::load(store, path_node.as_ref())?;
+    match path.value("inversePath") {
+        Some(Term::NamedNode(predicate)) if path.properties.len() == 1 => {
+            Ok((format!("^{predicate}"), format!("^{}", compact(predicate.as_str()))))
         }
         _ => Err(StoreError::UnsupportedShacl(format!(
-            "a property shape without an IRI sh:path: {}",
+            "sh:path other than an IRI or [ sh:inversePath IRI ] in {}",
             shape.name()
         ))),
     }

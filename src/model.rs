@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod claim;
+pub mod quote;
 pub use claim::{Claim, ClaimProperty, ClaimValue, NewClaim};
 
 /// Declares a closed set of values with the token that names each in CSV, the CLI and the API.
@@ -513,6 +514,9 @@ pub struct Relation {
     pub evidence_type: Option<EvidenceType>,
     pub confidence: Option<f64>,
     pub inference_reason: Option<String>,
+    /// When a role the relation states began and ended (a chair's years), where sources say.
+    pub start_date: Option<PartialDate>,
+    pub end_date: Option<PartialDate>,
     pub citations: Vec<Citation>,
 }
 

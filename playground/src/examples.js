@@ -28,7 +28,7 @@ export const EXAMPLES = [
   path(
     from: "Montevideo Statement"
     via: ["1Net"]
-    to: "São Paulo"
+    to: "São Paulo meeting"
   ) {
     length
     nodes { ...Entity }

@@ -28,7 +28,8 @@ const colourOf = (openness) => opennessOf(openness)?.color ?? '#ffffff';
 const lineStyleOf = (kind) => entryOf(legend.relationKinds, kind)?.lineStyle ?? 'solid';
 
 const ENTITY_FIELDS = `id iri label aliases kind openness opennessNote description startDate endDate
-  dateStatus dateNote location identifier degree sources { document quote title documentIri }`;
+  dateStatus dateNote location identifier theme degree sources { document quote title documentIri }
+  claims { property value asserted evidenceType confidence inferenceReason sources { document quote title documentIri } }`;
 
 const $ = (id) => document.getElementById(id);
 
@@ -372,6 +373,45 @@ function sourcesList(sources) {
   );
 }
 
+const EVIDENCE_NAMES = {
+  SEED_QUOTE: 'quoted from a seed document',
+  PUBLIC_SOURCE: 'quoted from a public page',
+  INFERRED: 'inferred',
+  ASSERTED: 'asserted by a curator',
+};
+
+const CLAIM_NAMES = { openness: 'openness', startDate: 'start', endDate: 'end', issued: 'issued', location: 'place', dateStatus: 'date status' };
+
+// One claim: how the value is known, how sure, why, and the words it rests on.
+function claimItem(claim, withValue) {
+  const how = [EVIDENCE_NAMES[claim.evidenceType] ?? 'no evidence type'];
+  if (claim.confidence != null) how.push(`confidence ${claim.confidence}`);
+  return el(
+    'li',
+    { class: 'claim', 'data-property': claim.property, 'data-evidence-type': claim.evidenceType ?? '' },
+    el('div', { class: 'claim-how' }, withValue ? [el('strong', {}, `${CLAIM_NAMES[claim.property] ?? claim.property}: ${claim.value ?? '?'}`), ' — '] : null, how.join(', ')),
+    claim.inferenceReason ? el('p', { class: 'claim-reason' }, claim.inferenceReason) : null,
+    claim.sources?.length ? sourcesList(claim.sources) : null,
+  );
+}
+
+// "Why closed?": the openness's claims; then the readings the entity does not state as its own
+// (a later page's date for a box the diagram leaves TBD).
+function claimsSections(entity) {
+  const claims = Array.isArray(entity.claims) ? entity.claims : [];
+  const openness = claims.filter((c) => c.property === 'openness' && c.asserted);
+  const others = claims.filter((c) => !c.asserted);
+  const sections = [];
+  if (openness.length) {
+    const title = `Why ${String(openness[0].value ?? entity.openness ?? '').toLowerCase()}?`;
+    sections.push(el('section', { class: 'why-openness' }, el('h4', {}, title), el('ol', { class: 'claims' }, openness.map((c) => claimItem(c, false)))));
+  }
+  if (others.length) {
+    sections.push(el('section', { class: 'other-readings' }, el('h4', {}, 'Other readings'), el('ol', { class: 'claims' }, others.map((c) => claimItem(c, true)))));
+  }
+  return sections;
+}
+
 function fieldRows(entity, fields) {
   const rows = [];
   for (const [key, name] of fields) {
@@ -394,6 +434,7 @@ const ENTITY_ROWS = [
   ['location', 'Location'],
   ['aliases', 'Also known as'],
   ['identifier', 'Identifier'],
+  ['theme', 'Theme'],
   ['degree', 'Relations'],
   ['description', 'Description'],
   ['iri', 'IRI'],
@@ -425,6 +466,7 @@ function entityBody(entity, loading) {
     'div',
     { class: 'details-body' },
     fieldRows(entity, ENTITY_ROWS),
+    loading ? null : claimsSections(entity),
     el('h4', {}, 'Sources'),
     loading ? el('p', { class: 'muted' }, 'Loading sources…') : sourcesList(entity.sources) ?? el('p', { class: 'muted' }, 'No sources recorded.'),
     el(

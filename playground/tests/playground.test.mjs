@@ -269,6 +269,14 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     }
     const sources = await page.$$eval('#details .source', (items) => items.map((i) => i.textContent));
     assert.ok(sources.length >= 1 && sources[0].trim().length > 0, 'at least one source (document and quote)');
+    if (target.id === 'montevideo-statement-2013') {
+      // "Why closed?": the openness claim, with how it is known and the words it rests on.
+      const why = await page.waitForSelector('#details .why-openness', { timeout: 10_000 });
+      const text = await why.textContent();
+      assert.match(text, /Why closed\?/, `the details panel should say why the statement is closed: ${text}`);
+      assert.match(text, /quoted from a public page/, text);
+      assert.ok(await why.$('.claim .source blockquote'), `the openness claim should show its quote: ${text}`);
+    }
   });
 
   test('the timeline layout places nodes by date', async (t) => {

@@ -34,9 +34,7 @@ impl ClaimValue {
         match property {
             ClaimProperty::Openness => value.parse().map(Self::Openness),
             ClaimProperty::DateStatus => value.parse().map(Self::DateStatus),
-            ClaimProperty::StartDate | ClaimProperty::EndDate | ClaimProperty::Issued => {
-                value.parse().map(Self::Date)
-            }
+            ClaimProperty::StartDate | ClaimProperty::EndDate | ClaimProperty::Issued => value.parse().map(Self::Date),
             ClaimProperty::Location if value.is_empty() => Err("a location claim needs a place".to_owned()),
             ClaimProperty::Location => Ok(Self::Text(value.to_owned())),
         }
@@ -93,9 +91,7 @@ impl NewClaim {
             EvidenceType::PublicSource if !quoted(|d| matches!(d, super::DocumentRef::Url(_))) => {
                 Err("a public_source claim needs a quote from a web page".to_owned())
             }
-            EvidenceType::Inferred
-                if self.inference_reason.is_none() || !self.confidence.is_some_and(|c| c < 1.0) =>
-            {
+            EvidenceType::Inferred if self.inference_reason.is_none() || !self.confidence.is_some_and(|c| c < 1.0) => {
                 Err("an inferred claim needs an inference reason and a confidence below 1".to_owned())
             }
             _ if self.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) => {

@@ -201,7 +201,10 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
     let claims = match openness {
         Some(openness) => openness_claim(row, openness)?.into_iter().collect(),
         None if OPENNESS_CLAIM_COLUMNS.iter().any(|column| value(row, column).is_some()) => {
-            return Err("`openness_source`, `openness_quote`, `openness_confidence` and `openness_reason` need an `openness`".to_owned());
+            return Err(
+                "`openness_source`, `openness_quote`, `openness_confidence` and `openness_reason` need an `openness`"
+                    .to_owned(),
+            );
         }
         None => Vec::new(),
     };
@@ -224,7 +227,12 @@ fn parse_entity(row: &HashMap<String, String>, file_name: &str) -> Result<NewEnt
     })
 }
 
-const OPENNESS_CLAIM_COLUMNS: [&str; 4] = ["openness_source", "openness_quote", "openness_confidence", "openness_reason"];
+const OPENNESS_CLAIM_COLUMNS: [&str; 4] = [
+    "openness_source",
+    "openness_quote",
+    "openness_confidence",
+    "openness_reason",
+];
 
 /// The row's claim about its openness when it gives one (`openness_*` columns), typed by its
 /// provenance as a relation row is; without them the openness is asserted on the row's source.
@@ -232,8 +240,8 @@ fn openness_claim(row: &HashMap<String, String>, openness: Openness) -> Result<O
     if OPENNESS_CLAIM_COLUMNS.iter().all(|column| value(row, column).is_none()) {
         return Ok(None);
     }
-    let document = value(row, "openness_source")
-        .ok_or("`openness_source` is empty: name the document the openness comes from")?;
+    let document =
+        value(row, "openness_source").ok_or("`openness_source` is empty: name the document the openness comes from")?;
     let document = DocumentRef::parse(document).map_err(|e| format!("openness_source: {e}"))?;
     let quote = value(row, "openness_quote").map(str::to_owned);
     let confidence = value(row, "openness_confidence").map(confidence).transpose()?;

@@ -203,7 +203,10 @@ const CLAIMED: [(NamedNodeRef<'static>, ClaimProperty); 6] = [
 ];
 
 /// The entity's values of every claimed property.
-fn claimed_values(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<(NamedNodeRef<'static>, Term)>, StoreError> {
+fn claimed_values(
+    transaction: &Writer<'_>,
+    entity: &NamedNode,
+) -> Result<Vec<(NamedNodeRef<'static>, Term)>, StoreError> {
     let mut values = Vec::new();
     for (property, _) in CLAIMED {
         for quad in statements(transaction, entity, property)? {
@@ -214,7 +217,10 @@ fn claimed_values(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<(N
 }
 
 /// The entity's claim nodes with their property and value.
-fn claims_of(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<(NamedOrBlankNode, Option<Term>, Option<Term>)>, StoreError> {
+fn claims_of(
+    transaction: &Writer<'_>,
+    entity: &NamedNode,
+) -> Result<Vec<(NamedOrBlankNode, Option<Term>, Option<Term>)>, StoreError> {
     let mut claims = Vec::new();
     for quad in statements(transaction, entity, GG_CLAIM_PROP)? {
         let Some(node) = node_of(&quad.object) else { continue };
@@ -286,12 +292,16 @@ fn reconcile_claims(
     };
     let remaining = claims_of(transaction, entity)?;
     for (property_iri, value) in &after {
-        let Some((_, property)) = CLAIMED.iter().find(|(iri, _)| iri == property_iri) else { continue };
-        let kept = remaining.iter().any(|(_, p, v)| {
-            p.as_ref() == Some(&Term::from(property_iri.into_owned())) && v.as_ref() == Some(value)
-        });
+        let Some((_, property)) = CLAIMED.iter().find(|(iri, _)| iri == property_iri) else {
+            continue;
+        };
+        let kept = remaining
+            .iter()
+            .any(|(_, p, v)| p.as_ref() == Some(&Term::from(property_iri.into_owned())) && v.as_ref() == Some(value));
         if !kept && !claimed(&claims, *property, value) {
-            let Some(value) = super::read::claim_value(*property, value) else { continue };
+            let Some(value) = super::read::claim_value(*property, value) else {
+                continue;
+            };
             claims.push(NewClaim::asserted(*property, value, &[]));
         }
     }
@@ -316,7 +326,12 @@ fn remove_claim(transaction: &mut Writer<'_>, entity: &NamedNode, claim: &NamedO
             && let Some(evidence) = node_of(&quad.object)
         {
             let held_by_entity = transaction
-                .quads_for_pattern(Some(entity.as_ref().into()), Some(GG_EVIDENCE_PROP), Some(quad.object.as_ref()), None)
+                .quads_for_pattern(
+                    Some(entity.as_ref().into()),
+                    Some(GG_EVIDENCE_PROP),
+                    Some(quad.object.as_ref()),
+                    None,
+                )
                 .next()
                 .is_some();
             if !held_by_entity {

@@ -74,11 +74,16 @@ impl Store {
                 Some(Term::NamedNode(node)) => Some(node.as_str().to_owned()),
                 _ => None,
             };
-            let (Some(document), Some(kind), Some(count)) = (text("file").or_else(|| text("document")), text("type"), text("n"))
+            let (Some(document), Some(kind), Some(count)) =
+                (text("file").or_else(|| text("document")), text("type"), text("n"))
             else {
                 continue;
             };
-            let Some(evidence) = EvidenceType::ALL.iter().copied().find(|e| evidence_type_iri(*e).as_str() == kind) else {
+            let Some(evidence) = EvidenceType::ALL
+                .iter()
+                .copied()
+                .find(|e| evidence_type_iri(*e).as_str() == kind)
+            else {
                 continue;
             };
             let entry = documents.entry(document.clone()).or_insert_with(|| DocumentQuality {
@@ -119,7 +124,8 @@ impl Store {
         let error = |e: &dyn fmt::Display| StoreError::QueryEvaluation(e.to_string());
         let mut prepared = SparqlEvaluator::new().parse_query(query).map_err(|e| error(&e))?;
         prepared.dataset_mut().set_default_graph_as_union();
-        let QueryResults::Solutions(solutions) = prepared.on_store(&self.inner).execute().map_err(|e| error(&e))? else {
+        let QueryResults::Solutions(solutions) = prepared.on_store(&self.inner).execute().map_err(|e| error(&e))?
+        else {
             return Ok(Vec::new());
         };
         let mut rows = Vec::new();
@@ -160,7 +166,13 @@ impl fmt::Display for QualityReport {
             header.join(" / ")
         )?;
         for row in &self.documents {
-            let counts = |tally: &Tally| types.iter().map(|t| tally.get(*t).to_string()).collect::<Vec<_>>().join(" / ");
+            let counts = |tally: &Tally| {
+                types
+                    .iter()
+                    .map(|t| tally.get(*t).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            };
             writeln!(
                 f,
                 "  {}: values {} | relations {}",
@@ -171,7 +183,9 @@ impl fmt::Display for QualityReport {
         }
         writeln!(f, "inferred ({}):", self.inferences.len())?;
         for inference in &self.inferences {
-            let confidence = inference.confidence.map_or("no confidence".to_owned(), |c| format!("confidence {c}"));
+            let confidence = inference
+                .confidence
+                .map_or("no confidence".to_owned(), |c| format!("confidence {c}"));
             writeln!(
                 f,
                 "  {} ({confidence}): {}",

@@ -5,7 +5,9 @@
 use super::description::Description;
 use super::vocab::*;
 use super::{Store, StoreError};
-use crate::model::{Citation, Claim, ClaimProperty, ClaimValue, DateStatus, Entity, EvidenceType, Openness, Relation, RelationSummary};
+use crate::model::{
+    Citation, Claim, ClaimProperty, ClaimValue, DateStatus, Entity, EvidenceType, Openness, Relation, RelationSummary,
+};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term};
 use std::collections::HashMap;
 
@@ -101,6 +103,8 @@ impl Store {
                     evidence_type,
                     confidence: description.text(GG_CONFIDENCE).and_then(|c| c.parse().ok()),
                     inference_reason: description.text(GG_INFERENCE_REASON),
+                    start_date: description.date(SCHEMA_START_DATE),
+                    end_date: description.date(SCHEMA_END_DATE),
                     citations: self.citations(&description, &mut documents)?,
                 },
             );
@@ -204,7 +208,10 @@ impl Store {
                 .is_some_and(|value| entity.all(property_iri.as_ref()).iter().any(|stated| stated == value));
             claims.push(Claim {
                 property,
-                value: value.as_ref().and_then(|v| claim_value(property, v)).map(|v| v.to_string()),
+                value: value
+                    .as_ref()
+                    .and_then(|v| claim_value(property, v))
+                    .map(|v| v.to_string()),
                 asserted,
                 evidence_type: claim.named(GG_EVIDENCE_TYPE).and_then(|value| {
                     EvidenceType::ALL
@@ -217,9 +224,7 @@ impl Store {
                 citations: self.citations(&claim, documents)?,
             });
         }
-        claims.sort_by(|a, b| {
-            (!a.asserted, a.property, &a.value).cmp(&(!b.asserted, b.property, &b.value))
-        });
+        claims.sort_by(|a, b| (!a.asserted, a.property, &a.value).cmp(&(!b.asserted, b.property, &b.value)));
         Ok(claims)
     }
 

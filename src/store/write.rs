@@ -7,7 +7,9 @@ use super::materialize::{Materializer, Schema};
 use super::version::bulk_change_quads;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
-use crate::model::{ClaimValue, DateStatus, DocumentRef, EntityKind, NewClaim, NewEntity, NewRelation, Predicate, Slug};
+use crate::model::{
+    ClaimValue, DateStatus, DocumentRef, EntityKind, NewClaim, NewEntity, NewRelation, Predicate, Slug,
+};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};

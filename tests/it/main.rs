@@ -5,6 +5,7 @@
 mod apq;
 mod architecture;
 mod cite;
+mod claims;
 mod cli;
 mod consistency;
 mod dereference;

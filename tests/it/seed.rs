@@ -2,6 +2,7 @@
 //! path exists, and its sources are named graphs.
 
 use crate::util::project_file;
+use govgraph::model::quote::{find_in as quote_in, normalize};
 use govgraph::store::{InputLimits, NoProgress, ResultsFormat, Store, parse_query};
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -58,32 +59,6 @@ fn count(sparql: &str) -> usize {
     rows[0]["n"].as_str().and_then(|n| n.parse().ok()).expect("a count")
 }
 
-/// Whitespace, Markdown emphasis and typographic quotes do not count as differences.
-fn normalize(text: &str) -> String {
-    let text = text
-        .replace(['\u{2019}', '\u{2018}'], "'")
-        .replace(['\u{201c}', '\u{201d}'], "\"")
-        .replace('*', "")
-        .replace('\u{a0}', " ");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Every fragment between `...` occurs in the text, in order.
-fn quote_in(quote: &str, text: &str) -> Result<(), String> {
-    let mut from = 0;
-    for fragment in normalize(quote).split("...").flat_map(|part| part.split('\u{2026}')) {
-        let fragment = fragment.trim();
-        if fragment.is_empty() {
-            continue;
-        }
-        match text[from..].find(fragment) {
-            Some(at) => from += at + fragment.len(),
-            None => return Err(fragment.to_owned()),
-        }
-    }
-    Ok(())
-}
-
 #[test]
 fn every_seed_quote_is_verbatim_in_its_source_text() {
     let rows = select(
@@ -108,23 +83,16 @@ fn every_seed_quote_is_verbatim_in_its_source_text() {
 }
 
 #[test]
-fn the_quote_check_itself_catches_a_misquote() {
-    let text = normalize("The conference will be held in Sao Paulo-Brazil and is a partnership between CGI and 1Net.");
-    assert!(quote_in("held in Sao Paulo-Brazil ... partnership between CGI and 1Net.", &text).is_ok());
-    assert!(quote_in("held in São Paulo", &text).is_err());
-    assert!(quote_in("partnership between CGI and 1Net ... held in Sao Paulo", &text).is_err());
-}
-
-#[test]
-fn montevideo_leads_through_onenet_to_sao_paulo_over_direct_relations() {
+fn montevideo_inspires_onenet_which_co_organizes_sao_paulo() {
+    // Inspiration is influence (indirect); co-organizing is direct.
     assert!(ask(
-        "ASK { id:montevideo-statement-2013 gg:directlyRelatedTo id:onenet . id:onenet gg:directlyRelatedTo id:netmundial-2014 }"
+        "ASK { id:montevideo-statement-2013 gg:indirectlyRelatedTo id:onenet . id:onenet gg:directlyRelatedTo id:netmundial-2014 }"
     ));
     assert!(ask(
         "ASK { id:montevideo-statement-2013 gg:inspired id:onenet . id:onenet gg:coOrganizes id:netmundial-2014 }"
     ));
     assert!(ask(
-        "ASK { id:montevideo-statement-2013 gg:directlyRelatedTo+ id:netmundial-2014 }"
+        "ASK { id:montevideo-statement-2013 gg:relatedTo+ id:netmundial-2014 }"
     ));
     // The relation nodes behind the shortcuts cite the diagram, with quotes.
     let rows = select(

@@ -211,7 +211,7 @@ fn the_next_request_sees_a_write_everywhere() {
     let path = post(
         &server,
         None,
-        "{ path(from: \"Lisbon Dialogue\", to: \"Sao Paulo\") { nodes { id } } }",
+        "{ path(from: \"Lisbon Dialogue\", to: \"Sao Paulo meeting\") { nodes { id } } }",
         json!({}),
     );
     let nodes: Vec<&str> = path["data"]["path"]["nodes"]

@@ -1,8 +1,8 @@
 //! The GraphQL API: schema, request data, limits, and the HTTP transport (GraphQL over HTTP).
 
 mod arguments;
-mod claims;
 mod cite;
+mod claims;
 mod errors;
 mod extension;
 pub mod http;

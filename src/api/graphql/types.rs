@@ -416,6 +416,19 @@ impl Relation {
     async fn inference_reason(&self, ctx: &Context<'_>) -> Option<Result<String>> {
         detail(self.details(ctx).await, |details| details.inference_reason.clone())
     }
+    /// When the role or activity the relation states began (ISO 8601, e.g. a chair's first
+    /// year); null when the sources do not say.
+    async fn start_date(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| {
+            details.start_date.map(|d| d.to_string())
+        })
+    }
+    /// When it ended; null when the sources do not bound it.
+    async fn end_date(&self, ctx: &Context<'_>) -> Option<Result<String>> {
+        detail(self.details(ctx).await, |details| {
+            details.end_date.map(|d| d.to_string())
+        })
+    }
     /// The entity the relation starts from (its subject: the one that, e.g., `inspired`).
     async fn source(&self) -> Entity {
         self.end(self.catalog.relation_ends(self.relation).0)

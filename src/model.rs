@@ -382,7 +382,15 @@ impl NewEntity {
         if let Some(location) = &self.location {
             values.push((ClaimProperty::Location, ClaimValue::Text(location.clone())));
         }
+        if let Some(status) = self.date_status() {
+            values.push((ClaimProperty::DateStatus, ClaimValue::DateStatus(status)));
+        }
         values
+    }
+
+    /// A meeting without a date says its date is unknown; nothing else states a date status.
+    pub fn date_status(&self) -> Option<DateStatus> {
+        (self.kind == EntityKind::Meeting && self.start_date.is_none()).then_some(DateStatus::Unknown)
     }
 
     /// The claims to store: the curator's, and an asserted one for each stated value that has

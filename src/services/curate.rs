@@ -242,6 +242,9 @@ pub fn new_relation(
     let property = store.relation_property(&predicate)?.ok_or_else(|| {
         bad("predicate", "is not a relation property of the ontology (e.g. `inspired`, `partOf`, or the IRI of a sub-property of gg:relatedTo)")
     })?;
+    if let Some(message) = store.kind_mismatch(&property, kind)? {
+        return Err(bad("kind", message));
+    }
     let sources = sources(catalog, store, &input.sources)?;
     let evidence_type = match sources.first() {
         Some(Source {

@@ -409,6 +409,9 @@ fn plan_sheets(store: &Store, entities: Option<&Sheet>, relations: Option<&Sheet
                     relation.predicate
                 )));
             };
+            if let Some(message) = store.kind_mismatch(&property, relation.kind)? {
+                return Err(row_error(message));
+            }
             if !keys.insert((relation.source.clone(), property.clone(), relation.target.clone())) {
                 return Err(row_error(
                     "the same relation (source, predicate, target) appears twice in the file".to_owned(),

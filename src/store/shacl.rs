@@ -661,11 +661,12 @@ fn sparql_check(store: &Store, shape: &ShapeNode, term: &Term, targets: &str) ->
             shape.name()
         )));
     };
-    // Joined with the targets rather than pre-bound: the query must bind `$this` itself.
+    // Joined with the targets rather than pre-bound: the query must bind `$this` itself. Every
+    // variable it projects may fill the message (SHACL §5.3.2), not only `?value` and `?path`.
     let inner = select_text.value().replace("$this", "?this");
     Ok(Some(Check {
         query: format!(
-            "{}SELECT ?this ?value ?path WHERE {{ {targets} {{ {inner} }} }}",
+            "{}SELECT * WHERE {{ {targets} {{ {inner} }} }}",
             prefixes(store, &constraint)?
         ),
         message: constraint

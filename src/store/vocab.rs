@@ -77,6 +77,7 @@ iris! {
     GG_DATE_STATUS = "https://w3id.org/govgraph/ns#dateStatus";
     GG_EVIDENCE_PROP = "https://w3id.org/govgraph/ns#evidence";
     GG_CLAIM_PROP = "https://w3id.org/govgraph/ns#claim";
+    GG_FIXED_KIND = "https://w3id.org/govgraph/ns#fixedKind";
     GG_PROPERTY = "https://w3id.org/govgraph/ns#property";
     GG_VALUE = "https://w3id.org/govgraph/ns#value";
     GG_THEME = "https://w3id.org/govgraph/ns#theme";

@@ -7,9 +7,7 @@ use super::materialize::{Materializer, Schema};
 use super::version::bulk_change_quads;
 use super::vocab::*;
 use super::{Progress, Store, StoreError};
-use crate::model::{
-    ClaimValue, DateStatus, DocumentRef, EntityKind, NewClaim, NewEntity, NewRelation, Predicate, Slug,
-};
+use crate::model::{ClaimValue, DocumentRef, NewClaim, NewEntity, NewRelation, Predicate, RelationKind, Slug};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -170,8 +168,8 @@ impl QuadWriter {
                 self.add(&iri, property, Literal::new_typed_literal(date.to_string(), datatype));
             }
         }
-        if entity.kind == EntityKind::Meeting && entity.start_date.is_none() {
-            self.add(&iri, GG_DATE_STATUS, date_status_iri(DateStatus::Unknown));
+        if let Some(status) = entity.date_status() {
+            self.add(&iri, GG_DATE_STATUS, date_status_iri(status));
         }
         if let Some(location) = &entity.location {
             self.add(&iri, SCHEMA_LOCATION, Literal::new_simple_literal(location));
@@ -292,6 +290,32 @@ impl Store {
             QueryResults::Boolean(true) => Ok(Some(RelationProperty(node))),
             _ => Ok(None),
         }
+    }
+
+    /// The kind the ontology fixes for every relation of `property` (`gg:fixedKind`), if any.
+    pub fn fixed_kind(&self, property: &RelationProperty) -> Result<Option<RelationKind>, StoreError> {
+        for quad in self
+            .inner
+            .quads_for_pattern(Some(property.0.as_ref().into()), Some(GG_FIXED_KIND), None, None)
+        {
+            let kind = quad?.object;
+            if let Some(kind) = RelationKind::ALL
+                .iter()
+                .copied()
+                .find(|k| Term::from(relation_kind_iri(*k)) == kind)
+            {
+                return Ok(Some(kind));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Why `kind` is wrong for `property`, when the ontology fixes another one.
+    pub fn kind_mismatch(&self, property: &RelationProperty, kind: RelationKind) -> Result<Option<String>, StoreError> {
+        Ok(self.fixed_kind(property)?.filter(|fixed| *fixed != kind).map(|fixed| {
+            let name = property.as_str().rsplit(['#', '/']).next().unwrap_or(property.as_str());
+            format!("`{name}` relations are {fixed}: direct when one item organises, produces, prepares, contains or continues the other; indirect for influence, discussion or input")
+        }))
     }
 
     /// The quads that write `entities` and `relations` into `graph`: their statements and what

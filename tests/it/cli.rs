@@ -16,6 +16,8 @@ const GOOD_TURTLE: &str = r#"@prefix : <https://w3id.org/govgraph/id/> .
 
 :test-source a gg:Document ; rdfs:label "Test source" ; gg:evidence [ gg:document :test-source ] .
 :test-forum a gg:Meeting ; rdfs:label "Test Forum, Genève" ; schema:startDate "2015-11"^^xsd:gYearMonth ;
+    gg:claim [ gg:property schema:startDate ; gg:value "2015-11"^^xsd:gYearMonth ; gg:evidenceType gg:SeedQuote ;
+               gg:evidence [ gg:document :test-source ; gg:quote "the forum met in November 2015" ] ] ;
     gg:evidence [ gg:document :test-source ; gg:quote "the forum" ] .
 :test-group a gg:DiscussionSpace ; rdfs:label "Test group" ; gg:evidence [ gg:document :test-source ] .
 rel:test-group--organizes--test-forum a gg:Relation ;

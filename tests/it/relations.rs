@@ -296,7 +296,7 @@ fn a_written_relation_is_filtered_like_the_seed() {
 fn the_subgraph_export_takes_the_same_filters() {
     let server = seed();
     let graphql = server.graphql(
-        "{ subgraph(roots: [\"netmundial-2014\"], depth: 2, predicates: [\"feedsInto\", \"organizes\"], \
+        "{ subgraph(roots: [\"netmundial-2014\"], depth: 2, predicates: [\"feedsInto\", \"organizes\", \"coOrganizes\"], \
            evidenceTypes: [SEED_QUOTE, INFERRED], minConfidence: 0.5, source: \"icann-diagram-2014\") \
            { relations { id } } }",
         json!({}),
@@ -310,7 +310,7 @@ fn the_subgraph_export_takes_the_same_filters() {
     expected.sort();
     assert!(!expected.is_empty(), "the filters leave something to draw");
     let (status, body) = server.get(
-        "/subgraph?root=netmundial-2014&depth=2&predicates=feedsInto,organizes\
+        "/subgraph?root=netmundial-2014&depth=2&predicates=feedsInto,organizes,coOrganizes\
          &evidenceTypes=seed_quote&evidenceTypes=inferred&minConfidence=0.5&source=icann-diagram-2014",
     );
     assert_eq!(status, 200, "{body}");

@@ -2,7 +2,6 @@
 
 mod arguments;
 mod cite;
-mod claims;
 mod errors;
 mod extension;
 pub mod http;

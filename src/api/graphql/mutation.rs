@@ -2,10 +2,9 @@
 //! admin token, checks its input field by field (`BAD_USER_INPUT` naming the field), writes in
 //! one transaction, and answers from the catalog it made (read-your-writes).
 
-use super::claims::ClaimInput;
 use super::errors::{coded, internal, store_error};
 use super::request;
-use super::types::{Entity, EntityKind, Openness, Relation, RelationKind};
+use super::types::{Entity, EntityKind, EvidenceType, Openness, Relation, RelationKind};
 use crate::api::write::{Refusal, WriteError, write};
 use crate::error_code::ErrorCode;
 use crate::model::{Change, EntityPatch as ModelPatch};
@@ -87,6 +86,39 @@ pub struct EntityPatch {
     pub claims: Vec<ClaimInput>,
 }
 
+/// Where a value comes from, given with it.
+#[derive(InputObject, Clone)]
+pub struct ClaimInput {
+    /// "openness", "startDate", "endDate", "issued", "location" or "dateStatus".
+    pub property: String,
+    /// The value, as the entity's field takes it ("closed", "2014-04-23", "London", "tbd").
+    pub value: String,
+    /// How the value is known; INFERRED needs `inferenceReason` and a `confidence` below 1,
+    /// SEED_QUOTE and PUBLIC_SOURCE a quote from a document of the graph or a web page.
+    pub evidence_type: EvidenceType,
+    /// From 0 to 1.
+    pub confidence: Option<f64>,
+    /// Why an inferred value is believed.
+    pub inference_reason: Option<String>,
+    /// The documents (entity ids or URLs) and quotes the value rests on.
+    #[graphql(default)]
+    pub sources: Vec<SourceInput>,
+}
+
+impl ClaimInput {
+    /// The claim as the curators' service takes it.
+    pub fn to_service(&self) -> curate::ClaimInput {
+        curate::ClaimInput {
+            property: self.property.clone(),
+            value: self.value.clone(),
+            evidence_type: self.evidence_type.into(),
+            confidence: self.confidence,
+            inference_reason: self.inference_reason.clone(),
+            sources: sources(&self.sources),
+        }
+    }
+}
+
 /// A new relation between two refs; `predicate` is a property of the ontology (e.g. `inspired`)
 /// or its IRI, "related to" when absent; `sources` may not be empty.
 #[derive(InputObject, Clone)]
@@ -106,7 +138,7 @@ pub struct RelationInput {
     pub sources: Vec<SourceInput>,
 }
 
-pub(super) fn sources(inputs: &[SourceInput]) -> Vec<ModelSource> {
+fn sources(inputs: &[SourceInput]) -> Vec<ModelSource> {
     inputs
         .iter()
         .map(|s| ModelSource {

@@ -330,8 +330,8 @@ impl Entity {
         #[graphql(desc = "Only claims about this property: \"openness\", \"startDate\", \"endDate\", \
                           \"issued\", \"location\" or \"dateStatus\"; another name is BAD_USER_INPUT.")]
         property: Option<String>,
-    ) -> Result<Vec<super::claims::Claim>> {
-        super::claims::claims_of(&self.details(ctx).await?.claims, property.as_deref())
+    ) -> Result<Vec<Claim>> {
+        claims_of(&self.details(ctx).await?.claims, property.as_deref())
     }
     /// The overarching theme a meeting gave itself, verbatim from its sources; null when none
     /// is recorded.
@@ -455,6 +455,62 @@ impl Relation {
         );
         cite(ctx, title, &[], &[self.id_str().to_owned()]).await
     }
+}
+
+pub struct Claim(pub model::Claim);
+
+/// One value of an entity with where it comes from, as a relation carries its provenance:
+/// "why closed?" is the openness claim's sources, evidence type and reason.
+#[Object]
+impl Claim {
+    /// The property the claim is about: "openness", "startDate", "endDate", "issued",
+    /// "location" or "dateStatus".
+    async fn property(&self) -> &str {
+        self.0.property.name()
+    }
+    /// The value claimed, as the entity's field shows it: "open"/"closed", an ISO date, a place,
+    /// "tbd"/"ongoing"/"unknown"; null when the stored value is not one of these.
+    async fn value(&self) -> Option<&str> {
+        self.0.value.as_deref()
+    }
+    /// Whether the entity states this value as its own. False for another reading the sources
+    /// give: a date a later page states for a box the diagram leaves TBD.
+    async fn asserted(&self) -> bool {
+        self.0.asserted
+    }
+    /// How the value is known: quoted from a seed document, quoted from a public page,
+    /// inferred, or stated by a curator.
+    async fn evidence_type(&self) -> Option<EvidenceType> {
+        self.0.evidence_type.map(Into::into)
+    }
+    /// The curator's confidence from 0 to 1; null when none was stated (a quoted value).
+    async fn confidence(&self) -> Option<f64> {
+        self.0.confidence
+    }
+    /// Why an inferred value is believed; null for a quoted one.
+    async fn inference_reason(&self) -> Option<&str> {
+        self.0.inference_reason.as_deref()
+    }
+    /// The documents and quotes the value rests on.
+    async fn sources(&self) -> Vec<Source> {
+        self.0.citations.iter().cloned().map(Source).collect()
+    }
+}
+
+/// The claims of an entity, of one property when `property` names one.
+pub fn claims_of(claims: &[model::Claim], property: Option<&str>) -> Result<Vec<Claim>> {
+    let property = property
+        .map(|name| {
+            name.parse::<model::ClaimProperty>()
+                .map_err(|message| super::errors::coded(message, crate::error_code::ErrorCode::BadUserInput))
+        })
+        .transpose()?;
+    Ok(claims
+        .iter()
+        .filter(|claim| property.is_none_or(|wanted| claim.property == wanted))
+        .cloned()
+        .map(Claim)
+        .collect())
 }
 
 pub struct Source(pub model::Citation);

@@ -2,9 +2,10 @@
 // in the ICANN diagram's legend (shape = kind, colour = openness, line = relation kind). The
 // legend is the server's (`GET /legend`), the same table that styles every `/subgraph` format,
 // so a drawing here and an export agree. Two layouts: force-directed (cose) and a timeline (x =
-// date, undated entities in a column of their own on the left). `#graph-view` carries
-// `data-node-count`/`data-edge-count`, the public contract, updated after every result, and
-// `data-legend` (`loaded` or `failed`).
+// date at the scale of the data, undated entities in a narrow margin on the left). A time slider
+// (`#time-slider`, `data-date`) shows the result as of a month. `#graph-view` carries
+// `data-node-count`/`data-edge-count`, the public contract, updated after every result and every
+// move of the slider (what is shown), and `data-legend` (`loaded` or `failed`).
 
 import cytoscape from 'cytoscape';
 import cytoscapeSvg from 'cytoscape-svg';

@@ -16,6 +16,7 @@ fragment Relation on Relation {
 }
 `;
 
+// `layout`, when given, is the graph view's layout the example is drawn in.
 export const EXAMPLES = [
   {
     id: 'montevideo',
@@ -82,8 +83,50 @@ ${FRAGMENTS}`,
 ${FRAGMENTS}`,
   },
   {
+    id: 'icann-diagram',
+    title: 'The ICANN diagram',
+    layout: 'timeline',
+    query: `# The ICANN diagram (early 2014):
+# its 18 boxes (N01-N18) and the
+# relations it states between them,
+# drawn in its legend (shape = kind,
+# colour = openness, solid = direct,
+# dashed = indirect) on a timeline.
+{
+  subgraph(
+    roots: [
+      "montevideo-statement-2013"
+      "onenet"
+      "icann-ccwg-ig"
+      "igf-2013-bali"
+      "hlp-meeting-london-2013"
+      "wsis10-mpp-2013-12"
+      "hlp-davos-side-meeting-2014"
+      "hlp-report-launch-2014"
+      "hlp-meeting-sunnylands-2014"
+      "wsis10-hle-final-brief-2014"
+      "icann-49-singapore"
+      "itu-wtdc-2014"
+      "netmundial-2014"
+      "foc-2014-tallinn"
+      "hlp-meeting-dubai-2014"
+      "igf-2014-istanbul"
+      "itu-pp-2014"
+      "cstd-wgec"
+    ]
+    depth: 0
+    source: "icann-diagram-2014"
+  ) {
+    nodes { ...Entity }
+    relations { ...Relation }
+  }
+}
+${FRAGMENTS}`,
+  },
+  {
     id: 'timeline2014',
     title: 'Timeline of 2014',
+    layout: 'timeline',
     query: `# What happened in 2014, in date
 # order, with the relations of each
 # entity.

@@ -2,13 +2,14 @@
 // in the ICANN diagram's legend (shape = kind, colour = openness, line = relation kind). The
 // legend is the server's (`GET /legend`), the same table that styles every `/subgraph` format,
 // so a drawing here and an export agree. Two layouts: force-directed (cose) and a timeline (x =
-// date, undated entities in a column of their own on the left). `#graph-view` carries
-// `data-node-count`/`data-edge-count`, the public contract, updated after every result, and
-// `data-legend` (`loaded` or `failed`).
+// date at the scale of the data, undated entities in a narrow margin on the left). A time slider
+// (`#time-slider`, `data-date`) shows the result as of a month. `#graph-view` carries
+// `data-node-count`/`data-edge-count`, the public contract, updated after every result and every
+// move of the slider (what is shown), and `data-legend` (`loaded` or `failed`).
 
 import cytoscape from 'cytoscape';
 import cytoscapeSvg from 'cytoscape-svg';
-import { extractGraph, entityDate } from './extract.js';
+import { extractGraph } from './extract.js';
 
 cytoscape.use(cytoscapeSvg);
 
@@ -66,6 +67,7 @@ const STYLE = [
       'text-margin-y': 4,
       'text-wrap': 'wrap',
       'text-max-width': 120,
+      'text-overflow-wrap': 'anywhere',
       'text-background-color': '#ffffff',
       'text-background-opacity': 0.75,
       'text-background-padding': 1,
@@ -101,6 +103,8 @@ const STYLE = [
       'z-index': 10,
     },
   },
+  // Elements the time slider hides: dated after the month it shows (or an endpoint is).
+  { selector: '.time-hidden', style: { display: 'none' } },
   { selector: 'edge:selected', style: { width: 3, 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' } },
   {
     selector: 'node.tick-line',
@@ -135,6 +139,7 @@ const STYLE = [
       'z-index': 1,
     },
   },
+  { selector: 'node.tick-month', style: { 'font-weight': 'normal', 'font-size': 11 } },
 ];
 
 let cy = null;
@@ -159,35 +164,111 @@ function removeTicks() {
   cy.remove('node.tick-line, node.tick-label');
 }
 
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A month as one number (year × 12 + month − 1) from an ISO partial date; a bare year is its January. */
+export function monthKey(date) {
+  if (typeof date !== 'string') return null;
+  const m = /^(-?\d{1,6})(?:-(\d{2}))?/.exec(date.trim());
+  if (!m) return null;
+  const month = m[2] ? Math.min(Math.max(Number(m[2]), 1), 12) : 1;
+  return Number(m[1]) * 12 + month - 1;
+}
+
+/** The ISO `YYYY-MM` of a month key. */
+export function monthIso(key) {
+  const year = Math.floor(key / 12);
+  const month = key - year * 12 + 1;
+  const y = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
+  return `${y}-${String(month).padStart(2, '0')}`;
+}
+
+/** The month an entity is dated by (its start, else its end), as the timeline and the slider read it. */
+function entityMonth(data) {
+  return monthKey(data.startDate) ?? monthKey(data.endDate);
+}
+
+/** A date as a continuous month number: its month key plus the fraction of the month gone by. */
+function monthCoord(date) {
+  const key = monthKey(date);
+  if (key === null) return null;
+  const m = /^-?\d{1,6}-\d{2}-(\d{2})/.exec(date.trim());
+  if (!m) return key;
+  const year = Math.floor(key / 12);
+  const days = new Date(Date.UTC(year, key - year * 12 + 1, 0)).getUTCDate();
+  return key + (Math.min(Math.max(Number(m[1]), 1), days) - 1) / days;
+}
+
+const entityCoord = (data) => monthCoord(data.startDate) ?? monthCoord(data.endDate);
+
+/**
+ * The time axis of the dated entities: spans of months drawn to scale, and between them breaks
+ * of a fixed width where nothing happens for long (more than a year when months are drawn, five
+ * years when years are), so that one early outlier does not squeeze the rest into a corner. Up to
+ * 48 months drawn are divided into months; more into whole years.
+ */
+function timeAxis(coords) {
+  const keys = [...new Set(coords.map(Math.floor))].sort((a, b) => a - b);
+  const spansOf = (unit, gap) => {
+    const spans = [];
+    for (const key of keys) {
+      const u = Math.floor(key / unit);
+      const last = spans[spans.length - 1];
+      if (last && u - last.end <= gap) last.end = u + 1;
+      else spans.push({ start: u, end: u + 1 });
+    }
+    return spans.map((sp) => ({ start: sp.start * unit, end: sp.end * unit }));
+  };
+  let spans = spansOf(1, 12);
+  const months = spans.reduce((sum, sp) => sum + sp.end - sp.start, 0);
+  const monthly = months <= 48;
+  if (!monthly) spans = spansOf(12, 5);
+  return { spans, monthly };
+}
+
 /**
  * Timeline positions: x from the date (start, else end), rows packed greedily so that labels do
- * not overlap; undated entities in columns of their own on the left. The scale (pixels per
- * year) is chosen so that the drawing's shape matches the view's, which keeps labels readable
- * once it is fitted.
+ * not overlap; undated entities in a narrow margin (at most two columns) on the left. The axis
+ * reads at the scale of the data (`timeAxis`): months at least 70 px wide, or years at least 40.
+ * Among the scales that keep those, the one whose drawing has the view's shape is kept, so labels
+ * stay readable once it is fitted.
  */
 function timelinePositions(nodes, aspect) {
   const dated = [];
   const undated = [];
   nodes.forEach((n) => {
-    const date = entityDate(n.data());
-    if (date === null) undated.push(n);
-    else dated.push({ n, date });
+    const coord = entityCoord(n.data());
+    if (coord === null) undated.push(n);
+    else dated.push({ n, coord });
   });
-  dated.sort((a, b) => a.date - b.date || a.n.id().localeCompare(b.n.id()));
+  dated.sort((a, b) => a.coord - b.coord || a.n.id().localeCompare(b.n.id()));
   undated.sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label'))));
 
-  const MIN_GAP = 140; // horizontal room for a label
+  const MIN_GAP = 140; // horizontal room for a label (text-max-width is 120)
   const ROW = 88; // vertical room for a node and a label of up to five lines
   const COLUMN = 150; // between undated columns
-  const firstYear = dated.length ? Math.floor(dated[0].date) : 0;
-  const lastYear = dated.length ? Math.floor(dated[dated.length - 1].date) + 1 : 0;
-  const span = Math.max(1, lastYear - firstYear);
+  const MARGIN = 170; // from the undated margin to the start of the axis
+  const BREAK = 150; // the width of a break in the axis
 
-  const pack = (pxPerYear) => {
+  const axis = dated.length ? timeAxis(dated.map((d) => d.coord)) : { spans: [], monthly: true };
+  const months = axis.spans.reduce((sum, sp) => sum + sp.end - sp.start, 0);
+
+  // x of a month coordinate at `pxPerMonth`: spans to scale, breaks of BREAK.
+  const xOf = (coord, pxPerMonth) => {
+    let offset = 0;
+    for (let i = 0; i < axis.spans.length; i += 1) {
+      const sp = axis.spans[i];
+      if (coord < sp.end || i === axis.spans.length - 1) return offset + (coord - sp.start) * pxPerMonth;
+      offset += (sp.end - sp.start) * pxPerMonth + BREAK;
+    }
+    return 0;
+  };
+
+  const pack = (pxPerMonth) => {
     const positions = {};
     const rowEnds = [];
-    for (const { n, date } of dated) {
-      const at = (date - firstYear) * pxPerYear;
+    for (const { n, coord } of dated) {
+      const at = xOf(coord, pxPerMonth);
       let row = rowEnds.findIndex((end) => at - end >= MIN_GAP);
       if (row === -1) {
         row = rowEnds.length;
@@ -195,37 +276,38 @@ function timelinePositions(nodes, aspect) {
       } else rowEnds[row] = at;
       positions[n.id()] = { x: at, y: row * ROW };
     }
-    const perColumn = Math.max(rowEnds.length, 8);
+    const perColumn = Math.max(rowEnds.length, Math.ceil(undated.length / 2), 1);
     const columns = Math.ceil(undated.length / perColumn);
-    const undatedX = dated.length ? -Math.max(200, pxPerYear * 0.5) - (columns - 1) * COLUMN : 0;
+    const undatedX = dated.length ? -MARGIN - (columns - 1) * COLUMN : 0;
     undated.forEach((n, i) => {
       positions[n.id()] = { x: undatedX + Math.floor(i / perColumn) * COLUMN, y: (i % perColumn) * ROW };
     });
     const rows = Math.max(1, rowEnds.length, Math.min(undated.length, perColumn));
-    const width = (dated.length ? span * pxPerYear : 0) - (undated.length ? undatedX : 0) + MIN_GAP;
+    const axisWidth = dated.length ? months * pxPerMonth + (axis.spans.length - 1) * BREAK : 0;
+    const width = axisWidth - (undated.length ? undatedX : 0) + MIN_GAP;
     const height = rows * ROW + 90;
-    return { positions, pxPerYear, undatedX, height: rows * ROW, width, shape: width / height };
+    return { positions, pxPerMonth, undatedX, height: rows * ROW, width, shape: width / height };
   };
 
   let best = null;
   if (dated.length) {
-    // Candidate scales from 40 to 4000 px a year; keep the one whose shape is nearest the view's.
+    // Candidate scales: from the least that keeps months (or years) apart, a hundredfold up.
+    const least = axis.monthly ? 70 : 40 / 12;
     for (let k = 0; k <= 40; k += 1) {
-      const candidate = pack(40 * 100 ** (k / 40));
+      const candidate = pack(least * 100 ** (k / 40));
       candidate.score = Math.abs(Math.log(candidate.shape / aspect));
       if (!best || candidate.score < best.score - 1e-9) best = candidate;
     }
   } else {
     best = pack(0);
   }
-  const pxPerYear = best.pxPerYear;
+  const pxPerMonth = best.pxPerMonth;
   return {
     ...best,
-    firstYear,
-    lastYear,
+    axis,
     hasDated: dated.length > 0,
     hasUndated: undated.length > 0,
-    x: (date) => (date - firstYear) * pxPerYear,
+    x: (coord) => xOf(coord, pxPerMonth),
   };
 }
 
@@ -233,22 +315,47 @@ function addTicks(t) {
   const top = -70;
   const height = t.height + 80;
   const ticks = [];
-  if (t.hasDated) {
-    const span = t.lastYear - t.firstYear;
-    const step = span > 60 ? 10 : span > 25 ? 5 : span > 12 ? 2 : 1;
-    for (let year = t.firstYear; year <= t.lastYear; year += 1) {
-      if (year % step !== 0 && year !== t.firstYear) continue;
-      const xx = t.x(year);
-      ticks.push({ group: 'nodes', classes: 'tick-line', data: { id: `tick-line-${year}`, height }, position: { x: xx, y: top + height / 2 } });
-      ticks.push({ group: 'nodes', classes: 'tick-label', data: { id: `tick-${year}`, text: String(year) }, position: { x: xx, y: top - 16 } });
+  const line = (id, xx) => ticks.push({ group: 'nodes', classes: 'tick-line', data: { id, height }, position: { x: xx, y: top + height / 2 } });
+  const label = (id, text, xx, yy, cls = '') => ticks.push({ group: 'nodes', classes: `tick-label ${cls}`.trim(), data: { id, text }, position: { x: xx, y: yy } });
+  const years = new Set();
+  const yearLabel = (year, xx, yy) => {
+    if (years.has(year)) return;
+    years.add(year);
+    label(`tick-${year}`, String(year), xx, yy);
+  };
+  t.axis.spans.forEach((sp, i) => {
+    if (i > 0) {
+      // A break: the time between two spans where nothing in the result happens.
+      const before = t.axis.spans[i - 1];
+      label(`tick-break-${i}`, '…', (t.x(before.end - 1e-9) + t.x(sp.start)) / 2, top - 14, 'tick-month');
     }
-  }
+    if (t.axis.monthly) {
+      // A line at every month's start, the month's name over its middle, the year over January
+      // (and over a span's first month).
+      for (let key = sp.start; key <= sp.end; key += 1) {
+        const xx = key === sp.end ? t.x(key - 1) + t.pxPerMonth : t.x(key);
+        line(`tick-line-m${key}`, xx);
+        if (key === sp.end) break;
+        const month = ((key % 12) + 12) % 12;
+        label(`tick-m${key}`, MONTH_NAMES[month], xx + t.pxPerMonth / 2, top - 14, 'tick-month');
+        if (month === 0 || key === sp.start) yearLabel(Math.floor(key / 12), xx, top - 36);
+      }
+    } else {
+      const first = sp.start / 12;
+      const last = sp.end / 12;
+      const span = last - first;
+      const step = span > 60 ? 10 : span > 25 ? 5 : span > 12 ? 2 : 1;
+      for (let year = first; year <= last; year += 1) {
+        if (year % step !== 0 && year !== first && year !== last) continue;
+        const xx = year === last ? t.x(year * 12 - 1) + t.pxPerMonth : t.x(year * 12);
+        line(`tick-line-${year}-${i}`, xx);
+        yearLabel(year, xx, top - 16);
+      }
+    }
+  });
   if (t.hasUndated) {
-    ticks.push({ group: 'nodes', classes: 'tick-label', data: { id: 'tick-undated', text: 'undated' }, position: { x: t.undatedX, y: top - 16 } });
-    if (t.hasDated) {
-      const xx = t.x(t.firstYear) - Math.max(100, t.pxPerYear * 0.25);
-      ticks.push({ group: 'nodes', classes: 'tick-line', data: { id: 'tick-line-undated', height }, position: { x: xx, y: top + height / 2 } });
-    }
+    label('tick-undated', 'undated', t.undatedX, top - 14, 'tick-month');
+    if (t.hasDated) line('tick-line-undated', -85);
   }
   const added = cy.add(ticks);
   added.ungrabify().unselectify().lock();
@@ -257,10 +364,15 @@ function addTicks(t) {
 function runLayout() {
   if (!cy) return;
   removeTicks();
+  // Lay out (and fit) every entity of the result, including those the time slider hides, so that
+  // moving the slider never moves anything; then hide them again.
+  cy.elements().removeClass('time-hidden');
   const nodes = cy.nodes('.entity');
   const done = () => {
     cy.fit(undefined, 30);
     view().dataset.layout = layoutName;
+    const slider = $('time-slider');
+    if (months.length && slider) showMonth(Number(slider.value));
   };
   if (layoutName === 'timeline') {
     const box = view().getBoundingClientRect();
@@ -315,6 +427,7 @@ export function showResult(result) {
     })),
   ];
   hideDetails();
+  pause();
   if (cy) {
     cy.batch(() => {
       cy.elements().remove();
@@ -322,20 +435,131 @@ export function showResult(result) {
     });
     runLayout();
   }
-  const v = view();
-  v.dataset.nodeCount = String(entities.length);
-  v.dataset.edgeCount = String(relations.length);
   const hidden = allRelations - relations.length;
   const errors = result && Array.isArray(result.errors) ? result.errors.length : 0;
-  setStatus(
+  baseStatus =
     entities.length || relations.length
       ? `${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}, ${relations.length} ${relations.length === 1 ? 'relation' : 'relations'}` +
-          (hidden > 0 ? ` (${hidden} not drawn: an endpoint is not in the result)` : '') +
-          (errors ? ` — ${errors} error${errors === 1 ? '' : 's'} in the result` : '')
+        (hidden > 0 ? ` (${hidden} not drawn: an endpoint is not in the result)` : '') +
+        (errors ? ` — ${errors} error${errors === 1 ? '' : 's'} in the result` : '')
       : errors
         ? `The result has ${errors} error${errors === 1 ? '' : 's'} and nothing to draw.`
-        : 'Nothing to draw: the result holds no entities (objects with id, label and kind).',
-  );
+        : 'Nothing to draw: the result holds no entities (objects with id, label and kind).';
+  resetSlider();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time slider
+//
+// The slider spans the months of the result's dated entities, first to last. At a month it
+// shows what the server's `asOf` would keep of the result: the entities dated (start, else end)
+// in that month or before, the undated ones, and the relations between shown entities. The
+// other elements are hidden, not removed, and nothing is laid out again, so every entity stays
+// where it is and playing month by month only adds elements: no query, no layout per step.
+
+let baseStatus = '';
+let months = []; // month keys, first to last
+let timer = null;
+const PLAY_STEP_MS = 450;
+
+function resetSlider() {
+  const slider = $('time-slider');
+  const keys = cy ? cy.nodes('.entity').map((n) => entityMonth(n.data())).filter((k) => k !== null) : [];
+  months = [];
+  if (keys.length) {
+    const lo = Math.min(...keys);
+    const hi = Math.max(...keys);
+    for (let k = lo; k <= hi; k += 1) months.push(k);
+  }
+  if (slider) {
+    slider.min = '0';
+    slider.max = String(Math.max(0, months.length - 1));
+    slider.value = slider.max;
+    slider.disabled = months.length < 2;
+  }
+  const play = $('time-play');
+  if (play) play.disabled = months.length < 2;
+  showMonth(months.length - 1);
+}
+
+/** Shows the graph as of `months[index]` (everything when there are no dated entities). */
+function showMonth(index) {
+  const key = months.length ? months[Math.min(Math.max(index, 0), months.length - 1)] : null;
+  let nodes = 0;
+  let edges = 0;
+  if (cy) {
+    cy.batch(() => {
+      cy.nodes('.entity').forEach((n) => {
+        const month = entityMonth(n.data());
+        const hide = key !== null && month !== null && month > key;
+        n.toggleClass('time-hidden', hide);
+        if (!hide) nodes += 1;
+      });
+      cy.edges().forEach((e) => {
+        const hide = e.source().hasClass('time-hidden') || e.target().hasClass('time-hidden');
+        e.toggleClass('time-hidden', hide);
+        if (!hide) edges += 1;
+      });
+    });
+  } else {
+    nodes = current.entities.length;
+    edges = current.relations.length;
+  }
+  const iso = key === null ? '' : monthIso(key);
+  const v = view();
+  v.dataset.nodeCount = String(nodes);
+  v.dataset.edgeCount = String(edges);
+  v.dataset.asOf = iso;
+  const slider = $('time-slider');
+  if (slider) {
+    slider.dataset.date = iso;
+    slider.setAttribute('aria-valuetext', iso || 'no dates');
+  }
+  const label = $('time-date');
+  if (label) label.textContent = iso || 'no dates';
+  const partial = nodes < current.entities.length || edges < current.relations.length;
+  setStatus(partial ? `As of ${iso}: ${nodes} of ${current.entities.length} entities, ${edges} of ${current.relations.length} relations — ${baseStatus}` : baseStatus);
+}
+
+function setPlaying(playing) {
+  const play = $('time-play');
+  if (play) {
+    play.setAttribute('aria-pressed', String(playing));
+    play.textContent = playing ? '❚❚' : '▶';
+    play.title = playing ? 'Pause' : 'Play: add the entities month by month';
+  }
+}
+
+function pause() {
+  if (timer !== null) clearInterval(timer);
+  timer = null;
+  setPlaying(false);
+}
+
+function play() {
+  const slider = $('time-slider');
+  if (!slider || months.length < 2) return;
+  if (Number(slider.value) >= months.length - 1) {
+    slider.value = '0';
+    showMonth(0);
+  }
+  setPlaying(true);
+  timer = setInterval(() => {
+    const next = Number(slider.value) + 1;
+    if (next > months.length - 1) return pause();
+    slider.value = String(next);
+    showMonth(next);
+    if (next >= months.length - 1) pause();
+  }, PLAY_STEP_MS);
+}
+
+function initSlider() {
+  const slider = $('time-slider');
+  slider?.addEventListener('input', () => showMonth(Number(slider.value)));
+  // A user's move stops the replay; the replay's own steps do not fire `input`.
+  slider?.addEventListener('pointerdown', pause);
+  slider?.addEventListener('keydown', pause);
+  $('time-play')?.addEventListener('click', () => (timer === null ? play() : pause()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,10 +901,11 @@ export function initGraph(options = {}) {
   $('export-png')?.addEventListener('click', exportPng);
   $('export-svg')?.addEventListener('click', exportSvg);
   initSplitter();
+  initSlider();
   loadLegend();
   container.dataset.layout = layoutName;
   // For debugging and the browser tests: the Cytoscape instance and the last extraction.
-  window.govgraph = { get cy() { return cy; }, get graph() { return current; }, setLayout, showResult };
+  window.govgraph = { get cy() { return cy; }, get graph() { return current; }, setLayout, showResult, showMonth, get months() { return months.map(monthIso); } };
   return cy;
 }
 

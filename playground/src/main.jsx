@@ -12,7 +12,7 @@ import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { getIntrospectionQuery } from 'graphql';
 
 import { EXAMPLES } from './examples.js';
-import { initGraph, showResult, ENTITY_FIELDS } from './graph.js';
+import { initGraph, showResult, setLayout, ENTITY_FIELDS } from './graph.js';
 
 const INTROSPECTION = 'IntrospectionQuery';
 const endpoint = new URL('/graphql', window.location.href).href;
@@ -134,6 +134,7 @@ function Header() {
     if (!example || !queryEditor) return;
     queryEditor.setValue(example.query);
     variableEditor?.setValue('');
+    if (example.layout) setLayout(example.layout);
     queryEditor.focus();
   };
 

@@ -6,7 +6,12 @@
 // Checks: nothing is requested outside the server's origin; the Montevideo example run with
 // GraphiQL's own Run button is drawn with as many nodes/edges as the result has distinct
 // entities/relations (3 and 2); clicking a node shows its details and sources; the timeline
-// layout orders nodes by date; `?query=` pre-fills the editor; every kind, openness and relation
+// layout orders nodes by date, spreads a year over its months with no two labels of dated
+// entities overlapping, divides decades into years and cuts long empty stretches short; the time
+// slider (`#time-slider`, `data-date`) shows the entities started by each month it is moved to, as
+// many as the result says (computed here), and plays; "The ICANN diagram" draws the entities
+// gg:depictedIn the diagram (asked of /sparql) and the relations it states (asked of GraphQL) on
+// the timeline; `?query=` pre-fills the editor; every kind, openness and relation
 // kind is drawn, and listed in the legend panel, as `/legend` says; at 1400 px every example
 // fits the editor, which is wider than the result by default, and both split bars resize; a
 // screenshot goes to <repo>/target/playground.png.
@@ -69,6 +74,49 @@ function yearOf(date) {
   if (!m) return null;
   return Number(m[1]) + ((Number(m[2] ?? 1) - 1) * 31 + (Number(m[3] ?? 1) - 1)) / 372;
 }
+
+
+/** A month as one number (year × 12 + month − 1) from an ISO partial date; a bare year is its January. */
+function monthOf(date) {
+  const m = /^(-?\d+)(?:-(\d{2}))?/.exec(date ?? '');
+  return m ? Number(m[1]) * 12 + Number(m[2] ?? 1) - 1 : null;
+}
+
+/**
+ * What the time slider should show of a result at a month (YYYY-MM), by the server's `asOf` rule,
+ * written here independently of the playground: the entities dated (start, else end) in that
+ * month or before, the undated ones, and the relations between shown entities.
+ */
+function graphAsOf(json, iso) {
+  const entities = new Map();
+  const relations = new Map();
+  const visit = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value.source != null && value.target != null) {
+      const s = typeof value.source === 'object' ? value.source.id : value.source;
+      const t = typeof value.target === 'object' ? value.target.id : value.target;
+      if (s != null && t != null) relations.set(String(value.id ?? `${s}|${value.label}|${t}`), [String(s), String(t)]);
+    } else if (value.id != null && typeof value.label === 'string' && typeof value.kind === 'string' && value.kind !== 'DIRECT' && value.kind !== 'INDIRECT') {
+      const known = entities.get(String(value.id)) ?? {};
+      entities.set(String(value.id), { startDate: known.startDate ?? value.startDate, endDate: known.endDate ?? value.endDate });
+    }
+    Object.values(value).forEach(visit);
+  };
+  visit(json);
+  const limit = iso == null ? Infinity : monthOf(iso);
+  const shown = new Set();
+  const months = [];
+  for (const [id, e] of entities) {
+    const month = monthOf(e.startDate) ?? monthOf(e.endDate);
+    if (month !== null) months.push(month);
+    if (month === null || month <= limit) shown.add(id);
+  }
+  const edges = [...relations.values()].filter(([s, t]) => shown.has(s) && shown.has(t)).length;
+  return { nodes: shown.size, edges, first: Math.min(...months), last: Math.max(...months) };
+}
+
+const isoOfMonth = (key) => `${Math.floor(key / 12)}-${String((key % 12) + 1).padStart(2, '0')}`;
 
 // ------------------------------------------------------------------------------------------------
 
@@ -291,6 +339,171 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     assert.ok(ticks.includes('2014'), `year ticks should include 2014: ${ticks.join(', ')}`);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  test('the 2014 timeline reads at the scale of a year: months across the width, no overlapping labels', async (t) => {
+    if (!needsPage(t)) return;
+    await runExample(page, origin, 'timeline2014', 'timeline(');
+    await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'timeline', null, { timeout: 15_000 });
+    const drawn = await page.evaluate(() => {
+      const cy = window.govgraph.cy;
+      const box = (n) => n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      return {
+        nodes: cy.nodes('.entity').map((n) => ({ label: n.data('label'), date: n.data('startDate') ?? n.data('endDate') ?? null, x: n.position('x'), box: box(n) })),
+        ticks: cy.nodes('.tick-label').map((n) => n.data('text')),
+      };
+    });
+    const dated = drawn.nodes.filter((n) => n.date !== null);
+    const undated = drawn.nodes.filter((n) => n.date === null);
+    assert.ok(dated.length >= 5, `the 2014 timeline has dated entities: ${dated.length}`);
+    // Labels of dated entities never overlap.
+    for (let i = 0; i < dated.length; i += 1) {
+      for (let j = i + 1; j < dated.length; j += 1) {
+        const [a, b] = [dated[i].box, dated[j].box];
+        const overlap = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5;
+        assert.ok(!overlap, `the labels of "${dated[i].label}" (${dated[i].date}) and "${dated[j].label}" (${dated[j].date}) overlap: ${JSON.stringify([a, b])}`);
+      }
+    }
+    // The months take the width; the undated entities a narrow margin.
+    const xs = drawn.nodes.map((n) => n.x);
+    const datedXs = dated.map((n) => n.x);
+    const whole = Math.max(...xs) - Math.min(...xs);
+    const datedSpan = Math.max(...datedXs) - Math.min(...datedXs);
+    assert.ok(datedSpan >= 0.7 * whole, `the dated entities should take most of the width: ${Math.round(datedSpan)} of ${Math.round(whole)}`);
+    if (undated.length) {
+      const undatedSpan = Math.max(...undated.map((n) => n.x)) - Math.min(...undated.map((n) => n.x));
+      assert.ok(undatedSpan <= 0.2 * whole, `the undated margin should be narrow: ${Math.round(undatedSpan)} of ${Math.round(whole)}`);
+    }
+    for (const month of ['Jan', 'Apr', 'Jul', 'Oct']) {
+      assert.ok(drawn.ticks.includes(month), `a year's timeline is divided into months: ticks ${drawn.ticks.join(', ')}`);
+    }
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: join(repo, 'target', 'playground-timeline-2014.png') });
+  });
+
+  test('a timeline of decades is divided into years, and a long empty stretch is cut short', async (t) => {
+    if (!needsPage(t)) return;
+    // Drawn directly (no query): 30 entities a year apart from 1990, one in 1950, two undated.
+    const entities = [
+      ...Array.from({ length: 30 }, (_, i) => ({ id: `y${i}`, label: `Event of ${1990 + i}`, kind: 'MEETING', startDate: `${1990 + i}-06-15` })),
+      { id: 'early', label: 'An early outlier', kind: 'DOCUMENT', startDate: '1950' },
+      { id: 'u1', label: 'Undated one', kind: 'ORGANIZATION' },
+      { id: 'u2', label: 'Undated two', kind: 'ORGANIZATION' },
+    ];
+    const drawn = await page.evaluate((data) => {
+      window.govgraph.showResult({ data });
+      window.govgraph.setLayout('timeline');
+      const cy = window.govgraph.cy;
+      return {
+        nodes: cy.nodes('.entity').map((n) => ({ id: n.id(), label: n.data('label'), date: n.data('startDate') ?? null, x: n.position('x'), y: n.position('y') })),
+        ticks: cy.nodes('.tick-label').map((n) => n.data('text')),
+        slider: document.getElementById('time-slider').dataset.date,
+      };
+    }, { entities });
+    assertTimelineOrder(drawn.nodes, 'decades');
+    assert.ok(['1950', '1990', '2000', '2010'].every((y) => drawn.ticks.includes(y)), `year ticks: ${drawn.ticks.join(', ')}`);
+    assert.ok(!drawn.ticks.includes('Jan'), `decades are not divided into months: ${drawn.ticks.join(', ')}`);
+    assert.ok(drawn.ticks.includes('…'), `the empty years 1951-1989 are a break: ${drawn.ticks.join(', ')}`);
+    const x = Object.fromEntries(drawn.nodes.map((n) => [n.id, n.x]));
+    assert.ok(x.y0 - x.early < 0.5 * (x.y29 - x.y0), 'the break is shorter than the years drawn');
+    assert.equal(drawn.slider, '2019-06', 'the slider ends at the last month');
+  });
+
+  test('the time slider shows the result as of a month, and plays month by month', async (t) => {
+    if (!needsPage(t)) return;
+    const { json, expected } = await runExample(page, origin, 'netmundial', 'NETmundial');
+    const all = graphAsOf(json, null);
+    assert.equal(all.nodes, expected.nodes);
+    assert.ok(all.last > all.first, 'the neighbourhood of NETmundial spans several months');
+    const slider = await page.$('#time-slider');
+    assert.ok(slider, '#time-slider exists');
+    assert.equal(await slider.getAttribute('type'), 'range', '#time-slider is an input type=range');
+    const state = () =>
+      page.evaluate(() => {
+        const s = document.getElementById('time-slider');
+        const v = document.getElementById('graph-view');
+        return { date: s.dataset.date, value: Number(s.value), max: Number(s.max), text: document.getElementById('time-date').textContent, nodes: Number(v.dataset.nodeCount), edges: Number(v.dataset.edgeCount) };
+      });
+    const moveTo = (value) =>
+      page.evaluate((v) => {
+        const s = document.getElementById('time-slider');
+        s.value = String(v);
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      }, value);
+    // At first the slider is at the result's last month: everything is drawn.
+    let now = await state();
+    assert.equal(now.date, isoOfMonth(all.last), `the slider starts at the last month of the result: ${JSON.stringify(now)}`);
+    assert.equal(now.max, all.last - all.first, 'the slider has a step per month, first to last');
+    assert.deepEqual([now.nodes, now.edges], [expected.nodes, expected.edges], 'at the last month the whole result is drawn');
+    assert.equal(now.text, now.date, 'the date is shown as text');
+    // Every month: the counts are those of the entities started by then.
+    for (const value of [0, Math.floor(now.max / 3), Math.floor((2 * now.max) / 3), now.max]) {
+      await moveTo(value);
+      now = await state();
+      const iso = isoOfMonth(all.first + value);
+      assert.equal(now.date, iso, `slider at ${value} shows ${iso}`);
+      const want = graphAsOf(json, iso);
+      assert.deepEqual([now.nodes, now.edges], [want.nodes, want.edges], `as of ${iso} the view should draw ${want.nodes} entities and ${want.edges} relations`);
+      // Cytoscape restyles on its next frame.
+      const visible = await page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return [window.govgraph.cy.nodes('.entity:visible').length, window.govgraph.cy.edges(':visible').length];
+      });
+      assert.deepEqual(visible, [now.nodes, now.edges], `as of ${iso} the drawing shows what the counts say`);
+      if (value === 0) assert.ok(now.nodes < expected.nodes, `an early month draws fewer entities: ${now.nodes} of ${expected.nodes}`);
+    }
+    assert.deepEqual([now.nodes, now.edges], [expected.nodes, expected.edges], 'the last month restores the whole result');
+    // Play from the start (the slider is at its end), pause once it has moved on.
+    await page.click('#time-play');
+    await page.waitForFunction(() => document.getElementById('time-play').getAttribute('aria-pressed') === 'true');
+    await page.waitForFunction((first) => {
+      const d = document.getElementById('time-slider').dataset.date;
+      return d && d !== first;
+    }, isoOfMonth(all.first), { timeout: 10_000 });
+    await page.click('#time-play');
+    now = await state();
+    const want = graphAsOf(json, now.date);
+    assert.deepEqual([now.nodes, now.edges], [want.nodes, want.edges], `paused at ${now.date}`);
+    await page.waitForTimeout(700);
+    assert.equal((await state()).date, now.date, 'a paused slider stays where it is');
+    await moveTo(now.max);
+    now = await state();
+    assert.deepEqual([now.nodes, now.edges], [expected.nodes, expected.edges]);
+  });
+
+  test('"The ICANN diagram" example draws the diagram\'s boxes and relations on the timeline, in its legend', async (t) => {
+    if (!needsPage(t)) return;
+    // The boxes, from the server: the entities gg:depictedIn the diagram (GraphQL has no field
+    // for it; the SPARQL endpoint reads the same store).
+    const sparql = `PREFIX gg: <https://w3id.org/govgraph/ns#>
+SELECT ?e WHERE { ?e gg:depictedIn <https://w3id.org/govgraph/id/icann-diagram-2014> }`;
+    const answer = await (await fetch(`${origin}/sparql`, { method: 'POST', headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' }, body: sparql })).json();
+    const boxes = new Set(answer.results.bindings.map((b) => b.e.value.replace(/^.*\//, '')));
+    assert.equal(boxes.size, 18, 'the diagram has 18 boxes');
+    // The relations the diagram states, from GraphQL.
+    const gql = await (await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ relations(source: "icann-diagram-2014", first: 500) { edges { node { id source { id } target { id } } } } }' }),
+    })).json();
+    assert.ok(!gql.errors, JSON.stringify(gql.errors));
+    const stated = gql.data.relations.edges.map((e) => e.node).filter((r) => boxes.has(r.source.id) && boxes.has(r.target.id));
+    assert.ok(stated.length > 0, 'the diagram states relations between its boxes');
+
+    const { expected } = await runExample(page, origin, 'icann-diagram', 'icann-diagram-2014');
+    assert.deepEqual(expected, { nodes: boxes.size, edges: stated.length }, 'the example draws every box and every relation the diagram states between them');
+    await page.waitForFunction(() => document.getElementById('graph-view').dataset.layout === 'timeline', null, { timeout: 15_000 });
+    const legend = await (await fetch(`${origin}/legend`)).json();
+    const drawn = await page.evaluate(() =>
+      window.govgraph.cy.nodes('.entity').map((n) => ({ id: n.id(), kind: n.data('kind'), openness: n.data('openness') ?? null, shape: n.style('shape'), colour: n.style('background-color') })),
+    );
+    assert.deepEqual(drawn.map((n) => n.id).sort(), [...boxes].sort(), 'the drawn nodes are the boxes');
+    for (const n of drawn) {
+      const kind = legend.kinds.find((k) => k.graphql === n.kind);
+      assert.equal(n.shape, kind.shape, `${n.id} is drawn as the legend's ${kind.label}`);
+    }
+    assertTimelineOrder(await layoutPositions(page), 'ICANN diagram');
+    await page.screenshot({ path: join(repo, 'target', 'playground-icann-diagram.png') });
   });
 
   test('?query= pre-fills the editor (and /playground/ works too)', async (t) => {

@@ -49,6 +49,6 @@ mod tests {
             Err("The conference".to_owned())
         );
         assert_eq!(find_in("held in São Paulo", &text), Err("held in São Paulo".to_owned()));
-        assert_eq!(find_in("a partnership between CGI and 1net", &text).is_err(), true);
+        assert!(find_in("a partnership between CGI and 1net", &text).is_err());
     }
 }

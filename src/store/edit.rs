@@ -216,11 +216,11 @@ fn claimed_values(
     Ok(values)
 }
 
+/// A claim node with its property and value, as stored.
+type StoredClaim = (NamedOrBlankNode, Option<Term>, Option<Term>);
+
 /// The entity's claim nodes with their property and value.
-fn claims_of(
-    transaction: &Writer<'_>,
-    entity: &NamedNode,
-) -> Result<Vec<(NamedOrBlankNode, Option<Term>, Option<Term>)>, StoreError> {
+fn claims_of(transaction: &Writer<'_>, entity: &NamedNode) -> Result<Vec<StoredClaim>, StoreError> {
     let mut claims = Vec::new();
     for quad in statements(transaction, entity, GG_CLAIM_PROP)? {
         let Some(node) = node_of(&quad.object) else { continue };
@@ -335,12 +335,7 @@ fn remove_claim(transaction: &mut Writer<'_>, entity: &NamedNode, claim: &NamedO
                 .next()
                 .is_some();
             if !held_by_entity {
-                let evidence_quads: Vec<Quad> = transaction
-                    .quads_for_pattern(Some(evidence.as_ref()), None, None, None)
-                    .collect::<Result<_, _>>()?;
-                for evidence_quad in &evidence_quads {
-                    transaction.remove(evidence_quad);
-                }
+                remove_statements_of(transaction, &evidence)?;
             }
         }
         transaction.remove(quad);
@@ -364,13 +359,19 @@ fn remove_with_evidence(transaction: &mut Writer<'_>, subject: &NamedNode) -> Re
         if quad.predicate.as_ref() == GG_EVIDENCE_PROP
             && let Some(evidence) = node_of(&quad.object)
         {
-            let evidence_quads: Vec<Quad> = transaction
-                .quads_for_pattern(Some(evidence.as_ref()), None, None, None)
-                .collect::<Result<_, _>>()?;
-            for evidence_quad in &evidence_quads {
-                transaction.remove(evidence_quad);
-            }
+            remove_statements_of(transaction, &evidence)?;
         }
+        transaction.remove(quad);
+    }
+    Ok(())
+}
+
+/// Removes every statement whose subject is `node` (an evidence node's document and quote).
+fn remove_statements_of(transaction: &mut Writer<'_>, node: &NamedOrBlankNode) -> Result<(), StoreError> {
+    let quads: Vec<Quad> = transaction
+        .quads_for_pattern(Some(node.as_ref()), None, None, None)
+        .collect::<Result<_, _>>()?;
+    for quad in &quads {
         transaction.remove(quad);
     }
     Ok(())

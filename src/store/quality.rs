@@ -6,7 +6,6 @@ use super::vocab::*;
 use super::{Store, StoreError};
 use crate::model::EvidenceType;
 use oxigraph::model::Term;
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -68,7 +67,7 @@ SELECT ?statement ?entity ?property ?value ?confidence ?reason WHERE {
 impl Store {
     pub fn quality_report(&self) -> Result<QualityReport, StoreError> {
         let mut documents: BTreeMap<String, DocumentQuality> = BTreeMap::new();
-        for row in self.rows(TALLY)? {
+        for row in super::shacl::select(&self.inner, TALLY)? {
             let text = |name: &str| match row.get(name) {
                 Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
                 Some(Term::NamedNode(node)) => Some(node.as_str().to_owned()),
@@ -98,7 +97,7 @@ impl Store {
             *tally.by_type.entry(evidence).or_default() += count.parse::<usize>().unwrap_or(0);
         }
         let mut inferences = Vec::new();
-        for row in self.rows(INFERRED)? {
+        for row in super::shacl::select(&self.inner, INFERRED)? {
             let shown = |name: &str| match row.get(name) {
                 Some(Term::NamedNode(node)) => Some(short(node.as_str())),
                 Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
@@ -118,27 +117,6 @@ impl Store {
             documents: documents.into_values().collect(),
             inferences,
         })
-    }
-
-    fn rows(&self, query: &str) -> Result<Vec<BTreeMap<String, Term>>, StoreError> {
-        let error = |e: &dyn fmt::Display| StoreError::QueryEvaluation(e.to_string());
-        let mut prepared = SparqlEvaluator::new().parse_query(query).map_err(|e| error(&e))?;
-        prepared.dataset_mut().set_default_graph_as_union();
-        let QueryResults::Solutions(solutions) = prepared.on_store(&self.inner).execute().map_err(|e| error(&e))?
-        else {
-            return Ok(Vec::new());
-        };
-        let mut rows = Vec::new();
-        for solution in solutions {
-            let solution = solution.map_err(|e| error(&e))?;
-            rows.push(
-                solution
-                    .iter()
-                    .map(|(variable, term)| (variable.as_str().to_owned(), term.clone()))
-                    .collect(),
-            );
-        }
-        Ok(rows)
     }
 }
 

@@ -190,7 +190,8 @@ fn sparql_error(error: impl fmt::Display) -> StoreError {
     StoreError::QueryEvaluation(error.to_string())
 }
 
-fn select(store: &Store, query: &str) -> Result<Vec<BTreeMap<String, Term>>, StoreError> {
+/// The rows of a SELECT over the union of the graphs (the shapes' checks; the quality report).
+pub(super) fn select(store: &Store, query: &str) -> Result<Vec<BTreeMap<String, Term>>, StoreError> {
     let mut prepared = SparqlEvaluator::new()
         .parse_query(query)
         .map_err(|e| StoreError::UnsupportedShacl(format!("invalid SPARQL generated from a shape: {e}\n{query}")))?;

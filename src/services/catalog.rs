@@ -643,7 +643,7 @@ impl Catalog {
 }
 
 /// How many community reports a catalog keeps.
-const COMMUNITY_REPORTS: NonZeroUsize = NonZeroUsize::new(16).unwrap();
+const COMMUNITY_REPORTS: NonZeroUsize = NonZeroUsize::MIN.saturating_add(15);
 
 fn community_cache() -> Mutex<LruCache<String, Arc<CommunityReport>>> {
     Mutex::new(LruCache::new(COMMUNITY_REPORTS))

@@ -10,8 +10,8 @@ use crate::services::explore::{self, FoundPath, FoundSubgraph};
 use crate::services::handles::{EntityHandle, RelationHandle};
 use crate::services::packed::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
+use Arc;
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
-use std::sync::Arc;
 
 macro_rules! mirror_enum {
     ($(#[$meta:meta])* $name:ident = $model:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
@@ -710,7 +710,7 @@ impl Component {
 
 /// A partition of the graph into communities.
 pub struct CommunityReport {
-    pub report: std::sync::Arc<crate::services::catalog::CommunityReport>,
+    pub report: Arc<crate::services::catalog::CommunityReport>,
     pub first: usize,
 }
 
@@ -735,16 +735,28 @@ impl CommunityReport {
             .take(self.first)
             .enumerate()
             .map(|(id, _)| Community {
-                report: std::sync::Arc::clone(&self.report),
+                report: Arc::clone(&self.report),
                 id,
             })
             .collect()
     }
 }
 
+/// `first`, or `default` without it; negative is BAD_USER_INPUT.
+fn how_many(first: Option<i32>, default: usize) -> Result<usize> {
+    first.map_or(Ok(default), |first| {
+        usize::try_from(first).map_err(|_| {
+            async_graphql::ErrorExtensions::extend(&explore::QueryError::BadInput {
+                field: "first",
+                message: "must not be negative".to_owned(),
+            })
+        })
+    })
+}
+
 /// One community of a partition.
 pub struct Community {
-    pub report: std::sync::Arc<crate::services::catalog::CommunityReport>,
+    pub report: Arc<crate::services::catalog::CommunityReport>,
     pub id: usize,
 }
 
@@ -754,6 +766,7 @@ impl Community {
     }
 }
 
+/// One community of a partition: its place, size, members and most connected members.
 #[Object]
 impl Community {
     /// Its place in the report's order (0 is the largest); stable for the same arguments and
@@ -770,13 +783,13 @@ impl Community {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            default = 50,
+            default_with = "Some(50)",
             desc = "How many entities (default 50); more than the server's page limit \
                     (`--max-page`, 500 by default) returns that many."
         )]
-        first: usize,
+        first: Option<i32>,
     ) -> Result<Vec<Entity>> {
-        let first = first.min(request(ctx).limits.max_page);
+        let first = how_many(first, 50)?.min(request(ctx).limits.max_page);
         let members = self.part().map_or(&[][..], |part| &part.members[..]);
         entities(ctx, &members[..first.min(members.len())]).await
     }
@@ -786,13 +799,13 @@ impl Community {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            default = 5,
+            default_with = "Some(5)",
             desc = "How many entities (default 5); more than the server's page limit \
                     (`--max-page`, 500 by default) returns that many."
         )]
-        first: usize,
+        first: Option<i32>,
     ) -> Result<Vec<Entity>> {
-        let first = first.min(request(ctx).limits.max_page);
+        let first = how_many(first, 5)?.min(request(ctx).limits.max_page);
         let central = self.part().map_or(&[][..], |part| &part.central[..]);
         entities(ctx, &central[..first.min(central.len())]).await
     }

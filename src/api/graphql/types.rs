@@ -10,8 +10,8 @@ use crate::services::explore::{self, FoundPath, FoundSubgraph};
 use crate::services::handles::{EntityHandle, RelationHandle};
 use crate::services::packed::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
-use Arc;
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use std::sync::Arc;
 
 macro_rules! mirror_enum {
     ($(#[$meta:meta])* $name:ident = $model:path { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
@@ -729,12 +729,8 @@ impl CommunityReport {
     }
     /// The communities, largest first, then by smallest member id; at most `first`.
     async fn communities(&self) -> Vec<Community> {
-        self.report
-            .communities
-            .iter()
-            .take(self.first)
-            .enumerate()
-            .map(|(id, _)| Community {
+        (0..self.report.communities.len().min(self.first))
+            .map(|id| Community {
                 report: Arc::clone(&self.report),
                 id,
             })

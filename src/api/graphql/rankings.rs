@@ -176,12 +176,14 @@ impl Rankings {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            default = 1.0,
+            default_with = "Some(1.0)",
             desc = "Modularity's resolution: above 1 favours smaller \
                                           communities, below 1 larger ones."
         )]
-        resolution: f64,
-        #[graphql(default = 1, desc = "The seed of Leiden's random choices (0 or more).")] seed: i32,
+        resolution: Option<f64>,
+        #[graphql(default_with = "Some(1)", desc = "The seed of Leiden's random choices (0 or more).")] seed: Option<
+            i32,
+        >,
         #[graphql(desc = "Only relations of these kinds (and the entities they join); every \
                           relation when absent.")]
         kinds: Option<Vec<RelationKind>>,
@@ -206,7 +208,8 @@ impl Rankings {
             }
             .extend());
         }
-        let seed = count(Some(seed), "seed")?.unwrap_or(1) as u64;
+        let seed = count(seed, "seed")?.unwrap_or(1) as u64;
+        let resolution = resolution.unwrap_or(1.0);
         let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let kinds = kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let limits = data.limits;

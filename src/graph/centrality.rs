@@ -1,5 +1,5 @@
-//! Whole-graph measures: degree, PageRank, betweenness and weakly connected components. Vectors
-//! of scores are indexed by `NodeIndex::index()`.
+//! Whole-graph measures: degree, PageRank, betweenness, closeness, articulation points (brokers)
+//! and weakly connected components. Vectors of scores are indexed by `NodeIndex::index()`.
 
 use std::collections::VecDeque;
 
@@ -106,6 +106,111 @@ impl Projection {
         score.iter().map(|total| total / pairs).collect()
     }
 
+    /// Closeness on the undirected simple graph underneath, as networkx's `closeness_centrality`
+    /// (with `wf_improved`): for a node reaching `r` other nodes at distances summing to `d`,
+    /// `(r / d) * (r / (n - 1))` with `n` the number of nodes; 0 when it reaches none.
+    pub fn closeness(&self) -> Vec<f64> {
+        let neighbours = self.undirected_neighbours();
+        let count = self.node_count();
+        let mut score = vec![0.0; self.node_bound()];
+        let mut distance = vec![usize::MAX; self.node_bound()];
+        let mut queue = VecDeque::new();
+        for source in self.nodes().map(NodeIndex::index) {
+            let mut reached = Vec::new();
+            distance[source] = 0;
+            queue.push_back(source);
+            let (mut others, mut total) = (0_usize, 0_usize);
+            while let Some(n) = queue.pop_front() {
+                reached.push(n);
+                for &next in &neighbours[n] {
+                    if distance[next] == usize::MAX {
+                        distance[next] = distance[n] + 1;
+                        others += 1;
+                        total += distance[next];
+                        queue.push_back(next);
+                    }
+                }
+            }
+            for n in reached {
+                distance[n] = usize::MAX;
+            }
+            if total > 0 && count > 1 {
+                let others = others as f64;
+                score[source] = others / total as f64 * (others / (count - 1) as f64);
+            }
+        }
+        score
+    }
+
+    /// The articulation points of the undirected simple graph underneath (nodes whose removal
+    /// disconnects their component), each with how many nodes its removal cuts off from the
+    /// largest part left of its component: `size - 1 - largest part`, so at least 1. Most
+    /// separating first, ties by id.
+    pub fn brokers(&self) -> Vec<(NodeIndex, usize)> {
+        let neighbours = self.undirected_neighbours();
+        let bound = self.node_bound();
+        const UNSEEN: usize = usize::MAX;
+        let mut discovered = vec![UNSEEN; bound];
+        let mut low = vec![0_usize; bound];
+        let mut below = vec![1_usize; bound];
+        // For each node: the sizes of the subtrees its removal separates.
+        let mut separated: Vec<Vec<usize>> = vec![Vec::new(); bound];
+        let mut found = Vec::new();
+        let mut clock = 0;
+        for root in self.nodes().map(NodeIndex::index) {
+            if discovered[root] != UNSEEN {
+                continue;
+            }
+            let mut members = Vec::new();
+            // Iterative depth-first search: (node, parent, next neighbour to look at).
+            let mut stack = vec![(root, UNSEEN, 0_usize)];
+            discovered[root] = clock;
+            low[root] = clock;
+            clock += 1;
+            while let Some(top) = stack.last_mut() {
+                let (n, parent, next) = *top;
+                if let Some(&child) = neighbours[n].get(next) {
+                    top.2 += 1;
+                    if discovered[child] == UNSEEN {
+                        discovered[child] = clock;
+                        low[child] = clock;
+                        clock += 1;
+                        stack.push((child, n, 0));
+                    } else if child != parent {
+                        low[n] = low[n].min(discovered[child]);
+                    }
+                    continue;
+                }
+                stack.pop();
+                members.push(n);
+                if parent != UNSEEN {
+                    low[parent] = low[parent].min(low[n]);
+                    below[parent] += below[n];
+                    if low[n] >= discovered[parent] {
+                        separated[parent].push(below[n]);
+                    }
+                }
+            }
+            let size = members.len();
+            for n in members {
+                let pieces = &separated[n];
+                // The root separates every subtree; any other node also leaves the part above it.
+                let is_broker = if n == root {
+                    pieces.len() > 1
+                } else {
+                    !pieces.is_empty()
+                };
+                if is_broker {
+                    let above = size - 1 - pieces.iter().sum::<usize>();
+                    let largest = pieces.iter().copied().max().unwrap_or(0).max(above);
+                    found.push((NodeIndex::new(n), size - 1 - largest));
+                }
+            }
+        }
+        found.sort_by_key(|&(n, cut)| (std::cmp::Reverse(cut), self.rank(n)));
+        found
+    }
+
     /// Weakly connected components, largest first, ties by smallest node id; each component's
     /// nodes sorted by id.
     pub fn components(&self) -> Vec<Vec<NodeIndex>> {
@@ -139,7 +244,7 @@ impl Projection {
 
     /// Each node's distinct neighbours, either direction, by node index (none for a removed
     /// node).
-    fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
+    pub(super) fn undirected_neighbours(&self) -> Vec<Vec<usize>> {
         let mut neighbours = vec![Vec::new(); self.node_bound()];
         for n in self.nodes() {
             let mut next: Vec<usize> = self
@@ -234,5 +339,49 @@ mod tests {
             components,
             [vec!["x", "y", "z"], vec!["b", "c"], vec!["m", "n"], vec!["lone"]]
         );
+    }
+
+    #[test]
+    fn closeness_is_networkx_s_with_its_scaling_for_parts() {
+        let line = line();
+        let scores = line.closeness();
+        let score = |id: &str| scores[line.node(id).unwrap().index()];
+        // networkx: a path of 4 gives 0.5 at the ends and 0.75 inside.
+        assert!(close(score("a"), 0.5) && close(score("b"), 0.75), "{scores:?}");
+        // Two parts: a-b and a lone node; a reaches 1 of 2 others at distance 1: 1 * 1/2.
+        let parts = build(&[("lone", crate::graph::oracle::plain())], &[("a", "p", "b")]);
+        let scores = parts.closeness();
+        assert!(close(scores[parts.node("a").unwrap().index()], 0.5));
+        assert!(close(scores[parts.node("lone").unwrap().index()], 0.0));
+    }
+
+    #[test]
+    fn brokers_are_articulation_points_ranked_by_what_they_cut_off() {
+        let line = line();
+        let brokers: Vec<(&str, usize)> = line.brokers().iter().map(|&(n, cut)| (line.node_id(n), cut)).collect();
+        assert_eq!(brokers, [("b", 1), ("c", 1)]);
+        // hub joins a, b, c, d (d also by a second relation); x-y-z hang off c; a triangle has none.
+        let graph = build(
+            &[],
+            &[
+                ("hub", "p", "a"),
+                ("hub", "p", "b"),
+                ("c", "p", "hub"),
+                ("hub", "p", "d"),
+                ("hub", "q", "d"),
+                ("c", "p", "x"),
+                ("x", "p", "y"),
+                ("y", "p", "z"),
+                ("t1", "p", "t2"),
+                ("t2", "p", "t3"),
+                ("t3", "p", "t1"),
+            ],
+        );
+        let brokers: Vec<(&str, usize)> = graph
+            .brokers()
+            .iter()
+            .map(|&(n, cut)| (graph.node_id(n), cut))
+            .collect();
+        assert_eq!(brokers, [("c", 3), ("hub", 3), ("x", 2), ("y", 1)]);
     }
 }

@@ -17,6 +17,7 @@
 //! components) are ordered by node id where the query does not fix another order.
 
 mod centrality;
+mod communities;
 mod constraints;
 mod delta;
 mod documents;
@@ -44,6 +45,7 @@ use petgraph::{Directed, Graph};
 
 use crate::model::{DayRange, EntityKind, EvidenceType, Openness, RelationKind};
 
+pub use communities::{Communities, Community};
 pub use delta::RelationChange;
 pub use filter::{DayWindow, Direction, Filter};
 pub use neighbourhood::Neighbourhood;

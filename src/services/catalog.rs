@@ -15,9 +15,11 @@ use crate::services::packed::{Summaries, Summary};
 use crate::services::search::{Corpus, Document, SearchIndex};
 use crate::services::snapshot::{self, Snapshot};
 use crate::store::{Store, StoreError};
+use lru::LruCache;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// What the projection keeps of a relation, borrowed from its summary.
@@ -102,6 +104,11 @@ pub struct Catalog {
     pub version: String,
     /// Betweenness is costly (O(nodes x relations)): computed on first use, once per catalog.
     betweenness: OnceLock<Vec<f64>>,
+    /// Closeness costs as much: computed on first use, once per catalog.
+    closeness: OnceLock<Vec<f64>>,
+    /// Community reports by their arguments, for this catalog (so this dataset version) only:
+    /// the few most recently asked for.
+    communities: Mutex<LruCache<String, Arc<CommunityReport>>>,
     /// How each predicate of the projection reads, forwards and backwards.
     labels: HashMap<String, (String, String)>,
 }
@@ -115,6 +122,8 @@ impl Clone for Catalog {
             delta: Arc::clone(&self.delta),
             version: self.version.clone(),
             betweenness: OnceLock::new(),
+            closeness: OnceLock::new(),
+            communities: community_cache(),
             labels: self.labels.clone(),
         }
     }
@@ -397,6 +406,8 @@ impl Catalog {
             delta: Arc::new(delta),
             version,
             betweenness: OnceLock::new(),
+            closeness: OnceLock::new(),
+            communities: community_cache(),
             labels: HashMap::new(),
         };
         catalog.with_labels(source, self.labels.clone())
@@ -486,6 +497,8 @@ impl Catalog {
             delta: Arc::default(),
             version,
             betweenness: OnceLock::new(),
+            closeness: OnceLock::new(),
+            communities: community_cache(),
             labels: HashMap::new(),
         }
     }
@@ -600,6 +613,57 @@ impl Catalog {
     pub fn betweenness(&self) -> &[f64] {
         self.betweenness.get_or_init(|| self.projection.betweenness())
     }
+
+    pub fn closeness(&self) -> &[f64] {
+        self.closeness.get_or_init(|| self.projection.closeness())
+    }
+
+    /// The community report cached under `key` in this catalog, or `compute`'s, then cached.
+    pub fn communities_cached<E>(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> Result<CommunityReport, E>,
+    ) -> Result<Arc<CommunityReport>, E> {
+        if let Some(found) = self
+            .communities
+            .lock()
+            .ok()
+            .and_then(|mut cache| cache.get(&key).cloned())
+        {
+            return Ok(found);
+        }
+        // Computed outside the lock: another request may compute the same report meanwhile, and
+        // both answers are equal.
+        let report = Arc::new(compute()?);
+        if let Ok(mut cache) = self.communities.lock() {
+            cache.put(key, Arc::clone(&report));
+        }
+        Ok(report)
+    }
+}
+
+/// How many community reports a catalog keeps.
+const COMMUNITY_REPORTS: NonZeroUsize = NonZeroUsize::MIN.saturating_add(15);
+
+fn community_cache() -> Mutex<LruCache<String, Arc<CommunityReport>>> {
+    Mutex::new(LruCache::new(COMMUNITY_REPORTS))
+}
+
+/// A partition of (a part of) the graph into communities, as ids.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityReport {
+    /// Newman-Girvan modularity at the resolution asked for.
+    pub modularity: f64,
+    /// Largest first, then by smallest member id.
+    pub communities: Vec<CommunityIds>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityIds {
+    /// In id order.
+    pub members: Vec<String>,
+    /// Most neighbours inside the community first, ties by id.
+    pub central: Vec<String>,
 }
 
 /// The projection of `entities` (in id order) and `relations`.

@@ -2,7 +2,7 @@
 //! counts, rankings — answered from a [`Catalog`] with the limits of the configuration. Refs
 //! are resolved here; results are entity and relation ids, which the API loads in batches.
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, CommunityIds, CommunityReport};
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
@@ -11,6 +11,7 @@ pub use crate::graph::{Direction, Parallel};
 use crate::model::{DayRange, EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
 use crate::store::StoreError;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -681,6 +682,8 @@ impl Catalog {
             Centrality::PageRank => projection.pagerank(0.85, 100),
             Centrality::Betweenness if std::ptr::eq(projection, &self.projection) => self.betweenness().to_vec(),
             Centrality::Betweenness => projection.betweenness(),
+            Centrality::Closeness if std::ptr::eq(projection, &self.projection) => self.closeness().to_vec(),
+            Centrality::Closeness => projection.closeness(),
         };
         let mut ranked: Vec<(String, f64)> = projection
             .nodes()
@@ -695,6 +698,93 @@ impl Catalog {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         ranked.truncate(first);
         Ok(ranked)
+    }
+
+    /// The `first` brokers of the graph as it stood on `as_of` (all of it without): its
+    /// articulation points, taken undirected, each scored by how many entities its removal cuts
+    /// off from the largest part left of its component; most first, ties by id.
+    pub fn brokers(
+        &self,
+        first: usize,
+        as_of: Option<PartialDate>,
+        limits: &Limits,
+    ) -> Result<Vec<(String, f64)>, QueryError> {
+        let first = check_limit("first", first, limits.max_page)?;
+        let scope = Scope {
+            selection: Selection {
+                as_of,
+                ..Selection::default()
+            },
+            ..Scope::default()
+        };
+        let part;
+        let projection = match self.scope(&scope, limits)? {
+            None => &self.projection,
+            Some(scoped) => {
+                part = scoped;
+                &part
+            }
+        };
+        Ok(projection
+            .brokers()
+            .into_iter()
+            .take(first)
+            .map(|(node, cut)| (projection.node_id(node).to_owned(), cut as f64))
+            .collect())
+    }
+
+    /// Leiden communities (modularity at `resolution`, from `seed`) of the graph taken
+    /// undirected, parallel relations as one edge: the whole graph, or the relations of `kinds`
+    /// between what had started by `as_of`. Cached per catalog (so dataset version) and
+    /// arguments.
+    pub fn communities(
+        &self,
+        resolution: f64,
+        seed: u64,
+        kinds: Option<Vec<RelationKind>>,
+        as_of: Option<PartialDate>,
+        limits: &Limits,
+    ) -> Result<Arc<CommunityReport>, QueryError> {
+        if !resolution.is_finite() || resolution < 0.0 {
+            return Err(QueryError::BadInput {
+                field: "resolution",
+                message: format!("must be a finite number, 0 or more (got {resolution})"),
+            });
+        }
+        let key = format!("{resolution:?}|{seed}|{kinds:?}|{as_of:?}");
+        self.communities_cached(key, || {
+            let scope = Scope {
+                selection: Selection {
+                    kinds,
+                    as_of,
+                    ..Selection::default()
+                },
+                ..Scope::default()
+            };
+            let part;
+            let projection = match self.scope(&scope, limits)? {
+                None => &self.projection,
+                Some(scoped) => {
+                    part = scoped;
+                    &part
+                }
+            };
+            let found = projection.communities(resolution, seed);
+            let ids = |nodes: Vec<NodeIndex>| -> Vec<String> {
+                nodes.into_iter().map(|n| projection.node_id(n).to_owned()).collect()
+            };
+            Ok(CommunityReport {
+                modularity: found.modularity,
+                communities: found
+                    .communities
+                    .into_iter()
+                    .map(|community| CommunityIds {
+                        members: ids(community.members),
+                        central: ids(community.central),
+                    })
+                    .collect(),
+            })
+        })
     }
 
     /// The part of the graph a scope keeps, as a projection; `None` when it keeps everything.
@@ -803,4 +893,5 @@ pub enum Centrality {
     Degree,
     PageRank,
     Betweenness,
+    Closeness,
 }

@@ -7,6 +7,7 @@ mod architecture;
 mod cite;
 mod claims;
 mod cli;
+mod communities;
 mod consistency;
 mod dereference;
 mod disk;

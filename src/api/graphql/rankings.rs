@@ -1,12 +1,12 @@
 //! The query root's counts and rankings: `stats`, `centrality` (over the whole graph or a scope),
-//! `components`.
+//! `brokers`, `communities`, `components`.
 
 use super::arguments::{DateWindow, count, off_executor, selection};
 use super::relations::relation_filter;
 use super::request;
 use super::types::{
-    CentralityMetric, Component, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, OpennessCount, PredicateCount,
-    Ranked, RelationKindCount, Stats,
+    CentralityMetric, CommunityReport, Component, EntityKind, EvidenceType, EvidenceTypeCount, KindCount,
+    OpennessCount, PredicateCount, Ranked, RelationKind, RelationKindCount, Stats,
 };
 use crate::services::explore::{self, Centrality, QueryError, Scope};
 use async_graphql::{Context, ErrorExtensions, Object, Result};
@@ -122,6 +122,7 @@ impl Rankings {
             CentralityMetric::Degree => Centrality::Degree,
             CentralityMetric::Pagerank => Centrality::PageRank,
             CentralityMetric::Betweenness => Centrality::Betweenness,
+            CentralityMetric::Closeness => Centrality::Closeness,
         };
         let relations = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
         let mut selection = selection(None, relations, None, explore::Direction::Both, between.as_ref())?;
@@ -140,6 +141,83 @@ impl Rankings {
         })
         .await?;
         Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
+    }
+
+    /// Brokers: the articulation points of the graph taken undirected (entities whose removal
+    /// disconnects their component), most separating first. An entity's score is how many
+    /// entities its removal cuts off from the largest part left of its component (at least 1);
+    /// ties by id.
+    async fn brokers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many entities: 10 by default, at most the server's `--max-page` (500 by \
+                    default; more is LIMIT_EXCEEDED)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (undated ones are kept), and the \
+                          relations between them.")]
+        as_of: Option<String>,
+    ) -> Result<Vec<Ranked>> {
+        let data = request(ctx);
+        let first = count(first, "first")?.unwrap_or(10);
+        let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
+        let limits = data.limits;
+        let ranked = off_executor(&data.catalog(), move |catalog| catalog.brokers(first, as_of, &limits)).await?;
+        Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
+    }
+
+    /// Communities: a Leiden partition maximising modularity of the graph taken undirected,
+    /// parallel relations (either way) as one edge of weight 1. The same seed on the same
+    /// dataset version gives the same answer (and is served from a cache).
+    async fn communities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(1.0)",
+            desc = "Modularity's resolution: above 1 favours smaller \
+                                          communities, below 1 larger ones."
+        )]
+        resolution: Option<f64>,
+        #[graphql(default_with = "Some(1)", desc = "The seed of Leiden's random choices (0 or more).")] seed: Option<
+            i32,
+        >,
+        #[graphql(desc = "Only relations of these kinds (and the entities they join); every \
+                          relation when absent.")]
+        kinds: Option<Vec<RelationKind>>,
+        #[graphql(desc = "The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): only \
+                          entities that had started by then (undated ones are kept), and the \
+                          relations between them.")]
+        as_of: Option<String>,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "How many communities to list: 20 by default, at most the server's \
+                    `--max-page` (500 by default; more is LIMIT_EXCEEDED). `count` counts them all."
+        )]
+        first: Option<i32>,
+    ) -> Result<CommunityReport> {
+        let data = request(ctx);
+        let first = count(first, "first")?.unwrap_or(20);
+        if first > data.limits.max_page {
+            return Err(QueryError::LimitExceeded {
+                limit: "first",
+                max: data.limits.max_page,
+                asked: first,
+            }
+            .extend());
+        }
+        let seed = count(seed, "seed")?.unwrap_or(1) as u64;
+        let resolution = resolution.unwrap_or(1.0);
+        let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
+        let kinds = kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
+        let limits = data.limits;
+        let report = off_executor(&data.catalog(), move |catalog| {
+            catalog.communities(resolution, seed, kinds, as_of, &limits)
+        })
+        .await?;
+        Ok(CommunityReport { report, first })
     }
 
     /// Weakly connected components, largest first.

@@ -150,6 +150,10 @@ pub enum CentralityMetric {
     Pagerank,
     /// Betweenness over the relations taken undirected, normalised to [0, 1].
     Betweenness,
+    /// Closeness over the relations taken undirected (parallel ones once), as networkx's
+    /// `closeness_centrality`: `(r / d) * (r / (n - 1))` for an entity reaching `r` others at
+    /// distances summing to `d`, `n` the entities ranked over; 0 for one that reaches none.
+    Closeness,
 }
 
 /// The entities with these ids, in the order given; ids the catalog does not know are left out.
@@ -701,6 +705,105 @@ impl Component {
     ) -> Result<Vec<Entity>> {
         let first = first.min(request(ctx).limits.max_page);
         entities(ctx, &self.members[..first.min(self.members.len())]).await
+    }
+}
+
+/// A partition of the graph into communities.
+pub struct CommunityReport {
+    pub report: Arc<crate::services::catalog::CommunityReport>,
+    pub first: usize,
+}
+
+/// Communities of the graph (Leiden, maximising modularity), taken undirected with parallel
+/// relations as one edge.
+#[Object]
+impl CommunityReport {
+    /// Newman-Girvan modularity of the whole partition at the resolution asked for (0 when
+    /// there are no relations).
+    async fn modularity(&self) -> f64 {
+        self.report.modularity
+    }
+    /// How many communities the partition has (an entity without relations is one of its own).
+    async fn count(&self) -> usize {
+        self.report.communities.len()
+    }
+    /// The communities, largest first, then by smallest member id; at most `first`.
+    async fn communities(&self) -> Vec<Community> {
+        (0..self.report.communities.len().min(self.first))
+            .map(|id| Community {
+                report: Arc::clone(&self.report),
+                id,
+            })
+            .collect()
+    }
+}
+
+/// `first`, or `default` without it; negative is BAD_USER_INPUT.
+fn how_many(first: Option<i32>, default: usize) -> Result<usize> {
+    first.map_or(Ok(default), |first| {
+        usize::try_from(first).map_err(|_| {
+            async_graphql::ErrorExtensions::extend(&explore::QueryError::BadInput {
+                field: "first",
+                message: "must not be negative".to_owned(),
+            })
+        })
+    })
+}
+
+/// One community of a partition.
+pub struct Community {
+    pub report: Arc<crate::services::catalog::CommunityReport>,
+    pub id: usize,
+}
+
+impl Community {
+    fn part(&self) -> Option<&crate::services::catalog::CommunityIds> {
+        self.report.communities.get(self.id)
+    }
+}
+
+/// One community of a partition: its place, size, members and most connected members.
+#[Object]
+impl Community {
+    /// Its place in the report's order (0 is the largest); stable for the same arguments and
+    /// dataset version.
+    async fn id(&self) -> usize {
+        self.id
+    }
+    /// Number of entities in it.
+    async fn size(&self) -> usize {
+        self.part().map_or(0, |part| part.members.len())
+    }
+    /// Its entities, in the order of their ids, at most `first`.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(50)",
+            desc = "How many entities (default 50); more than the server's page limit \
+                    (`--max-page`, 500 by default) returns that many."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Entity>> {
+        let first = how_many(first, 50)?.min(request(ctx).limits.max_page);
+        let members = self.part().map_or(&[][..], |part| &part.members[..]);
+        entities(ctx, &members[..first.min(members.len())]).await
+    }
+    /// Its most connected entities: most neighbours inside the community first (relations
+    /// taken undirected, parallel ones once), ties by id; at most `first`.
+    async fn central(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(5)",
+            desc = "How many entities (default 5); more than the server's page limit \
+                    (`--max-page`, 500 by default) returns that many."
+        )]
+        first: Option<i32>,
+    ) -> Result<Vec<Entity>> {
+        let first = how_many(first, 5)?.min(request(ctx).limits.max_page);
+        let central = self.part().map_or(&[][..], |part| &part.central[..]);
+        entities(ctx, &central[..first.min(central.len())]).await
     }
 }
 

@@ -5,7 +5,7 @@
 //! The crate is seeded and runs sequentially, and nodes are handed to it in id order, so a seed
 //! and a graph fix the answer: the best (by modularity) of eight runs whose seeds `seed` fixes.
 
-use leiden_rs::{GraphDataBuilder, Leiden, LeidenConfig, QualityType};
+use leiden_rs::{GraphDataBuilder, Leiden, LeidenConfig, Partition, QualityType};
 
 use super::{NodeIndex, Projection};
 
@@ -35,22 +35,35 @@ impl Projection {
         let singletons = || self.partitioned(&nodes, &edges, &(0..nodes.len()).collect::<Vec<_>>(), resolution);
         // One Leiden run can stop at a local optimum: the best of a few runs, their seeds drawn
         // from `seed`; the first best on a tie.
-        let mut best: Option<Communities> = None;
+        let mut best: Option<(Communities, Vec<usize>)> = None;
+        let mut keep_best = |groups: Vec<usize>| -> bool {
+            let found = self.partitioned(&nodes, &edges, &groups, resolution);
+            let better = best.as_ref().is_none_or(|(best, _)| found.modularity > best.modularity);
+            if better {
+                best = Some((found, groups));
+            }
+            better
+        };
         for run in 0..RUNS {
-            let Some(groups) = leiden(
-                nodes.len(),
-                &edges,
-                resolution,
-                seed.wrapping_mul(RUNS).wrapping_add(run),
-            ) else {
+            let seed = seed.wrapping_mul(RUNS).wrapping_add(run);
+            let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, None) else {
                 break;
             };
-            let found = self.partitioned(&nodes, &edges, &groups, resolution);
-            if best.as_ref().is_none_or(|best| found.modularity > best.modularity) {
-                best = Some(found);
+            keep_best(groups);
+        }
+        // Then Leiden again from the best partition (a warm start moves nodes the first runs
+        // left stranded), for as long as that improves it.
+        for run in 0..RUNS {
+            let Some((_, groups)) = &best else { break };
+            let seed = seed.wrapping_mul(RUNS).wrapping_add(RUNS + run);
+            let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, Some(groups.clone())) else {
+                break;
+            };
+            if !keep_best(groups) {
+                break;
             }
         }
-        best.unwrap_or_else(singletons)
+        best.map(|(best, _)| best).unwrap_or_else(singletons)
     }
 
     /// The live nodes in id order, and the undirected simple edges between them as pairs of
@@ -157,7 +170,13 @@ pub fn modularity(nodes: usize, edges: &[(usize, usize)], community: &[usize], r
 
 /// Leiden's community label for each of `nodes` positions, or `None` when there is nothing to
 /// partition or the crate refuses the input.
-fn leiden(nodes: usize, edges: &[(usize, usize)], resolution: f64, seed: u64) -> Option<Vec<usize>> {
+fn leiden(
+    nodes: usize,
+    edges: &[(usize, usize)],
+    resolution: f64,
+    seed: u64,
+    start: Option<Vec<usize>>,
+) -> Option<Vec<usize>> {
     if edges.is_empty() {
         return None;
     }
@@ -172,7 +191,13 @@ fn leiden(nodes: usize, edges: &[(usize, usize)], resolution: f64, seed: u64) ->
         quality: QualityType::Modularity,
         ..LeidenConfig::default()
     };
-    let output = Leiden::new(config).run(&graph).ok()?;
+    let leiden = Leiden::new(config);
+    let output = match start {
+        Some(groups) => leiden
+            .run_with_initial_partition(&graph, Partition::from_membership(groups))
+            .ok()?,
+        None => leiden.run(&graph).ok()?,
+    };
     Some((0..nodes).map(|at| output.partition.community_of(at)).collect())
 }
 

@@ -3,6 +3,7 @@
 //! are resolved here; results are entity and relation ids, which the API loads in batches.
 
 use super::catalog::{Catalog, CommunityIds, CommunityReport};
+use super::packed::Summary;
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
@@ -215,6 +216,24 @@ pub fn source_iri(store: &crate::store::Store, name: &str) -> Result<String, Que
              `Source.document` shows it"
         ),
     })
+}
+
+/// The ids of the entities whose location (`schema:location`, read from the store: the catalog
+/// does not hold it) contains `text`, ignoring case and accents. One scan of the locations.
+pub fn located(store: &crate::store::Store, text: &str) -> Result<HashSet<String>, QueryError> {
+    let wanted = crate::model::fold(text.trim());
+    Ok(store
+        .entity_locations()?
+        .into_iter()
+        .filter(|(_, location)| crate::model::fold(location).contains(&wanted))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// The ids of the entities the document `iri` states: those whose evidence, or the evidence of
+/// whose claims, cites it. Reads only the store's quads that name the document.
+pub fn stated_by(store: &crate::store::Store, iri: &str) -> Result<HashSet<String>, QueryError> {
+    Ok(store.entities_citing(iri)?.into_iter().collect())
 }
 
 /// The IRI a predicate is given by: an IRI as it is, a property name in the ontology's namespace.
@@ -577,6 +596,7 @@ impl Catalog {
         &self,
         window: Window,
         kinds: Option<&[EntityKind]>,
+        within: Option<&HashSet<String>>,
         first: usize,
         limits: &Limits,
     ) -> Result<Vec<String>, QueryError> {
@@ -585,6 +605,7 @@ impl Catalog {
         let mut kept: Vec<(bool, i32, &str)> = self
             .entities()
             .filter(|entity| kinds.is_none_or(|kinds| kinds.contains(&entity.kind())))
+            .filter(|entity| within.is_none_or(|within| within.contains(entity.id())))
             .filter_map(|entity| {
                 let span = entity.span();
                 window.keeps(span).then(|| match span {
@@ -597,35 +618,99 @@ impl Catalog {
         Ok(kept.into_iter().take(first).map(|(.., id)| id.to_owned()).collect())
     }
 
-    /// Entities by filters: search results in rank order, or everything by label. With a date
-    /// window, undated entities are left out unless the window includes them.
+    /// Entities by filters: search results in rank order, or everything by label, unless
+    /// `order` says otherwise (ties by id). With a date window, undated entities are left out
+    /// unless the window includes them; with a year range, undated ones are left out.
     pub fn list(&self, filter: &EntityFilter) -> Vec<String> {
-        let keep = |id: &str| {
-            self.summary(id).is_some_and(|entity| {
-                filter.kind.is_none_or(|kind| entity.kind() == kind)
-                    && filter
-                        .openness
-                        .is_none_or(|openness| entity.openness() == Some(openness))
-                    && filter.between.is_none_or(|window| window.keeps(entity.span()))
-            })
+        let keep = |entity: &Summary<'_>| {
+            filter.kind.is_none_or(|kind| entity.kind() == kind)
+                && filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&entity.kind()))
+                && filter
+                    .openness
+                    .is_none_or(|openness| entity.openness() == Some(openness))
+                && filter.between.is_none_or(|window| window.keeps(entity.span()))
+                && filter.years.is_none_or(|years| years.keeps(entity.start()))
+                && filter.within.as_ref().is_none_or(|within| within.contains(entity.id()))
         };
-        match filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty()) {
+        let searched = filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty());
+        let kept: Vec<Summary<'_>> = match searched {
             Some(text) => self
                 .search(text)
                 .into_iter()
-                .map(|(id, _)| id)
-                .filter(|id| keep(id))
+                .filter_map(|(id, _)| self.summary(&id))
+                .filter(|entity| keep(entity))
                 .collect(),
-            None => {
-                let mut entities: Vec<(String, &str)> = self
-                    .entities()
-                    .filter(|entity| keep(entity.id()))
+            None => self.entities().filter(|entity| keep(entity)).collect(),
+        };
+        let order = match filter.order {
+            Some(order) => order,
+            None if searched.is_some() => return kept.iter().map(|entity| entity.id().to_owned()).collect(),
+            None => EntityOrder::default(),
+        };
+        self.ordered(kept, order)
+    }
+
+    /// `entities` in `order`, ties by id (ascending whichever the direction).
+    fn ordered(&self, entities: Vec<Summary<'_>>, order: EntityOrder) -> Vec<String> {
+        use std::cmp::Ordering;
+        fn ids<K>(keyed: Vec<(K, &str)>) -> Vec<String> {
+            keyed.into_iter().map(|(_, id)| id.to_owned()).collect()
+        }
+        let directed = |ordering: Ordering| if order.descending { ordering.reverse() } else { ordering };
+        match order.key {
+            OrderKey::Label => {
+                let mut keyed: Vec<(String, &str)> = entities
+                    .iter()
                     .map(|entity| (crate::model::fold(entity.label()), entity.id()))
                     .collect();
-                entities.sort();
-                entities.into_iter().map(|(_, id)| id.to_owned()).collect()
+                keyed.sort_by(|a, b| directed(a.0.cmp(&b.0)).then_with(|| a.1.cmp(b.1)));
+                ids(keyed)
+            }
+            OrderKey::StartDate => {
+                let mut keyed: Vec<(Option<i32>, &str)> = entities
+                    .iter()
+                    .map(|entity| (entity.start().map(|date| date.day_range().earliest), entity.id()))
+                    .collect();
+                // Undated last in both directions.
+                keyed.sort_by(|a, b| {
+                    match (a.0, b.0) {
+                        (Some(x), Some(y)) => directed(x.cmp(&y)),
+                        (Some(_), None) => Ordering::Less,
+                        (None, Some(_)) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    }
+                    .then_with(|| a.1.cmp(b.1))
+                });
+                ids(keyed)
+            }
+            OrderKey::Score(metric) => {
+                let scores = self.scores(&self.projection, metric);
+                let mut keyed: Vec<(f64, &str)> = entities
+                    .iter()
+                    .map(|entity| {
+                        let node = self.projection.node(entity.id());
+                        let score = node.and_then(|node| scores.get(node.index()).copied());
+                        (score.unwrap_or(0.0), entity.id())
+                    })
+                    .collect();
+                keyed.sort_by(|a, b| directed(a.0.total_cmp(&b.0)).then_with(|| a.1.cmp(b.1)));
+                ids(keyed)
             }
         }
+    }
+
+    /// Counts of `ids` (entities of this catalog) by kind, openness and start year (undated
+    /// ones in no year).
+    pub fn facets(&self, ids: &[String]) -> Facets {
+        let mut facets = Facets::default();
+        for entity in ids.iter().filter_map(|id| self.summary(id)) {
+            *facets.by_kind.entry(entity.kind()).or_default() += 1;
+            *facets.by_openness.entry(entity.openness()).or_default() += 1;
+            if let Some(start) = entity.start() {
+                *facets.by_year.entry(start.year).or_default() += 1;
+            }
+        }
+        facets
     }
 
     /// Counts by kind, openness and relation kind.
@@ -671,20 +756,7 @@ impl Catalog {
                 &part
             }
         };
-        let scores: Vec<f64> = match metric {
-            Centrality::Degree => {
-                let mut degrees = vec![0.0; projection.node_bound()];
-                for node in projection.nodes() {
-                    degrees[node.index()] = projection.degree(node) as f64;
-                }
-                degrees
-            }
-            Centrality::PageRank => projection.pagerank(0.85, 100),
-            Centrality::Betweenness if std::ptr::eq(projection, &self.projection) => self.betweenness().to_vec(),
-            Centrality::Betweenness => projection.betweenness(),
-            Centrality::Closeness if std::ptr::eq(projection, &self.projection) => self.closeness().to_vec(),
-            Centrality::Closeness => projection.closeness(),
-        };
+        let scores = self.scores(projection, metric);
         let mut ranked: Vec<(String, f64)> = projection
             .nodes()
             .filter(|&node| kind.is_none_or(|kind| projection.node_data(node).kind == kind))
@@ -787,6 +859,25 @@ impl Catalog {
         })
     }
 
+    /// Every node's score by `metric` over `projection` (this catalog's, its betweenness cached,
+    /// or a part of it), indexed by node.
+    fn scores(&self, projection: &Projection, metric: Centrality) -> Vec<f64> {
+        match metric {
+            Centrality::Degree => {
+                let mut degrees = vec![0.0; projection.node_bound()];
+                for node in projection.nodes() {
+                    degrees[node.index()] = projection.degree(node) as f64;
+                }
+                degrees
+            }
+            Centrality::PageRank => projection.pagerank(0.85, 100),
+            Centrality::Betweenness if std::ptr::eq(projection, &self.projection) => self.betweenness().to_vec(),
+            Centrality::Betweenness => projection.betweenness(),
+            Centrality::Closeness if std::ptr::eq(projection, &self.projection) => self.closeness().to_vec(),
+            Centrality::Closeness => projection.closeness(),
+        }
+    }
+
     /// The part of the graph a scope keeps, as a projection; `None` when it keeps everything.
     /// With roots, their neighbourhood (as `subgraph` finds it); otherwise every entity the
     /// selection's entity filters keep, and, when it filters relations, only the entities a kept
@@ -858,13 +949,97 @@ impl Catalog {
     }
 }
 
-/// Filters of the `entities` listing.
+/// Filters of the `entities` listing, and its order.
 #[derive(Clone, Debug, Default)]
 pub struct EntityFilter {
     pub kind: Option<EntityKind>,
+    /// Entities of any of these kinds.
+    pub kinds: Option<Vec<EntityKind>>,
     pub openness: Option<Openness>,
     pub search: Option<String>,
     pub between: Option<Window>,
+    /// Only dated entities whose start year is in the range.
+    pub years: Option<YearRange>,
+    /// Only these ids: what filters read from the store (location, source) keep.
+    pub within: Option<HashSet<String>>,
+    /// Search rank (with a search) or label order when absent.
+    pub order: Option<EntityOrder>,
+}
+
+/// An inclusive range of start years; either end may be open. An undated entity is outside it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct YearRange {
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+impl YearRange {
+    /// Reads `from`/`to` as years (`YYYY`; a fuller ISO date counts by its year); `None` when
+    /// neither is given.
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Option<Self>, QueryError> {
+        let year = |text: Option<&str>, field: &'static str| {
+            text.map(|text| {
+                text.trim()
+                    .parse::<PartialDate>()
+                    .map(|date| date.year)
+                    .map_err(|message| QueryError::BadInput { field, message })
+            })
+            .transpose()
+        };
+        let range = Self {
+            from: year(from, "from")?,
+            to: year(to, "to")?,
+        };
+        if let (Some(from), Some(to)) = (range.from, range.to)
+            && to < from
+        {
+            return Err(QueryError::BadInput {
+                field: "to",
+                message: format!("`to` ({to}) is before `from` ({from})"),
+            });
+        }
+        Ok((range.from.is_some() || range.to.is_some()).then_some(range))
+    }
+
+    fn keeps(&self, start: Option<PartialDate>) -> bool {
+        start.is_some_and(|start| {
+            self.from.is_none_or(|from| start.year >= from) && self.to.is_none_or(|to| start.year <= to)
+        })
+    }
+}
+
+/// What the `entities` listing is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderKey {
+    /// The label, ignoring case and accents.
+    Label,
+    /// The first day of the start (or issue) date; undated entities last either way.
+    StartDate,
+    /// A whole-graph centrality score.
+    Score(Centrality),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityOrder {
+    pub key: OrderKey,
+    pub descending: bool,
+}
+
+impl Default for EntityOrder {
+    fn default() -> Self {
+        Self {
+            key: OrderKey::Label,
+            descending: false,
+        }
+    }
+}
+
+/// Counts over a listing's entities.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facets {
+    pub by_kind: BTreeMap<EntityKind, usize>,
+    pub by_openness: BTreeMap<Option<Openness>, usize>,
+    pub by_year: BTreeMap<i32, usize>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

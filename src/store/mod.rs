@@ -5,6 +5,7 @@
 
 mod bundled;
 mod checked;
+mod cited;
 mod describe;
 mod description;
 mod disk;
@@ -33,6 +34,7 @@ mod write;
 mod writer;
 
 pub use checked::{CheckedQuery, CheckedUpdate, evaluation_stack, parse_query, parse_stack, parse_update};
+pub use cited::CitedDocument;
 pub use disk::DEFAULT_MIN_FREE_SPACE;
 pub use export::ExportFormat;
 pub use feed::Changed;

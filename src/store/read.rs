@@ -280,12 +280,12 @@ fn relation_summary(node: &NamedNode, description: &Description) -> Option<Relat
 
 /// How each cited document is shown, looked up once per batch.
 #[derive(Default)]
-struct DocumentCache {
+pub(super) struct DocumentCache {
     shown: HashMap<String, (String, Option<String>)>,
 }
 
 impl DocumentCache {
-    fn get(&mut self, store: &Store, document: &NamedNode) -> Result<(String, Option<String>), StoreError> {
+    pub(super) fn get(&mut self, store: &Store, document: &NamedNode) -> Result<(String, Option<String>), StoreError> {
         if let Some(found) = self.shown.get(document.as_str()) {
             return Ok(found.clone());
         }

@@ -12,6 +12,7 @@ mod consistency;
 mod dereference;
 mod disk;
 mod docs;
+mod entity_filters;
 mod graph_store;
 mod graphql;
 mod hostile;

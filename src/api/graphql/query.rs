@@ -5,15 +5,22 @@
 use super::arguments::{
     DateWindow, count, named_empty, off_executor, relation_filters, selection, walk_direction, window,
 };
+use super::errors::internal;
 use super::page::{PageInfo, decode_cursor, encode_cursor};
 use super::relations::{RelationConnection, relation_filter};
 use super::types::{
-    Direction, Entity, EntityKind, EvidenceType, Openness, ParallelRelations, Path, Relation, RelationKind, Subgraph,
+    Direction, Entity, EntityKind, EntityOrder, EntityOrderField, EvidenceType, KindCount, Openness, OpennessCount,
+    OrderDirection, ParallelRelations, Path, Relation, RelationKind, SourceCount, SourceDocument, Subgraph, YearCount,
     entities, relations,
 };
 use super::{request, warn};
-use crate::services::explore::{self, EntityFilter, PathQuery, QueryError, RelationFilter, Window};
+use crate::services::explore::{
+    self, Centrality, EntityFilter, OrderKey, PathQuery, QueryError, RelationFilter, Window, YearRange,
+};
+use crate::store::{Store, StoreError};
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// The filters `path` and `paths` share, as their arguments give them: kinds, the relation
 /// filters, openness, direction (from directed and direction), maxHops, temporal, between.
@@ -54,7 +61,8 @@ pub struct EntityEdge {
 pub struct EntityConnection {
     page_info: PageInfo,
     edges: Vec<EntityEdge>,
-    total_count: usize,
+    /// Every entity the filters keep, over all pages (for the facets).
+    ids: Arc<Vec<String>>,
 }
 
 /// A page of entities, as a Relay connection: the entities, their cursors, where the page is and
@@ -75,7 +83,131 @@ impl EntityConnection {
     }
     /// Number of entities matching the filters, over all pages.
     async fn total_count(&self) -> usize {
-        self.total_count
+        self.ids.len()
+    }
+    /// Counts over every entity matching the filters (all pages, not this one); each count is
+    /// computed only when asked for.
+    async fn facets(&self) -> Facets {
+        Facets(Arc::clone(&self.ids))
+    }
+}
+
+/// Counts over the entities of a connection's whole filter.
+pub struct Facets(Arc<Vec<String>>);
+
+/// Counts over the entities a connection's filters keep, over all its pages.
+#[Object]
+impl Facets {
+    /// Entities by kind; kinds with no entity are left out.
+    async fn by_kind(&self, ctx: &Context<'_>) -> Vec<KindCount> {
+        let facets = request(ctx).catalog().facets(&self.0);
+        facets
+            .by_kind
+            .into_iter()
+            .map(|(kind, count)| KindCount {
+                kind: kind.into(),
+                count,
+            })
+            .collect()
+    }
+    /// Entities by openness, with null for those the sources do not rate; values no entity has
+    /// are left out.
+    async fn by_openness(&self, ctx: &Context<'_>) -> Vec<OpennessCount> {
+        let facets = request(ctx).catalog().facets(&self.0);
+        facets
+            .by_openness
+            .into_iter()
+            .map(|(openness, count)| OpennessCount {
+                openness: openness.map(Into::into),
+                count,
+            })
+            .collect()
+    }
+    /// Entities by the year of their start (or issue) date, earliest first; undated ones are in
+    /// no year.
+    async fn by_year(&self, ctx: &Context<'_>) -> Vec<YearCount> {
+        let facets = request(ctx).catalog().facets(&self.0);
+        facets
+            .by_year
+            .into_iter()
+            .map(|(year, count)| YearCount { year, count })
+            .collect()
+    }
+    /// Entities by the documents their evidence or claims cite (an entity counts once for each
+    /// document), most entities first, then by document. Read from the store: one scan of the
+    /// evidence.
+    async fn by_source(&self, ctx: &Context<'_>) -> Result<Vec<SourceCount>> {
+        let store = request(ctx).store.clone();
+        let cited = on_store(move || store.entity_documents()).await?;
+        let kept: HashSet<&str> = self.0.iter().map(String::as_str).collect();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (id, document) in cited {
+            if kept.contains(id.as_str()) {
+                *counts.entry(document).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<SourceCount> = counts
+            .into_iter()
+            .map(|(document, count)| SourceCount { document, count })
+            .collect();
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.document.cmp(&b.document)));
+        Ok(counts)
+    }
+}
+
+/// Runs a store read on the blocking pool.
+async fn on_store<T: Send + 'static>(work: impl FnOnce() -> Result<T, StoreError> + Send + 'static) -> Result<T> {
+    match crate::api::blocking::on_pool(work).await {
+        Ok(result) => result.map_err(|error| QueryError::Store(error).extend()),
+        Err(error) => Err(internal(error)),
+    }
+}
+
+/// The entities the store-read filters keep (`location`, `source`: the catalog holds neither),
+/// or `None` when neither is given. Both given: the entities both keep.
+async fn stored_filters(
+    store: &Store,
+    location: Option<&str>,
+    source: Option<&str>,
+) -> Result<Option<HashSet<String>>> {
+    let source = source
+        .map(|name| explore::source_iri(store, name))
+        .transpose()
+        .map_err(|error| error.extend())?;
+    let location = location.map(str::to_owned);
+    let store = store.clone();
+    let found = crate::api::blocking::on_pool(move || {
+        let located = location.map(|text| explore::located(&store, &text)).transpose()?;
+        let stated = source.map(|iri| explore::stated_by(&store, &iri)).transpose()?;
+        Ok::<_, QueryError>(match (located, stated) {
+            (Some(located), Some(stated)) => Some(located.intersection(&stated).cloned().collect()),
+            (located, stated) => located.or(stated),
+        })
+    })
+    .await
+    .map_err(internal)?;
+    found.map_err(|error| error.extend())
+}
+
+/// What an `orderBy` field orders by: the label, the start date, or a whole-graph centrality
+/// measure.
+fn order_key(field: EntityOrderField) -> Result<OrderKey> {
+    Ok(match field {
+        EntityOrderField::Label => OrderKey::Label,
+        EntityOrderField::StartDate => OrderKey::StartDate,
+        EntityOrderField::Degree => OrderKey::Score(Centrality::Degree),
+        EntityOrderField::Pagerank => OrderKey::Score(Centrality::PageRank),
+        EntityOrderField::Betweenness => OrderKey::Score(Centrality::Betweenness),
+        EntityOrderField::Closeness => OrderKey::Score(Centrality::Closeness),
+    })
+}
+
+/// The cursor kind of an `entities` page in this order, so that a cursor of one order is
+/// refused by another.
+fn cursor_kind(order: Option<&EntityOrder>) -> String {
+    match order {
+        None => "entity".to_owned(),
+        Some(order) => format!("entity-{:?}-{:?}", order.field, order.direction),
     }
 }
 
@@ -130,29 +262,62 @@ impl Explore {
                           `--max-page` (500 by default; more is LIMIT_EXCEEDED).")]
         first: Option<i32>,
         #[graphql(desc = "A cursor from this connection (`pageInfo.endCursor`, or an edge's): the \
-                          page starts after that entity. Anything else is BAD_USER_INPUT.")]
+                          page starts after that entity. A cursor of another connection or of \
+                          another `orderBy` is BAD_USER_INPUT.")]
         after: Option<String>,
+        #[graphql(desc = "Only entities of these kinds (with `kind`, of both).")] kinds: Option<Vec<EntityKind>>,
+        #[graphql(desc = "Only entities whose location contains these words, ignoring case and \
+                          accents (\"sao paulo\" finds \"São Paulo, Brazil\"). Blank is no filter.")]
+        location: Option<String>,
+        #[graphql(desc = "Only entities the document states: those whose evidence, or the evidence \
+                          of one of whose claims, cites it. Named as `Source.document` shows it: a \
+                          URL, a document's id or a file name; a name no evidence cites is \
+                          BAD_USER_INPUT.")]
+        source: Option<String>,
+        #[graphql(desc = "Only entities whose start (or issue) date falls in this year or later \
+                          (YYYY; a fuller date counts by its year). Undated entities are left out.")]
+        from: Option<String>,
+        #[graphql(desc = "Only entities whose start (or issue) date falls in this year or earlier; \
+                          undated entities are left out.")]
+        to: Option<String>,
+        #[graphql(desc = "The order: by relevance with `search`, by label otherwise when absent. \
+                          Ties by id; START_DATE puts undated entities last either way; DEGREE, \
+                          PAGERANK and BETWEENNESS are over the whole graph.")]
+        order_by: Option<EntityOrder>,
     ) -> Result<EntityConnection> {
         let data = request(ctx);
+        let location = location.filter(|text| !text.trim().is_empty());
         let filter = EntityFilter {
             kind: kind.map(Into::into),
+            kinds: kinds.map(|kinds| kinds.into_iter().map(Into::into).collect()),
             openness: openness.map(Into::into),
             search,
             between: window(between.as_ref())?.map(|window| window.including_undated(include_undated.unwrap_or(false))),
+            years: YearRange::parse(from.as_deref(), to.as_deref()).map_err(|error| error.extend())?,
+            within: stored_filters(&data.store, location.as_deref(), source.as_deref()).await?,
+            order: order_by
+                .map(|order| {
+                    Ok::<_, async_graphql::Error>(explore::EntityOrder {
+                        key: order_key(order.field)?,
+                        descending: order.direction == OrderDirection::Desc,
+                    })
+                })
+                .transpose()?,
         };
         let filters = [
             ("kind", filter.kind.is_some()),
+            ("kinds", filter.kinds.is_some()),
             ("openness", filter.openness.is_some()),
             (
                 "search",
                 filter.search.as_deref().is_some_and(|text| !text.trim().is_empty()),
             ),
             ("between", filter.between.is_some()),
+            ("location", location.is_some()),
+            ("source", source.is_some()),
+            ("from", from.is_some()),
+            ("to", to.is_some()),
         ];
-        let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
-        if ids.is_empty() {
-            warn(ctx, named_empty("entity", &filters));
-        }
         let first = count(first, "first")?.unwrap_or(50);
         if first > data.limits.max_page {
             return Err(QueryError::LimitExceeded {
@@ -162,10 +327,15 @@ impl Explore {
             }
             .extend());
         }
+        let what = cursor_kind(order_by.as_ref());
         let start = match after {
-            Some(cursor) => decode_cursor(&cursor, "entity")? + 1,
+            Some(cursor) => decode_cursor(&cursor, &what)? + 1,
             None => 0,
         };
+        let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
+        if ids.is_empty() {
+            warn(ctx, named_empty("entity", &filters));
+        }
         let end = (start + first).min(ids.len());
         let page = ids.get(start.min(ids.len())..end).unwrap_or_default();
         let edges: Vec<EntityEdge> = entities(ctx, page)
@@ -174,7 +344,7 @@ impl Explore {
             .enumerate()
             .map(|(offset, node)| EntityEdge {
                 node,
-                cursor: encode_cursor(start + offset, "entity"),
+                cursor: encode_cursor(start + offset, &what),
             })
             .collect();
         let page_info = PageInfo::new(
@@ -186,8 +356,25 @@ impl Explore {
         Ok(EntityConnection {
             page_info,
             edges,
-            total_count: ids.len(),
+            ids: Arc::new(ids),
         })
+    }
+
+    /// Every document cited as evidence — seed documents by their file name, public pages by
+    /// URL, imported files by name, as `Source.document` shows them — with how many entities
+    /// (their claims' evidence counting for them) and relations cite it, by document.
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<SourceDocument>> {
+        let store = request(ctx).store.clone();
+        let documents = on_store(move || store.cited_documents()).await?;
+        Ok(documents
+            .into_iter()
+            .map(|document| SourceDocument {
+                document: document.document,
+                label: document.label,
+                entities: document.entities,
+                relations: document.relations,
+            })
+            .collect())
     }
 
     /// The shortest path between two entities (through `via`, in order), with every entity and
@@ -562,8 +749,13 @@ impl Explore {
             desc = "Keep the entities that have no date as well, after the dated ones (by id)."
         )]
         include_undated: Option<bool>,
+        #[graphql(desc = "Only entities the document states (their evidence, or their claims', \
+                          cites it), named as `Source.document` shows it: a URL, a document's id \
+                          or a file name. A name no evidence cites is BAD_USER_INPUT.")]
+        source: Option<String>,
     ) -> Result<Vec<Entity>> {
         let data = request(ctx);
+        let within = stored_filters(&data.store, None, source.as_deref()).await?;
         let window = Window::parse(from.as_deref(), to.as_deref(), "timeline")
             .map_err(|error| error.extend())?
             .including_undated(include_undated.unwrap_or(false));
@@ -572,13 +764,14 @@ impl Explore {
         let first = count(first, "first")?.unwrap_or(100);
         let ids = data
             .catalog()
-            .timeline(window, kinds.as_deref(), first, &data.limits)
+            .timeline(window, kinds.as_deref(), within.as_ref(), first, &data.limits)
             .map_err(|error| error.extend())?;
         if ids.is_empty() {
             let filters = [
                 ("from", from.is_some()),
                 ("to", to.is_some()),
                 ("kinds", kinds.is_some()),
+                ("source", source.is_some()),
             ];
             warn(ctx, named_empty("entity", &filters));
         }

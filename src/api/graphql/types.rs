@@ -10,7 +10,7 @@ use crate::services::explore::{self, FoundPath, FoundSubgraph};
 use crate::services::handles::{EntityHandle, RelationHandle};
 use crate::services::packed::Summary;
 use crate::store::vocab::{entity_iri, relation_iri};
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use std::sync::Arc;
 
 macro_rules! mirror_enum {
@@ -876,4 +876,73 @@ pub struct Stats {
     pub by_evidence_type: Vec<EvidenceTypeCount>,
     /// The dataset version these counts describe.
     pub dataset_version: String,
+}
+
+/// Which way an order runs.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+pub enum OrderDirection {
+    /// Smallest first (A to Z, earliest, least central).
+    #[default]
+    Asc,
+    /// Largest first (Z to A, latest, most central).
+    Desc,
+}
+
+/// What `entities` can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum EntityOrderField {
+    /// The label, ignoring case and accents.
+    Label,
+    /// The start (or issue) date, by its first day; undated entities come last either way.
+    StartDate,
+    /// Number of relations (in and out), over the whole graph.
+    Degree,
+    /// PageRank over the whole graph.
+    Pagerank,
+    /// Betweenness over the whole graph.
+    Betweenness,
+    /// Closeness over the whole graph.
+    Closeness,
+}
+
+/// An order for `entities`; ties are broken by id (ascending), so pages stay stable.
+#[derive(InputObject, Copy, Clone, Debug)]
+pub struct EntityOrder {
+    /// What to order by.
+    pub field: EntityOrderField,
+    /// Which way: ASC by default.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// How many entities start in one year.
+#[derive(SimpleObject)]
+pub struct YearCount {
+    /// The year of the start (or issue) date.
+    pub year: i32,
+    /// Number of entities starting that year.
+    pub count: usize,
+}
+
+/// How many entities one document states.
+#[derive(SimpleObject)]
+pub struct SourceCount {
+    /// The document, as `Source.document` shows it (a seed file name, a URL, an imported file's name).
+    pub document: String,
+    /// Number of entities whose evidence or claims cite it.
+    pub count: usize,
+}
+
+/// A document cited as evidence, with how much of the graph it states.
+#[derive(SimpleObject)]
+pub struct SourceDocument {
+    /// As `Source.document` shows it: a seed file name, a URL, or an imported file's name; give
+    /// it as a `source` argument.
+    pub document: String,
+    /// Its title; null when not known.
+    pub label: Option<String>,
+    /// Number of entities whose evidence, or the evidence of whose claims, cites it.
+    pub entities: usize,
+    /// Number of relations whose evidence cites it.
+    pub relations: usize,
 }

@@ -36,32 +36,29 @@ impl Projection {
         // One Leiden run can stop at a local optimum: the best of a few runs, their seeds drawn
         // from `seed`; the first best on a tie.
         let mut best: Option<(Communities, Vec<usize>)> = None;
-        let mut keep_best = |groups: Vec<usize>| -> bool {
-            let found = self.partitioned(&nodes, &edges, &groups, resolution);
-            let better = best.as_ref().is_none_or(|(best, _)| found.modularity > best.modularity);
-            if better {
-                best = Some((found, groups));
-            }
-            better
-        };
         for run in 0..RUNS {
             let seed = seed.wrapping_mul(RUNS).wrapping_add(run);
             let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, None) else {
                 break;
             };
-            keep_best(groups);
+            let found = self.partitioned(&nodes, &edges, &groups, resolution);
+            if best.as_ref().is_none_or(|(best, _)| found.modularity > best.modularity) {
+                best = Some((found, groups));
+            }
         }
         // Then Leiden again from the best partition (a warm start moves nodes the first runs
         // left stranded), for as long as that improves it.
         for run in 0..RUNS {
-            let Some((_, groups)) = &best else { break };
+            let Some((current, groups)) = &best else { break };
             let seed = seed.wrapping_mul(RUNS).wrapping_add(RUNS + run);
             let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, Some(groups.clone())) else {
                 break;
             };
-            if !keep_best(groups) {
+            let found = self.partitioned(&nodes, &edges, &groups, resolution);
+            if found.modularity <= current.modularity {
                 break;
             }
+            best = Some((found, groups));
         }
         best.map(|(best, _)| best).unwrap_or_else(singletons)
     }

@@ -249,10 +249,7 @@ fn closeness_brokers_and_communities_on_the_seed_agree_with_networkx() {
     assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{bad}");
 }
 
-// Fails today on the larger graph: leiden-rs (best of eight runs) reaches 0.3764 where igraph's
-// best of five is 0.3972 (94.8%, the bar is 95%); 300/4/42 passes (0.4431 vs 0.4500).
 #[test]
-#[ignore = "leiden-rs reaches 94.8% of igraph's best modularity on generate 1200/6/7"]
 fn on_generated_graphs_modularity_is_near_igraph_s_best() {
     for (nodes, degree, seed) in [("300", "4", "42"), ("1200", "6", "7")] {
         let workspace = Workspace::new();

@@ -748,14 +748,8 @@ impl Catalog {
         limits: &Limits,
     ) -> Result<Vec<(String, f64)>, QueryError> {
         let first = check_limit("first", first, limits.max_page)?;
-        let part;
-        let projection = match self.scope(scope, limits)? {
-            None => &self.projection,
-            Some(scoped) => {
-                part = scoped;
-                &part
-            }
-        };
+        let projection = self.scoped(scope, limits)?;
+        let projection = projection.as_ref();
         let scores = self.scores(projection, metric);
         let mut ranked: Vec<(String, f64)> = projection
             .nodes()
@@ -789,14 +783,8 @@ impl Catalog {
             },
             ..Scope::default()
         };
-        let part;
-        let projection = match self.scope(&scope, limits)? {
-            None => &self.projection,
-            Some(scoped) => {
-                part = scoped;
-                &part
-            }
-        };
+        let projection = self.scoped(&scope, limits)?;
+        let projection = projection.as_ref();
         Ok(projection
             .brokers()
             .into_iter()
@@ -833,14 +821,8 @@ impl Catalog {
                 },
                 ..Scope::default()
             };
-            let part;
-            let projection = match self.scope(&scope, limits)? {
-                None => &self.projection,
-                Some(scoped) => {
-                    part = scoped;
-                    &part
-                }
-            };
+            let projection = self.scoped(&scope, limits)?;
+            let projection = projection.as_ref();
             let found = projection.communities(resolution, seed);
             let ids = |nodes: Vec<NodeIndex>| -> Vec<String> {
                 nodes.into_iter().map(|n| projection.node_id(n).to_owned()).collect()
@@ -876,6 +858,15 @@ impl Catalog {
             Centrality::Closeness if std::ptr::eq(projection, &self.projection) => self.closeness().to_vec(),
             Centrality::Closeness => projection.closeness(),
         }
+    }
+
+    /// The projection a scope asks about: this catalog's own (borrowed, so its cached rankings
+    /// apply) when the scope keeps everything, else the part it keeps.
+    fn scoped(&self, scope: &Scope, limits: &Limits) -> Result<std::borrow::Cow<'_, Projection>, QueryError> {
+        Ok(match self.scope(scope, limits)? {
+            None => std::borrow::Cow::Borrowed(&self.projection),
+            Some(part) => std::borrow::Cow::Owned(part),
+        })
     }
 
     /// The part of the graph a scope keeps, as a projection; `None` when it keeps everything.

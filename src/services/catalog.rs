@@ -12,6 +12,7 @@ use crate::graph::{EdgeFacts, NodeData, NodeIndex, Projection, ProjectionBuilder
 use crate::model::{EntitySummary, RelationSummary};
 use crate::services::changes::Touched;
 use crate::services::packed::{Summaries, Summary};
+use crate::services::passages::PassageIndex;
 use crate::services::search::{Corpus, Document, SearchIndex};
 use crate::services::snapshot::{self, Snapshot};
 use crate::store::{Store, StoreError};
@@ -38,6 +39,8 @@ fn facts(relation: &RelationSummary) -> EdgeFacts<'_> {
 struct Base {
     summaries: Summaries,
     search: SearchIndex,
+    /// The quotes' index, read from the store the first time the base is searched for text.
+    passages: Mutex<Option<Arc<PassageIndex>>>,
 }
 
 /// An entity added or changed since the base: its summary (one entry) and search document.
@@ -493,6 +496,7 @@ impl Catalog {
             base: Arc::new(Base {
                 summaries: entities,
                 search,
+                passages: Mutex::default(),
             }),
             delta: Arc::default(),
             version,
@@ -608,6 +612,38 @@ impl Catalog {
     /// The id a ref names (see [`Corpus::resolve`]).
     pub fn resolve_ref(&self, reference: &str) -> Result<String, crate::services::search::RefError> {
         self.corpus().resolve(reference)
+    }
+
+    /// The index of the quotes of this catalog's base, built from `store` on first use (one
+    /// scan of the quotes) and shared by every catalog of the base. The quotes of what writes
+    /// touched since the base ([`Catalog::touched_since_base`]) may be out of step in it.
+    pub fn passage_index(&self, store: &Store) -> Result<Arc<PassageIndex>, StoreError> {
+        // Held while building, so that concurrent first searches build it once.
+        let mut slot = self
+            .base
+            .passages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(index) = slot.as_ref() {
+            return Ok(Arc::clone(index));
+        }
+        let started = Instant::now();
+        let index = Arc::new(PassageIndex::new(store.passages()?));
+        tracing::info!(
+            quotes = index.len(),
+            ms = started.elapsed().as_millis(),
+            "quote index built"
+        );
+        *slot = Some(Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// The entity and relation ids writes set or removed since the base.
+    pub fn touched_since_base(&self) -> (std::collections::HashSet<&str>, std::collections::HashSet<&str>) {
+        (
+            self.delta.touched_entities.iter().map(|id| &**id).collect(),
+            self.delta.touched_relations.iter().map(|id| &**id).collect(),
+        )
     }
 
     pub fn betweenness(&self) -> &[f64] {

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod handles;
 pub mod import;
 pub mod packed;
+pub mod passages;
 pub mod search;
 pub mod snapshot;
 pub mod warnings;

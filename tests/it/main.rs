@@ -23,6 +23,7 @@ mod relations;
 mod replicas;
 mod seed;
 mod serve;
+mod text_search;
 mod time;
 mod util;
 mod validate;

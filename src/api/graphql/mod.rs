@@ -13,6 +13,7 @@ pub mod persisted;
 mod query;
 mod rankings;
 mod relations;
+mod search;
 mod types;
 mod variables;
 
@@ -30,7 +31,7 @@ pub type GovSchema = Schema<Query, mutation::Mutation, mutation::Subscription>;
 
 /// What can be read: entities, the paths and neighbourhoods between them, counts and rankings.
 #[derive(MergedObject, Default)]
-pub struct Query(query::Explore, rankings::Rankings);
+pub struct Query(query::Explore, rankings::Rankings, search::TextSearch);
 
 /// What every resolver of one request sees: one catalog snapshot (so a request never mixes two
 /// versions of the data), the store, the limits and the request's data loaders.

@@ -124,6 +124,31 @@ ${FRAGMENTS}`,
 ${FRAGMENTS}`,
   },
   {
+    id: 'search-sources',
+    title: 'Search what the sources say',
+    query: `# Where do the sources say
+# "partnership between CGI"? Quotes
+# rank beside names; each hit has a
+# snippet and the relation or entity
+# that rests on it.
+{
+  search(
+    text: "partnership between CGI"
+    first: 8
+  ) {
+    totalCount
+    nodes {
+      field
+      snippet
+      source { document }
+      entity { ...Entity }
+      relation { ...Relation }
+    }
+  }
+}
+${FRAGMENTS}`,
+  },
+  {
     id: 'timeline2014',
     title: 'Timeline of 2014',
     layout: 'timeline',

@@ -11,7 +11,8 @@
 // slider (`#time-slider`, `data-date`) shows the entities started by each month it is moved to, as
 // many as the result says (computed here), and plays; "The ICANN diagram" draws the entities
 // gg:depictedIn the diagram (asked of /sparql) and the relations it states (asked of GraphQL) on
-// the timeline; `?query=` pre-fills the editor; every kind, openness and relation
+// the timeline; "Search what the sources say" lands on the relation quoting the words and draws
+// what the hits rest on; `?query=` pre-fills the editor; every kind, openness and relation
 // kind is drawn, and listed in the legend panel, as `/legend` says; at 1400 px every example
 // fits the editor, which is wider than the result by default, and both split bars resize; a
 // screenshot goes to <repo>/target/playground.png.
@@ -469,6 +470,17 @@ describe('govgraph playground in headless Chromium', { timeout: 240_000 }, () =>
     await moveTo(now.max);
     now = await state();
     assert.deepEqual([now.nodes, now.edges], [expected.nodes, expected.edges]);
+  });
+
+  test('"Search what the sources say" lands on the relation that quotes the words, and draws what the hits rest on', async (t) => {
+    if (!needsPage(t)) return;
+    const { json, expected } = await runExample(page, origin, 'search-sources', 'partnership between CGI');
+    const hits = json.data.search.nodes;
+    assert.ok(hits.length > 0, 'the search finds hits');
+    const quoted = hits.find((hit) => hit.relation && hit.field === 'QUOTE');
+    assert.ok(quoted, 'a relation quotes the words');
+    assert.match(quoted.snippet.toLowerCase(), /partnership between cgi/);
+    assert.ok(expected.nodes >= 2 && expected.edges >= 1, `the hits' relations are drawn: ${JSON.stringify(expected)}`);
   });
 
   test('"The ICANN diagram" example draws the diagram\'s boxes and relations on the timeline, in its legend', async (t) => {

@@ -128,14 +128,35 @@ pub struct SearchHitEdge {
 }
 
 /// A page of hits, best first, as a Relay connection.
-#[derive(SimpleObject)]
 pub struct SearchConnection {
-    /// Whether there are hits before and after this page, and its first and last cursors.
     page_info: PageInfo,
-    /// The page's hits, each with its cursor.
     edges: Vec<SearchHitEdge>,
-    /// How many hits there are over all pages.
     total_count: usize,
+}
+
+/// A page of hits, best first, as a Relay connection: the hits, their cursors, where the page
+/// is and how many hits there are over all pages.
+#[Object]
+impl SearchConnection {
+    /// Whether there are hits before and after this page, and its first and last cursors.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
+    /// The page's hits, each with its cursor.
+    async fn edges(&self) -> &[SearchHitEdge] {
+        &self.edges
+    }
+
+    /// The page's hits, without cursors.
+    async fn nodes(&self) -> Vec<&SearchHit> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+
+    /// How many hits there are over all pages.
+    async fn total_count(&self) -> usize {
+        self.total_count
+    }
 }
 
 #[derive(Default)]

@@ -109,6 +109,8 @@ pub struct Catalog {
     betweenness: OnceLock<Vec<f64>>,
     /// Closeness costs as much: computed on first use, once per catalog.
     closeness: OnceLock<Vec<f64>>,
+    /// PageRank (a hundred passes over the relations at most): once per catalog, for orders.
+    pagerank: OnceLock<Vec<f64>>,
     /// Community reports by their arguments, for this catalog (so this dataset version) only:
     /// the few most recently asked for.
     communities: Mutex<LruCache<String, Arc<CommunityReport>>>,
@@ -126,6 +128,7 @@ impl Clone for Catalog {
             version: self.version.clone(),
             betweenness: OnceLock::new(),
             closeness: OnceLock::new(),
+            pagerank: OnceLock::new(),
             communities: community_cache(),
             labels: self.labels.clone(),
         }
@@ -410,6 +413,7 @@ impl Catalog {
             version,
             betweenness: OnceLock::new(),
             closeness: OnceLock::new(),
+            pagerank: OnceLock::new(),
             communities: community_cache(),
             labels: HashMap::new(),
         };
@@ -502,6 +506,7 @@ impl Catalog {
             version,
             betweenness: OnceLock::new(),
             closeness: OnceLock::new(),
+            pagerank: OnceLock::new(),
             communities: community_cache(),
             labels: HashMap::new(),
         }
@@ -648,6 +653,11 @@ impl Catalog {
 
     pub fn betweenness(&self) -> &[f64] {
         self.betweenness.get_or_init(|| self.projection.betweenness())
+    }
+
+    /// PageRank at 0.85 over the whole graph, as `centrality(metric: PAGERANK)` computes it.
+    pub fn pagerank(&self) -> &[f64] {
+        self.pagerank.get_or_init(|| self.projection.pagerank(0.85, 100))
     }
 
     pub fn closeness(&self) -> &[f64] {

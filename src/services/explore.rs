@@ -802,6 +802,7 @@ impl Catalog {
         resolution: f64,
         seed: u64,
         kinds: Option<Vec<RelationKind>>,
+        openness: Option<Openness>,
         as_of: Option<PartialDate>,
         limits: &Limits,
     ) -> Result<Arc<CommunityReport>, QueryError> {
@@ -811,11 +812,12 @@ impl Catalog {
                 message: format!("must be a finite number, 0 or more (got {resolution})"),
             });
         }
-        let key = format!("{resolution:?}|{seed}|{kinds:?}|{as_of:?}");
+        let key = format!("{resolution:?}|{seed}|{kinds:?}|{openness:?}|{as_of:?}");
         self.communities_cached(key, || {
             let scope = Scope {
                 selection: Selection {
                     kinds,
+                    openness,
                     as_of,
                     ..Selection::default()
                 },
@@ -852,6 +854,7 @@ impl Catalog {
                 }
                 degrees
             }
+            Centrality::PageRank if std::ptr::eq(projection, &self.projection) => self.pagerank().to_vec(),
             Centrality::PageRank => projection.pagerank(0.85, 100),
             Centrality::Betweenness if std::ptr::eq(projection, &self.projection) => self.betweenness().to_vec(),
             Centrality::Betweenness => projection.betweenness(),

@@ -211,7 +211,7 @@ fn closeness_brokers_and_communities_on_the_seed_agree_with_networkx() {
     let fresh = ask(&other, &format!("{{ communities(first: 5000) {{ {REPORT} }} }}"));
     assert_eq!(fresh["communities"], first, "computed afresh");
 
-    // The other arguments answer too: a resolution, a seed, relation kinds, a date.
+    // The other arguments answer too: a resolution, a seed, relation kinds, a date, openness.
     let data = ask(
         &server,
         "{ fine: communities(resolution: 2.0, first: 1) { modularity count communities { size } }
@@ -240,6 +240,20 @@ fn closeness_brokers_and_communities_on_the_seed_agree_with_networkx() {
         0 < early && early < all,
         "{early} of {all} entities had started by 2005"
     );
+    // Openness: the open processes alone, every one of them in a community, no other.
+    let open = ask(
+        &server,
+        "{ open: communities(openness: OPEN, first: 5000) { communities { members(first: 5000) { openness } } }
+           entities(openness: OPEN) { totalCount } }",
+    );
+    let members: Vec<&Value> = open["open"]["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["members"].as_array().unwrap())
+        .collect();
+    assert!(members.iter().all(|m| m["openness"] == "OPEN"), "{open}");
+    assert_eq!(members.len() as u64, open["entities"]["totalCount"].as_u64().unwrap());
     // Around one entity at depth 1 it is the centre of a star: closeness 1.
     assert_eq!(data["around"][0]["score"].as_f64().unwrap(), 1.0, "{data}");
 

@@ -5,7 +5,7 @@ use super::arguments::{DateWindow, count, off_executor, selection};
 use super::relations::relation_filter;
 use super::request;
 use super::types::{
-    CentralityMetric, CommunityReport, Component, EntityKind, EvidenceType, EvidenceTypeCount, KindCount,
+    CentralityMetric, CommunityReport, Component, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
     OpennessCount, PredicateCount, Ranked, RelationKind, RelationKindCount, Stats,
 };
 use crate::services::explore::{self, Centrality, QueryError, Scope};
@@ -191,6 +191,10 @@ impl Rankings {
                           entities that had started by then (undated ones are kept), and the \
                           relations between them.")]
         as_of: Option<String>,
+        #[graphql(desc = "Only entities of this openness (the open processes, or the closed \
+                          ones; those the sources do not rate are left out), and the relations \
+                          between them.")]
+        openness: Option<Openness>,
         #[graphql(
             default_with = "Some(20)",
             desc = "How many communities to list: 20 by default, at most the server's \
@@ -212,9 +216,10 @@ impl Rankings {
         let resolution = resolution.unwrap_or(1.0);
         let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let kinds = kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
+        let openness = openness.map(Into::into);
         let limits = data.limits;
         let report = off_executor(&data.catalog(), move |catalog| {
-            catalog.communities(resolution, seed, kinds, as_of, &limits)
+            catalog.communities(resolution, seed, kinds, openness, as_of, &limits)
         })
         .await?;
         Ok(CommunityReport { report, first })

@@ -1,0 +1,141 @@
+//! The research instruments on a catalog the size of a large dataset, without HTTP or the store:
+//! an `entities` list in a centrality order (what a page of `orderBy` costs before it is sliced),
+//! facets over every entity, and `communities` once (it is then served from the catalog's cache).
+//!
+//!   cargo bench --bench research                                  (100k entities, 500k relations)
+//!   GOVGRAPH_BENCH_NODES=1000000 cargo bench --bench research     (1M / 5M)
+#![allow(
+    clippy::unwrap_used,
+    reason = "a benchmark, like a test, may stop at a broken assumption"
+)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use govgraph::config::Limits;
+use govgraph::model::{EntityKind, EntitySummary, Openness, PartialDate, RelationKind, RelationSummary};
+use govgraph::services::catalog::Catalog;
+use govgraph::services::explore::{Centrality, EntityFilter, EntityOrder, OrderKey};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::hint::black_box;
+use std::time::Instant;
+
+const KINDS: [EntityKind; 4] = [
+    EntityKind::Meeting,
+    EntityKind::Document,
+    EntityKind::Organization,
+    EntityKind::DiscussionSpace,
+];
+
+fn nodes() -> usize {
+    std::env::var("GOVGRAPH_BENCH_NODES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// `nodes` entities and about 5 relations each, one end drawn from a few hundred hubs half the
+/// time (the shape `govgraph generate` draws), the other uniformly.
+fn catalog(nodes: usize) -> Catalog {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let entities: Vec<EntitySummary> = (0..nodes)
+        .map(|i| EntitySummary {
+            id: format!("entity-{i:07}"),
+            kind: KINDS[i % KINDS.len()],
+            openness: Some(if rng.random_bool(0.6) {
+                Openness::Open
+            } else {
+                Openness::Closed
+            }),
+            start: rng.random_bool(0.8).then(|| PartialDate {
+                year: rng.random_range(1990..2027),
+                month: Some(rng.random_range(1..13)),
+                day: None,
+            }),
+            end: None,
+            ongoing: false,
+            label: format!("Entity {}", rng.random_range(0..u32::MAX)),
+            aliases: Vec::new(),
+            description: None,
+        })
+        .collect();
+    let hubs = (nodes / 1_000).max(10);
+    let relations: Vec<RelationSummary> = (0..nodes * 5)
+        .filter_map(|r| {
+            let source = rng.random_range(0..nodes);
+            let target = if rng.random_bool(0.5) {
+                rng.random_range(0..hubs)
+            } else {
+                rng.random_range(0..nodes)
+            };
+            (source != target).then(|| RelationSummary {
+                id: format!("r{r}"),
+                source: entities[source].id.clone(),
+                target: entities[target].id.clone(),
+                predicate: "https://w3id.org/govgraph/ns#references".to_owned(),
+                kind: RelationKind::Direct,
+                evidence_type: None,
+                confidence: None,
+                documents: Vec::new(),
+            })
+        })
+        .collect();
+    Catalog::build(entities, &relations, &[], "bench".to_owned())
+}
+
+fn research(c: &mut Criterion) {
+    let size = nodes();
+    let started = Instant::now();
+    let catalog = catalog(size);
+    println!(
+        "{} entities, {} relations, built in {:?}",
+        catalog.entity_count(),
+        catalog.projection.edge_count(),
+        started.elapsed()
+    );
+    // Communities once, as the first request asks for them (later ones hit the cache).
+    let started = Instant::now();
+    let report = catalog
+        .communities(1.0, 1, None, None, None, &Limits::default())
+        .unwrap();
+    println!(
+        "communities/{size}: {} communities, modularity {:.4}, first computed in {:?}",
+        report.communities.len(),
+        report.modularity,
+        started.elapsed()
+    );
+    let started = Instant::now();
+    black_box(
+        catalog
+            .communities(1.0, 1, None, None, None, &Limits::default())
+            .unwrap(),
+    );
+    println!("communities/{size}: again, from the cache, in {:?}", started.elapsed());
+
+    let mut group = c.benchmark_group("research");
+    group.sample_size(10);
+    let ordered = |key: OrderKey| EntityFilter {
+        order: Some(EntityOrder { key, descending: true }),
+        ..EntityFilter::default()
+    };
+    // PageRank is computed once per catalog, like the API's: warm it before timing the order.
+    black_box(catalog.list(&ordered(OrderKey::Score(Centrality::PageRank))));
+    for (name, key) in [
+        ("entities_order_pagerank", OrderKey::Score(Centrality::PageRank)),
+        ("entities_order_degree", OrderKey::Score(Centrality::Degree)),
+        ("entities_order_start_date", OrderKey::StartDate),
+        ("entities_order_label", OrderKey::Label),
+    ] {
+        let filter = ordered(key);
+        group.bench_function(format!("{name}/{size}"), |b| {
+            b.iter(|| black_box(catalog.list(&filter)))
+        });
+    }
+    let every = catalog.list(&EntityFilter::default());
+    group.bench_function(format!("facets_all/{size}"), |b| {
+        b.iter(|| black_box(catalog.facets(&every)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, research);
+criterion_main!(benches);

@@ -12,7 +12,7 @@ use crate::graph::{EdgeFacts, NodeData, NodeIndex, Projection, ProjectionBuilder
 use crate::model::{EntitySummary, RelationSummary};
 use crate::services::changes::Touched;
 use crate::services::packed::{Summaries, Summary};
-use crate::services::passages::PassageIndex;
+use crate::services::quotes::PassageIndex;
 use crate::services::search::{Corpus, Document, SearchIndex};
 use crate::services::snapshot::{self, Snapshot};
 use crate::store::{Store, StoreError};

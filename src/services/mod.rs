@@ -12,6 +12,7 @@ pub mod handles;
 pub mod import;
 pub mod packed;
 pub mod passages;
+pub mod quotes;
 pub mod search;
 pub mod snapshot;
 pub mod warnings;

@@ -63,6 +63,7 @@ pub struct SearchHit {
     citation: Option<Citation>,
 }
 
+/// One hit of a text search: what matched, where, and the words around it.
 #[Object]
 impl SearchHit {
     /// How well the hit matches (BM25, labels weighing most); hits come best first.
@@ -122,6 +123,7 @@ impl SearchHit {
 /// One hit of a page, with its cursor.
 #[derive(SimpleObject)]
 pub struct SearchHitEdge {
+    /// The hit.
     node: SearchHit,
     /// An opaque cursor: give it as `after` for the hits after this one.
     cursor: String,

@@ -62,6 +62,21 @@ pub fn count(value: Option<i32>, field: &'static str) -> Result<Option<usize>> {
         .transpose()
 }
 
+/// How many items a page holds: `first`, or `default` when absent; over the server's
+/// `--max-page` is LIMIT_EXCEEDED, a negative count BAD_USER_INPUT.
+pub fn page_size(first: Option<i32>, default: usize, limits: &crate::config::Limits) -> Result<usize> {
+    let first = count(first, "first")?.unwrap_or(default);
+    if first > limits.max_page {
+        return Err(QueryError::LimitExceeded {
+            limit: "first",
+            max: limits.max_page,
+            asked: first,
+        }
+        .extend());
+    }
+    Ok(first)
+}
+
 /// The `EMPTY_RESULT` warning naming the filters given (`(name, given)`), if any was.
 pub fn named_empty(what: &str, filters: &[(&'static str, bool)]) -> Vec<Warning> {
     let given: Vec<&str> = filters

@@ -3,7 +3,7 @@
 //! algorithm or SPARQL here. Counts and rankings are in `rankings`.
 
 use super::arguments::{
-    DateWindow, count, named_empty, off_executor, relation_filters, selection, walk_direction, window,
+    DateWindow, count, named_empty, off_executor, page_size, relation_filters, selection, walk_direction, window,
 };
 use super::errors::internal;
 use super::page::{PageInfo, decode_cursor, encode_cursor};
@@ -318,15 +318,7 @@ impl Explore {
             ("from", from.is_some()),
             ("to", to.is_some()),
         ];
-        let first = count(first, "first")?.unwrap_or(50);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
+        let first = page_size(first, 50, &data.limits)?;
         let what = cursor_kind(order_by.as_ref());
         let start = match after {
             Some(cursor) => decode_cursor(&cursor, &what)? + 1,
@@ -703,15 +695,7 @@ impl Explore {
         let kinds: Option<Vec<crate::model::RelationKind>> =
             kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let filter = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
-        let first = count(first, "first")?.unwrap_or(50);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
+        let first = page_size(first, 50, &data.limits)?;
         let filters = relation_filters(kinds.is_some(), &filter);
         let ids = off_executor(&data.catalog(), move |catalog| {
             catalog.relations(kinds.as_deref(), &filter)

@@ -1,14 +1,14 @@
 //! The query root's counts and rankings: `stats`, `centrality` (over the whole graph or a scope),
 //! `brokers`, `communities`, `components`.
 
-use super::arguments::{DateWindow, count, off_executor, selection};
+use super::arguments::{DateWindow, count, off_executor, page_size, selection};
 use super::relations::relation_filter;
 use super::request;
 use super::types::{
     CentralityMetric, CommunityReport, Component, EntityKind, EvidenceType, EvidenceTypeCount, KindCount, Openness,
     OpennessCount, PredicateCount, Ranked, RelationKind, RelationKindCount, Stats,
 };
-use crate::services::explore::{self, Centrality, QueryError, Scope};
+use crate::services::explore::{self, Centrality, Scope};
 use async_graphql::{Context, ErrorExtensions, Object, Result};
 
 #[derive(Default)]
@@ -203,15 +203,7 @@ impl Rankings {
         first: Option<i32>,
     ) -> Result<CommunityReport> {
         let data = request(ctx);
-        let first = count(first, "first")?.unwrap_or(20);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
+        let first = page_size(first, 20, &data.limits)?;
         let seed = count(seed, "seed")?.unwrap_or(1) as u64;
         let resolution = resolution.unwrap_or(1.0);
         let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
@@ -237,15 +229,7 @@ impl Rankings {
         first: Option<i32>,
     ) -> Result<Vec<Component>> {
         let data = request(ctx);
-        let first = count(first, "first")?.unwrap_or(10);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
+        let first = page_size(first, 10, &data.limits)?;
         let components = off_executor(&data.catalog(), |catalog| Ok(catalog.components())).await?;
         Ok(components
             .into_iter()

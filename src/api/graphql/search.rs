@@ -1,7 +1,7 @@
 //! The query root's text search over what the sources say (`search`): quotes of relations,
 //! claims and entities beside the entities' names and descriptions, with snippets.
 
-use super::arguments::{count, named_empty};
+use super::arguments::{named_empty, page_size};
 use super::errors::internal;
 use super::page::{PageInfo, decode_cursor, encode_cursor};
 use super::types::{Entity, Relation, Source, entities, relations};
@@ -186,15 +186,7 @@ impl TextSearch {
         #[graphql(desc = "A cursor from this connection: the page starts after that hit.")] after: Option<String>,
     ) -> Result<SearchConnection> {
         let data = request(ctx);
-        let first = count(first, "first")?.unwrap_or(20);
-        if first > data.limits.max_page {
-            return Err(QueryError::LimitExceeded {
-                limit: "first",
-                max: data.limits.max_page,
-                asked: first,
-            }
-            .extend());
-        }
+        let first = page_size(first, 20, &data.limits)?;
         let start = match after {
             Some(cursor) => decode_cursor(&cursor, "hit")? + 1,
             None => 0,

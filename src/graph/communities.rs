@@ -1,12 +1,12 @@
-//! Communities: a Leiden partition (the `leiden-rs` crate, optimising modularity) of the
+//! Communities: a Leiden partition (see `leiden`, optimising modularity) of the
 //! undirected simple graph underneath the projection, and the modularity of a partition as
 //! Newman and Girvan define it. Directions are ignored, parallel relations (and a relation and its
 //! converse) count as one edge of weight 1, and a relation from an entity to itself is left out.
-//! The crate is seeded and runs sequentially, and nodes are handed to it in id order, so a seed
-//! and a graph fix the answer: the best (by modularity) of eight runs whose seeds `seed` fixes.
+//! Leiden is seeded and runs sequentially, and nodes are handed to it in id order, so a seed
+//! and a graph fix the answer: one run from `seed`, then warm starts from its partition (seeds
+//! `seed + 1`, `seed + 2`, ...) while each gains enough modularity.
 
-use leiden_rs::{GraphDataBuilder, Leiden, LeidenConfig, Partition, QualityType};
-
+use super::leiden::leiden;
 use super::{NodeIndex, Projection};
 
 /// A partition into communities.
@@ -33,34 +33,28 @@ impl Projection {
     pub fn communities(&self, resolution: f64, seed: u64) -> Communities {
         let (nodes, edges) = self.simple_edges();
         let singletons = || self.partitioned(&nodes, &edges, &(0..nodes.len()).collect::<Vec<_>>(), resolution);
-        // One Leiden run can stop at a local optimum: the best of a few runs, their seeds drawn
-        // from `seed`; the first best on a tie.
-        let mut best: Option<(Communities, Vec<usize>)> = None;
-        for run in 0..RUNS {
-            let seed = seed.wrapping_mul(RUNS).wrapping_add(run);
-            let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, None) else {
+        let Some(mut groups) = leiden(nodes.len(), &edges, resolution, seed, None) else {
+            return singletons();
+        };
+        let mut best = self.partitioned(&nodes, &edges, &groups, resolution);
+        // One Leiden run stops at a local optimum; Leiden again from its partition (a warm start
+        // moves what the first left stranded) gains more than runs from other seeds do, so warm
+        // starts follow for as long as each gains enough, as many as the graph's size allows.
+        let warm_starts = MAX_WARM_STARTS.min((WARM_START_EDGES / edges.len()) as u64);
+        for run in 1..=warm_starts {
+            let Some(next) = leiden(nodes.len(), &edges, resolution, seed.wrapping_add(run), Some(&groups)) else {
                 break;
             };
-            let found = self.partitioned(&nodes, &edges, &groups, resolution);
-            if best.as_ref().is_none_or(|(best, _)| found.modularity > best.modularity) {
-                best = Some((found, groups));
-            }
-        }
-        // Then Leiden again from the best partition (a warm start moves nodes the first runs
-        // left stranded), for as long as that improves it.
-        for run in 0..RUNS {
-            let Some((current, groups)) = &best else { break };
-            let seed = seed.wrapping_mul(RUNS).wrapping_add(RUNS + run);
-            let Some(groups) = leiden(nodes.len(), &edges, resolution, seed, Some(groups.clone())) else {
-                break;
-            };
-            let found = self.partitioned(&nodes, &edges, &groups, resolution);
-            if found.modularity <= current.modularity {
+            let found = self.partitioned(&nodes, &edges, &next, resolution);
+            if found.modularity <= best.modularity + WORTH_A_WARM_START {
+                if found.modularity > best.modularity {
+                    best = found;
+                }
                 break;
             }
-            best = Some((found, groups));
+            (best, groups) = (found, next);
         }
-        best.map(|(best, _)| best).unwrap_or_else(singletons)
+        best
     }
 
     /// The live nodes in id order, and the undirected simple edges between them as pairs of
@@ -137,8 +131,14 @@ impl Projection {
     }
 }
 
-/// How many Leiden runs a partition is the best of.
-const RUNS: u64 = 8;
+/// At most this many warm starts follow the first run.
+const MAX_WARM_STARTS: u64 = 16;
+/// Warm starts stop once they have visited about this many edges in all (a warm start visits each
+/// edge a few times): at 5M relations, 5 warm starts, which keeps a first answer under 30 s there.
+/// A count of edges rather than a clock, so that the answer does not depend on the machine.
+const WARM_START_EDGES: usize = 25_000_000;
+/// A warm start that gains less modularity than this is the last.
+const WORTH_A_WARM_START: f64 = 1e-4;
 
 /// Newman-Girvan modularity of a partition of an unweighted simple graph, as networkx's
 /// `community.modularity`: the sum over communities of `L_c / m - resolution * (d_c / 2m)^2`,
@@ -163,39 +163,6 @@ pub fn modularity(nodes: usize, edges: &[(usize, usize)], community: &[usize], r
         .zip(&degrees)
         .map(|(inside, degree)| inside / m - resolution * (degree / (2.0 * m)).powi(2))
         .sum()
-}
-
-/// Leiden's community label for each of `nodes` positions, or `None` when there is nothing to
-/// partition or the crate refuses the input.
-fn leiden(
-    nodes: usize,
-    edges: &[(usize, usize)],
-    resolution: f64,
-    seed: u64,
-    start: Option<Vec<usize>>,
-) -> Option<Vec<usize>> {
-    if edges.is_empty() {
-        return None;
-    }
-    let mut builder = GraphDataBuilder::new(nodes);
-    for &(a, b) in edges {
-        builder.add_edge(a, b, 1.0).ok()?;
-    }
-    let graph = builder.build().ok()?;
-    let config = LeidenConfig {
-        resolution,
-        seed: Some(seed),
-        quality: QualityType::Modularity,
-        ..LeidenConfig::default()
-    };
-    let leiden = Leiden::new(config);
-    let output = match start {
-        Some(groups) => leiden
-            .run_with_initial_partition(&graph, Partition::from_membership(groups))
-            .ok()?,
-        None => leiden.run(&graph).ok()?,
-    };
-    Some((0..nodes).map(|at| output.partition.community_of(at)).collect())
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod delta;
 mod documents;
 mod filter;
 pub(crate) mod ids;
+mod leiden;
 mod marks;
 mod neighbourhood;
 mod part;

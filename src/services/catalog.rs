@@ -114,6 +114,8 @@ pub struct Catalog {
     /// Community reports by their arguments, for this catalog (so this dataset version) only:
     /// the few most recently asked for.
     communities: Mutex<LruCache<String, Arc<CommunityReport>>>,
+    /// Every entity in each order asked for so far (by the order's name), for this catalog only.
+    orders: Mutex<HashMap<String, Arc<[NodeIndex]>>>,
     /// How each predicate of the projection reads, forwards and backwards.
     labels: HashMap<String, (String, String)>,
 }
@@ -130,6 +132,7 @@ impl Clone for Catalog {
             closeness: OnceLock::new(),
             pagerank: OnceLock::new(),
             communities: community_cache(),
+            orders: Mutex::default(),
             labels: self.labels.clone(),
         }
     }
@@ -415,6 +418,7 @@ impl Catalog {
             closeness: OnceLock::new(),
             pagerank: OnceLock::new(),
             communities: community_cache(),
+            orders: Mutex::default(),
             labels: HashMap::new(),
         };
         catalog.with_labels(source, self.labels.clone())
@@ -508,6 +512,7 @@ impl Catalog {
             closeness: OnceLock::new(),
             pagerank: OnceLock::new(),
             communities: community_cache(),
+            orders: Mutex::default(),
             labels: HashMap::new(),
         }
     }
@@ -685,6 +690,19 @@ impl Catalog {
             cache.put(key, Arc::clone(&report));
         }
         Ok(report)
+    }
+
+    /// The order cached under `key` in this catalog, or `compute`'s, then cached.
+    pub fn order_cached(&self, key: String, compute: impl FnOnce() -> Arc<[NodeIndex]>) -> Arc<[NodeIndex]> {
+        if let Some(found) = self.orders.lock().ok().and_then(|orders| orders.get(&key).cloned()) {
+            return found;
+        }
+        // Sorted outside the lock, as communities are computed.
+        let order = compute();
+        if let Ok(mut orders) = self.orders.lock() {
+            orders.insert(key, Arc::clone(&order));
+        }
+        order
     }
 }
 

@@ -3,7 +3,6 @@
 //! are resolved here; results are entity and relation ids, which the API loads in batches.
 
 use super::catalog::{Catalog, CommunityIds, CommunityReport};
-use super::packed::Summary;
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
@@ -618,11 +617,13 @@ impl Catalog {
         Ok(kept.into_iter().take(first).map(|(.., id)| id.to_owned()).collect())
     }
 
-    /// Entities by filters: search results in rank order, or everything by label, unless
-    /// `order` says otherwise (ties by id). With a date window, undated entities are left out
-    /// unless the window includes them; with a year range, undated ones are left out.
-    pub fn list(&self, filter: &EntityFilter) -> Vec<String> {
-        let keep = |entity: &Summary<'_>| {
+    /// Entities by filters, as this catalog's nodes: search results in rank order, or everything
+    /// by label, unless `order` says otherwise (ties by id). With a date window, undated entities
+    /// are left out unless the window includes them; with a year range, undated ones are left
+    /// out. Without filters, the catalog's cached order itself (no copy).
+    pub fn list(&self, filter: &EntityFilter) -> Arc<[NodeIndex]> {
+        let keep = |node: NodeIndex| {
+            let entity = self.entity(node);
             filter.kind.is_none_or(|kind| entity.kind() == kind)
                 && filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&entity.kind()))
                 && filter
@@ -633,84 +634,128 @@ impl Catalog {
                 && filter.within.as_ref().is_none_or(|within| within.contains(entity.id()))
         };
         let searched = filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty());
-        let kept: Vec<Summary<'_>> = match searched {
-            Some(text) => self
-                .search(text)
+        let found = searched.map(|text| {
+            self.search(text)
                 .into_iter()
-                .filter_map(|(id, _)| self.summary(&id))
-                .filter(|entity| keep(entity))
-                .collect(),
-            None => self.entities().filter(|entity| keep(entity)).collect(),
+                .filter_map(|(id, _)| self.projection.node(&id))
+                .collect::<Vec<_>>()
+        });
+        let order = match (found, filter.order) {
+            (Some(found), None) => return found.into_iter().filter(|&node| keep(node)).collect(),
+            (Some(found), Some(order)) => {
+                let mut marked = vec![false; self.projection.node_bound()];
+                for node in found {
+                    marked[node.index()] = true;
+                }
+                let ordered = self.order(order);
+                return ordered
+                    .iter()
+                    .copied()
+                    .filter(|&node| marked[node.index()] && keep(node))
+                    .collect();
+            }
+            (None, order) => self.order(order.unwrap_or_default()),
         };
-        let order = match filter.order {
-            Some(order) => order,
-            None if searched.is_some() => return kept.iter().map(|entity| entity.id().to_owned()).collect(),
-            None => EntityOrder::default(),
-        };
-        self.ordered(kept, order)
+        let unfiltered = filter.kind.is_none()
+            && filter.kinds.is_none()
+            && filter.openness.is_none()
+            && filter.between.is_none()
+            && filter.years.is_none()
+            && filter.within.is_none();
+        if unfiltered {
+            return order;
+        }
+        order.iter().copied().filter(|&node| keep(node)).collect()
     }
 
-    /// `entities` in `order`, ties by id (ascending whichever the direction).
-    fn ordered(&self, entities: Vec<Summary<'_>>, order: EntityOrder) -> Vec<String> {
+    /// Every entity in `order`, ties by id (ascending whichever the direction): sorted once per
+    /// catalog and order, so a page of a large listing is a filter and a slice.
+    pub fn order(&self, order: EntityOrder) -> Arc<[NodeIndex]> {
         use std::cmp::Ordering;
-        fn ids<K>(keyed: Vec<(K, &str)>) -> Vec<String> {
-            keyed.into_iter().map(|(_, id)| id.to_owned()).collect()
+        fn nodes<K>(keyed: Vec<(K, crate::graph::Rank, NodeIndex)>) -> Arc<[NodeIndex]> {
+            keyed.into_iter().map(|(.., node)| node).collect()
         }
         let directed = |ordering: Ordering| if order.descending { ordering.reverse() } else { ordering };
-        match order.key {
+        let projection = &self.projection;
+        self.order_cached(format!("{order:?}"), || match order.key {
             OrderKey::Label => {
-                let mut keyed: Vec<(String, &str)> = entities
-                    .iter()
-                    .map(|entity| (crate::model::fold(entity.label()), entity.id()))
+                let mut keyed: Vec<(String, _, NodeIndex)> = projection
+                    .nodes()
+                    .map(|node| {
+                        (
+                            crate::model::fold(self.entity(node).label()),
+                            projection.rank(node),
+                            node,
+                        )
+                    })
                     .collect();
-                keyed.sort_by(|a, b| directed(a.0.cmp(&b.0)).then_with(|| a.1.cmp(b.1)));
-                ids(keyed)
+                keyed.sort_unstable_by(|a, b| directed(a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
+                nodes(keyed)
             }
             OrderKey::StartDate => {
-                let mut keyed: Vec<(Option<i32>, &str)> = entities
-                    .iter()
-                    .map(|entity| (entity.start().map(|date| date.day_range().earliest), entity.id()))
+                let mut keyed: Vec<(Option<i32>, _, NodeIndex)> = projection
+                    .nodes()
+                    .map(|node| {
+                        let start = self.entity(node).start().map(|date| date.day_range().earliest);
+                        (start, projection.rank(node), node)
+                    })
                     .collect();
                 // Undated last in both directions.
-                keyed.sort_by(|a, b| {
+                keyed.sort_unstable_by(|a, b| {
                     match (a.0, b.0) {
                         (Some(x), Some(y)) => directed(x.cmp(&y)),
                         (Some(_), None) => Ordering::Less,
                         (None, Some(_)) => Ordering::Greater,
                         (None, None) => Ordering::Equal,
                     }
-                    .then_with(|| a.1.cmp(b.1))
+                    .then_with(|| a.1.cmp(&b.1))
                 });
-                ids(keyed)
+                nodes(keyed)
             }
             OrderKey::Score(metric) => {
-                let scores = self.scores(&self.projection, metric);
-                let mut keyed: Vec<(f64, &str)> = entities
-                    .iter()
-                    .map(|entity| {
-                        let node = self.projection.node(entity.id());
-                        let score = node.and_then(|node| scores.get(node.index()).copied());
-                        (score.unwrap_or(0.0), entity.id())
+                let scores = self.scores(projection, metric);
+                let mut keyed: Vec<(f64, _, NodeIndex)> = projection
+                    .nodes()
+                    .map(|node| {
+                        (
+                            scores.get(node.index()).copied().unwrap_or(0.0),
+                            projection.rank(node),
+                            node,
+                        )
                     })
                     .collect();
-                keyed.sort_by(|a, b| directed(a.0.total_cmp(&b.0)).then_with(|| a.1.cmp(b.1)));
-                ids(keyed)
+                keyed.sort_unstable_by(|a, b| directed(a.0.total_cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
+                nodes(keyed)
             }
-        }
+        })
     }
 
-    /// Counts of `ids` (entities of this catalog) by kind, openness and start year (undated
+    /// Counts of `nodes` (entities of this catalog) by kind, openness and start year (undated
     /// ones in no year).
-    pub fn facets(&self, ids: &[String]) -> Facets {
-        let mut facets = Facets::default();
-        for entity in ids.iter().filter_map(|id| self.summary(id)) {
-            *facets.by_kind.entry(entity.kind()).or_default() += 1;
-            *facets.by_openness.entry(entity.openness()).or_default() += 1;
+    pub fn facets(&self, nodes: &[NodeIndex]) -> Facets {
+        // Counted in arrays by the enums' order (unrated openness first), then named.
+        let mut by_kind = [0_usize; EntityKind::ALL.len()];
+        let mut by_openness = [0_usize; 1 + Openness::ALL.len()];
+        let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
+        for &node in nodes {
+            let entity = self.entity(node);
+            by_kind[entity.kind() as usize] += 1;
+            by_openness[entity.openness().map_or(0, |openness| 1 + openness as usize)] += 1;
             if let Some(start) = entity.start() {
-                *facets.by_year.entry(start.year).or_default() += 1;
+                *by_year.entry(start.year).or_default() += 1;
             }
         }
-        facets
+        let openness = std::iter::once(None).chain(Openness::ALL.iter().copied().map(Some));
+        Facets {
+            by_kind: EntityKind::ALL
+                .iter()
+                .copied()
+                .zip(by_kind)
+                .filter(|&(_, count)| count > 0)
+                .collect(),
+            by_openness: openness.zip(by_openness).filter(|&(_, count)| count > 0).collect(),
+            by_year,
+        }
     }
 
     /// Counts by kind, openness and relation kind.

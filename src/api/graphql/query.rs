@@ -14,13 +14,15 @@ use super::types::{
     entities, relations,
 };
 use super::{request, warn};
+use crate::graph::NodeIndex;
+use crate::services::catalog::Catalog;
 use crate::services::explore::{
     self, Centrality, EntityFilter, OrderKey, PathQuery, QueryError, RelationFilter, Window, YearRange,
 };
 use crate::store::{Store, StoreError};
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The filters `path` and `paths` share, as their arguments give them: kinds, the relation
 /// filters, openness, direction (from directed and direction), maxHops, temporal, between.
@@ -61,8 +63,16 @@ pub struct EntityEdge {
 pub struct EntityConnection {
     page_info: PageInfo,
     edges: Vec<EntityEdge>,
-    /// Every entity the filters keep, over all pages (for the facets).
-    ids: Arc<Vec<String>>,
+    /// Every entity the filters keep, over all pages (for the facets), as nodes of `catalog`.
+    listed: Listed,
+}
+
+/// The entities a listing kept, as nodes of the catalog it read: a write meanwhile moves the
+/// server to another catalog, whose nodes these are not.
+#[derive(Clone)]
+struct Listed {
+    catalog: Arc<Catalog>,
+    nodes: Arc<[NodeIndex]>,
 }
 
 /// A page of entities, as a Relay connection: the entities, their cursors, where the page is and
@@ -83,28 +93,40 @@ impl EntityConnection {
     }
     /// Number of entities matching the filters, over all pages.
     async fn total_count(&self) -> usize {
-        self.ids.len()
+        self.listed.nodes.len()
     }
     /// Counts over every entity matching the filters (all pages, not this one); each count is
     /// computed only when asked for.
     async fn facets(&self) -> Facets {
-        Facets(Arc::clone(&self.ids))
+        Facets {
+            listed: self.listed.clone(),
+            counted: OnceLock::new(),
+        }
     }
 }
 
-/// Counts over the entities of a connection's whole filter.
-pub struct Facets(Arc<Vec<String>>);
+/// Counts over the entities of a connection's whole filter, counted on the first ask.
+pub struct Facets {
+    listed: Listed,
+    counted: OnceLock<explore::Facets>,
+}
+
+impl Facets {
+    fn counted(&self) -> &explore::Facets {
+        self.counted
+            .get_or_init(|| self.listed.catalog.facets(&self.listed.nodes))
+    }
+}
 
 /// Counts over the entities a connection's filters keep, over all its pages.
 #[Object]
 impl Facets {
     /// Entities by kind; kinds with no entity are left out.
-    async fn by_kind(&self, ctx: &Context<'_>) -> Vec<KindCount> {
-        let facets = request(ctx).catalog().facets(&self.0);
-        facets
+    async fn by_kind(&self) -> Vec<KindCount> {
+        self.counted()
             .by_kind
-            .into_iter()
-            .map(|(kind, count)| KindCount {
+            .iter()
+            .map(|(&kind, &count)| KindCount {
                 kind: kind.into(),
                 count,
             })
@@ -112,12 +134,11 @@ impl Facets {
     }
     /// Entities by openness, with null for those the sources do not rate; values no entity has
     /// are left out.
-    async fn by_openness(&self, ctx: &Context<'_>) -> Vec<OpennessCount> {
-        let facets = request(ctx).catalog().facets(&self.0);
-        facets
+    async fn by_openness(&self) -> Vec<OpennessCount> {
+        self.counted()
             .by_openness
-            .into_iter()
-            .map(|(openness, count)| OpennessCount {
+            .iter()
+            .map(|(&openness, &count)| OpennessCount {
                 openness: openness.map(Into::into),
                 count,
             })
@@ -125,12 +146,11 @@ impl Facets {
     }
     /// Entities by the year of their start (or issue) date, earliest first; undated ones are in
     /// no year.
-    async fn by_year(&self, ctx: &Context<'_>) -> Vec<YearCount> {
-        let facets = request(ctx).catalog().facets(&self.0);
-        facets
+    async fn by_year(&self) -> Vec<YearCount> {
+        self.counted()
             .by_year
-            .into_iter()
-            .map(|(year, count)| YearCount { year, count })
+            .iter()
+            .map(|(&year, &count)| YearCount { year, count })
             .collect()
     }
     /// Entities by the documents their evidence or claims cite (an entity counts once for each
@@ -139,10 +159,14 @@ impl Facets {
     async fn by_source(&self, ctx: &Context<'_>) -> Result<Vec<SourceCount>> {
         let store = request(ctx).store.clone();
         let cited = on_store(move || store.entity_documents()).await?;
-        let kept: HashSet<&str> = self.0.iter().map(String::as_str).collect();
+        let Listed { catalog, nodes } = &self.listed;
+        let mut kept = vec![false; catalog.projection.node_bound()];
+        for node in nodes.iter() {
+            kept[node.index()] = true;
+        }
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for (id, document) in cited {
-            if kept.contains(id.as_str()) {
+            if catalog.projection.node(&id).is_some_and(|node| kept[node.index()]) {
                 *counts.entry(document).or_default() += 1;
             }
         }
@@ -324,13 +348,19 @@ impl Explore {
             Some(cursor) => decode_cursor(&cursor, &what)? + 1,
             None => 0,
         };
-        let ids = off_executor(&data.catalog(), move |catalog| Ok(catalog.list(&filter))).await?;
-        if ids.is_empty() {
+        let catalog = data.catalog();
+        let nodes = off_executor(&catalog, move |catalog| Ok(catalog.list(&filter))).await?;
+        if nodes.is_empty() {
             warn(ctx, named_empty("entity", &filters));
         }
-        let end = (start + first).min(ids.len());
-        let page = ids.get(start.min(ids.len())..end).unwrap_or_default();
-        let edges: Vec<EntityEdge> = entities(ctx, page)
+        let end = (start + first).min(nodes.len());
+        let page: Vec<String> = nodes
+            .get(start.min(nodes.len())..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|&node| catalog.projection.node_id(node).to_owned())
+            .collect();
+        let edges: Vec<EntityEdge> = entities(ctx, &page)
             .await?
             .into_iter()
             .enumerate()
@@ -341,14 +371,14 @@ impl Explore {
             .collect();
         let page_info = PageInfo::new(
             start > 0,
-            end < ids.len(),
+            end < nodes.len(),
             edges.first().map(|edge| edge.cursor.clone()),
             edges.last().map(|edge| edge.cursor.clone()),
         );
         Ok(EntityConnection {
             page_info,
             edges,
-            ids: Arc::new(ids),
+            listed: Listed { catalog, nodes },
         })
     }
 

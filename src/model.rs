@@ -291,6 +291,19 @@ pub fn days_from_civil(year: i32, month: u8, day: u8) -> i32 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The year of a day counted as [`days_from_civil`] counts (the inverse of it, year only:
+/// Hinnant's `civil_from_days`).
+pub fn year_of_day(days: i32) -> i32 {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    // January and February count in the year after the March that starts theirs.
+    year_of_era + era * 400 + i32::from(month_from_march >= 10)
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -560,6 +573,19 @@ pub struct RelationSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn year_of_day_inverts_days_from_civil() {
+        for year in -800..3200 {
+            for month in 1..=12_u8 {
+                let last = days_in_month(year, u32::from(month)) as u8;
+                for day in [1, 2, 15, last - 1, last] {
+                    let days = days_from_civil(year, month, day);
+                    assert_eq!(year_of_day(days), year, "{year}-{month}-{day} ({days})");
+                }
+            }
+        }
+    }
 
     #[test]
     fn slugs_are_validated_and_derived() {

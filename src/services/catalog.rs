@@ -41,6 +41,9 @@ struct Base {
     search: SearchIndex,
     /// The quotes' index, read from the store the first time the base is searched for text.
     passages: Mutex<Option<Arc<PassageIndex>>>,
+    /// Every base node in each order by what its summary says that was asked for (see
+    /// `Catalog::base_order`), by the order's name.
+    orders: Mutex<HashMap<String, Arc<[NodeIndex]>>>,
 }
 
 /// An entity added or changed since the base: its summary (one entry) and search document.
@@ -505,6 +508,7 @@ impl Catalog {
                 summaries: entities,
                 search,
                 passages: Mutex::default(),
+                orders: Mutex::default(),
             }),
             delta: Arc::default(),
             version,
@@ -567,6 +571,51 @@ impl Catalog {
         let node = NodeIndex::new(position);
         !self.projection.changed_since_base(node)
             || (self.projection.contains(node) && !self.delta.entities.contains_key(&(position as u32)))
+    }
+
+    /// Whether `node` is a base node whose base summary is still its own (neither changed nor
+    /// removed since the base).
+    pub fn base_current_node(&self, node: NodeIndex) -> bool {
+        node.index() < self.base.summaries.len() && self.base_current(node.index())
+    }
+
+    /// The entities added or changed since the base (not the removed ones).
+    pub fn changed_entities(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.delta
+            .entities
+            .keys()
+            .map(|&node| NodeIndex::new(node as usize))
+            .filter(|&node| self.projection.contains(node))
+    }
+
+    /// Every base node (changed and removed ones too), sorted by `key` of its base summary, ties
+    /// by id: sorted once per base, under `name`, and shared by every catalog derived from it,
+    /// so that a write does not cost a sort of the whole graph.
+    pub fn base_order<K: Ord>(&self, name: &str, key: impl Fn(&Summary<'_>) -> K) -> Arc<[NodeIndex]> {
+        if let Some(found) = self
+            .base
+            .orders
+            .lock()
+            .ok()
+            .and_then(|orders| orders.get(name).cloned())
+        {
+            return found;
+        }
+        let mut keyed: Vec<(K, crate::graph::Rank, NodeIndex)> = self
+            .base
+            .summaries
+            .iter()
+            .map(|summary| {
+                let node = NodeIndex::new(summary.position());
+                (key(&summary), self.projection.rank(node), node)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let order: Arc<[NodeIndex]> = keyed.into_iter().map(|(.., node)| node).collect();
+        if let Ok(mut orders) = self.base.orders.lock() {
+            orders.insert(name.to_owned(), Arc::clone(&order));
+        }
+        order
     }
 
     /// Every entity, in id order.

@@ -3,6 +3,7 @@
 //! are resolved here; results are entity and relation ids, which the API loads in batches.
 
 use super::catalog::{Catalog, CommunityIds, CommunityReport};
+use super::packed::Summary;
 use super::search::RefError;
 use crate::config::Limits;
 use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
@@ -622,16 +623,20 @@ impl Catalog {
     /// are left out unless the window includes them; with a year range, undated ones are left
     /// out. Without filters, the catalog's cached order itself (no copy).
     pub fn list(&self, filter: &EntityFilter) -> Arc<[NodeIndex]> {
+        // From the projection's node data (an array), not the summaries.
         let keep = |node: NodeIndex| {
-            let entity = self.entity(node);
-            filter.kind.is_none_or(|kind| entity.kind() == kind)
-                && filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&entity.kind()))
+            let data = self.projection.node_data(node);
+            filter.kind.is_none_or(|kind| data.kind == kind)
+                && filter.kinds.as_ref().is_none_or(|kinds| kinds.contains(&data.kind))
+                && filter.openness.is_none_or(|openness| data.openness == Some(openness))
+                && filter.between.is_none_or(|window| window.keeps(data.span()))
                 && filter
-                    .openness
-                    .is_none_or(|openness| entity.openness() == Some(openness))
-                && filter.between.is_none_or(|window| window.keeps(entity.span()))
-                && filter.years.is_none_or(|years| years.keeps(entity.start()))
-                && filter.within.as_ref().is_none_or(|within| within.contains(entity.id()))
+                    .years
+                    .is_none_or(|years| years.keeps(data.start.map(|start| crate::model::year_of_day(start.earliest))))
+                && filter
+                    .within
+                    .as_ref()
+                    .is_none_or(|within| within.contains(self.projection.node_id(node)))
         };
         let searched = filter.search.as_deref().map(str::trim).filter(|text| !text.is_empty());
         let found = searched.map(|text| {
@@ -668,66 +673,75 @@ impl Catalog {
         order.iter().copied().filter(|&node| keep(node)).collect()
     }
 
-    /// Every entity in `order`, ties by id (ascending whichever the direction): sorted once per
-    /// catalog and order, so a page of a large listing is a filter and a slice.
+    /// Every entity in `order`, ties by id (ascending whichever the direction), kept per catalog.
+    /// Orders by what an entity says (label, start date) are the base's order with the entities
+    /// changed since merged in; orders by a score are sorted once per catalog.
     pub fn order(&self, order: EntityOrder) -> Arc<[NodeIndex]> {
-        use std::cmp::Ordering;
-        fn nodes<K>(keyed: Vec<(K, crate::graph::Rank, NodeIndex)>) -> Arc<[NodeIndex]> {
-            keyed.into_iter().map(|(.., node)| node).collect()
-        }
-        let directed = |ordering: Ordering| if order.descending { ordering.reverse() } else { ordering };
-        let projection = &self.projection;
-        self.order_cached(format!("{order:?}"), || match order.key {
-            OrderKey::Label => {
-                let mut keyed: Vec<(String, _, NodeIndex)> = projection
+        use std::cmp::Reverse;
+        let name = format!("{order:?}");
+        // The first day of the start; undated last in both directions.
+        let start = |entity: &Summary<'_>| entity.start().map(|date| date.day_range().earliest);
+        self.order_cached(name.clone(), || match (order.key, order.descending) {
+            (OrderKey::Label, false) => self.by_entity(&name, |entity| crate::model::fold(entity.label())),
+            (OrderKey::Label, true) => self.by_entity(&name, |entity| Reverse(crate::model::fold(entity.label()))),
+            (OrderKey::StartDate, false) => self.by_entity(&name, |entity| {
+                let start = start(entity);
+                (start.is_none(), start)
+            }),
+            (OrderKey::StartDate, true) => self.by_entity(&name, |entity| {
+                let start = start(entity);
+                (start.is_none(), Reverse(start))
+            }),
+            (OrderKey::Score(metric), descending) => {
+                let scores = self.scores(&self.projection, metric);
+                let score = |node: NodeIndex| scores.get(node.index()).copied().unwrap_or(0.0);
+                let mut keyed: Vec<(f64, _, NodeIndex)> = self
+                    .projection
                     .nodes()
-                    .map(|node| {
-                        (
-                            crate::model::fold(self.entity(node).label()),
-                            projection.rank(node),
-                            node,
-                        )
-                    })
+                    .map(|node| (score(node), self.projection.rank(node), node))
                     .collect();
-                keyed.sort_unstable_by(|a, b| directed(a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
-                nodes(keyed)
-            }
-            OrderKey::StartDate => {
-                let mut keyed: Vec<(Option<i32>, _, NodeIndex)> = projection
-                    .nodes()
-                    .map(|node| {
-                        let start = self.entity(node).start().map(|date| date.day_range().earliest);
-                        (start, projection.rank(node), node)
-                    })
-                    .collect();
-                // Undated last in both directions.
                 keyed.sort_unstable_by(|a, b| {
-                    match (a.0, b.0) {
-                        (Some(x), Some(y)) => directed(x.cmp(&y)),
-                        (Some(_), None) => Ordering::Less,
-                        (None, Some(_)) => Ordering::Greater,
-                        (None, None) => Ordering::Equal,
-                    }
-                    .then_with(|| a.1.cmp(&b.1))
+                    let by_score = a.0.total_cmp(&b.0);
+                    if descending { by_score.reverse() } else { by_score }.then_with(|| a.1.cmp(&b.1))
                 });
-                nodes(keyed)
-            }
-            OrderKey::Score(metric) => {
-                let scores = self.scores(projection, metric);
-                let mut keyed: Vec<(f64, _, NodeIndex)> = projection
-                    .nodes()
-                    .map(|node| {
-                        (
-                            scores.get(node.index()).copied().unwrap_or(0.0),
-                            projection.rank(node),
-                            node,
-                        )
-                    })
-                    .collect();
-                keyed.sort_unstable_by(|a, b| directed(a.0.total_cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
-                nodes(keyed)
+                keyed.into_iter().map(|(.., node)| node).collect()
             }
         })
+    }
+
+    /// Every entity by `key` of its summary, ties by id: the base's order (see
+    /// `Catalog::base_order`) less what changed since, with the changed entities merged in.
+    fn by_entity<K: Ord>(&self, name: &str, key: impl Fn(&Summary<'_>) -> K) -> Arc<[NodeIndex]> {
+        let base = self.base_order(name, &key);
+        let rank = |node: NodeIndex| self.projection.rank(node);
+        let kept: Vec<NodeIndex> = base
+            .iter()
+            .copied()
+            .filter(|&node| self.base_current_node(node))
+            .collect();
+        let mut changed: Vec<(K, _, NodeIndex)> = self
+            .changed_entities()
+            .map(|node| (key(&self.entity(node)), rank(node), node))
+            .collect();
+        if changed.is_empty() && kept.len() == base.len() {
+            return base;
+        }
+        changed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let mut merged = Vec::with_capacity(kept.len() + changed.len());
+        let mut rest = &kept[..];
+        for (changed_key, changed_rank, node) in changed {
+            let before = rest.partition_point(|&kept| {
+                key(&self.entity(kept))
+                    .cmp(&changed_key)
+                    .then_with(|| rank(kept).cmp(&changed_rank))
+                    .is_lt()
+            });
+            merged.extend_from_slice(&rest[..before]);
+            rest = &rest[before..];
+            merged.push(node);
+        }
+        merged.extend_from_slice(rest);
+        merged.into()
     }
 
     /// Counts of `nodes` (entities of this catalog) by kind, openness and start year (undated
@@ -737,12 +751,14 @@ impl Catalog {
         let mut by_kind = [0_usize; EntityKind::ALL.len()];
         let mut by_openness = [0_usize; 1 + Openness::ALL.len()];
         let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
+        // From the projection's node data (an array), not the summaries: this counts every
+        // entity of a listing.
         for &node in nodes {
-            let entity = self.entity(node);
-            by_kind[entity.kind() as usize] += 1;
-            by_openness[entity.openness().map_or(0, |openness| 1 + openness as usize)] += 1;
-            if let Some(start) = entity.start() {
-                *by_year.entry(start.year).or_default() += 1;
+            let data = self.projection.node_data(node);
+            by_kind[data.kind as usize] += 1;
+            by_openness[data.openness.map_or(0, |openness| 1 + openness as usize)] += 1;
+            if let Some(start) = data.start {
+                *by_year.entry(crate::model::year_of_day(start.earliest)).or_default() += 1;
             }
         }
         let openness = std::iter::once(None).chain(Openness::ALL.iter().copied().map(Some));
@@ -1040,10 +1056,9 @@ impl YearRange {
         Ok((range.from.is_some() || range.to.is_some()).then_some(range))
     }
 
-    fn keeps(&self, start: Option<PartialDate>) -> bool {
-        start.is_some_and(|start| {
-            self.from.is_none_or(|from| start.year >= from) && self.to.is_none_or(|to| start.year <= to)
-        })
+    /// Whether an entity starting in `year` (`None`: undated) is in the range.
+    fn keeps(&self, year: Option<i32>) -> bool {
+        year.is_some_and(|year| self.from.is_none_or(|from| year >= from) && self.to.is_none_or(|to| year <= to))
     }
 }
 

@@ -70,16 +70,26 @@ impl Graph {
 
     /// One node per group of `groups` (labels `0..count`), the weights between groups summed.
     fn aggregate(&self, groups: &[u32], count: usize) -> Self {
-        let mut members: Vec<Vec<u32>> = vec![Vec::new(); count];
+        // The members of each group, group after group (a counting sort).
+        let mut starts = vec![0_usize; count + 1];
+        for &group in groups {
+            starts[group as usize + 1] += 1;
+        }
+        for at in 1..=count {
+            starts[at] += starts[at - 1];
+        }
+        let mut members = vec![0_u32; groups.len()];
+        let mut next = starts.clone();
         for (v, &group) in groups.iter().enumerate() {
-            members[group as usize].push(v as u32);
+            members[next[group as usize]] = v as u32;
+            next[group as usize] += 1;
         }
         let mut offsets = Vec::with_capacity(count + 1);
         offsets.push(0);
         let (mut targets, mut weights) = (Vec::new(), Vec::new());
         let mut degree = Vec::with_capacity(count);
         let mut sums = Sums::new(count);
-        for group in &members {
+        for group in starts.windows(2).map(|span| &members[span[0]..span[1]]) {
             for &v in group {
                 for (u, w) in self.row(v as usize) {
                     sums.add(groups[u] as usize, w);

@@ -670,7 +670,15 @@ impl Catalog {
         if unfiltered {
             return order;
         }
-        order.iter().copied().filter(|&node| keep(node)).collect()
+        // Which nodes pass, read in node order (the node data sequentially), then the order kept
+        // to those: the order visits the nodes in no order the memory likes.
+        let passes: Vec<bool> = (0..self.projection.node_bound())
+            .map(|at| {
+                let node = NodeIndex::new(at);
+                self.projection.contains(node) && keep(node)
+            })
+            .collect();
+        order.iter().copied().filter(|&node| passes[node.index()]).collect()
     }
 
     /// Every entity in `order`, ties by id (ascending whichever the direction), kept per catalog.
@@ -751,15 +759,29 @@ impl Catalog {
         let mut by_kind = [0_usize; EntityKind::ALL.len()];
         let mut by_openness = [0_usize; 1 + Openness::ALL.len()];
         let mut by_year: BTreeMap<i32, usize> = BTreeMap::new();
-        // From the projection's node data (an array), not the summaries: this counts every
-        // entity of a listing.
-        for &node in nodes {
+        // From the projection's node data (an array), not the summaries.
+        let mut count = |node: NodeIndex| {
             let data = self.projection.node_data(node);
             by_kind[data.kind as usize] += 1;
             by_openness[data.openness.map_or(0, |openness| 1 + openness as usize)] += 1;
             if let Some(start) = data.start {
                 *by_year.entry(crate::model::year_of_day(start.earliest)).or_default() += 1;
             }
+        };
+        // A large listing is counted in node order (the node data read sequentially), as the
+        // order it comes in jumps around the memory.
+        if nodes.len() * 8 > self.projection.node_bound() {
+            let mut listed = vec![false; self.projection.node_bound()];
+            for &node in nodes {
+                listed[node.index()] = true;
+            }
+            listed
+                .iter()
+                .enumerate()
+                .filter(|&(_, &listed)| listed)
+                .for_each(|(at, _)| count(NodeIndex::new(at)));
+        } else {
+            nodes.iter().copied().for_each(count);
         }
         let openness = std::iter::once(None).chain(Openness::ALL.iter().copied().map(Some));
         Facets {

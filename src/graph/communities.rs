@@ -134,10 +134,10 @@ impl Projection {
 /// At most this many warm starts follow the first run.
 const MAX_WARM_STARTS: u64 = 16;
 /// Warm starts stop once they have visited about this many edges in all (a warm start visits each
-/// edge a few times): at 5M relations, 3 warm starts, which keeps a first answer under 30 s there
+/// edge a few times): at 5M relations, 2 warm starts, which keeps a first answer under 30 s there
 /// on a 2-core machine.
 /// A count of edges rather than a clock, so that the answer does not depend on the machine.
-const WARM_START_EDGES: usize = 15_000_000;
+const WARM_START_EDGES: usize = 10_000_000;
 /// A warm start that gains less modularity than this is the last.
 const WORTH_A_WARM_START: f64 = 1e-4;
 

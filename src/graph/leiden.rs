@@ -9,10 +9,32 @@
 //! choice weighted by it), which keeps its guarantee (every community well connected) and makes
 //! the answer depend on the seed through the order of visits alone.
 
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
+
+/// SplitMix64 (Steele, Lea and Flood 2014): the visiting orders' randomness, seeded, so that a
+/// seed fixes the answer (the graph module takes no outside randomness).
+struct Shuffler(u64);
+
+impl Shuffler {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// `0..n` in a random order (Fisher-Yates; the modulo's bias is negligible for n far below
+    /// 2^64).
+    fn order(&mut self, n: usize) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        for at in (1..n).rev() {
+            let other = (self.next() % (at as u64 + 1)) as usize;
+            order.swap(at, other);
+        }
+        order
+    }
+}
 
 /// Weighted, undirected, each edge in both rows; a node standing for an aggregate holds the
 /// weight inside it as a loop (its edges counted from both ends).
@@ -170,7 +192,7 @@ pub(super) fn leiden(
     if edges.is_empty() {
         return None;
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = Shuffler(seed);
     let mut graph = Graph::simple(nodes, edges);
     let mut partition: Vec<u32> = match start {
         Some(start) => renumbered(start.iter().map(|&c| c as u32)).0,
@@ -236,7 +258,7 @@ fn gain(w: f64, k: f64, total: f64, resolution: f64, graph_total: f64) -> f64 {
 /// Leiden's fast local moving: each node, visited from a queue in a random order, moves to the
 /// neighbouring community (or an empty one) where it adds the most modularity; the neighbours a
 /// move concerns are queued again.
-fn move_nodes(graph: &Graph, partition: &mut [u32], resolution: f64, rng: &mut ChaCha8Rng) {
+fn move_nodes(graph: &Graph, partition: &mut [u32], resolution: f64, rng: &mut Shuffler) {
     let n = graph.len();
     let mut total = vec![0.0; n];
     let mut size = vec![0_u32; n];
@@ -245,9 +267,7 @@ fn move_nodes(graph: &Graph, partition: &mut [u32], resolution: f64, rng: &mut C
         size[partition[v] as usize] += 1;
     }
     let mut empty: Vec<u32> = (0..n as u32).filter(|&c| size[c as usize] == 0).collect();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.shuffle(rng);
-    let mut queue: VecDeque<u32> = order.into();
+    let mut queue: VecDeque<u32> = rng.order(n).into();
     let mut queued = vec![true; n];
     let mut sums = Sums::new(n);
     while let Some(v) = queue.pop_front() {
@@ -297,7 +317,7 @@ fn move_nodes(graph: &Graph, partition: &mut [u32], resolution: f64, rng: &mut C
 /// Leiden's refinement: within each community, nodes still alone (visited in a random order)
 /// merge into the part of their community where they add the most modularity, if that is more
 /// than nothing and both are well connected to the rest of the community.
-fn refine(graph: &Graph, partition: &[u32], resolution: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
+fn refine(graph: &Graph, partition: &[u32], resolution: f64, rng: &mut Shuffler) -> Vec<u32> {
     let n = graph.len();
     let mut refined: Vec<u32> = (0..n as u32).collect();
     let mut part_total = graph.degree.clone();
@@ -318,10 +338,8 @@ fn refine(graph: &Graph, partition: &[u32], resolution: f64, rng: &mut ChaCha8Rn
         .collect();
     let well_connected =
         |outside: f64, total: f64, community: f64| outside >= resolution * total * (community - total) / graph.total;
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.shuffle(rng);
     let mut sums = Sums::new(n);
-    for v in order {
+    for v in rng.order(n) {
         let v = v as usize;
         let own = refined[v] as usize;
         let (k, community) = (graph.degree[v], community_total[partition[v] as usize]);

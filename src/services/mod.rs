@@ -10,6 +10,7 @@ pub mod explore;
 pub mod generate;
 pub mod handles;
 pub mod import;
+pub mod listing;
 pub mod packed;
 pub mod passages;
 pub mod quotes;

@@ -14,15 +14,12 @@ use super::types::{
     entities, relations,
 };
 use super::{request, warn};
-use crate::graph::NodeIndex;
-use crate::services::catalog::Catalog;
-use crate::services::explore::{
-    self, Centrality, EntityFilter, OrderKey, PathQuery, QueryError, RelationFilter, Window, YearRange,
-};
+use crate::services::explore::{self, Centrality, PathQuery, QueryError, RelationFilter, Window};
+use crate::services::listing::{self, EntityFilter, Listing, OrderKey, YearRange};
 use crate::store::{Store, StoreError};
 use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
-use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// The filters `path` and `paths` share, as their arguments give them: kinds, the relation
 /// filters, openness, direction (from directed and direction), maxHops, temporal, between.
@@ -63,16 +60,8 @@ pub struct EntityEdge {
 pub struct EntityConnection {
     page_info: PageInfo,
     edges: Vec<EntityEdge>,
-    /// Every entity the filters keep, over all pages (for the facets), as nodes of `catalog`.
-    listed: Listed,
-}
-
-/// The entities a listing kept, as nodes of the catalog it read: a write meanwhile moves the
-/// server to another catalog, whose nodes these are not.
-#[derive(Clone)]
-struct Listed {
-    catalog: Arc<Catalog>,
-    nodes: Arc<[NodeIndex]>,
+    /// Every entity the filters keep, over all pages (for the facets).
+    listed: Listing,
 }
 
 /// A page of entities, as a Relay connection: the entities, their cursors, where the page is and
@@ -93,7 +82,7 @@ impl EntityConnection {
     }
     /// Number of entities matching the filters, over all pages.
     async fn total_count(&self) -> usize {
-        self.listed.nodes.len()
+        self.listed.len()
     }
     /// Counts over every entity matching the filters (all pages, not this one); each count is
     /// computed only when asked for.
@@ -107,14 +96,13 @@ impl EntityConnection {
 
 /// Counts over the entities of a connection's whole filter, counted on the first ask.
 pub struct Facets {
-    listed: Listed,
-    counted: OnceLock<explore::Facets>,
+    listed: Listing,
+    counted: OnceLock<listing::Facets>,
 }
 
 impl Facets {
-    fn counted(&self) -> &explore::Facets {
-        self.counted
-            .get_or_init(|| self.listed.catalog.facets(&self.listed.nodes))
+    fn counted(&self) -> &listing::Facets {
+        self.counted.get_or_init(|| self.listed.facets())
     }
 }
 
@@ -159,18 +147,9 @@ impl Facets {
     async fn by_source(&self, ctx: &Context<'_>) -> Result<Vec<SourceCount>> {
         let store = request(ctx).store.clone();
         let cited = on_store(move || store.entity_documents()).await?;
-        let Listed { catalog, nodes } = &self.listed;
-        let mut kept = vec![false; catalog.projection.node_bound()];
-        for node in nodes.iter() {
-            kept[node.index()] = true;
-        }
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for (id, document) in cited {
-            if catalog.projection.node(&id).is_some_and(|node| kept[node.index()]) {
-                *counts.entry(document).or_default() += 1;
-            }
-        }
-        let mut counts: Vec<SourceCount> = counts
+        let mut counts: Vec<SourceCount> = self
+            .listed
+            .count_by(cited)
             .into_iter()
             .map(|(document, count)| SourceCount { document, count })
             .collect();
@@ -321,7 +300,7 @@ impl Explore {
             within: stored_filters(&data.store, location.as_deref(), source.as_deref()).await?,
             order: order_by
                 .map(|order| {
-                    Ok::<_, async_graphql::Error>(explore::EntityOrder {
+                    Ok::<_, async_graphql::Error>(listing::EntityOrder {
                         key: order_key(order.field)?,
                         descending: order.direction == OrderDirection::Desc,
                     })
@@ -350,16 +329,12 @@ impl Explore {
         };
         let catalog = data.catalog();
         let nodes = off_executor(&catalog, move |catalog| Ok(catalog.list(&filter))).await?;
-        if nodes.is_empty() {
+        let listed = Listing::new(catalog, nodes);
+        if listed.is_empty() {
             warn(ctx, named_empty("entity", &filters));
         }
-        let end = (start + first).min(nodes.len());
-        let page: Vec<String> = nodes
-            .get(start.min(nodes.len())..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|&node| catalog.projection.node_id(node).to_owned())
-            .collect();
+        let end = (start + first).min(listed.len());
+        let page = listed.ids(start..end);
         let edges: Vec<EntityEdge> = entities(ctx, &page)
             .await?
             .into_iter()
@@ -371,14 +346,14 @@ impl Explore {
             .collect();
         let page_info = PageInfo::new(
             start > 0,
-            end < nodes.len(),
+            end < listed.len(),
             edges.first().map(|edge| edge.cursor.clone()),
             edges.last().map(|edge| edge.cursor.clone()),
         );
         Ok(EntityConnection {
             page_info,
             edges,
-            listed: Listed { catalog, nodes },
+            listed,
         })
     }
 

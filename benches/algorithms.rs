@@ -10,30 +10,20 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use govgraph::graph::{Direction, EdgeFacts, Filter, NodeData, NodeIndex, Parallel, Projection, ProjectionBuilder};
-use govgraph::model::{DayRange, EntityKind, Openness, RelationKind};
+use govgraph::model::{DayRange, Openness, RelationKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
 
-const KINDS: [EntityKind; 4] = [
-    EntityKind::Meeting,
-    EntityKind::Document,
-    EntityKind::Organization,
-    EntityKind::DiscussionSpace,
-];
+mod shared;
+use shared::{KINDS, nodes};
+
 const PREDICATES: [&str; 4] = [
     "https://w3id.org/govgraph/ns#organizes",
     "https://w3id.org/govgraph/ns#partOf",
     "https://w3id.org/govgraph/ns#precedes",
     "https://w3id.org/govgraph/ns#references",
 ];
-
-fn nodes() -> usize {
-    std::env::var("GOVGRAPH_BENCH_NODES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000)
-}
 
 /// `nodes` entities, about 5 relations each; endpoints drawn with Pareto weights (heavy tail).
 fn random_projection(nodes: usize, seed: u64) -> Projection {

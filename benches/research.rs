@@ -18,21 +18,10 @@ use govgraph::services::listing::{EntityFilter, EntityOrder, OrderKey};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
+
+mod shared;
+use shared::{KINDS, nodes};
 use std::time::Instant;
-
-const KINDS: [EntityKind; 4] = [
-    EntityKind::Meeting,
-    EntityKind::Document,
-    EntityKind::Organization,
-    EntityKind::DiscussionSpace,
-];
-
-fn nodes() -> usize {
-    std::env::var("GOVGRAPH_BENCH_NODES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000)
-}
 
 /// `nodes` entities and about 5 relations each, one end drawn from a few hundred hubs half the
 /// time (the shape `govgraph generate` draws), the other uniformly.

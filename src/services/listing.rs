@@ -40,10 +40,7 @@ impl Catalog {
         let order = match (found, filter.order) {
             (Some(found), None) => return found.into_iter().filter(|&node| keep(node)).collect(),
             (Some(found), Some(order)) => {
-                let mut marked = vec![false; self.projection.node_bound()];
-                for node in found {
-                    marked[node.index()] = true;
-                }
+                let marked = self.marks(&found);
                 let ordered = self.order(order);
                 return ordered
                     .iter()
@@ -71,6 +68,15 @@ impl Catalog {
             })
             .collect();
         order.iter().copied().filter(|&node| passes[node.index()]).collect()
+    }
+
+    /// Which node positions `nodes` holds, indexed by node.
+    fn marks(&self, nodes: &[NodeIndex]) -> Vec<bool> {
+        let mut marked = vec![false; self.projection.node_bound()];
+        for node in nodes {
+            marked[node.index()] = true;
+        }
+        marked
     }
 
     /// Every entity in `order`, ties by id (ascending whichever the direction), kept per catalog.
@@ -163,11 +169,7 @@ impl Catalog {
         // A large listing is counted in node order (the node data read sequentially), as the
         // order it comes in jumps around the memory.
         if nodes.len() * 8 > self.projection.node_bound() {
-            let mut listed = vec![false; self.projection.node_bound()];
-            for &node in nodes {
-                listed[node.index()] = true;
-            }
-            listed
+            self.marks(nodes)
                 .iter()
                 .enumerate()
                 .filter(|&(_, &listed)| listed)
@@ -320,10 +322,7 @@ impl Listing {
     /// How many of `pairs` (an entity id and a value) name a listed entity, by value.
     pub fn count_by<V: Ord>(&self, pairs: impl IntoIterator<Item = (String, V)>) -> BTreeMap<V, usize> {
         let projection = &self.catalog.projection;
-        let mut listed = vec![false; projection.node_bound()];
-        for node in self.nodes.iter() {
-            listed[node.index()] = true;
-        }
+        let listed = self.catalog.marks(&self.nodes);
         let mut counts = BTreeMap::new();
         for (id, value) in pairs {
             if projection.node(&id).is_some_and(|node| listed[node.index()]) {

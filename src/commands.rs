@@ -187,7 +187,10 @@ fn serve(args: ServeArgs) -> Result<ExitCode, Error> {
         None => tracing::info!(data = %args.data.data.display(), "opened the existing store"),
     }
     let data_dir = (!args.memory && store.remote_endpoint().is_none()).then(|| args.data.data.clone());
-    let catalog = Catalog::open(&store, data_dir.as_deref())?;
+    let opened = Catalog::open(&store, data_dir.as_deref())?;
+    let catalog = opened.catalog;
+    // A first start ends where a restart begins: without the caches the reading filled.
+    let store = if opened.read_the_store { store.reopen()? } else { store };
     let opened_version = catalog.version.clone();
     let mut state = crate::api::AppState::new(store.clone(), catalog, args.limits, args.admin_token);
     state.playground_dir = args.playground_dir;

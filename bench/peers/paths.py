@@ -25,8 +25,10 @@ def main():
     edges = read_pairs(relations_path)
     pairs = read_pairs(pairs_path)
 
+    # Pairs may be drawn from every entity (bench/compare's uniform shape): one without relations
+    # is a node too, with no path to anything.
     index = {}
-    for source, target in edges:
+    for source, target in edges + pairs:
         index.setdefault(source, len(index))
         index.setdefault(target, len(index))
     graph = igraph.Graph(n=len(index), edges=[(index[s], index[t]) for s, t in edges], directed=False)
@@ -39,6 +41,7 @@ def main():
     print(f"igraph {elapsed * 1000 / len(pairs):.3f} {sum(1 for n in lengths if n >= 0)}")
 
     nx_graph = networkx.Graph()
+    nx_graph.add_nodes_from(index)
     nx_graph.add_edges_from(edges)
     nx_lengths = []
     started = time.perf_counter()

@@ -20,6 +20,7 @@ mod replica;
 mod routes;
 mod sparql;
 mod subgraph;
+pub mod timing;
 mod write;
 
 pub use error::ApiError;

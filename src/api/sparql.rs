@@ -4,6 +4,7 @@
 //! client accepts; evaluation on blocking threads within the time budget.
 
 use super::blocking;
+use super::timing::{Phase, SERVER_TIMING, Timing};
 use super::negotiate::{choose, preferences};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
@@ -12,7 +13,8 @@ use crate::services::writes::Written;
 use crate::store::{self, Cancellation, ProtocolDataset, SparqlFormat, StoreError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The parameters of a request: from the query string, and from a URL-encoded body.
 #[derive(Default)]
@@ -249,8 +251,11 @@ async fn run_query(
     let limits = state.limits.input.limits();
     // Parsed and evaluated in one call, on a stack deep enough for both.
     let stack = store::parse_stack(query.len()).max(state.evaluation_stack);
+    let timing = Arc::new(Timing::default());
+    let on_thread = timing.clone();
+    let started = Instant::now();
     let evaluation = blocking::run(stack, move || {
-        let checked = store::parse_query(&query, &limits)?;
+        let checked = on_thread.time(Phase::Parse, || store::parse_query(&query, &limits))?;
         let choose_format = |form| {
             let options: Vec<(SparqlFormat, &[&str])> = SparqlFormat::MEDIA_TYPES
                 .iter()
@@ -259,7 +264,9 @@ async fn run_query(
                 .collect();
             choose(&preferences, &options, SparqlFormat::default_for(form))
         };
-        store.sparql_query(checked, &dataset, &choose_format, &stopper)
+        on_thread.time(Phase::Evaluate, || {
+            store.sparql_query(checked, &dataset, &choose_format, &stopper)
+        })
     });
     let budget = Duration::try_from_secs_f64(state.limits.sparql_timeout).unwrap_or(Duration::MAX);
     // At the budget, the evaluation is cancelled (it stops at its next check) and the client is
@@ -271,6 +278,8 @@ async fn run_query(
             Err(StoreError::Cancelled)
         }
     };
+    let worked = timing.get(Phase::Parse) + timing.get(Phase::Evaluate);
+    timing.add(Phase::Hop, started.elapsed().saturating_sub(worked));
     let (format, body) = match result {
         Ok(answer) => answer,
         Err(StoreError::Cancelled) => {
@@ -291,5 +300,10 @@ async fn run_query(
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
+    if let Some(value) = timing.header_value() {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static(SERVER_TIMING), value);
+    }
     Ok(response)
 }

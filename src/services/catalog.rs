@@ -157,6 +157,13 @@ fn node_data(entity: &Summary<'_>) -> NodeData {
     }
 }
 
+/// A catalog as a start found it.
+pub struct Opened {
+    pub catalog: Arc<Catalog>,
+    /// Built by reading the whole store, not from a snapshot.
+    pub read_the_store: bool,
+}
+
 impl Catalog {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let started = Instant::now();
@@ -236,9 +243,13 @@ impl Catalog {
     /// The catalog of the store in `data_dir`: from its snapshot when that was taken at the
     /// store's dataset version, otherwise read from the store (and a fresh snapshot written in
     /// the background for the next start).
-    pub fn open(store: &Store, data_dir: Option<&Path>) -> Result<Arc<Self>, StoreError> {
+    pub fn open(store: &Store, data_dir: Option<&Path>) -> Result<Opened, StoreError> {
+        let read_the_store = |catalog| Opened {
+            catalog: Arc::new(catalog),
+            read_the_store: true,
+        };
         let Some(data_dir) = data_dir else {
-            return Ok(Arc::new(Self::load(store)?));
+            return Ok(read_the_store(Self::load(store)?));
         };
         let file = snapshot::path(data_dir);
         let started = Instant::now();
@@ -256,18 +267,22 @@ impl Catalog {
                 ms = started.elapsed().as_millis(),
                 "catalog read from its snapshot"
             );
-            return Ok(Arc::new(catalog));
+            return Ok(Opened {
+                catalog: Arc::new(catalog),
+                read_the_store: false,
+            });
         }
-        let catalog = Arc::new(Self::load(store)?);
+        let opened = read_the_store(Self::load(store)?);
+        let catalog = &opened.catalog;
         tracing::info!(
             entities = catalog.entity_count(),
             relations = catalog.projection.edge_count(),
             ms = started.elapsed().as_millis(),
             "catalog read from the store"
         );
-        let saved = Arc::clone(&catalog);
+        let saved = Arc::clone(catalog);
         std::thread::spawn(move || saved.save_snapshot(&file));
-        Ok(catalog)
+        Ok(opened)
     }
 
     /// Writes this catalog's snapshot (of its folded form: a snapshot has no delta).

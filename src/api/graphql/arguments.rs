@@ -7,7 +7,9 @@ use crate::services::catalog::Catalog;
 use crate::services::explore::{self, QueryError, RelationFilter, Selection, Window};
 use crate::services::warnings::{self, Warning};
 use async_graphql::{ErrorExtensions, InputObject, Result};
+use crate::api::timing::{Phase, Timing};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// A date window; either end may be left open. Dates are ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD.
 /// An entity meets the window when its dates overlap it; `to` before `from` is BAD_USER_INPUT.
@@ -102,13 +104,25 @@ pub fn relation_filters(kinds: bool, filter: &RelationFilter) -> [(&'static str,
 /// stall other requests. Not tokio's blocking pool: it hands each call to whichever of its idle
 /// threads wakes first, and every new thread starts with cold per-node scratch arrays
 /// (`graph::marks`), which at a million entities cost more than the search.
+/// The work's time counts as `search` in `timing`, the rest of the wait as the `hop`.
 pub async fn off_executor<T: Send + 'static>(
     catalog: &Arc<Catalog>,
+    timing: &Arc<Timing>,
     work: impl FnOnce(&Catalog) -> Result<T, QueryError> + Send + 'static,
 ) -> Result<T> {
+    let started = Instant::now();
     let catalog = catalog.clone();
-    match crate::api::compute::run(move || work(&catalog)).await {
-        Ok(result) => result.map_err(|error| error.extend()),
+    let outcome = crate::api::compute::run(move || {
+        let working = Instant::now();
+        (work(&catalog), working.elapsed())
+    })
+    .await;
+    match outcome {
+        Ok((result, worked)) => {
+            timing.add(Phase::Search, worked);
+            timing.add(Phase::Hop, started.elapsed().saturating_sub(worked));
+            result.map_err(|error| error.extend())
+        }
         Err(error) => Err(internal(error)),
     }
 }

@@ -5,6 +5,7 @@
 
 use super::errors::{limit_exceeded, with_code};
 use super::variables::{self, RequestedOperation};
+use crate::api::timing::{Phase, Timing};
 use crate::error_code::ErrorCode;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
@@ -97,10 +98,10 @@ impl Extension for GovernanceExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(|error| with_code(error, ErrorCode::GraphqlParseFailed))?;
+        let started = Instant::now();
+        let parsed = next.run(ctx, query, variables).await;
+        record(ctx, Phase::Parse, started);
+        let document = parsed.map_err(|error| with_code(error, ErrorCode::GraphqlParseFailed))?;
         let count = document_aliases(&document);
         if count > self.max_aliases {
             let error = limit_exceeded(
@@ -129,7 +130,10 @@ impl Extension for GovernanceExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        match next.run(ctx).await {
+        let started = Instant::now();
+        let validated = next.run(ctx).await;
+        record(ctx, Phase::Validate, started);
+        match validated {
             Ok(result) => {
                 if let Ok(mut guard) = self.validation.lock() {
                     *guard = Some(result);
@@ -178,7 +182,17 @@ impl Extension for GovernanceExtension {
         if let Some(started) = ctx.data_opt::<super::http::Executed>() {
             started.mark();
         }
-        next.run(ctx, operation_name).await
+        let started = Instant::now();
+        let response = next.run(ctx, operation_name).await;
+        record(ctx, Phase::Execute, started);
+        response
+    }
+}
+
+/// Adds the time since `started` to the request's `phase` (`Server-Timing`).
+fn record(ctx: &ExtensionContext<'_>, phase: Phase, started: Instant) {
+    if let Some(timing) = ctx.data_opt::<Arc<Timing>>() {
+        timing.add(phase, started.elapsed());
     }
 }
 

@@ -8,11 +8,12 @@ use super::errors::{internal, limit_exceeded, with_code};
 use super::persisted::{self, Hash};
 use super::variables::RequestedOperation;
 use crate::api::AppState;
+use crate::api::timing::{Phase, SERVER_TIMING, Timing};
 use crate::error_code::ErrorCode;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{BatchRequest, Request, Response, ServerError, Variables};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -238,9 +239,10 @@ async fn get(request: HttpRequest, params: web::Query<GetParams>, state: web::Da
 /// Whether the operation to run is a mutation (GET may only read). Unparseable queries are left
 /// to the executor, which reports them properly.
 fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
+    async_graphql::parser::parse_query(query).is_ok_and(|document| runs_mutation(&document, operation_name))
+}
+
+fn runs_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     document.operations.iter().any(|(name, operation)| {
         let selected = match (operation_name, name) {
             (Some(wanted), Some(name)) => wanted == name.as_str(),
@@ -335,11 +337,16 @@ async fn execute(
     request: &HttpRequest,
     mut graphql: Request,
     persist: Option<Hash>,
-) -> (Response, bool) {
+) -> Outcome {
     let executed = Executed::default();
     let persist = persist.map(|hash| (hash, graphql.query.clone()));
     let parsed = state.parsed_queries.get(&graphql.query);
     let remember = parsed.is_none().then(|| graphql.query.clone());
+    let operation = graphql.operation_name.as_deref();
+    let mutation = match &parsed {
+        Some(document) => runs_mutation(document, operation),
+        None => is_mutation(&graphql.query, operation),
+    };
     if let Some(document) = parsed {
         graphql.set_parsed_query(document);
     }
@@ -349,7 +356,7 @@ async fn execute(
     data.authorization = crate::api::write::authorize(request, state);
     data.citing.query = Some(graphql.query.clone());
     // A mutation cannot be asked again by GET: its citations name the dataset instead.
-    if !is_mutation(&graphql.query, graphql.operation_name.as_deref()) {
+    if !mutation {
         let variables = serde_json::to_value(&graphql.variables).ok();
         data.citing.url = Some(crate::services::cite::query_url(
             &crate::api::id::site_root(request),
@@ -360,7 +367,12 @@ async fn execute(
     }
     let data = std::sync::Arc::new(data);
     let requested = RequestedOperation(graphql.operation_name.clone());
-    let graphql = graphql.data(data.clone()).data(executed.clone()).data(requested);
+    let timing = data.timing.clone();
+    let graphql = graphql
+        .data(data.clone())
+        .data(executed.clone())
+        .data(requested)
+        .data(timing.clone());
     let timeout = Duration::try_from_secs_f64(state.limits.request_timeout).unwrap_or(Duration::MAX);
     let schema = state.schema.clone();
     let execution = async move { schema.execute(graphql).await };
@@ -431,11 +443,23 @@ async fn execute(
     {
         response = response.extension("warnings", warnings);
     }
-    (response, executed.get())
+    Outcome {
+        response,
+        executed: executed.get(),
+        timing,
+    }
+}
+
+/// What running one operation came to.
+struct Outcome {
+    response: Response,
+    /// Whether it got as far as executing (past parsing and validation).
+    executed: bool,
+    timing: Arc<Timing>,
 }
 
 /// A response body: without `data` when the request never executed (GraphQL over HTTP §7).
-fn body_of((response, executed): (Response, bool)) -> serde_json::Value {
+fn body_of(Outcome { response, executed, .. }: Outcome) -> serde_json::Value {
     let mut body = serde_json::to_value(&response)
         .unwrap_or_else(|error| serde_json::json!({ "errors": [{ "message": error.to_string() }] }));
     if !executed && let Some(object) = body.as_object_mut() {
@@ -444,7 +468,12 @@ fn body_of((response, executed): (Response, bool)) -> serde_json::Value {
     body
 }
 
-fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> HttpResponse {
+fn respond_single(media: MediaType, outcome: Outcome) -> HttpResponse {
+    let Outcome {
+        response,
+        executed,
+        timing,
+    } = outcome;
     let failed = response.is_err();
     // With the GraphQL response type, a request that failed before execution is a 4xx; with
     // plain JSON, every well-formed request gets 200.
@@ -454,20 +483,31 @@ fn respond_single(media: MediaType, (response, executed): (Response, bool)) -> H
         StatusCode::OK
     };
     // Written straight from the response; only a request that never ran needs `data` removed.
-    let body = if executed {
-        serde_json::to_vec(&response).unwrap_or_else(|error| {
-            serde_json::json!({ "errors": [{ "message": error.to_string() }] })
-                .to_string()
-                .into_bytes()
-        })
-    } else {
-        body_of((response, executed)).to_string().into_bytes()
-    };
+    let body = timing.time(Phase::Serialise, || {
+        if executed {
+            serde_json::to_vec(&response).unwrap_or_else(|error| {
+                serde_json::json!({ "errors": [{ "message": error.to_string() }] })
+                    .to_string()
+                    .into_bytes()
+            })
+        } else {
+            body_of(Outcome {
+                response,
+                executed,
+                timing: timing.clone(),
+            })
+            .to_string()
+            .into_bytes()
+        }
+    });
     let mut builder = HttpResponse::build(status);
     builder.insert_header((header::CONTENT_TYPE, media.content_type()));
     // An error may be passing (a timeout), so it must not be revalidated as the data's answer.
     if failed {
         builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    }
+    if let Some(value) = timing.header_value() {
+        builder.insert_header((SERVER_TIMING, value));
     }
     builder.body(body)
 }

@@ -50,6 +50,9 @@ pub struct RequestData {
     pub(super) citing: cite::Citing,
     entities: DataLoader<EntityLoader>,
     relations: DataLoader<RelationLoader>,
+    /// Where the request's time goes (`Server-Timing`); also in the request's data, for the
+    /// schema extension.
+    pub timing: Arc<crate::api::timing::Timing>,
 }
 
 impl RequestData {
@@ -64,6 +67,7 @@ impl RequestData {
             warnings: std::sync::Mutex::default(),
             entities: DataLoader::new(EntityLoader(store.clone()), tokio::spawn),
             relations: DataLoader::new(RelationLoader(store), tokio::spawn),
+            timing: Arc::default(),
         }
     }
 }

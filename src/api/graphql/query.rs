@@ -328,7 +328,7 @@ impl Explore {
             None => 0,
         };
         let catalog = data.catalog();
-        let nodes = off_executor(&catalog, move |catalog| Ok(catalog.list(&filter))).await?;
+        let nodes = off_executor(&catalog, &data.timing, move |catalog| Ok(catalog.list(&filter))).await?;
         let listed = Listing::new(catalog, nodes);
         if listed.is_empty() {
             warn(ctx, named_empty("entity", &filters));
@@ -442,7 +442,7 @@ impl Explore {
             let mut query = filters.query(from, to, via.unwrap_or_default())?;
             query.selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
             let limits = data.limits;
-            let (path, warnings) = off_executor(&data.catalog(), move |catalog| {
+            let (path, warnings) = off_executor(&data.catalog(), &data.timing, move |catalog| {
                 let path = catalog.path(&query, &limits)?;
                 let warnings = match path {
                     None => catalog.why_no_path(&query, &limits)?,
@@ -530,7 +530,7 @@ impl Explore {
         query.selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let (k, limits) = (count(k, "k")?, data.limits);
         let parallel = parallel.unwrap_or(ParallelRelations::Fold).into();
-        let (found, warnings) = off_executor(&data.catalog(), move |catalog| {
+        let (found, warnings) = off_executor(&data.catalog(), &data.timing, move |catalog| {
             let found = catalog.paths(&query, k, parallel, &limits)?;
             let warnings = match found.is_empty() {
                 true => catalog.why_no_path(&query, &limits)?,
@@ -615,7 +615,7 @@ impl Explore {
         selection.as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let depth = count(depth, "depth")?.unwrap_or(1);
         let (limit, limits) = (count(limit, "limit")?, data.limits);
-        let (found, warnings) = off_executor(&data.catalog(), move |catalog| {
+        let (found, warnings) = off_executor(&data.catalog(), &data.timing, move |catalog| {
             let found = catalog.subgraph(&roots, depth, &selection, limit, &limits)?;
             let roots: Vec<&str> = roots.iter().map(String::as_str).collect();
             Ok((found, catalog.removed_refs(&roots, "root", &selection)?))
@@ -702,7 +702,7 @@ impl Explore {
         let filter = relation_filter(&data.store, predicates, evidence_types, min_confidence, source)?;
         let first = page_size(first, 50, &data.limits)?;
         let filters = relation_filters(kinds.is_some(), &filter);
-        let ids = off_executor(&data.catalog(), move |catalog| {
+        let ids = off_executor(&data.catalog(), &data.timing, move |catalog| {
             catalog.relations(kinds.as_deref(), &filter)
         })
         .await?;

@@ -136,7 +136,7 @@ impl Rankings {
             selection,
         };
         let (kind, first, limits) = (kind.map(Into::into), count(first, "first")?.unwrap_or(10), data.limits);
-        let ranked = off_executor(&data.catalog(), move |catalog| {
+        let ranked = off_executor(&data.catalog(), &data.timing, move |catalog| {
             catalog.centrality(metric, kind, first, &scope, &limits)
         })
         .await?;
@@ -165,7 +165,7 @@ impl Rankings {
         let first = count(first, "first")?.unwrap_or(10);
         let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let limits = data.limits;
-        let ranked = off_executor(&data.catalog(), move |catalog| catalog.brokers(first, as_of, &limits)).await?;
+        let ranked = off_executor(&data.catalog(), &data.timing, move |catalog| catalog.brokers(first, as_of, &limits)).await?;
         Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
     }
 
@@ -210,7 +210,7 @@ impl Rankings {
         let kinds = kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
         let openness = openness.map(Into::into);
         let limits = data.limits;
-        let report = off_executor(&data.catalog(), move |catalog| {
+        let report = off_executor(&data.catalog(), &data.timing, move |catalog| {
             catalog.communities(resolution, seed, kinds, openness, as_of, &limits)
         })
         .await?;
@@ -230,7 +230,7 @@ impl Rankings {
     ) -> Result<Vec<Component>> {
         let data = request(ctx);
         let first = page_size(first, 10, &data.limits)?;
-        let components = off_executor(&data.catalog(), |catalog| Ok(catalog.components())).await?;
+        let components = off_executor(&data.catalog(), &data.timing, |catalog| Ok(catalog.components())).await?;
         Ok(components
             .into_iter()
             .take(first)

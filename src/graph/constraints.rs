@@ -3,6 +3,7 @@
 //! (`path`, `temporal`) makes with them on each step.
 
 use super::filter::NO_DATE;
+use std::cell::Cell;
 use super::{EdgeIndex, Filter, NodeIndex, Projection};
 
 /// What a single search may use, beyond the filter.
@@ -20,6 +21,10 @@ pub(crate) struct Constraints<'f> {
     /// Nothing is filtered (things may be blocked): steps never read node or relation data.
     unfiltered: bool,
     pub(crate) linking: Linking,
+    /// Relations the search may still walk before it gives up (see `Projection::path_within`).
+    work_left: Cell<usize>,
+    /// The search gave up at its budget: its "no path" means nothing.
+    gave_up: Cell<bool>,
 }
 
 /// How a bidirectional search finds the links between its layers once the searches have met.
@@ -81,7 +86,33 @@ impl<'f> Constraints<'f> {
             unconstrained: filter.passes_everything(),
             unfiltered: filter.passes_everything(),
             linking: Linking::default(),
+            work_left: Cell::new(usize::MAX),
+            gave_up: Cell::new(false),
         }
+    }
+
+    /// The same constraints, with at most `work` relations to walk.
+    pub(crate) fn within(self, work: usize) -> Self {
+        self.work_left.set(work);
+        self
+    }
+
+    /// Charges `work` relations walked; false (and the search gives up) once the budget is spent.
+    pub(crate) fn charge(&self, work: usize) -> bool {
+        match self.work_left.get().checked_sub(work) {
+            Some(left) => {
+                self.work_left.set(left);
+                true
+            }
+            None => {
+                self.gave_up.set(true);
+                false
+            }
+        }
+    }
+
+    pub(crate) fn gave_up(&self) -> bool {
+        self.gave_up.get()
     }
 }
 

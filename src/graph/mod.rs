@@ -50,6 +50,7 @@ pub use communities::{Communities, Community};
 pub use delta::RelationChange;
 pub use filter::{DayWindow, Direction, Filter};
 pub use neighbourhood::Neighbourhood;
+pub use path::GaveUp;
 pub use petgraph::graph::{EdgeIndex, NodeIndex};
 pub use yen::Parallel;
 

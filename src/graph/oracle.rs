@@ -693,6 +693,7 @@ proptest! {
         filter in arb_filter(),
         ends in arb_ends(),
         k in 1..8_usize,
+        budget in 0..60_usize,
     ) {
         // Ends are mostly in backbone order: upstream searches start from the later one.
         let ends = if filter.direction == Direction::In { (ends.1, ends.0) } else { ends };
@@ -709,6 +710,13 @@ proptest! {
             forced.linking = linking;
             prop_assert_eq!(&projection.first_path(from, to, &forced), &shortest, "{:?}", linking);
         }
+        // A bounded search answers as the unbounded one or gives up; with room for every
+        // relation from both sides, it never gives up.
+        if let Ok(found) = projection.path_within(from, to, &filter, budget) {
+            prop_assert_eq!(&found, &shortest, "within {}", budget);
+        }
+        let room = 4 * projection.edge_count() + 4;
+        prop_assert_eq!(projection.path_within(from, to, &filter, room), Ok(shortest.clone()));
 
         let paths = projection.k_shortest_paths(from, to, k, &filter, Parallel::Expand);
         for path in &paths {

@@ -14,6 +14,20 @@ impl Projection {
         self.first_path(from, to, &Constraints::new(filter))
     }
 
+    /// As [`Self::shortest_path`], unless the search would walk more than `work` relations:
+    /// then `Err(GaveUp)`, after about that much work. A temporal search is not bounded.
+    pub fn path_within(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        filter: &Filter,
+        work: usize,
+    ) -> Result<Option<GraphPath>, GaveUp> {
+        let c = Constraints::new(filter).within(work);
+        let path = self.first_path(from, to, &c);
+        if c.gave_up() { Err(GaveUp) } else { Ok(path) }
+    }
+
     pub(crate) fn first_path(&self, from: NodeIndex, to: NodeIndex, c: &Constraints<'_>) -> Option<GraphPath> {
         if !self.usable(c, from) || !self.usable(c, to) {
             return None;
@@ -332,6 +346,10 @@ impl Projection {
         let mut grown = Grown::default();
         let mut walked = 0;
         for &n in frontier {
+            if !c.charge(self.degree(n)) {
+                // Given up: an empty layer ends the search, which reports it gave up.
+                return Grown::default();
+            }
             let met_before = !grown.meeting.is_empty();
             for (e, next) in self.steps(n, c.filter.direction, side.backward) {
                 if !side.marks.is_set(next) && self.allowed(c, e, next) {
@@ -351,6 +369,10 @@ impl Projection {
         grown
     }
 }
+
+/// A bounded search ([`Projection::path_within`]) reached its budget before an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GaveUp;
 
 /// One side of a bidirectional search.
 struct Side {
@@ -662,6 +684,24 @@ mod tests {
         assert_eq!(shortest(&line, "a", "d", &hops(2)), None);
         assert_eq!(shortest(&line, "a", "a", &hops(0)).unwrap(), ["a"]);
         assert_eq!(shortest(&line, "a", "b", &hops(0)), None);
+    }
+
+    #[test]
+    fn a_bounded_search_gives_up_past_its_budget_and_only_then() {
+        // A line of 20: each side walks one relation per step before they meet in the middle.
+        let ids: Vec<String> = (0..20).map(|i| format!("n{i:02}")).collect();
+        let edges: Vec<(&str, &str, &str)> = ids.windows(2).map(|w| (w[0].as_str(), "p", w[1].as_str())).collect();
+        let line = build(&[], &edges);
+        let (from, to) = (line.node("n00").unwrap(), line.node("n19").unwrap());
+        let filter = Filter::default();
+        let full = line.shortest_path(from, to, &filter);
+        assert_eq!(full.as_ref().map(|path| path.edges.len()), Some(19));
+        assert_eq!(line.path_within(from, to, &filter, 5), Err(GaveUp));
+        assert_eq!(line.path_within(from, to, &filter, 1_000), Ok(full));
+        // No path, found within the budget, is an answer too.
+        let apart = build(&[], &[("a", "p", "b"), ("c", "p", "d")]);
+        let (a, d) = (apart.node("a").unwrap(), apart.node("d").unwrap());
+        assert_eq!(apart.path_within(a, d, &filter, 1_000), Ok(None));
     }
 
     #[test]

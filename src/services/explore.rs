@@ -5,7 +5,7 @@
 use super::catalog::{Catalog, CommunityIds, CommunityReport};
 use super::search::RefError;
 use crate::config::Limits;
-use crate::graph::{DayWindow, Filter, GraphPath, NodeIndex, Projection};
+use crate::graph::{DayWindow, Filter, GaveUp, GraphPath, NodeIndex, Projection};
 
 pub use crate::graph::{Direction, Parallel};
 use crate::model::{DayRange, EntityKind, EvidenceType, Openness, PartialDate, RelationKind};
@@ -414,6 +414,25 @@ impl Catalog {
 
     /// The shortest path (through `via` in order, if given); `None` if there is none within
     /// `maxHops`. Its hops list their parallel relations: a shortest path takes the first of them.
+    /// As [`Self::path`] when that takes at most `work` relations walked (a caller may then run
+    /// it where it is, without a thread hop that would cost as much); `None` when it would take
+    /// more, or when it is a kind of search that is not bounded (`via`, `temporal`), or when it
+    /// finds no path (whose warnings take searches of their own).
+    pub fn quick_path(&self, query: &PathQuery, limits: &Limits, work: usize) -> Result<Option<FoundPath>, QueryError> {
+        if !query.via.is_empty() || query.temporal {
+            return Ok(None);
+        }
+        let max_hops = self.max_hops(query.max_hops, limits)?;
+        let (from, to) = (self.resolve(&query.from)?, self.resolve(&query.to)?);
+        let filter = query
+            .selection
+            .path_filter(&self.projection, query.temporal, Some(max_hops))?;
+        match self.projection.path_within(from, to, &filter, work) {
+            Ok(Some(path)) => Ok(Some(self.found(&path, &filter, Parallel::Fold))),
+            Ok(None) | Err(GaveUp) => Ok(None),
+        }
+    }
+
     pub fn path(&self, query: &PathQuery, limits: &Limits) -> Result<Option<FoundPath>, QueryError> {
         let max_hops = self.max_hops(query.max_hops, limits)?;
         let mut stops = vec![self.resolve(&query.from)?];

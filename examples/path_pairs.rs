@@ -92,7 +92,7 @@ fn main() {
 /// The same pairs through the server's own catalog (store and snapshot), as a request runs them.
 fn through_catalog(dir: &std::path::Path, pairs: &str, rounds: usize) {
     let store = Store::open(&dir.join("govgraph")).unwrap();
-    let catalog = Catalog::open(&store, Some(&dir.join("govgraph"))).unwrap();
+    let catalog = Catalog::open(&store, Some(&dir.join("govgraph"))).unwrap().catalog;
     let limits = Limits::default();
     let queries: Vec<PathQuery> = pairs
         .lines()

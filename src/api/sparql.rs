@@ -4,8 +4,8 @@
 //! client accepts; evaluation on blocking threads within the time budget.
 
 use super::blocking;
-use super::timing::{Phase, SERVER_TIMING, Timing};
 use super::negotiate::{choose, preferences};
+use super::timing::{Phase, SERVER_TIMING, Timing};
 use super::write::{require_admin, write};
 use super::{ApiError, AppState};
 use crate::services::changes::Touched;

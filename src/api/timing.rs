@@ -89,7 +89,9 @@ impl Timing {
             }
             let _ = write!(value, "{};dur={:.3}", phase.name(), elapsed.as_secs_f64() * 1000.0);
         }
-        (!value.is_empty()).then(|| HeaderValue::from_str(&value).ok()).flatten()
+        (!value.is_empty())
+            .then(|| HeaderValue::from_str(&value).ok())
+            .flatten()
     }
 }
 
@@ -110,6 +112,13 @@ mod tests {
         let header = timing.header_value().unwrap();
         assert_eq!(header.to_str().unwrap(), "parse;dur=0.012, search;dur=2.000");
         assert_eq!(timing.time(Phase::Serialise, || 7), 7);
-        assert!(timing.header_value().unwrap().to_str().unwrap().contains("serialise;dur="));
+        assert!(
+            timing
+                .header_value()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("serialise;dur=")
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! (`path`, `temporal`) makes with them on each step.
 
 use super::filter::NO_DATE;
-use std::cell::Cell;
 use super::{EdgeIndex, Filter, NodeIndex, Projection};
+use std::cell::Cell;
 
 /// What a single search may use, beyond the filter.
 pub(crate) struct Constraints<'f> {

@@ -3,11 +3,11 @@
 
 use super::errors::internal;
 use super::types::{Direction, Openness, RelationKind};
+use crate::api::timing::{Phase, Timing};
 use crate::services::catalog::Catalog;
 use crate::services::explore::{self, QueryError, RelationFilter, Selection, Window};
 use crate::services::warnings::{self, Warning};
 use async_graphql::{ErrorExtensions, InputObject, Result};
-use crate::api::timing::{Phase, Timing};
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -332,12 +332,7 @@ pub async fn post(request: HttpRequest, body: web::Bytes, state: web::Data<AppSt
 
 /// Runs one operation against the current catalog, within the request timeout; keeps its text
 /// under `persist` (a persisted query's checked hash) if it got past validation.
-async fn execute(
-    state: &AppState,
-    request: &HttpRequest,
-    mut graphql: Request,
-    persist: Option<Hash>,
-) -> Outcome {
+async fn execute(state: &AppState, request: &HttpRequest, mut graphql: Request, persist: Option<Hash>) -> Outcome {
     let executed = Executed::default();
     let persist = persist.map(|hash| (hash, graphql.query.clone()));
     let parsed = state.parsed_queries.get(&graphql.query);

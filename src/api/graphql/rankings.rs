@@ -165,7 +165,10 @@ impl Rankings {
         let first = count(first, "first")?.unwrap_or(10);
         let as_of = explore::as_of(as_of.as_deref()).map_err(|error| error.extend())?;
         let limits = data.limits;
-        let ranked = off_executor(&data.catalog(), &data.timing, move |catalog| catalog.brokers(first, as_of, &limits)).await?;
+        let ranked = off_executor(&data.catalog(), &data.timing, move |catalog| {
+            catalog.brokers(first, as_of, &limits)
+        })
+        .await?;
         Ok(ranked.into_iter().map(|(id, score)| Ranked { id, score }).collect())
     }
 
